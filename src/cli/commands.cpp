@@ -1,1 +1,158 @@
-// placeholder: being written
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+
+#include "store/database.h"
+#include "store/inspect.h"
+#include "store/migrations.h"
+
+#ifndef CAIRN_VERSION
+#define CAIRN_VERSION "0.1.0"
+#endif
+
+namespace cairn::cli {
+namespace {
+
+constexpr std::string_view kDbHelp = "Cairn database: a file path (SQLite, the default)";
+
+void PrintSummary(const store::DatabaseSummary& summary, Environment& env) {
+  env.out << "Schema version " << summary.schema_version << " (" << summary.applied.size()
+          << " migration" << (summary.applied.size() == 1 ? "" : "s") << " applied, " << summary.backend << ")\n";
+  for (const store::TableSummary& table : summary.tables) {
+    env.out << "  " << table.name << ": " << table.rows << " row" << (table.rows == 1 ? "" : "s") << "\n";
+  }
+}
+
+Status MigrateAndReport(store::Connection& db, Environment& env) {
+  CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+  CAIRN_ASSIGN_OR_RETURN(auto report, store::Migrate(db, migrations));
+  if (report.applied.empty()) {
+    env.out << "Schema is up to date at version " << report.schema_version << "; nothing to apply.\n";
+  } else {
+    for (const std::string& name : report.applied) env.out << "Applied " << name << "\n";
+    env.out << "Schema is now at version " << report.schema_version << ".\n";
+  }
+  return Status::Ok();
+}
+
+Action DefineVersion(CLI::App&) {
+  return [](Environment& env) {
+    env.out << "cairn " << CAIRN_VERSION << "\n";
+    return Status::Ok();
+  };
+}
+
+Action DefineInit(CLI::App& app) {
+  auto db_path = std::make_shared<std::string>();
+  app.add_option("--db", *db_path, std::string(kDbHelp))->required();
+  return [db_path](Environment& env) -> Status {
+    const bool existed = std::filesystem::exists(*db_path);
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(*db_path));
+    env.out << (existed ? "Opened existing database " : "Created database ") << *db_path << "\n";
+    CAIRN_RETURN_IF_ERROR(MigrateAndReport(*db, env));
+    return Status::Ok();
+  };
+}
+
+Action DefineMigrate(CLI::App& app) {
+  auto db_path = std::make_shared<std::string>();
+  app.add_option("--db", *db_path, std::string(kDbHelp))->required();
+  return [db_path](Environment& env) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(*db_path));
+    return MigrateAndReport(*db, env);
+  };
+}
+
+Action DefineStatus(CLI::App& app) {
+  auto db_path = std::make_shared<std::string>();
+  app.add_option("--db", *db_path, std::string(kDbHelp))->required();
+  return [db_path](Environment& env) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(*db_path));
+    CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+    // Check before describing: a database built from other SQL should say so, not look fine.
+    CAIRN_ASSIGN_OR_RETURN(auto check, store::CheckMigrations(*db, migrations));
+    CAIRN_ASSIGN_OR_RETURN(auto summary, store::Describe(*db));
+    env.out << *db_path << "\n";
+    PrintSummary(summary, env);
+    const size_t pending = migrations.size() - check.already_applied.size();
+    if (pending > 0) env.out << pending << " migration(s) pending: run `cairn migrate --db " << *db_path << "`.\n";
+    return Status::Ok();
+  };
+}
+
+const Command kCommands[] = {
+    {"init", "Create a Cairn database (or open an existing one) and bring its schema up to date", DefineInit},
+    {"migrate", "Apply any schema migrations an existing database is missing", DefineMigrate},
+    {"status", "Say what a Cairn database holds: schema version and rows per table", DefineStatus},
+    {"version", "Print Cairn's version", DefineVersion},
+};
+
+}  // namespace
+
+std::span<const Command> Commands() { return kCommands; }
+
+int Run(std::span<const std::string> args, Environment& env) {
+  CLI::App app("Cairn: every child's journey in one chronology, checked against the statutory timescales.",
+               "cairn");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  app.footer("Run `cairn COMMAND --help` for a command's options.");
+
+  std::vector<std::pair<CLI::App*, Action>> actions;
+  for (const Command& command : Commands()) {
+    CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
+    actions.emplace_back(sub, command.define(*sub));
+  }
+
+  // CLI11 would only say "a subcommand is required"; name the word that is not a command.
+  if (args.size() > 1 && !args[1].empty() && args[1][0] != '-') {
+    const bool known = std::any_of(Commands().begin(), Commands().end(),
+                                   [&](const Command& command) { return command.name == args[1]; });
+    if (!known) {
+      env.err << "cairn: '" << args[1] << "' is not a cairn command\n\n" << app.help();
+      return 2;
+    }
+  }
+
+  std::vector<std::string> reversed(args.begin() + (args.empty() ? 0 : 1), args.end());
+  std::reverse(reversed.begin(), reversed.end());  // CLI11 consumes a reversed vector
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    // Help was asked for: the whole tool's, or the command's that was named.
+    const CLI::App* target = &app;
+    for (const auto& [sub, action] : actions) {
+      if (sub->parsed()) target = sub;
+    }
+    env.out << target->help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    env.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    const CLI::App* target = &app;
+    for (const auto& [sub, action] : actions) {
+      if (sub->parsed()) target = sub;
+    }
+    env.err << "cairn: " << error.what() << "\n\n" << target->help();
+    return 2;
+  }
+
+  for (auto& [sub, action] : actions) {
+    if (!sub->parsed()) continue;
+    const Status status = action(env);
+    if (!status.ok()) {
+      env.err << "cairn " << sub->get_name() << ": " << status.message() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  env.err << app.help();
+  return 2;
+}
+
+}  // namespace cairn::cli

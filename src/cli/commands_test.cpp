@@ -1,1 +1,130 @@
-// placeholder: being written
+#include "cli/commands.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+
+namespace cairn::cli {
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Outcome RunCairn(std::vector<std::string> args) {
+  args.insert(args.begin(), "cairn");
+  std::ostringstream out;
+  std::ostringstream err;
+  FixedClock clock(Date::FromYmdOrDie(2025, 3, 31));
+  Environment env{out, err, clock};
+  const int code = Run(args, env);
+  return {code, out.str(), err.str()};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cairn_cli_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = (dir_ / "cairn.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, HelpListsEveryCommandAndExitsZero) {
+  const Outcome outcome = RunCairn({"--help"});
+  EXPECT_EQ(outcome.code, 0);
+  for (const Command& command : Commands()) {
+    EXPECT_NE(outcome.out.find(std::string(command.name)), std::string::npos) << command.name;
+  }
+}
+
+TEST_F(CliTest, CommandHelpShowsItsOptions) {
+  const Outcome outcome = RunCairn({"init", "--help"});
+  EXPECT_EQ(outcome.code, 0);
+  EXPECT_NE(outcome.out.find("--db"), std::string::npos);
+}
+
+TEST_F(CliTest, NoCommandIsAUsageError) {
+  const Outcome outcome = RunCairn({});
+  EXPECT_EQ(outcome.code, 2);
+  EXPECT_NE(outcome.err.find("Usage"), std::string::npos);
+}
+
+TEST_F(CliTest, UnknownCommandPrintsUsageToStderrAndExitsTwo) {
+  const Outcome outcome = RunCairn({"frobnicate"});
+  EXPECT_EQ(outcome.code, 2);
+  EXPECT_TRUE(outcome.out.empty());
+  EXPECT_NE(outcome.err.find("frobnicate"), std::string::npos);
+  EXPECT_NE(outcome.err.find("Usage"), std::string::npos);
+}
+
+TEST_F(CliTest, BadOptionExitsTwo) {
+  EXPECT_EQ(RunCairn({"init", "--db", db_, "--colour", "blue"}).code, 2);
+  EXPECT_EQ(RunCairn({"init"}).code, 2);  // --db is required
+}
+
+TEST_F(CliTest, VersionPrintsAVersion) {
+  const Outcome outcome = RunCairn({"version"});
+  EXPECT_EQ(outcome.code, 0);
+  EXPECT_EQ(outcome.out.rfind("cairn ", 0), 0u);
+}
+
+TEST_F(CliTest, InitCreatesAndReopensAndMigrateIsANoOp) {
+  const Outcome created = RunCairn({"init", "--db", db_});
+  ASSERT_EQ(created.code, 0) << created.err;
+  EXPECT_NE(created.out.find("Created database"), std::string::npos);
+  EXPECT_NE(created.out.find("Applied 0001"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(db_));
+
+  const Outcome reopened = RunCairn({"init", "--db", db_});
+  ASSERT_EQ(reopened.code, 0) << reopened.err;
+  EXPECT_NE(reopened.out.find("Opened existing database"), std::string::npos);
+  EXPECT_NE(reopened.out.find("nothing to apply"), std::string::npos);
+
+  const Outcome migrated = RunCairn({"migrate", "--db", db_});
+  ASSERT_EQ(migrated.code, 0) << migrated.err;
+  EXPECT_NE(migrated.out.find("nothing to apply"), std::string::npos);
+
+  const Outcome status = RunCairn({"status", "--db", db_});
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("schema_migrations"), std::string::npos);
+}
+
+TEST_F(CliTest, MigrateOnMissingDatabaseFailsWithOneLine) {
+  const Outcome outcome = RunCairn({"migrate", "--db", (dir_ / "nope.db").string()});
+  EXPECT_EQ(outcome.code, 1);
+  EXPECT_NE(outcome.err.find("cairn init"), std::string::npos);
+  EXPECT_EQ(outcome.err.find('\n'), outcome.err.size() - 1) << "expected one line: " << outcome.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nope.db"));
+}
+
+TEST_F(CliTest, TamperedMigrationChecksumIsReported) {
+  ASSERT_EQ(RunCairn({"init", "--db", db_}).code, 0);
+  {
+    auto db = store::Connection::OpenExisting(db_);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    ASSERT_TRUE((*db)->Execute("UPDATE schema_migrations SET checksum = $1 WHERE version = 1", {std::string("0000")}).ok());
+  }
+  for (const char* command : {"migrate", "status"}) {
+    const Outcome outcome = RunCairn({command, "--db", db_});
+    EXPECT_EQ(outcome.code, 1) << command;
+    EXPECT_NE(outcome.err.find("0001"), std::string::npos) << outcome.err;
+    EXPECT_NE(outcome.err.find("changed"), std::string::npos) << outcome.err;
+  }
+}
+
+}  // namespace
+}  // namespace cairn::cli

@@ -1,1 +1,16 @@
-int main() { return 0; }
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  const std::vector<std::string> args(argv, argv + argc);
+  cairn::SystemClock clock;
+  cairn::cli::Environment env{std::cout, std::cerr, clock};
+  const int code = cairn::cli::Run(args, env);
+  std::cout.flush();
+  return code;
+}

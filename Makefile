@@ -1,0 +1,45 @@
+# The front door. `make demo` and `make test` work on a fresh Debian 12 machine: both install
+# what they need first (scripts/bootstrap, idempotent).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+FUZZ_SECONDS ?= 10
+
+.PHONY: build bootstrap demo test test-release test-asan fuzz bench clean help
+
+help:
+	@echo "make            build the optimised binary at build/cairn"
+	@echo "make demo       set up, build and run Cairn's main job on the embedded database"
+	@echo "make test       set up, build and run every test (release, ASan+UBSan, fuzz smoke)"
+	@echo "make bench      build and run the benchmarks"
+	@echo "make clean      remove build output"
+
+bootstrap:
+	@scripts/bootstrap
+
+build:
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+
+demo: bootstrap build
+	@scripts/demo
+
+test: bootstrap test-release test-asan fuzz
+
+test-release:
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@ctest --preset release
+
+test-asan:
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan
+
+fuzz:
+	@scripts/fuzz --seconds $(FUZZ_SECONDS)
+
+bench: bootstrap build
+	@scripts/bench
+
+clean:
+	rm -rf build build-asan build-debug build-fuzz out

@@ -1,0 +1,46 @@
+// The `cairn` command line: one table of commands, each a name, a one-line summary and a
+// function that declares its options and what it runs.
+//
+// Exit codes: 0 success; 1 the command failed (one line on stderr says why); 2 the command
+// line was wrong (usage on stderr). Commands write results to `out` and progress or
+// diagnostics to `err`, so output can be piped.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace cairn::cli {
+
+struct Environment {
+  std::ostream& out;
+  std::ostream& err;
+  const Clock& clock;
+};
+
+// What a command's definition hands back: the work to do once its options are parsed.
+using Action = std::function<Status(Environment&)>;
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  // Declares the command's options on `app` (binding them to storage the returned Action owns).
+  std::function<Action(CLI::App& app)> define;
+};
+
+// Every command, in the order `cairn --help` lists them.
+std::span<const Command> Commands();
+
+// Runs the command line `args` (args[0] is the program name).
+int Run(std::span<const std::string> args, Environment& env);
+
+}  // namespace cairn::cli

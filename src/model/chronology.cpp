@@ -1,0 +1,112 @@
+#include "model/chronology.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace cairn::model {
+
+std::optional<int> Child::AgeOn(Date date) const {
+  if (!birth_date) return std::nullopt;
+  return date.AgeInYears(*birth_date);
+}
+
+bool Provenance::ReportedIn(int year) const {
+  return std::binary_search(reported_in_years.begin(), reported_in_years.end(), year);
+}
+
+void Provenance::AddReportedYear(int year) {
+  auto position = std::lower_bound(reported_in_years.begin(), reported_in_years.end(), year);
+  if (position == reported_in_years.end() || *position != year) reported_in_years.insert(position, year);
+}
+
+std::string_view Event::Get(std::string_view name) const {
+  for (const Field& field : fields) {
+    if (field.name == name) return field.value;
+  }
+  return {};
+}
+
+std::optional<Date> Event::GetDate(std::string_view name) const {
+  const std::string_view value = Get(name);
+  if (value.empty()) return std::nullopt;
+  Result<Date> date = Date::ParseIso(value);
+  if (!date.ok()) return std::nullopt;
+  return *date;
+}
+
+void Event::Set(std::string_view name, std::string value) {
+  auto existing = std::find_if(fields.begin(), fields.end(), [&](const Field& field) { return field.name == name; });
+  if (value.empty()) {
+    if (existing != fields.end()) fields.erase(existing);
+    return;
+  }
+  if (existing != fields.end()) {
+    existing->value = std::move(value);
+    return;
+  }
+  // Keep the kind's declared order so two events with the same content compare equal.
+  const auto specs = Spec(kind).fields;
+  auto rank = [&](std::string_view field_name) {
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (specs[i].name == field_name) return i;
+    }
+    return specs.size();
+  };
+  const size_t new_rank = rank(name);
+  auto position =
+      std::find_if(fields.begin(), fields.end(), [&](const Field& field) { return rank(field.name) > new_rank; });
+  fields.insert(position, Field{std::string(name), std::move(value)});
+}
+
+int32_t Chronology::Add(Event event) {
+  events_.push_back(std::move(event));
+  return static_cast<int32_t>(events_.size() - 1);
+}
+
+std::vector<const Event*> Chronology::OfKind(EventKind kind) const {
+  std::vector<const Event*> found;
+  for (const Event& event : events_) {
+    if (event.kind == kind) found.push_back(&event);
+  }
+  return found;
+}
+
+std::vector<int32_t> Chronology::ChildrenOf(int32_t index) const {
+  std::vector<int32_t> found;
+  for (size_t i = 0; i < events_.size(); ++i) {
+    if (events_[i].parent == index) found.push_back(static_cast<int32_t>(i));
+  }
+  return found;
+}
+
+void Chronology::Sort() {
+  // On the same date a parent sorts before its children (depth in the nesting), so readers and
+  // writers meet a CIN episode before the plan that starts on its referral date.
+  std::vector<int32_t> depth(events_.size(), 0);
+  for (size_t i = 0; i < events_.size(); ++i) {
+    for (int32_t p = events_[i].parent; p >= 0 && depth[i] < static_cast<int32_t>(events_.size());
+         p = events_[static_cast<size_t>(p)].parent) {
+      ++depth[i];
+    }
+  }
+  std::vector<int32_t> order(events_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    const Event& x = events_[static_cast<size_t>(a)];
+    const Event& y = events_[static_cast<size_t>(b)];
+    if (x.start != y.start) return x.start < y.start;
+    return depth[static_cast<size_t>(a)] < depth[static_cast<size_t>(b)];
+  });
+  std::vector<int32_t> new_index(events_.size());
+  for (size_t i = 0; i < order.size(); ++i) new_index[static_cast<size_t>(order[i])] = static_cast<int32_t>(i);
+  std::vector<Event> sorted;
+  sorted.reserve(events_.size());
+  for (int32_t old : order) {
+    Event event = std::move(events_[static_cast<size_t>(old)]);
+    if (event.parent >= 0) event.parent = new_index[static_cast<size_t>(event.parent)];
+    sorted.push_back(std::move(event));
+  }
+  events_ = std::move(sorted);
+}
+
+}  // namespace cairn::model

@@ -1,0 +1,106 @@
+#include "model/chronology.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace cairn::model {
+namespace {
+
+Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
+
+TEST(EventKindTest, TableIsIndexedByKindAndIdsAreUnique) {
+  std::set<std::string_view> ids;
+  for (size_t i = 0; i < AllEventKinds().size(); ++i) {
+    const EventKindSpec& spec = AllEventKinds()[i];
+    EXPECT_EQ(static_cast<size_t>(spec.kind), i) << spec.id;
+    EXPECT_TRUE(ids.insert(spec.id).second) << "duplicate id " << spec.id;
+    EXPECT_EQ(EventKindFromId(spec.id).value(), spec.kind);
+    for (std::string_view key : spec.key) EXPECT_TRUE(FieldTypeOf(spec.kind, key).has_value()) << spec.id << " " << key;
+  }
+  EXPECT_EQ(static_cast<size_t>(EventKind::kEhcReview) + 1, AllEventKinds().size());
+  EXPECT_FALSE(EventKindFromId("no-such-kind").ok());
+}
+
+TEST(EventKindTest, FieldTypes) {
+  EXPECT_EQ(FieldTypeOf(EventKind::kLookedAfterEpisode, "DECOM"), FieldType::kDate);
+  EXPECT_EQ(FieldTypeOf(EventKind::kLookedAfterEpisode, "DEC"), FieldType::kDate);
+  EXPECT_EQ(FieldTypeOf(EventKind::kLookedAfterEpisode, "PLACE"), FieldType::kCode);
+  EXPECT_EQ(FieldTypeOf(EventKind::kCpPlan, "NumberOfPreviousCPP"), FieldType::kInteger);
+  EXPECT_FALSE(FieldTypeOf(EventKind::kCpPlan, "PLACE").has_value());
+}
+
+TEST(EventTest, SetKeepsDeclaredOrderAndEmptyRemoves) {
+  Event a{.kind = EventKind::kLookedAfterEpisode, .start = D(2024, 1, 1)};
+  a.Set("PLACE", "U1");
+  a.Set("RNE", "S");
+  a.Set("LS", "C2");
+  Event b{.kind = EventKind::kLookedAfterEpisode, .start = D(2024, 1, 1)};
+  b.Set("RNE", "S");
+  b.Set("LS", "C2");
+  b.Set("PLACE", "U1");
+  EXPECT_TRUE(a.SameContent(b));
+  ASSERT_EQ(a.fields.size(), 3u);
+  EXPECT_EQ(a.fields[0].name, "RNE");
+  EXPECT_EQ(a.Get("PLACE"), "U1");
+  a.Set("PLACE", "");
+  EXPECT_EQ(a.Get("PLACE"), "");
+  EXPECT_FALSE(a.SameContent(b));
+}
+
+TEST(EventTest, OpenOn) {
+  Event e{.kind = EventKind::kCpPlan, .start = D(2024, 3, 31), .end = D(2024, 6, 1)};
+  EXPECT_TRUE(e.IsOpenOn(D(2024, 3, 31)));
+  EXPECT_TRUE(e.IsOpenOn(D(2024, 6, 1)));
+  EXPECT_FALSE(e.IsOpenOn(D(2024, 6, 2)));
+  EXPECT_FALSE(e.IsOpenOn(D(2024, 3, 30)));
+  e.end.reset();
+  EXPECT_TRUE(e.IsOpenOn(D(2030, 1, 1)));
+}
+
+TEST(ChronologyTest, SortKeepsParentLinks) {
+  Chronology chronology(Child{.la_child_id = "C1"});
+  const int32_t later = chronology.Add({.kind = EventKind::kCinEpisode, .start = D(2024, 5, 1)});
+  const int32_t earlier = chronology.Add({.kind = EventKind::kCinEpisode, .start = D(2023, 5, 1)});
+  chronology.Add({.kind = EventKind::kCpPlan, .start = D(2024, 6, 1), .parent = later});
+  chronology.Add({.kind = EventKind::kAssessment, .start = D(2023, 5, 1), .parent = earlier});
+  chronology.Sort();
+  const auto& events = chronology.events();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].start, D(2023, 5, 1));
+  EXPECT_EQ(events[0].kind, EventKind::kCinEpisode);  // parent before child on the same date
+  EXPECT_EQ(events[1].parent, 0);
+  EXPECT_EQ(events[2].kind, EventKind::kCinEpisode);
+  EXPECT_EQ(events[3].kind, EventKind::kCpPlan);
+  EXPECT_EQ(events[3].parent, 2);
+  EXPECT_EQ(chronology.ChildrenOf(2), std::vector<int32_t>{3});
+}
+
+TEST(CollectionYearTest, Boundaries) {
+  EXPECT_EQ(CollectionYear::Containing(D(2024, 4, 1)).year, 2025);
+  EXPECT_EQ(CollectionYear::Containing(D(2025, 3, 31)).year, 2025);
+  const CollectionYear year{2025};
+  EXPECT_EQ(year.start(), D(2024, 4, 1));
+  EXPECT_EQ(year.end(), D(2025, 3, 31));
+  EXPECT_FALSE(year.Contains(D(2024, 3, 31)));
+}
+
+TEST(ChildTest, AgeOn) {
+  Child child{.birth_date = D(2008, 2, 29)};
+  EXPECT_EQ(child.AgeOn(D(2026, 2, 28)), 17);
+  EXPECT_EQ(child.AgeOn(D(2026, 3, 1)), 18);
+  EXPECT_FALSE(Child{}.AgeOn(D(2026, 3, 1)).has_value());
+}
+
+TEST(ProvenanceTest, ReportedYearsStaySortedAndUnique) {
+  Provenance provenance{.source = "ssda903"};
+  provenance.AddReportedYear(2025);
+  provenance.AddReportedYear(2023);
+  provenance.AddReportedYear(2025);
+  EXPECT_EQ(provenance.reported_in_years, (std::vector<int>{2023, 2025}));
+  EXPECT_TRUE(provenance.ReportedIn(2023));
+  EXPECT_FALSE(provenance.ReportedIn(2024));
+}
+
+}  // namespace
+}  // namespace cairn::model

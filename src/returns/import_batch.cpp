@@ -1,0 +1,16 @@
+#include "returns/import_batch.h"
+
+namespace cairn::returns {
+
+std::string Problem::ToString() const {
+  std::string text = file;
+  if (line > 0) text += " line " + std::to_string(line);
+  if (!location.empty() && line == 0) text += " " + location;
+  if (!field.empty()) text += ", field " + field;
+  if (!value.empty()) text += ", value '" + value + "'";
+  text += ": " + message;
+  if (!child.empty()) text += " (child " + child + ")";
+  return text;
+}
+
+}  // namespace cairn::returns
