@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 namespace cairn::model {
 
@@ -59,6 +61,10 @@ void Event::Set(std::string_view name, std::string value) {
 }
 
 int32_t Chronology::Add(Event event) {
+  // Parents are added before their children, so parent links can never form a cycle.
+  if (event.parent >= static_cast<int32_t>(events_.size())) {
+    throw std::logic_error("Chronology::Add: parent " + std::to_string(event.parent) + " is not yet in the chronology");
+  }
   events_.push_back(std::move(event));
   return static_cast<int32_t>(events_.size() - 1);
 }
@@ -77,6 +83,20 @@ std::vector<int32_t> Chronology::ChildrenOf(int32_t index) const {
     if (events_[i].parent == index) found.push_back(static_cast<int32_t>(i));
   }
   return found;
+}
+
+std::string Chronology::NaturalKey(int32_t index) const {
+  const Event& event = events_[static_cast<size_t>(index)];
+  const EventKindSpec& spec = Spec(event.kind);
+  std::string key(spec.id);
+  key += '|';
+  key += event.start.ToIso();
+  for (std::string_view field : spec.key) {
+    key += '|';
+    key += event.Get(field);
+  }
+  if (event.parent >= 0) key = NaturalKey(event.parent) + " > " + key;
+  return key;
 }
 
 void Chronology::Sort() {

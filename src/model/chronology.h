@@ -105,6 +105,11 @@ class Chronology {
   // Children of the event at `index`.
   std::vector<int32_t> ChildrenOf(int32_t index) const;
 
+  // What tells the event at `index` apart from this child's other events: its kind, its
+  // parent's key, its start date and its kind's key fields. Two events with the same key in one
+  // chronology are the same event recorded twice.
+  std::string NaturalKey(int32_t index) const;
+
   // Puts events in date order (parents before their children on the same date), keeping parent
   // links right. Stable for events that compare equal.
   void Sort();

@@ -1,0 +1,572 @@
+#include "store/chronology_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+namespace cairn::store {
+namespace {
+
+using model::Child;
+using model::Chronology;
+using model::Event;
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kChildColumns =
+    "id, la_child_id, upn, former_upn, upn_unknown, birth_date, expected_birth_date, death_date, sex, ethnicity, "
+    "disabilities, uasc, uasc_ceased, mother, mother_child_birth_date";
+
+std::optional<std::string> IsoOrNull(const std::optional<Date>& date) {
+  if (!date) return std::nullopt;
+  return date->ToIso();
+}
+
+Result<std::optional<Date>> OptionalDateColumn(const Statement& row, int column, std::string_view what) {
+  if (row.ColumnIsNull(column) || row.ColumnText(column).empty()) return std::optional<Date>();
+  Result<Date> date = Date::ParseIso(row.ColumnText(column));
+  if (!date.ok()) return Status::DataLoss("stored " + std::string(what) + " is damaged: " + date.status().message());
+  return std::optional<Date>(*date);
+}
+
+std::string JoinCodes(const std::vector<std::string>& codes) {
+  std::string joined;
+  for (const std::string& code : codes) {
+    if (!joined.empty()) joined += ',';
+    joined += code;
+  }
+  return joined;
+}
+
+std::vector<std::string> SplitCodes(std::string_view joined) {
+  std::vector<std::string> codes;
+  size_t begin = 0;
+  while (begin < joined.size()) {
+    size_t comma = joined.find(',', begin);
+    if (comma == std::string_view::npos) comma = joined.size();
+    codes.emplace_back(joined.substr(begin, comma - begin));
+    begin = comma + 1;
+  }
+  return codes;
+}
+
+std::string FieldsJson(const Event& event) {
+  Json object = Json::object();
+  for (const model::Field& field : event.fields) object[field.name] = field.value;
+  return object.dump();
+}
+
+Status ParseFieldsJson(std::string_view text, Event& event) {
+  Json object = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object()) return Status::DataLoss("stored fields of event " + std::to_string(event.id) + " are damaged");
+  event.fields.clear();
+  event.fields.reserve(object.size());
+  for (auto& [name, value] : object.items()) {
+    if (!value.is_string()) return Status::DataLoss("stored field " + name + " of event " + std::to_string(event.id) + " is not text");
+    event.fields.push_back({name, value.get<std::string>()});
+  }
+  return Status::Ok();
+}
+
+std::string ChildJson(const Child& child) {
+  Json object = Json::object();
+  object["upn"] = child.upn;
+  object["former_upn"] = child.former_upn;
+  object["upn_unknown"] = child.upn_unknown;
+  object["birth_date"] = child.birth_date ? child.birth_date->ToIso() : "";
+  object["expected_birth_date"] = child.expected_birth_date ? child.expected_birth_date->ToIso() : "";
+  object["death_date"] = child.death_date ? child.death_date->ToIso() : "";
+  object["sex"] = child.sex;
+  object["ethnicity"] = child.ethnicity;
+  object["disabilities"] = JoinCodes(child.disabilities);
+  object["uasc"] = child.uasc;
+  object["uasc_ceased"] = child.uasc_ceased ? child.uasc_ceased->ToIso() : "";
+  object["mother"] = child.mother;
+  object["mother_child_birth_date"] = child.mother_child_birth_date ? child.mother_child_birth_date->ToIso() : "";
+  return object.dump();
+}
+
+std::string EventJson(std::string_view start, const std::optional<std::string>& end, std::string_view fields) {
+  Json object = Json::object();
+  object["start"] = start;
+  object["end"] = end ? Json(*end) : Json(nullptr);
+  object["fields"] = Json::parse(fields, nullptr, false);
+  return object.dump();
+}
+
+// Reads a child row selected with kChildColumns.
+Result<Child> ReadChild(const Statement& row) {
+  Child child;
+  child.la_child_id = std::string(row.ColumnText(1));
+  child.upn = std::string(row.ColumnText(2));
+  child.former_upn = std::string(row.ColumnText(3));
+  child.upn_unknown = std::string(row.ColumnText(4));
+  CAIRN_ASSIGN_OR_RETURN(child.birth_date, OptionalDateColumn(row, 5, "birth date"));
+  CAIRN_ASSIGN_OR_RETURN(child.expected_birth_date, OptionalDateColumn(row, 6, "expected birth date"));
+  CAIRN_ASSIGN_OR_RETURN(child.death_date, OptionalDateColumn(row, 7, "death date"));
+  child.sex = std::string(row.ColumnText(8));
+  child.ethnicity = std::string(row.ColumnText(9));
+  child.disabilities = SplitCodes(row.ColumnText(10));
+  child.uasc = row.ColumnInt(11) != 0;
+  CAIRN_ASSIGN_OR_RETURN(child.uasc_ceased, OptionalDateColumn(row, 12, "UASC end date"));
+  child.mother = std::string(row.ColumnText(13));
+  CAIRN_ASSIGN_OR_RETURN(child.mother_child_birth_date, OptionalDateColumn(row, 14, "mother's child's birth date"));
+  return child;
+}
+
+// Incoming details fill in or correct what is held; an empty incoming value never blanks one.
+bool MergeChild(Child& held, const Child& incoming) {
+  bool changed = false;
+  auto text = [&](std::string& target, const std::string& value) {
+    if (!value.empty() && value != target) {
+      target = value;
+      changed = true;
+    }
+  };
+  auto date = [&](std::optional<Date>& target, const std::optional<Date>& value) {
+    if (value && value != target) {
+      target = value;
+      changed = true;
+    }
+  };
+  text(held.upn, incoming.upn);
+  text(held.former_upn, incoming.former_upn);
+  text(held.upn_unknown, incoming.upn_unknown);
+  date(held.birth_date, incoming.birth_date);
+  date(held.expected_birth_date, incoming.expected_birth_date);
+  date(held.death_date, incoming.death_date);
+  text(held.sex, incoming.sex);
+  text(held.ethnicity, incoming.ethnicity);
+  if (!incoming.disabilities.empty() && incoming.disabilities != held.disabilities) {
+    held.disabilities = incoming.disabilities;
+    changed = true;
+  }
+  if (incoming.uasc && !held.uasc) {
+    held.uasc = true;
+    changed = true;
+  }
+  date(held.uasc_ceased, incoming.uasc_ceased);
+  text(held.mother, incoming.mother);
+  date(held.mother_child_birth_date, incoming.mother_child_birth_date);
+  return changed;
+}
+
+Status BindChildDetails(Statement& statement, const Child& child, int first) {
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first, child.upn));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 1, child.former_upn));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 2, child.upn_unknown));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 3, IsoOrNull(child.birth_date)));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 4, IsoOrNull(child.expected_birth_date)));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 5, IsoOrNull(child.death_date)));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 6, child.sex));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 7, child.ethnicity));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 8, JoinCodes(child.disabilities)));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 9, int64_t{child.uasc ? 1 : 0}));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 10, IsoOrNull(child.uasc_ceased)));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 11, child.mother));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 12, IsoOrNull(child.mother_child_birth_date)));
+  return Status::Ok();
+}
+
+struct HeldEvent {
+  int64_t id = 0;
+  int64_t revision = 0;
+  bool withdrawn = false;
+  std::string start;
+  std::optional<std::string> end;
+  std::string fields;
+};
+
+// Prepared once per save: an import runs these statements hundreds of thousands of times.
+struct SaveStatements {
+  std::unique_ptr<Statement> find_child, insert_child, update_child, insert_child_revision, held_events,
+      insert_event, update_event, insert_event_revision, insert_report;
+
+  static Result<SaveStatements> Prepare(Connection& db) {
+    SaveStatements s;
+    CAIRN_ASSIGN_OR_RETURN(s.find_child,
+                           db.Prepare("SELECT " + std::string(kChildColumns) + " FROM child WHERE la_child_id = $1"));
+    CAIRN_ASSIGN_OR_RETURN(
+        s.insert_child,
+        db.Prepare("INSERT INTO child (la_child_id, upn, former_upn, upn_unknown, birth_date, expected_birth_date, "
+                   "death_date, sex, ethnicity, disabilities, uasc, uasc_ceased, mother, mother_child_birth_date, "
+                   "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                   "$15, $15) RETURNING id"));
+    CAIRN_ASSIGN_OR_RETURN(
+        s.update_child,
+        db.Prepare("UPDATE child SET upn = $2, former_upn = $3, upn_unknown = $4, birth_date = $5, "
+                   "expected_birth_date = $6, death_date = $7, sex = $8, ethnicity = $9, disabilities = $10, "
+                   "uasc = $11, uasc_ceased = $12, mother = $13, mother_child_birth_date = $14, updated_at = $15 "
+                   "WHERE id = $1"));
+    CAIRN_ASSIGN_OR_RETURN(s.insert_child_revision,
+                           db.Prepare("INSERT INTO child_revision (child_id, recorded_at, recorded_by, reason, "
+                                      "previous) VALUES ($1, $2, $3, $4, $5)"));
+    CAIRN_ASSIGN_OR_RETURN(s.held_events, db.Prepare("SELECT id, natural_key, start_date, end_date, fields, "
+                                                     "withdrawn, revision FROM event WHERE child_id = $1"));
+    CAIRN_ASSIGN_OR_RETURN(
+        s.insert_event,
+        db.Prepare("INSERT INTO event (child_id, kind, start_date, end_date, parent_id, natural_key, fields, "
+                   "source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id"));
+    CAIRN_ASSIGN_OR_RETURN(s.update_event,
+                           db.Prepare("UPDATE event SET start_date = $2, end_date = $3, fields = $4, "
+                                      "revision = revision + 1, updated_at = $5 WHERE id = $1"));
+    CAIRN_ASSIGN_OR_RETURN(s.insert_event_revision,
+                           db.Prepare("INSERT INTO event_revision (event_id, revision, action, recorded_at, "
+                                      "recorded_by, reason, previous) VALUES ($1, $2, $3, $4, $5, $6, $7)"));
+    CAIRN_ASSIGN_OR_RETURN(s.insert_report,
+                           db.Prepare("INSERT INTO event_report (event_id, collection_year) VALUES ($1, $2) "
+                                      "ON CONFLICT DO NOTHING"));
+    return s;
+  }
+};
+
+// Runs a statement that returns exactly one integer (an INSERT ... RETURNING id).
+Result<int64_t> RunReturningId(Statement& statement) {
+  CAIRN_ASSIGN_OR_RETURN(bool has_row, statement.Step());
+  if (!has_row) return Status::Internal("an insert returned no id");
+  const int64_t id = statement.ColumnInt(0);
+  CAIRN_RETURN_IF_ERROR(statement.Reset());
+  return id;
+}
+
+// Events in an order where every parent comes before its children.
+std::vector<int32_t> ParentsFirst(const Chronology& chronology) {
+  const auto& events = chronology.events();
+  std::vector<int32_t> depth(events.size(), 0);
+  for (size_t i = 0; i < events.size(); ++i) {
+    for (int32_t p = events[i].parent; p >= 0; p = events[static_cast<size_t>(p)].parent) ++depth[i];
+  }
+  std::vector<int32_t> order(events.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int32_t a, int32_t b) { return depth[static_cast<size_t>(a)] < depth[static_cast<size_t>(b)]; });
+  return order;
+}
+
+Status SaveOne(SaveStatements& s, const Chronology& chronology, const ChangeContext& context,
+               const std::string& now, SaveReport& report) {
+  const Child& incoming = chronology.child();
+  if (incoming.la_child_id.empty()) return Status::InvalidArgument("a child has no LA child id");
+
+  int64_t child_id = 0;
+  std::unordered_map<std::string, HeldEvent> held;
+  CAIRN_RETURN_IF_ERROR(s.find_child->Bind(1, incoming.la_child_id));
+  CAIRN_ASSIGN_OR_RETURN(bool found, s.find_child->Step());
+  if (!found) {
+    CAIRN_RETURN_IF_ERROR(s.find_child->Reset());
+    CAIRN_RETURN_IF_ERROR(s.insert_child->Bind(1, incoming.la_child_id));
+    CAIRN_RETURN_IF_ERROR(BindChildDetails(*s.insert_child, incoming, 2));
+    CAIRN_RETURN_IF_ERROR(s.insert_child->Bind(15, now));
+    CAIRN_ASSIGN_OR_RETURN(child_id, RunReturningId(*s.insert_child));
+    ++report.children_added;
+  } else {
+    child_id = s.find_child->ColumnInt(0);
+    CAIRN_ASSIGN_OR_RETURN(Child current, ReadChild(*s.find_child));
+    CAIRN_RETURN_IF_ERROR(s.find_child->Reset());
+    const std::string previous = ChildJson(current);
+    if (MergeChild(current, incoming)) {
+      CAIRN_RETURN_IF_ERROR(s.insert_child_revision->BindAll({child_id, now, context.actor, context.reason, previous}));
+      CAIRN_RETURN_IF_ERROR(s.insert_child_revision->Run());
+      CAIRN_RETURN_IF_ERROR(s.update_child->Bind(1, child_id));
+      CAIRN_RETURN_IF_ERROR(BindChildDetails(*s.update_child, current, 2));
+      CAIRN_RETURN_IF_ERROR(s.update_child->Bind(15, now));
+      CAIRN_RETURN_IF_ERROR(s.update_child->Run());
+      ++report.children_updated;
+    }
+    CAIRN_RETURN_IF_ERROR(s.held_events->Bind(1, child_id));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, s.held_events->Step());
+      if (!row) break;
+      HeldEvent event;
+      event.id = s.held_events->ColumnInt(0);
+      event.start = std::string(s.held_events->ColumnText(2));
+      event.end = s.held_events->ColumnOptionalText(3);
+      event.fields = std::string(s.held_events->ColumnText(4));
+      event.withdrawn = s.held_events->ColumnInt(5) != 0;
+      event.revision = s.held_events->ColumnInt(6);
+      held.emplace(std::string(s.held_events->ColumnText(1)), std::move(event));
+    }
+    CAIRN_RETURN_IF_ERROR(s.held_events->Reset());
+  }
+
+  const auto& events = chronology.events();
+  std::vector<int64_t> ids(events.size(), 0);
+  std::unordered_map<std::string, int32_t> keys_in_batch;
+  for (int32_t index : ParentsFirst(chronology)) {
+    const Event& event = events[static_cast<size_t>(index)];
+    const std::string key = chronology.NaturalKey(index);
+    if (auto [it, inserted] = keys_in_batch.emplace(key, index); !inserted) {
+      return Status::InvalidArgument("child " + incoming.la_child_id + " has the same " +
+                                     std::string(model::IdOf(event.kind)) + " twice (" + key + ")");
+    }
+    const std::string start = event.start.ToIso();
+    const std::optional<std::string> end = IsoOrNull(event.end);
+    const std::string fields = FieldsJson(event);
+
+    int64_t id = 0;
+    if (auto match = held.find(key); match != held.end()) {
+      const HeldEvent& current = match->second;
+      id = current.id;
+      if (current.withdrawn || (current.start == start && current.end == end && current.fields == fields)) {
+        ++report.events_unchanged;
+      } else {
+        CAIRN_RETURN_IF_ERROR(s.insert_event_revision->BindAll(
+            {id, current.revision, std::string("amended"), now, context.actor, context.reason,
+             EventJson(current.start, current.end, current.fields)}));
+        CAIRN_RETURN_IF_ERROR(s.insert_event_revision->Run());
+        CAIRN_RETURN_IF_ERROR(s.update_event->Bind(1, id));
+        CAIRN_RETURN_IF_ERROR(s.update_event->Bind(2, start));
+        CAIRN_RETURN_IF_ERROR(s.update_event->Bind(3, end));
+        CAIRN_RETURN_IF_ERROR(s.update_event->Bind(4, fields));
+        CAIRN_RETURN_IF_ERROR(s.update_event->Bind(5, now));
+        CAIRN_RETURN_IF_ERROR(s.update_event->Run());
+        ++report.events_amended;
+      }
+    } else {
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(1, child_id));
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(2, model::IdOf(event.kind)));
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(3, start));
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(4, end));
+      CAIRN_RETURN_IF_ERROR(event.parent >= 0 ? s.insert_event->Bind(5, ids[static_cast<size_t>(event.parent)])
+                                              : s.insert_event->BindNull(5));
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(6, key));
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(7, fields));
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(8, event.provenance.source.empty() ? std::string("cairn")
+                                                                                   : event.provenance.source));
+      CAIRN_RETURN_IF_ERROR(s.insert_event->Bind(9, now));
+      CAIRN_ASSIGN_OR_RETURN(id, RunReturningId(*s.insert_event));
+      ++report.events_added;
+    }
+    ids[static_cast<size_t>(index)] = id;
+    for (int year : event.provenance.reported_in_years) {
+      CAIRN_RETURN_IF_ERROR(s.insert_report->Bind(1, id));
+      CAIRN_RETURN_IF_ERROR(s.insert_report->Bind(2, int64_t{year}));
+      CAIRN_RETURN_IF_ERROR(s.insert_report->Run());
+    }
+  }
+  return Status::Ok();
+}
+
+// Builds chronologies from rows of `child` and `event`, both ordered by child id.
+class ChronologyLoader {
+ public:
+  explicit ChronologyLoader(Connection& db) : db_(db) {}
+
+  Result<std::vector<Chronology>> Load(std::optional<std::string_view> la_child_id) {
+    const std::string where = la_child_id ? " WHERE la_child_id = $1" : "";
+    CAIRN_ASSIGN_OR_RETURN(auto children,
+                           db_.Prepare("SELECT " + std::string(kChildColumns) + " FROM child" + where + " ORDER BY id"));
+    if (la_child_id) CAIRN_RETURN_IF_ERROR(children->Bind(1, *la_child_id));
+    std::vector<Chronology> result;
+    std::unordered_map<int64_t, size_t> by_child_id;
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, children->Step());
+      if (!row) break;
+      CAIRN_ASSIGN_OR_RETURN(Child child, ReadChild(*children));
+      by_child_id.emplace(children->ColumnInt(0), result.size());
+      result.emplace_back(std::move(child));
+    }
+    if (result.empty()) return result;
+
+    const std::string event_where =
+        la_child_id ? " AND child_id = (SELECT id FROM child WHERE la_child_id = $1)" : std::string();
+    CAIRN_ASSIGN_OR_RETURN(auto events, db_.Prepare("SELECT id, child_id, kind, start_date, end_date, parent_id, "
+                                                    "fields, source FROM event WHERE withdrawn = 0" +
+                                                    event_where + " ORDER BY child_id, id"));
+    if (la_child_id) CAIRN_RETURN_IF_ERROR(events->Bind(1, *la_child_id));
+    struct Location {
+      size_t chronology;
+      int32_t index;
+    };
+    std::unordered_map<int64_t, Location> located;
+    std::vector<std::pair<Location, int64_t>> parent_links;
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, events->Step());
+      if (!row) break;
+      Event event;
+      event.id = events->ColumnInt(0);
+      auto owner = by_child_id.find(events->ColumnInt(1));
+      if (owner == by_child_id.end()) continue;
+      CAIRN_ASSIGN_OR_RETURN(event.kind, model::EventKindFromId(events->ColumnText(2)));
+      CAIRN_ASSIGN_OR_RETURN(event.start, Date::ParseIso(events->ColumnText(3)));
+      CAIRN_ASSIGN_OR_RETURN(event.end, OptionalDateColumn(*events, 4, "event end date"));
+      CAIRN_RETURN_IF_ERROR(ParseFieldsJson(events->ColumnText(6), event));
+      event.provenance.source = std::string(events->ColumnText(7));
+      auto& list = result[owner->second].mutable_events();
+      const Location location{owner->second, static_cast<int32_t>(list.size())};
+      if (!events->ColumnIsNull(5)) parent_links.push_back({location, events->ColumnInt(5)});
+      located.emplace(event.id, location);
+      list.push_back(std::move(event));
+    }
+    for (const auto& [location, parent_id] : parent_links) {
+      auto parent = located.find(parent_id);
+      // A withdrawn parent leaves its children standing alone rather than pointing nowhere.
+      if (parent != located.end() && parent->second.chronology == location.chronology) {
+        result[location.chronology].mutable_events()[static_cast<size_t>(location.index)].parent = parent->second.index;
+      }
+    }
+
+    const std::string report_where =
+        la_child_id ? " WHERE event_id IN (SELECT e.id FROM event e JOIN child c ON c.id = e.child_id "
+                      "WHERE c.la_child_id = $1)"
+                    : std::string();
+    CAIRN_ASSIGN_OR_RETURN(auto reports,
+                           db_.Prepare("SELECT event_id, collection_year FROM event_report" + report_where));
+    if (la_child_id) CAIRN_RETURN_IF_ERROR(reports->Bind(1, *la_child_id));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, reports->Step());
+      if (!row) break;
+      auto where_is = located.find(reports->ColumnInt(0));
+      if (where_is == located.end()) continue;
+      result[where_is->second.chronology]
+          .mutable_events()[static_cast<size_t>(where_is->second.index)]
+          .provenance.AddReportedYear(static_cast<int>(reports->ColumnInt(1)));
+    }
+    for (Chronology& chronology : result) chronology.Sort();
+    return result;
+  }
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace
+
+std::string UtcTimestamp() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+Result<SaveReport> SaveChronologies(Connection& db, std::span<const Chronology> chronologies,
+                                    const ChangeContext& context,
+                                    const std::function<void(size_t children_done)>& progress) {
+  CAIRN_ASSIGN_OR_RETURN(SaveStatements statements, SaveStatements::Prepare(db));
+  const std::string now = UtcTimestamp();
+  SaveReport report;
+  for (size_t i = 0; i < chronologies.size(); ++i) {
+    Status saved = SaveOne(statements, chronologies[i], context, now, report);
+    if (!saved.ok()) return saved.WithContext("saving child " + chronologies[i].child().la_child_id);
+    if (progress && (i + 1) % 5000 == 0) progress(i + 1);
+  }
+  if (progress) progress(chronologies.size());
+  return report;
+}
+
+Result<std::optional<Chronology>> LoadChronology(Connection& db, std::string_view la_child_id) {
+  ChronologyLoader loader(db);
+  CAIRN_ASSIGN_OR_RETURN(auto loaded, loader.Load(la_child_id));
+  if (loaded.empty()) return std::optional<Chronology>();
+  return std::optional<Chronology>(std::move(loaded.front()));
+}
+
+Result<std::vector<Chronology>> LoadAllChronologies(Connection& db) {
+  ChronologyLoader loader(db);
+  CAIRN_ASSIGN_OR_RETURN(auto loaded, loader.Load(std::nullopt));
+  std::sort(loaded.begin(), loaded.end(),
+            [](const Chronology& a, const Chronology& b) { return a.child().la_child_id < b.child().la_child_id; });
+  return loaded;
+}
+
+namespace {
+
+struct EventRow {
+  int64_t revision = 0;
+  bool withdrawn = false;
+  std::string start;
+  std::optional<std::string> end;
+  std::string fields;
+  std::string kind;
+  int64_t child_id = 0;
+};
+
+Result<EventRow> ReadEventRow(Connection& db, int64_t event_id) {
+  CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT revision, withdrawn, start_date, end_date, fields, kind, "
+                                                 "child_id FROM event WHERE id = $1"));
+  CAIRN_RETURN_IF_ERROR(select->Bind(1, event_id));
+  CAIRN_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::NotFound("there is no event " + std::to_string(event_id));
+  EventRow row;
+  row.revision = select->ColumnInt(0);
+  row.withdrawn = select->ColumnInt(1) != 0;
+  row.start = std::string(select->ColumnText(2));
+  row.end = select->ColumnOptionalText(3);
+  row.fields = std::string(select->ColumnText(4));
+  row.kind = std::string(select->ColumnText(5));
+  row.child_id = select->ColumnInt(6);
+  return row;
+}
+
+Status RecordRevision(Connection& db, int64_t event_id, const EventRow& row, std::string_view action,
+                      const ChangeContext& context, const std::string& now) {
+  return db.Execute("INSERT INTO event_revision (event_id, revision, action, recorded_at, recorded_by, reason, "
+                    "previous) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    {event_id, row.revision, std::string(action), now, context.actor, context.reason,
+                     EventJson(row.start, row.end, row.fields)});
+}
+
+}  // namespace
+
+Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, const ChangeContext& context) {
+  if (context.reason.empty()) return Status::InvalidArgument("an amendment needs a reason");
+  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
+  if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " was withdrawn");
+  if (row.kind != model::IdOf(replacement.kind)) {
+    return Status::InvalidArgument("event " + std::to_string(event_id) + " is a " + row.kind + ", not a " +
+                                   std::string(model::IdOf(replacement.kind)));
+  }
+  if (replacement.end && *replacement.end < replacement.start) {
+    return Status::InvalidArgument("the end date " + replacement.end->ToIso() + " is before the start date " +
+                                   replacement.start.ToIso());
+  }
+  const std::string now = UtcTimestamp();
+  CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "amended", context, now));
+  return db.Execute("UPDATE event SET start_date = $2, end_date = $3, fields = $4, revision = revision + 1, "
+                    "updated_at = $5 WHERE id = $1",
+                    {event_id, replacement.start.ToIso(),
+                     replacement.end ? Value(replacement.end->ToIso()) : Value(std::monostate()),
+                     FieldsJson(replacement), now});
+}
+
+Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context) {
+  if (context.reason.empty()) return Status::InvalidArgument("withdrawing an event needs a reason");
+  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
+  if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " is already withdrawn");
+  const std::string now = UtcTimestamp();
+  CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "withdrawn", context, now));
+  return db.Execute("UPDATE event SET withdrawn = 1, revision = revision + 1, updated_at = $2 WHERE id = $1",
+                    {event_id, now});
+}
+
+Result<std::vector<EventRevision>> EventHistory(Connection& db, int64_t event_id) {
+  CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT revision, action, recorded_at, recorded_by, reason, previous "
+                                                 "FROM event_revision WHERE event_id = $1 ORDER BY revision"));
+  CAIRN_RETURN_IF_ERROR(select->Bind(1, event_id));
+  std::vector<EventRevision> history;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    history.push_back({static_cast<int>(select->ColumnInt(0)), std::string(select->ColumnText(1)),
+                       std::string(select->ColumnText(2)), std::string(select->ColumnText(3)),
+                       std::string(select->ColumnText(4)), std::string(select->ColumnText(5))});
+  }
+  return history;
+}
+
+Status RecordAudit(Connection& db, std::string_view actor, std::string_view action, std::string_view la_child_id,
+                   std::string_view detail) {
+  const std::string now = UtcTimestamp();
+  if (la_child_id.empty()) {
+    return db.Execute("INSERT INTO audit_log (at, actor, action, child_id, detail) VALUES ($1, $2, $3, NULL, $4)",
+                      {now, std::string(actor), std::string(action), std::string(detail)});
+  }
+  return db.Execute("INSERT INTO audit_log (at, actor, action, child_id, detail) "
+                    "SELECT $1, $2, $3, id, $5 FROM child WHERE la_child_id = $4",
+                    {now, std::string(actor), std::string(action), std::string(la_child_id), std::string(detail)});
+}
+
+}  // namespace cairn::store

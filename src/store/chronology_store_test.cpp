@@ -1,0 +1,236 @@
+#include "store/chronology_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "store/migrations.h"
+
+namespace cairn::store {
+namespace {
+
+using model::Child;
+using model::Chronology;
+using model::Event;
+using model::EventKind;
+
+Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
+
+class ChronologyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("cairn_chronology_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    Cleanup();
+    auto opened = Connection::Open(path_.string());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    db_ = std::move(opened).value();
+    auto migrations = BuiltInMigrations();
+    ASSERT_TRUE(migrations.ok());
+    ASSERT_TRUE(Migrate(*db_, *migrations).ok());
+  }
+  void TearDown() override {
+    db_.reset();
+    Cleanup();
+  }
+  void Cleanup() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+
+  Result<SaveReport> Save(const std::vector<Chronology>& chronologies, const std::string& reason = "test") {
+    auto transaction = Transaction::Begin(*db_);
+    if (!transaction.ok()) return transaction.status();
+    auto report = SaveChronologies(*db_, chronologies, {"tester", reason});
+    if (report.ok()) {
+      Status committed = transaction->Commit();
+      if (!committed.ok()) return committed;
+    }
+    return report;
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto statement = db_->Prepare(sql);
+    EXPECT_TRUE(statement.ok()) << statement.status().message();
+    auto row = (*statement)->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return (*statement)->ColumnInt(0);
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<Connection> db_;
+};
+
+Chronology SampleChild() {
+  Chronology chronology(Child{.la_child_id = "C001",
+                              .upn = "A123456789012",
+                              .birth_date = D(2015, 3, 27),
+                              .sex = "F",
+                              .ethnicity = "WBRI",
+                              .disabilities = {"HAND", "HEAR"}});
+  Event cin{.kind = EventKind::kCinEpisode, .start = D(2023, 10, 6), .end = D(2024, 2, 27)};
+  cin.Set("ReferralSource", "1A");
+  cin.Set("PrimaryNeedCode", "N4");
+  cin.provenance = {"cin-census", {2024}};
+  const int32_t episode = chronology.Add(cin);
+  Event plan{.kind = EventKind::kCpPlan, .start = D(2023, 11, 1), .end = D(2024, 2, 20), .parent = episode};
+  plan.Set("InitialCategoryOfAbuse", "NEG");
+  plan.provenance = {"cin-census", {2024}};
+  const int32_t plan_index = chronology.Add(plan);
+  Event review{.kind = EventKind::kCpReview, .start = D(2024, 1, 30), .parent = plan_index};
+  review.provenance = {"cin-census", {2024}};
+  chronology.Add(review);
+  return chronology;
+}
+
+TEST_F(ChronologyStoreTest, SavesAndLoadsAChronologyExactly) {
+  const Chronology original = SampleChild();
+  auto report = Save({original});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->children_added, 1);
+  EXPECT_EQ(report->events_added, 3);
+
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_TRUE(loaded->has_value());
+  const Chronology& back = **loaded;
+  EXPECT_EQ(back.child(), original.child());
+  ASSERT_EQ(back.events().size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(back.events()[i].SameContent(original.events()[i])) << i;
+    EXPECT_EQ(back.events()[i].parent, original.events()[i].parent) << i;
+    EXPECT_EQ(back.events()[i].provenance, original.events()[i].provenance) << i;
+    EXPECT_GT(back.events()[i].id, 0);
+  }
+  auto missing = LoadChronology(*db_, "nobody");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(ChronologyStoreTest, ReSavingIsIdempotent) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  auto again = Save({SampleChild()});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->children_added, 0);
+  EXPECT_EQ(again->children_updated, 0);
+  EXPECT_EQ(again->events_added, 0);
+  EXPECT_EQ(again->events_unchanged, 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_revision"), 0);
+}
+
+TEST_F(ChronologyStoreTest, ChangedContentIsAnAmendmentThatKeepsHistory) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  Chronology changed = SampleChild();
+  changed.mutable_events()[1].end = D(2024, 3, 5);  // the plan ended later than first reported
+  changed.mutable_events()[1].provenance = {"cin-census", {2025}};
+  auto report = Save({changed}, "imported from cin-2025.xml");
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->events_amended, 1);
+  EXPECT_EQ(report->events_unchanged, 2);
+
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  const Event& plan = (**loaded).events()[1];
+  EXPECT_EQ(plan.end, D(2024, 3, 5));
+  EXPECT_EQ(plan.provenance.reported_in_years, (std::vector<int>{2024, 2025}));
+  auto history = EventHistory(*db_, plan.id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].action, "amended");
+  EXPECT_EQ((*history)[0].recorded_by, "tester");
+  EXPECT_EQ((*history)[0].reason, "imported from cin-2025.xml");
+  const auto previous = nlohmann::json::parse((*history)[0].previous);
+  EXPECT_EQ(previous["end"], "2024-02-20");
+}
+
+TEST_F(ChronologyStoreTest, ChildDetailsMergeWithoutBlankingAndKeepHistory) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  Chronology from_903(Child{.la_child_id = "C001", .upn = "", .ethnicity = "WIRI", .uasc = true});
+  auto report = Save({from_903});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->children_updated, 1);
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((**loaded).child().upn, "A123456789012");  // not blanked
+  EXPECT_EQ((**loaded).child().ethnicity, "WIRI");
+  EXPECT_TRUE((**loaded).child().uasc);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child_revision"), 1);
+}
+
+TEST_F(ChronologyStoreTest, WithdrawnEventsLeaveTheChronologyButNotHistoryAndStayWithdrawn) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  const int64_t review_id = (**loaded).events()[2].id;
+  ASSERT_TRUE(WithdrawEvent(*db_, review_id, {"tester", "entered on the wrong child"}).ok());
+  EXPECT_FALSE(WithdrawEvent(*db_, review_id, {"tester", "again"}).ok());
+  EXPECT_FALSE(WithdrawEvent(*db_, review_id + 1000, {"tester", "no such"}).ok());
+
+  auto after = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((**after).events().size(), 2u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 3);
+
+  // Importing the old return again does not bring it back.
+  auto report = Save({SampleChild()});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->events_added, 0);
+  auto still = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(still.ok() && still->has_value());
+  EXPECT_EQ((**still).events().size(), 2u);
+}
+
+TEST_F(ChronologyStoreTest, AmendEventValidatesAndRecords) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  Event plan = (**loaded).events()[1];
+  plan.Set("LatestCategoryOfAbuse", "EMO");
+  EXPECT_FALSE(AmendEvent(*db_, plan.id, plan, {"tester", ""}).ok()) << "a reason is required";
+  Event backwards = plan;
+  backwards.end = D(2020, 1, 1);
+  EXPECT_FALSE(AmendEvent(*db_, plan.id, backwards, {"tester", "typo"}).ok());
+  Event wrong_kind = plan;
+  wrong_kind.kind = EventKind::kCinPlan;
+  EXPECT_FALSE(AmendEvent(*db_, plan.id, wrong_kind, {"tester", "typo"}).ok());
+  ASSERT_TRUE(AmendEvent(*db_, plan.id, plan, {"tester", "category changed at review"}).ok());
+  auto after = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((**after).events()[1].Get("LatestCategoryOfAbuse"), "EMO");
+  auto history = EventHistory(*db_, plan.id);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 1u);
+}
+
+TEST_F(ChronologyStoreTest, DuplicateEventsInOneChronologyAreRefused) {
+  Chronology chronology = SampleChild();
+  chronology.Add(chronology.events()[0]);  // the same CIN episode twice
+  auto report = Save({chronology});
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("C001"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0) << "the failed save rolled back";
+}
+
+TEST_F(ChronologyStoreTest, AuditRecordsIdentifiersOnly) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  ASSERT_TRUE(RecordAudit(*db_, "tester", "read", "C001", "cairn child show").ok());
+  ASSERT_TRUE(RecordAudit(*db_, "tester", "export", "", "ssda903 2024").ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE child_id IS NOT NULL"), 1);
+}
+
+TEST_F(ChronologyStoreTest, LoadAllOrdersChildrenById) {
+  Chronology a = SampleChild();
+  Chronology b(Child{.la_child_id = "A999"});
+  ASSERT_TRUE(Save({a, b}).ok());
+  auto all = LoadAllChronologies(*db_);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].child().la_child_id, "A999");
+  EXPECT_EQ((*all)[1].events().size(), 3u);
+}
+
+}  // namespace
+}  // namespace cairn::store
