@@ -88,6 +88,8 @@ const Command kCommands[] = {
     {"init", "Create a Cairn database (or open an existing one) and bring its schema up to date", DefineInit},
     {"migrate", "Apply any schema migrations an existing database is missing", DefineMigrate},
     {"status", "Say what a Cairn database holds: schema version and rows per table", DefineStatus},
+    // PENDING-IMPORT
+    {"child", "Show a child's chronology", DefineChild},
     {"version", "Print Cairn's version", DefineVersion},
 };
 

@@ -25,6 +25,7 @@ struct Environment {
   std::ostream& out;
   std::ostream& err;
   const Clock& clock;
+  std::string actor = "cli";  // who is running Cairn, for the audit log
 };
 
 // What a command's definition hands back: the work to do once its options are parsed.
@@ -36,6 +37,11 @@ struct Command {
   // Declares the command's options on `app` (binding them to storage the returned Action owns).
   std::function<Action(CLI::App& app)> define;
 };
+
+// The commands' definitions, one per file family (commands.cpp, returns_commands.cpp, ...).
+Action DefineImport(CLI::App& app);
+Action DefineExport(CLI::App& app);
+Action DefineChild(CLI::App& app);
 
 // Every command, in the order `cairn --help` lists them.
 std::span<const Command> Commands();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "store/chronology_store.h"
 #include "store/database.h"
 
 namespace cairn::cli {
@@ -124,6 +125,38 @@ TEST_F(CliTest, TamperedMigrationChecksumIsReported) {
     EXPECT_NE(outcome.err.find("0001"), std::string::npos) << outcome.err;
     EXPECT_NE(outcome.err.find("changed"), std::string::npos) << outcome.err;
   }
+}
+
+TEST_F(CliTest, ChildShowPrintsTheChronologyAndAuditsTheRead) {
+  ASSERT_EQ(RunCairn({"init", "--db", db_}).code, 0);
+  {
+    auto db = store::Connection::OpenExisting(db_);
+    ASSERT_TRUE(db.ok());
+    model::Chronology chronology(model::Child{.la_child_id = "C42", .birth_date = Date::FromYmdOrDie(2012, 5, 1)});
+    model::Event episode{.kind = model::EventKind::kCinEpisode, .start = Date::FromYmdOrDie(2024, 6, 3)};
+    episode.Set("ReferralSource", "3A");
+    const int32_t parent = chronology.Add(episode);
+    chronology.Add({.kind = model::EventKind::kCpPlan, .start = Date::FromYmdOrDie(2024, 7, 1), .parent = parent});
+    auto saved = store::SaveChronologies(**db, std::vector<model::Chronology>{chronology}, {"test", "setup"});
+    ASSERT_TRUE(saved.ok()) << saved.status().message();
+  }
+  const Outcome shown = RunCairn({"child", "show", "--db", db_, "C42"});
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("Child C42"), std::string::npos);
+  EXPECT_NE(shown.out.find("2012-05-01"), std::string::npos);
+  EXPECT_NE(shown.out.find("ReferralSource 3A"), std::string::npos);
+  EXPECT_NE(shown.out.find("      2024-07-01"), std::string::npos) << "the plan is indented under its episode\n" << shown.out;
+
+  const Outcome missing = RunCairn({"child", "show", "--db", db_, "nobody"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("nobody"), std::string::npos);
+
+  auto db = store::Connection::OpenExisting(db_);
+  ASSERT_TRUE(db.ok());
+  auto count = (*db)->Prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'read'");
+  ASSERT_TRUE(count.ok());
+  ASSERT_TRUE(*(*count)->Step());
+  EXPECT_EQ((*count)->ColumnInt(0), 1);
 }
 
 }  // namespace

@@ -181,7 +181,7 @@ struct HeldEvent {
 // Prepared once per save: an import runs these statements hundreds of thousands of times.
 struct SaveStatements {
   std::unique_ptr<Statement> find_child, insert_child, update_child, insert_child_revision, held_events,
-      insert_event, update_event, insert_event_revision, insert_report;
+      insert_event, update_event, insert_event_revision, insert_report, insert_audit;
 
   static Result<SaveStatements> Prepare(Connection& db) {
     SaveStatements s;
@@ -217,6 +217,8 @@ struct SaveStatements {
     CAIRN_ASSIGN_OR_RETURN(s.insert_report,
                            db.Prepare("INSERT INTO event_report (event_id, collection_year) VALUES ($1, $2) "
                                       "ON CONFLICT DO NOTHING"));
+    CAIRN_ASSIGN_OR_RETURN(s.insert_audit, db.Prepare("INSERT INTO audit_log (at, actor, action, child_id, detail) "
+                                                      "VALUES ($1, $2, $3, $4, $5)"));
     return s;
   }
 };
@@ -248,6 +250,7 @@ Status SaveOne(SaveStatements& s, const Chronology& chronology, const ChangeCont
                const std::string& now, SaveReport& report) {
   const Child& incoming = chronology.child();
   if (incoming.la_child_id.empty()) return Status::InvalidArgument("a child has no LA child id");
+  const SaveReport before = report;
 
   int64_t child_id = 0;
   std::unordered_map<std::string, HeldEvent> held;
@@ -344,6 +347,18 @@ Status SaveOne(SaveStatements& s, const Chronology& chronology, const ChangeCont
       CAIRN_RETURN_IF_ERROR(s.insert_report->Bind(2, int64_t{year}));
       CAIRN_RETURN_IF_ERROR(s.insert_report->Run());
     }
+  }
+
+  // Every change to a child's record is audited; an unchanged re-import changes nothing.
+  const bool created = report.children_added > before.children_added;
+  const int64_t added = report.events_added - before.events_added;
+  const int64_t amended = report.events_amended - before.events_amended;
+  if (created || added > 0 || amended > 0 || report.children_updated > before.children_updated) {
+    const std::string detail = context.reason + " (" + std::to_string(added) + " events added, " +
+                               std::to_string(amended) + " amended)";
+    CAIRN_RETURN_IF_ERROR(s.insert_audit->BindAll(
+        {now, context.actor, std::string(created ? "create" : "change"), child_id, detail}));
+    CAIRN_RETURN_IF_ERROR(s.insert_audit->Run());
   }
   return Status::Ok();
 }

@@ -39,7 +39,9 @@ struct SaveReport {
 // provenance's reported years are added to every saved event. A child detail that arrives
 // empty never blanks one already held. An event withdrawn in Cairn stays withdrawn when an old
 // return mentioning it is imported again. Fills in Event::id on nothing (chronologies are
-// read-only here); reload to see ids. `progress` is called every few thousand children.
+// read-only here); reload to see ids. Every child whose record changes gets an audit_log row
+// ("create" or "change", with the context's actor and reason). `progress` is called every few
+// thousand children.
 Result<SaveReport> SaveChronologies(Connection& db, std::span<const model::Chronology> chronologies,
                                     const ChangeContext& context,
                                     const std::function<void(size_t children_done)>& progress = {});
