@@ -9,6 +9,7 @@
 #include "store/database.h"
 #include "store/inspect.h"
 #include "store/migrations.h"
+#include "store/settings.h"
 
 #ifndef CAIRN_VERSION
 #define CAIRN_VERSION "0.1.0"
@@ -84,12 +85,44 @@ Action DefineStatus(CLI::App& app) {
   };
 }
 
+Action DefineSettings(CLI::App& app) {
+  app.require_subcommand(1);
+  struct Args {
+    std::string db;
+    std::string key;
+    std::string value;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* show = app.add_subcommand("show", "List the council's settings and what each means");
+  show->add_option("--db", args->db, std::string(kDbHelp))->required();
+  CLI::App* set = app.add_subcommand("set", "Set one setting: cairn settings set --db DB la-code 343");
+  set->add_option("--db", args->db, std::string(kDbHelp))->required();
+  set->add_option("key", args->key, "la-code, la-name or population")->required();
+  set->add_option("value", args->value, "The new value")->required();
+  return [args, set](Environment& env) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    if (set->parsed()) {
+      CAIRN_RETURN_IF_ERROR(store::SetSetting(*db, args->key, args->value));
+      env.out << args->key << " = " << args->value << "\n";
+      return Status::Ok();
+    }
+    CAIRN_ASSIGN_OR_RETURN(auto settings, store::AllSettings(*db));
+    for (const store::SettingSpec& spec : store::KnownSettings()) {
+      auto held = std::find_if(settings.begin(), settings.end(), [&](const auto& kv) { return kv.first == spec.key; });
+      env.out << spec.key << " = " << (held == settings.end() ? "(not set)" : held->second) << "    # " << spec.meaning
+              << "\n";
+    }
+    return Status::Ok();
+  };
+}
+
 const Command kCommands[] = {
     {"init", "Create a Cairn database (or open an existing one) and bring its schema up to date", DefineInit},
     {"migrate", "Apply any schema migrations an existing database is missing", DefineMigrate},
     {"status", "Say what a Cairn database holds: schema version and rows per table", DefineStatus},
     // PENDING-IMPORT
     {"child", "Show a child's chronology", DefineChild},
+    {"settings", "Show or set the council's settings (LA code, name, population)", DefineSettings},
     {"version", "Print Cairn's version", DefineVersion},
 };
 

@@ -1,0 +1,48 @@
+#include "store/settings.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/migrations.h"
+
+namespace cairn::store {
+namespace {
+
+TEST(SettingsTest, SetGetValidate) {
+  const std::string path = (std::filesystem::temp_directory_path() / "cairn_settings_test.db").string();
+  std::filesystem::remove(path);
+  {
+    auto db = Connection::Open(path);
+    ASSERT_TRUE(db.ok());
+    auto migrations = BuiltInMigrations();
+    ASSERT_TRUE(migrations.ok() && Migrate(**db, *migrations).ok());
+
+    auto missing = GetSetting(**db, "la-code");
+    ASSERT_TRUE(missing.ok());
+    EXPECT_FALSE(missing->has_value());
+
+    ASSERT_TRUE(SetSetting(**db, "la-code", "343").ok());
+    ASSERT_TRUE(SetSetting(**db, "la-code", "344").ok());  // replaces
+    auto code = GetSetting(**db, "la-code");
+    ASSERT_TRUE(code.ok() && code->has_value());
+    EXPECT_EQ(**code, "344");
+
+    EXPECT_FALSE(SetSetting(**db, "la-code", "34").ok());
+    EXPECT_FALSE(SetSetting(**db, "la-code", "E08000014").ok());
+    EXPECT_FALSE(SetSetting(**db, "population", "0").ok());
+    EXPECT_FALSE(SetSetting(**db, "population", "-5").ok());
+    EXPECT_TRUE(SetSetting(**db, "population", "55000").ok());
+    const Status unknown = SetSetting(**db, "colour", "blue");
+    EXPECT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.message().find("la-code"), std::string::npos) << "lists the known settings";
+
+    auto all = AllSettings(**db);
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ(all->size(), 2u);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+}  // namespace
+}  // namespace cairn::store
