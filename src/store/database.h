@@ -9,7 +9,18 @@
 //   CAIRN_ASSIGN_OR_RETURN(bool has_row, stmt->Step());
 //   if (has_row) use(stmt->ColumnText(0));
 //
+// Placeholders: `$N` is a parameter wherever SQL would read it as one; inside '...' string
+// literals, "..." quoted identifiers, -- and /* */ comments, or after an identifier character
+// (`a$1`), it is left as written. The same $N may appear more than once; it takes one value.
+//
+// Errors: every failure is a Status whose message names what Cairn was doing, the SQL (trimmed
+// to one line) and the database's own words. Codes: a UNIQUE or PRIMARY KEY clash is
+// AlreadyExists; any other constraint (foreign key, NOT NULL, CHECK) is FailedPrecondition;
+// bad SQL or a bad bind is InvalidArgument; a damaged file is DataLoss; locks, disk and file
+// problems are IoError.
+//
 // Thread safety: a Connection and its Statements belong to one thread at a time.
+// Lifetime: destroy Statements before their Connection.
 #pragma once
 
 #include <cstdint>
@@ -27,11 +38,18 @@ namespace cairn::store {
 // A value to bind or a column read generically: NULL, integer, real or text.
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 
+// The storage type of one column of the current row. SQLite blobs read as kText (their bytes).
+enum class ValueType { kNull, kInteger, kReal, kText };
+
 class Statement {
  public:
   virtual ~Statement() = default;
 
-  // Binds parameter $index (1-based). Text is copied, so the argument may die after the call.
+  // Binds parameter $index (1-based). An index the SQL does not have is an InvalidArgument
+  // naming the index and the SQL. Text is copied, so the argument may die after the call; an
+  // empty text binds '' (never NULL). A double NaN is stored as NULL by SQLite.
+  // Binding after Step() first resets the statement (as Reset()), so a statement can be run,
+  // rebound and run again.
   virtual Status Bind(int index, int64_t value) = 0;
   virtual Status Bind(int index, double value) = 0;
   virtual Status Bind(int index, std::string_view value) = 0;
@@ -44,25 +62,30 @@ class Statement {
   Status Bind(int index, const std::optional<T>& value) {
     return value ? Bind(index, *value) : BindNull(index);
   }
-  // Binds values[i] to $(i+1).
+  // Binds values[i] to $(i+1); stops at the first failure.
   Status BindAll(const std::vector<Value>& values);
 
   // Runs the statement up to its next row: true when a row is ready to read, false when done.
+  // Stepping again after false runs the statement again from the start.
   virtual Result<bool> Step() = 0;
-  // Ready to run again with new binds (bindings are kept until rebound).
+  // Ready to run again with new binds (bindings are kept until rebound). Never fails on
+  // SQLite: an error from the last Step() was already reported there.
   virtual Status Reset() = 0;
 
-  // Columns of the current row, 0-based. Reading a NULL gives 0, 0.0 or "".
+  // Columns of the current row, 0-based. Reading a NULL gives 0, 0.0 or "". A column out of
+  // range, or reading when no row is current, reads as NULL.
   virtual int ColumnCount() const = 0;
+  virtual ValueType ColumnType(int column) const = 0;
   virtual bool ColumnIsNull(int column) const = 0;
   virtual int64_t ColumnInt(int column) const = 0;
   virtual double ColumnDouble(int column) const = 0;
-  // Valid until the next Step(), Reset() or destruction.
+  // Valid until the next Step(), Reset(), Bind or destruction.
   virtual std::string_view ColumnText(int column) const = 0;
   std::optional<std::string> ColumnOptionalText(int column) const;
+  // The column as stored: NULL, integer, real or text.
   Value ColumnValue(int column) const;
 
-  // Steps to completion, for statements that return no rows.
+  // Steps to completion, for statements that return no rows (any rows are discarded).
   Status Run();
 };
 
@@ -70,19 +93,33 @@ class Connection {
  public:
   virtual ~Connection() = default;
 
-  // Opens or creates the database named by `target`: a file path for SQLite (the default);
-  // "postgresql://..." URLs are reserved for the PostgreSQL backend. SQLite databases are
-  // opened in WAL mode with foreign keys enforced and a busy timeout.
+  // Opens or creates the database named by `target`: a file path for SQLite (the default;
+  // ":memory:" is a private in-memory database); "postgresql://" and "postgres://" URLs are
+  // reserved for the PostgreSQL backend and are, for now, a FailedPrecondition (the URL, which
+  // may hold a password, is never echoed). SQLite databases are opened in WAL mode with foreign
+  // keys enforced, synchronous=NORMAL and a 5 second busy timeout; "..." is always an identifier
+  // (as in PostgreSQL), never SQLite's fallback string literal.
   static Result<std::unique_ptr<Connection>> Open(const std::string& target);
-  // Opens an existing database; a missing file is an error rather than a new empty database.
+  // Opens an existing database; a missing file is NotFound ("no Cairn database at PATH (run
+  // `cairn init --db PATH` first)") rather than a new empty database.
   static Result<std::unique_ptr<Connection>> OpenExisting(const std::string& target);
 
+  // One statement (a trailing ';' and comments are allowed); two or more is InvalidArgument.
   virtual Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) = 0;
-  // Runs one or more ;-separated statements that take no parameters (migrations, pragmas).
+  // Runs one or more ;-separated statements that take no parameters (migrations, pragmas), in
+  // order, stopping at the first failure; statements before it stay applied unless the caller
+  // holds a Transaction. Rows they return are discarded. A $N in a script is InvalidArgument.
   virtual Status ExecuteScript(std::string_view sql) = 0;
   // Prepares, binds and runs one statement that returns no rows.
   Status Execute(std::string_view sql, const std::vector<Value>& params = {});
 
+  // Whether a table or view named `name` exists (SQLite compares names case-insensitively).
+  virtual Result<bool> TableExists(std::string_view name) = 0;
+
+  // Begin() takes the write lock at once (SQLite: BEGIN IMMEDIATE), so two writers queue on the
+  // busy timeout instead of one failing midway. Transactions do not nest: Begin() inside one
+  // is an error. Rollback() with no transaction open is ok (SQLite may already have rolled
+  // back after an error such as a full disk).
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
@@ -91,15 +128,18 @@ class Connection {
 };
 
 // Begins on construction; rolls back on destruction unless Commit() succeeded. The way every
-// multi-statement write is made all-or-nothing.
+// multi-statement write is made all-or-nothing. A failed Commit() leaves the transaction open,
+// so it is still rolled back on destruction. The Connection must outlive the Transaction.
 class Transaction {
  public:
   static Result<Transaction> Begin(Connection& connection);
+  // The moved-from Transaction no longer owns anything (its destruction does nothing).
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   ~Transaction();
 
+  // FailedPrecondition if already committed (or moved from).
   Status Commit();
 
  private:
@@ -108,19 +148,28 @@ class Transaction {
   bool open_ = true;
 };
 
-// Inserts many rows into one table through one prepared statement; the caller owns the
-// transaction. Rows are bound positionally to `columns`.
+// Inserts many rows into one table through one prepared statement, reset and rebound per row;
+// the caller owns the transaction (without one, each row is its own, and slow, commit). Rows
+// are bound positionally to `columns`. Table and column names must be plain identifiers
+// ([A-Za-z_][A-Za-z0-9_]*), else InvalidArgument. The Connection must outlive the inserter.
 class BulkInserter {
  public:
   static Result<BulkInserter> Create(Connection& connection, std::string_view table,
                                      const std::vector<std::string>& columns);
+  // A row with the wrong number of values is InvalidArgument and inserts nothing.
   Status Add(const std::vector<Value>& row);
   int64_t rows_added() const { return rows_added_; }
 
  private:
-  BulkInserter(std::unique_ptr<Statement> statement, size_t column_count)
-      : statement_(std::move(statement)), column_count_(column_count) {}
+  BulkInserter(std::unique_ptr<Statement> statement, std::string table, std::string column_list,
+               size_t column_count)
+      : statement_(std::move(statement)),
+        table_(std::move(table)),
+        column_list_(std::move(column_list)),
+        column_count_(column_count) {}
   std::unique_ptr<Statement> statement_;
+  std::string table_;
+  std::string column_list_;  // "a, b, c", for messages
   size_t column_count_;
   int64_t rows_added_ = 0;
 };

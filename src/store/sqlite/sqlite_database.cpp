@@ -1,1 +1,413 @@
-// placeholder: being written
+#include "store/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <climits>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace cairn::store::sqlite {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr size_t kMaxSqlInMessage = 160;
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+// SQLite and PostgreSQL both allow '$' inside identifiers, and any non-ASCII byte.
+bool IsIdentifierChar(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Where the comment starting at sql[i] ends (one past it), or i when no comment starts there.
+size_t SkipComment(std::string_view sql, size_t i) {
+  if (sql.substr(i, 2) == "--") {
+    const size_t newline = sql.find('\n', i + 2);
+    return newline == std::string_view::npos ? sql.size() : newline + 1;
+  }
+  if (sql.substr(i, 2) == "/*") {
+    const size_t close = sql.find("*/", i + 2);
+    return close == std::string_view::npos ? sql.size() : close + 2;
+  }
+  return i;
+}
+
+bool OnlySpaceCommentsAndSemicolons(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (IsSpace(sql[i]) || sql[i] == ';') {
+      ++i;
+      continue;
+    }
+    const size_t after = SkipComment(sql, i);
+    if (after == i) return false;
+    i = after;
+  }
+  return true;
+}
+
+// The SQL on one line and short enough to read in an error message.
+std::string Quoted(std::string_view sql) {
+  std::string line;
+  bool pending_space = false;
+  for (char c : sql) {
+    if (IsSpace(c)) {
+      pending_space = !line.empty();
+      continue;
+    }
+    if (pending_space) line += ' ';
+    pending_space = false;
+    line += c;
+  }
+  if (line.size() > kMaxSqlInMessage) {
+    size_t cut = kMaxSqlInMessage - 1;
+    // Never cut a UTF-8 sequence in half.
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line.resize(cut);
+    line += "…";
+  }
+  return "`" + line + "`";
+}
+
+Status StatusFor(int extended_code, std::string message) {
+  switch (extended_code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (extended_code == SQLITE_CONSTRAINT_UNIQUE || extended_code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Status::AlreadyExists(std::move(message));
+      }
+      return Status::FailedPrecondition(std::move(message));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::DataLoss(std::move(message));
+    case SQLITE_ERROR:
+    case SQLITE_RANGE:
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+      return Status::InvalidArgument(std::move(message));
+    case SQLITE_MISUSE:
+    case SQLITE_INTERNAL:
+      return Status::Internal(std::move(message));
+    default:
+      return Status::IoError(std::move(message));
+  }
+}
+
+// `doing` ("could not run SQL `...`") followed by SQLite's own account of the last failure.
+Status LastError(sqlite3* db, const std::string& doing) {
+  return StatusFor(sqlite3_extended_errcode(db), doing + ": " + sqlite3_errmsg(db));
+}
+
+struct Finalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using StatementHandle = std::unique_ptr<sqlite3_stmt, Finalizer>;
+
+class SqliteStatement final : public Statement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  using Statement::Bind;
+  Status Bind(int index, int64_t value) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    return CheckBind(sqlite3_bind_int64(stmt_, index, value), index);
+  }
+  Status Bind(int index, double value) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    return CheckBind(sqlite3_bind_double(stmt_, index, value), index);
+  }
+  Status Bind(int index, std::string_view value) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    // A null data pointer would bind NULL; an empty string_view must bind ''.
+    const char* data = value.data() != nullptr ? value.data() : "";
+    return CheckBind(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+                     index);
+  }
+  Status BindNull(int index) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    return CheckBind(sqlite3_bind_null(stmt_, index), index);
+  }
+
+  Result<bool> Step() override {
+    stepped_ = true;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return LastError(db_, "could not run SQL " + Quoted(sql_));
+  }
+
+  Status Reset() override {
+    // sqlite3_reset repeats the last Step() error, which the caller has already been given.
+    sqlite3_reset(stmt_);
+    stepped_ = false;
+    return Status::Ok();
+  }
+
+  int ColumnCount() const override { return sqlite3_column_count(stmt_); }
+  ValueType ColumnType(int column) const override {
+    if (!InRange(column)) return ValueType::kNull;
+    switch (sqlite3_column_type(stmt_, column)) {
+      case SQLITE_INTEGER:
+        return ValueType::kInteger;
+      case SQLITE_FLOAT:
+        return ValueType::kReal;
+      case SQLITE_NULL:
+        return ValueType::kNull;
+      default:
+        return ValueType::kText;
+    }
+  }
+  bool ColumnIsNull(int column) const override { return ColumnType(column) == ValueType::kNull; }
+  int64_t ColumnInt(int column) const override {
+    return InRange(column) ? sqlite3_column_int64(stmt_, column) : 0;
+  }
+  double ColumnDouble(int column) const override {
+    return InRange(column) ? sqlite3_column_double(stmt_, column) : 0.0;
+  }
+  std::string_view ColumnText(int column) const override {
+    if (!InRange(column)) return {};
+    // Text first, then its length: that order is what SQLite documents as safe.
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) return {};
+    const int bytes = sqlite3_column_bytes(stmt_, column);
+    return {reinterpret_cast<const char*>(text), static_cast<size_t>(bytes)};
+  }
+
+ private:
+  bool InRange(int column) const { return column >= 0 && column < sqlite3_column_count(stmt_); }
+
+  Status ReadyToBind(int index) {
+    // SQLite refuses binds on a statement that has run until it is reset.
+    if (stepped_) {
+      sqlite3_reset(stmt_);
+      stepped_ = false;
+    }
+    const int count = sqlite3_bind_parameter_count(stmt_);
+    if (index >= 1 && index <= count) return Status::Ok();
+    std::string has;
+    if (count == 0) {
+      has = "it takes no parameters";
+    } else if (count == 1) {
+      has = "its only parameter is $1";
+    } else {
+      has = "its parameters are $1 to $" + std::to_string(count);
+    }
+    return Status::InvalidArgument("could not bind $" + std::to_string(index) + " in SQL " + Quoted(sql_) +
+                                   ": " + has);
+  }
+
+  Status CheckBind(int rc, int index) {
+    if (rc == SQLITE_OK) return Status::Ok();
+    return LastError(db_, "could not bind $" + std::to_string(index) + " in SQL " + Quoted(sql_));
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::string sql_;  // as the caller wrote it, for messages
+  bool stepped_ = false;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  // close_v2 rather than close: a Statement destroyed after its Connection still finalizes safely.
+  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
+    std::string rewritten = RewritePlaceholders(sql);
+    if (rewritten.size() >= static_cast<size_t>(INT_MAX)) {
+      return Status::InvalidArgument("the SQL " + Quoted(sql) + " is too long for SQLite");
+    }
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    // Passing the length including the terminating NUL spares SQLite a copy.
+    const int rc = sqlite3_prepare_v3(db_, rewritten.c_str(), static_cast<int>(rewritten.size() + 1),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, &tail);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return LastError(db_, "could not prepare SQL " + Quoted(sql));
+    }
+    if (raw == nullptr) return Status::InvalidArgument("the SQL " + Quoted(sql) + " holds no statement");
+    auto statement = std::make_unique<SqliteStatement>(db_, raw, std::string(sql));
+    const std::string_view rest(tail, static_cast<size_t>(rewritten.data() + rewritten.size() - tail));
+    if (!OnlySpaceCommentsAndSemicolons(rest)) {
+      return Status::InvalidArgument("the SQL " + Quoted(sql) +
+                                     " holds more than one statement; Prepare takes one (ExecuteScript runs several)");
+    }
+    return std::unique_ptr<Statement>(std::move(statement));
+  }
+
+  Status ExecuteScript(std::string_view sql) override {
+    if (sql.size() >= static_cast<size_t>(INT_MAX)) {
+      return Status::InvalidArgument("the SQL script " + Quoted(sql) + " is too long for SQLite");
+    }
+    const char* next = sql.data();
+    const char* const end = sql.data() + sql.size();
+    while (next < end) {
+      sqlite3_stmt* raw = nullptr;
+      const char* tail = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, next, static_cast<int>(end - next), 0, &raw, &tail);
+      StatementHandle stmt(raw);
+      const std::string_view remaining(next, static_cast<size_t>(end - next));
+      if (rc != SQLITE_OK) return LastError(db_, "could not prepare SQL " + Quoted(remaining));
+      if (tail == nullptr || tail <= next) break;
+      const std::string_view text(next, static_cast<size_t>(tail - next));
+      next = tail;
+      if (stmt == nullptr) continue;  // only whitespace or a comment
+      if (sqlite3_bind_parameter_count(stmt.get()) > 0) {
+        return Status::InvalidArgument("the SQL " + Quoted(text) +
+                                       " in a script has a parameter; scripts take no parameters");
+      }
+      int step = SQLITE_ROW;
+      while (step == SQLITE_ROW) step = sqlite3_step(stmt.get());
+      if (step != SQLITE_DONE) return LastError(db_, "could not run SQL " + Quoted(text));
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> TableExists(std::string_view name) override {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') "
+                                              "AND name = $1 COLLATE NOCASE"));
+    CAIRN_RETURN_IF_ERROR(stmt->Bind(1, name));
+    return stmt->Step();
+  }
+
+  Status Begin() override { return RunSimple("BEGIN IMMEDIATE", "could not begin a transaction"); }
+  Status Commit() override { return RunSimple("COMMIT", "could not commit a transaction"); }
+  Status Rollback() override {
+    if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
+    return RunSimple("ROLLBACK", "could not roll back a transaction");
+  }
+
+  std::string_view backend_name() const override { return "sqlite"; }
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  Status RunSimple(const char* sql, const char* doing) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, 0, &raw, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return LastError(db_, doing);
+    }
+    StatementHandle stmt(raw);
+    if (sqlite3_step(stmt.get()) != SQLITE_DONE) return LastError(db_, doing);
+    return Status::Ok();
+  }
+
+  sqlite3* db_;
+};
+
+// The first row's first column of `sql`, as text.
+Result<std::string> QueryText(Connection& connection, std::string_view sql) {
+  CAIRN_ASSIGN_OR_RETURN(auto stmt, connection.Prepare(sql));
+  CAIRN_ASSIGN_OR_RETURN(bool has_row, stmt->Step());
+  if (!has_row) return Status::Internal("SQLite gave no answer to " + Quoted(sql));
+  return std::string(stmt->ColumnText(0));
+}
+
+Status SetUp(SqliteConnection& connection, const std::string& path) {
+  sqlite3* db = connection.handle();
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // Double-quoted text is always an identifier, as in PostgreSQL, so a misspelt column is an
+  // error rather than silently becoming a string.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
+
+  CAIRN_ASSIGN_OR_RETURN(std::string journal, QueryText(connection, "PRAGMA journal_mode = WAL"));
+  const bool in_memory = path == ":memory:";
+  if (journal != "wal" && !(in_memory && journal == "memory")) {
+    return Status::IoError("SQLite could not switch the database at " + path +
+                           " to write-ahead logging (it stayed in '" + journal +
+                           "' mode); keep the database on a local disk, not a network share");
+  }
+  CAIRN_RETURN_IF_ERROR(connection.ExecuteScript("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"));
+  CAIRN_ASSIGN_OR_RETURN(std::string foreign_keys, QueryText(connection, "PRAGMA foreign_keys"));
+  if (foreign_keys != "1") {
+    return Status::Internal("this SQLite library cannot enforce foreign keys, which Cairn relies on");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string RewritePlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      // A doubled quote is an escaped quote and keeps the literal or identifier open.
+      size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] != c) {
+          ++j;
+        } else if (j + 1 < sql.size() && sql[j + 1] == c) {
+          j += 2;
+        } else {
+          ++j;
+          break;
+        }
+      }
+      out.append(sql.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    if (const size_t after = SkipComment(sql, i); after != i) {
+      out.append(sql.substr(i, after - i));
+      i = after;
+      continue;
+    }
+    if (c == '$' && i + 1 < sql.size() && IsDigit(sql[i + 1]) && (i == 0 || !IsIdentifierChar(sql[i - 1]))) {
+      out += '?';  // the digits follow unchanged
+      ++i;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& path, OpenMode mode) {
+  if (path.empty()) return Status::InvalidArgument("no database path was given");
+  if (mode == OpenMode::kMustExist) {
+    std::error_code error;
+    const bool exists = std::filesystem::exists(path, error);
+    if (error) {
+      return Status::IoError("could not check for a Cairn database at " + path + ": " + error.message());
+    }
+    if (!exists) {
+      return Status::NotFound("no Cairn database at " + path + " (run `cairn init --db " + path + "` first)");
+    }
+  }
+
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (mode == OpenMode::kCreateIfMissing) flags |= SQLITE_OPEN_CREATE;
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  // Owned at once: SQLite hands back a handle even when opening fails, and it must be closed.
+  auto connection = std::make_unique<SqliteConnection>(raw);
+  if (rc != SQLITE_OK) {
+    if (raw == nullptr) return Status::IoError("could not open the SQLite database at " + path + ": out of memory");
+    std::string doing = "could not open the SQLite database at " + path;
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code error;
+    if ((rc & 0xff) == SQLITE_CANTOPEN && !parent.empty() && !std::filesystem::is_directory(parent, error)) {
+      doing += " (the folder " + parent.string() + " does not exist)";
+    }
+    return LastError(raw, doing);
+  }
+  CAIRN_RETURN_IF_ERROR(SetUp(*connection, path).WithContext("opening the SQLite database at " + path));
+  return std::unique_ptr<Connection>(std::move(connection));
+}
+
+}  // namespace cairn::store::sqlite
