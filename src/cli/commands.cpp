@@ -120,7 +120,8 @@ const Command kCommands[] = {
     {"init", "Create a Cairn database (or open an existing one) and bring its schema up to date", DefineInit},
     {"migrate", "Apply any schema migrations an existing database is missing", DefineMigrate},
     {"status", "Say what a Cairn database holds: schema version and rows per table", DefineStatus},
-    // PENDING-IMPORT
+    {"import", "Load SSDA903 (CSV or XML) and CIN census (XML) returns into a database", DefineImport},
+    {"export", "Write a collection year's SSDA903 tables or CIN census XML from a database", DefineExport},
     {"child", "Show a child's chronology", DefineChild},
     {"settings", "Show or set the council's settings (LA code, name, population)", DefineSettings},
     {"version", "Print Cairn's version", DefineVersion},

@@ -1,0 +1,184 @@
+// `cairn import` and `cairn export`: the statutory returns in and out.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "returns/cin_census/cin_census.h"
+#include "returns/importer.h"
+#include "returns/ssda903/ssda903.h"
+#include "store/chronology_store.h"
+#include "store/migrations.h"
+#include "store/settings.h"
+
+namespace cairn::cli {
+namespace {
+
+constexpr size_t kProblemsShown = 20;
+
+// "year ending 31 March 2025 (2024/25)"
+std::string YearText(int year) {
+  const int short_year = year % 100;
+  return "year ending 31 March " + std::to_string(year) + " (" + std::to_string(year - 1) + "/" +
+         (short_year < 10 ? "0" : "") + std::to_string(short_year) + ")";
+}
+
+void PrintProblems(std::ostream& stream, const std::vector<returns::Problem>& problems, size_t limit) {
+  for (size_t i = 0; i < problems.size() && i < limit; ++i) stream << "  " << problems[i].ToString() << "\n";
+  if (problems.size() > limit) stream << "  ... and " << problems.size() - limit << " more\n";
+}
+
+std::string DefaultRejectsPath() {
+  std::string stamp = store::UtcTimestamp();
+  std::erase(stamp, ':');
+  return "rejects-" + stamp + ".csv";
+}
+
+struct ImportArgs {
+  std::string db;
+  std::vector<std::string> files;
+  bool skip_invalid = false;
+  std::string rejects;
+  std::string findings;
+  int year = 0;
+};
+
+}  // namespace
+
+Action DefineImport(CLI::App& app) {
+  auto args = std::make_shared<ImportArgs>();
+  app.add_option("--db", args->db, "Cairn database (created if missing)")->required();
+  app.add_option("files", args->files,
+                 "Return files: SSDA903 CSV tables (any of header, episodes, reviews, ...; recognised by their "
+                 "columns), SSDA903 XML, CIN census XML")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_flag("--skip-invalid", args->skip_invalid,
+               "Load the readable records and write every unreadable one, with its reason, to a rejects file "
+               "(default: refuse the whole import and change nothing)");
+  app.add_option("--rejects", args->rejects, "Where --skip-invalid writes rejected records (default rejects-TIME.csv)");
+  app.add_option("--findings", args->findings, "Write every data-quality finding to this CSV file");
+  app.add_option("--year", args->year, "The SSDA903 collection year (the year it ends, e.g. 2025) if not inferred")
+      ->check(CLI::Range(2000, 2100));
+  app.footer(
+      "Values a DfE rule would question (a code outside the year's list, dates out of order) are findings: the data "
+      "is kept as the council holds it and reported. Records that cannot be read (not a date, a missing key, a "
+      "duplicate key, wrong number of fields) refuse the import unless --skip-invalid is given.");
+
+  return [args](Environment& env) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(args->db));
+    CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+    CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
+
+    returns::ImportOptions options;
+    options.skip_invalid = args->skip_invalid;
+    options.rejects_path = args->rejects.empty() ? DefaultRejectsPath() : args->rejects;
+    if (args->year != 0) options.ssda903_year = args->year;
+    options.actor = env.actor;
+    options.progress = [&env](const std::string& message) { env.err << message << "\n"; };
+
+    CAIRN_ASSIGN_OR_RETURN(returns::ImportResult result, returns::ImportFiles(*db, args->files, options));
+    for (const returns::BatchSummary& batch : result.batches) {
+      env.out << "Read " << (batch.source == "ssda903" ? "SSDA903" : "CIN census") << " "
+              << (batch.files.size() == 1 ? batch.files.front() : std::to_string(batch.files.size()) + " files")
+              << " for the " << YearText(batch.collection_year) << ": " << batch.children << " children";
+      if (!batch.year_basis.empty()) env.out << " [" << batch.year_basis << "]";
+      env.out << "\n";
+      for (const auto& [kind, count] : batch.events_by_kind) env.out << "  " << kind << ": " << count << "\n";
+    }
+    if (!args->findings.empty()) CAIRN_RETURN_IF_ERROR(returns::WriteProblemsCsv(result.findings, args->findings));
+    if (!result.findings.empty()) {
+      env.out << result.findings.size() << " data-quality finding(s); the data is kept as recorded"
+              << (args->findings.empty() ? " (--findings FILE lists them all)" : " (all in " + args->findings + ")")
+              << ":\n";
+      PrintProblems(env.out, result.findings, args->findings.empty() ? kProblemsShown : 5);
+    }
+    if (!result.unreadable_files.empty()) {
+      for (const std::string& why : result.unreadable_files) env.err << "  " << why << "\n";
+      return Status::InvalidArgument("import refused: " + std::to_string(result.unreadable_files.size()) +
+                                     " file(s) could not be read; the database is unchanged");
+    }
+    if (!result.saved) {
+      PrintProblems(env.err, result.rejected, result.rejected.size());
+      return Status::InvalidArgument("import refused: " + std::to_string(result.rejected.size()) +
+                                     " record(s) could not be read (listed above); the database is unchanged. "
+                                     "Fix them, or use --skip-invalid to load the rest");
+    }
+    if (!result.rejected.empty()) {
+      env.out << result.rejected.size() << " record(s) could not be read and were NOT loaded; each is in "
+              << options.rejects_path << " with its reason.\n";
+    }
+    const store::SaveReport& saved = result.save;
+    env.out << "Saved " << result.children << " children (" << saved.children_added << " new, "
+            << saved.children_updated << " updated) and " << saved.events_added + saved.events_amended + saved.events_unchanged
+            << " events (" << saved.events_added << " new, " << saved.events_amended << " amended, "
+            << saved.events_unchanged << " already held) to " << args->db << "\n";
+    return Status::Ok();
+  };
+}
+
+namespace {
+
+struct ExportArgs {
+  std::string db;
+  int year = 0;
+  std::string out;
+  std::string lea;
+};
+
+Status ExportSsda903(const ExportArgs& args, Environment& env) {
+  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto children, store::LoadAllChronologies(*db));
+  CAIRN_RETURN_IF_ERROR(returns::WriteSsda903Csv(children, args.year, args.out));
+  CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "ssda903 " + std::to_string(args.year)));
+  env.out << "Wrote the SSDA903 tables for the " << YearText(args.year) << " to " << args.out << "\n";
+  return Status::Ok();
+}
+
+Status ExportCin(const ExportArgs& args, Environment& env) {
+  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto children, store::LoadAllChronologies(*db));
+  returns::cin_census::WriteOptions options;
+  options.lea = args.lea;
+  if (options.lea.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(auto la_code, store::GetSetting(*db, "la-code"));
+    if (!la_code) {
+      return Status::FailedPrecondition("the CIN census header needs the council's LA number: give --lea 343 or run "
+                                        "`cairn settings set --db " + args.db + " la-code 343`");
+    }
+    options.lea = *la_code;
+  }
+  CAIRN_RETURN_IF_ERROR(returns::cin_census::WriteCinCensus(children, args.year, args.out, options));
+  CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "cin-census " + std::to_string(args.year)));
+  env.out << "Wrote the CIN census for the " << YearText(args.year) << " to " << args.out << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+Action DefineExport(CLI::App& app) {
+  app.require_subcommand(1);
+  auto ssda903 = std::make_shared<ExportArgs>();
+  CLI::App* ssda903_app = app.add_subcommand("ssda903", "Write the SSDA903 CSV tables for a collection year");
+  ssda903_app->add_option("--db", ssda903->db, "Cairn database")->required();
+  ssda903_app->add_option("--year", ssda903->year, "The year the collection ends (2025 = April 2024 to March 2025)")
+      ->required()
+      ->check(CLI::Range(2000, 2100));
+  ssda903_app->add_option("--out", ssda903->out, "Folder for the CSV tables (created if missing)")->required();
+
+  auto cin = std::make_shared<ExportArgs>();
+  CLI::App* cin_app = app.add_subcommand("cin", "Write the CIN census XML for a collection year");
+  cin_app->add_option("--db", cin->db, "Cairn database")->required();
+  cin_app->add_option("--year", cin->year, "The year the collection ends (2025 = April 2024 to March 2025)")
+      ->required()
+      ->check(CLI::Range(2000, 2100));
+  cin_app->add_option("--out", cin->out, "The XML file to write")->required();
+  cin_app->add_option("--lea", cin->lea, "The council's three-digit DfE LA number (default: the la-code setting)");
+
+  return [ssda903, cin, ssda903_app](Environment& env) -> Status {
+    return ssda903_app->parsed() ? ExportSsda903(*ssda903, env) : ExportCin(*cin, env);
+  };
+}
+
+}  // namespace cairn::cli

@@ -1,0 +1,228 @@
+#include "returns/importer.h"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <unordered_map>
+
+#include "returns/cin_census/cin_census.h"
+#include "returns/csv.h"
+#include "returns/ssda903/ssda903.h"
+
+namespace cairn::returns {
+namespace {
+
+enum class FileType { kSsda903Csv, kSsda903Xml, kCinCensusXml, kUnknown };
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The name of an XML document's root element, from its first few kilobytes.
+std::string XmlRootName(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 4096> buffer{};
+  in.read(buffer.data(), buffer.size());
+  const std::string_view head(buffer.data(), static_cast<size_t>(in.gcount()));
+  size_t at = 0;
+  while ((at = head.find('<', at)) != std::string_view::npos) {
+    if (at + 1 < head.size() && (head[at + 1] == '?' || head[at + 1] == '!')) {
+      ++at;
+      continue;
+    }
+    size_t end = at + 1;
+    while (end < head.size() && head[end] != '>' && head[end] != '/' && !std::isspace(static_cast<unsigned char>(head[end]))) ++end;
+    return std::string(head.substr(at + 1, end - at - 1));
+  }
+  return {};
+}
+
+FileType Classify(const std::string& path) {
+  const std::string extension = Lower(std::filesystem::path(path).extension().string());
+  if (extension == ".csv") return FileType::kSsda903Csv;
+  if (extension == ".xml") {
+    const std::string root = XmlRootName(path);
+    if (root == "EXPSSDA903") return FileType::kSsda903Xml;
+    if (root == "Message") return FileType::kCinCensusXml;
+  }
+  return FileType::kUnknown;
+}
+
+BatchSummary Summarise(const ImportBatch& batch) {
+  BatchSummary summary;
+  summary.source = batch.source;
+  summary.collection_year = batch.collection_year;
+  summary.year_basis = batch.year_basis;
+  summary.files = batch.files;
+  summary.children = batch.children.size();
+  summary.findings = batch.findings.size();
+  summary.rejected = batch.rejected.size();
+  std::vector<size_t> counts(model::AllEventKinds().size(), 0);
+  for (const model::Chronology& chronology : batch.children) {
+    for (const model::Event& event : chronology.events()) ++counts[static_cast<size_t>(event.kind)];
+  }
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] > 0) summary.events_by_kind.emplace_back(std::string(model::AllEventKinds()[i].id), counts[i]);
+  }
+  return summary;
+}
+
+void Report(const ImportOptions& options, const std::string& message) {
+  if (options.progress) options.progress(message);
+}
+
+// Fills blanks in `into` from `from`; a value both hold differently is a finding.
+void MergeDetails(model::Child& into, const model::Child& from, std::vector<Problem>& findings) {
+  auto conflict = [&](const char* field, const std::string& kept, const std::string& other) {
+    Problem finding;
+    finding.field = field;
+    finding.value = other;
+    finding.child = into.la_child_id;
+    finding.message = "the returns disagree about this child's " + std::string(field) + ": keeping '" + kept +
+                      "' from the first file, not '" + other + "'";
+    findings.push_back(std::move(finding));
+  };
+  auto text = [&](std::string& target, const std::string& value, const char* field) {
+    if (value.empty() || value == target) return;
+    if (target.empty()) {
+      target = value;
+    } else {
+      conflict(field, target, value);
+    }
+  };
+  auto date = [&](std::optional<Date>& target, const std::optional<Date>& value, const char* field) {
+    if (!value || value == target) return;
+    if (!target) {
+      target = value;
+    } else {
+      conflict(field, target->ToIso(), value->ToIso());
+    }
+  };
+  text(into.upn, from.upn, "UPN");
+  text(into.former_upn, from.former_upn, "former UPN");
+  text(into.upn_unknown, from.upn_unknown, "UPN unknown reason");
+  date(into.birth_date, from.birth_date, "date of birth");
+  date(into.expected_birth_date, from.expected_birth_date, "expected date of birth");
+  date(into.death_date, from.death_date, "date of death");
+  // Sex is coded differently in the two returns (903 1/2, CIN M/F/0/9), so only fill blanks.
+  if (into.sex.empty()) into.sex = from.sex;
+  text(into.ethnicity, from.ethnicity, "ethnicity");
+  if (into.disabilities.empty()) into.disabilities = from.disabilities;
+  into.uasc = into.uasc || from.uasc;
+  date(into.uasc_ceased, from.uasc_ceased, "UASC end date");
+  text(into.mother, from.mother, "MOTHER");
+  date(into.mother_child_birth_date, from.mother_child_birth_date, "MC_DOB");
+}
+
+}  // namespace
+
+std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
+                                             std::vector<Problem>& findings) {
+  std::vector<model::Chronology> merged;
+  std::unordered_map<std::string, size_t> position;
+  merged.reserve(chronologies.size());
+  for (model::Chronology& chronology : chronologies) {
+    auto [it, inserted] = position.emplace(chronology.child().la_child_id, merged.size());
+    if (inserted) {
+      merged.push_back(std::move(chronology));
+      continue;
+    }
+    model::Chronology& into = merged[it->second];
+    MergeDetails(into.mutable_child(), chronology.child(), findings);
+    const int32_t offset = static_cast<int32_t>(into.events().size());
+    for (model::Event& event : chronology.mutable_events()) {
+      if (event.parent >= 0) event.parent += offset;
+      into.mutable_events().push_back(std::move(event));
+    }
+  }
+  return merged;
+}
+
+Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path) {
+  CsvWriter writer({"file", "line", "location", "field", "value", "reason", "child", "record"});
+  for (const Problem& problem : problems) {
+    CAIRN_RETURN_IF_ERROR(writer.AddRow({problem.file, problem.line > 0 ? std::to_string(problem.line) : "",
+                                         problem.location, problem.field, problem.value, problem.message,
+                                         problem.child, problem.record}));
+  }
+  return writer.WriteFile(path);
+}
+
+Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
+                                 const ImportOptions& options) {
+  ImportResult result;
+  std::vector<std::string> ssda903_csv;
+  std::vector<std::string> ssda903_xml;
+  std::vector<std::string> cin_xml;
+  for (const std::string& file : files) {
+    if (!std::filesystem::is_regular_file(file)) {
+      result.unreadable_files.push_back(file + ": no such file");
+      continue;
+    }
+    switch (Classify(file)) {
+      case FileType::kSsda903Csv: ssda903_csv.push_back(file); break;
+      case FileType::kSsda903Xml: ssda903_xml.push_back(file); break;
+      case FileType::kCinCensusXml: cin_xml.push_back(file); break;
+      case FileType::kUnknown:
+        result.unreadable_files.push_back(file +
+                                          ": not a file Cairn can import (expected SSDA903 CSV tables, SSDA903 XML "
+                                          "with root EXPSSDA903, or CIN census XML with root Message)");
+        break;
+    }
+  }
+  if (!ssda903_csv.empty() && !ssda903_xml.empty()) {
+    result.unreadable_files.push_back("an SSDA903 return is either CSV tables or one XML file; this import mixes " +
+                                      ssda903_csv.front() + " and " + ssda903_xml.front());
+  }
+
+  std::vector<ImportBatch> batches;
+  auto take = [&](Result<ImportBatch> read, const std::string& what) {
+    if (!read.ok()) {
+      result.unreadable_files.push_back(read.status().message());
+      return;
+    }
+    Report(options, "read " + what + ": " + std::to_string(read->children.size()) + " children");
+    batches.push_back(std::move(read).value());
+  };
+  if (result.unreadable_files.empty()) {
+    if (!ssda903_csv.empty()) take(ReadSsda903Csv(ssda903_csv, options.ssda903_year), "SSDA903 tables");
+    for (const std::string& file : ssda903_xml) take(ReadSsda903Xml(file, options.ssda903_year), file);
+    for (const std::string& file : cin_xml) take(cin_census::ReadCinCensus(file), file);
+  }
+
+  for (ImportBatch& batch : batches) {
+    result.batches.push_back(Summarise(batch));
+    result.rejected.insert(result.rejected.end(), batch.rejected.begin(), batch.rejected.end());
+    result.findings.insert(result.findings.end(), batch.findings.begin(), batch.findings.end());
+  }
+  if (!result.unreadable_files.empty()) return result;
+  if (!result.rejected.empty()) {
+    if (!options.skip_invalid) return result;
+    if (options.rejects_path.empty()) return Status::InvalidArgument("--skip-invalid needs a file for the rejected records");
+    CAIRN_RETURN_IF_ERROR(WriteProblemsCsv(result.rejected, options.rejects_path));
+  }
+
+  std::vector<model::Chronology> all;
+  for (ImportBatch& batch : batches) {
+    for (model::Chronology& chronology : batch.children) all.push_back(std::move(chronology));
+  }
+  std::vector<model::Chronology> children = MergeChildren(std::move(all), result.findings);
+  result.children = children.size();
+
+  std::string reason = "imported from";
+  for (const std::string& file : files) reason += " " + std::filesystem::path(file).filename().string();
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
+  CAIRN_ASSIGN_OR_RETURN(result.save,
+                         store::SaveChronologies(db, children, {options.actor, reason}, [&](size_t done) {
+                           Report(options, "saved " + std::to_string(done) + " of " +
+                                               std::to_string(children.size()) + " children");
+                         }));
+  CAIRN_RETURN_IF_ERROR(store::RecordAudit(db, options.actor, "import", "", reason));
+  CAIRN_RETURN_IF_ERROR(transaction.Commit());
+  result.saved = true;
+  return result;
+}
+
+}  // namespace cairn::returns

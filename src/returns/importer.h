@@ -1,0 +1,64 @@
+// The import pipeline: any mix of SSDA903 CSV tables, SSDA903 XML and CIN census XML files,
+// read, merged into one chronology per child (a child in both returns is one child, matched on
+// the LA child id) and saved in one transaction.
+//
+// All-or-nothing by default: if any record cannot be read, nothing is saved and the result lists
+// every problem. With skip_invalid the readable records are saved and every rejected one is
+// written, with its reason, to a rejects file. Data-quality findings never stop an import.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "returns/import_batch.h"
+#include "store/chronology_store.h"
+#include "store/database.h"
+
+namespace cairn::returns {
+
+struct ImportOptions {
+  bool skip_invalid = false;
+  std::string rejects_path;            // required with skip_invalid when anything is rejected
+  std::optional<int> ssda903_year;     // the 903 collection year, when it should not be inferred
+  std::string actor = "import";        // recorded in revisions and the audit log
+  std::function<void(const std::string& message)> progress;  // long-running steps report here
+};
+
+struct BatchSummary {
+  std::string source;       // "ssda903" or "cin-census"
+  int collection_year = 0;
+  std::string year_basis;
+  std::vector<std::string> files;
+  size_t children = 0;
+  std::vector<std::pair<std::string, size_t>> events_by_kind;  // kind id -> count, in kind order
+  size_t findings = 0;
+  size_t rejected = 0;
+};
+
+struct ImportResult {
+  std::vector<BatchSummary> batches;
+  std::vector<Problem> rejected;   // every record that could not be read
+  std::vector<Problem> findings;   // every data-quality finding
+  std::vector<std::string> unreadable_files;  // whole files that could not be read, with why
+  size_t children = 0;             // distinct children after merging the batches
+  bool saved = false;              // false when the import was refused and nothing changed
+  store::SaveReport save;
+};
+
+// Reads, merges and (unless refused) saves. A Status error means Cairn could not do its job
+// (the database failed); problems with the files are in the result, with saved == false.
+Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
+                                 const ImportOptions& options);
+
+// Merges chronologies of the same child (same la_child_id) from several returns into one,
+// filling blank details from later ones; conflicting details become findings.
+std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
+                                             std::vector<Problem>& findings);
+
+// Writes problems as CSV: file, line, location, field, value, reason, child, record.
+Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path);
+
+}  // namespace cairn::returns

@@ -1,0 +1,269 @@
+// The import pipeline end to end through the store: files -> database -> export files.
+#include "returns/importer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "returns/cin_census/cin_census.h"
+#include "returns/csv.h"
+#include "returns/ssda903/ssda903.h"
+#include "store/chronology_store.h"
+#include "store/migrations.h"
+
+namespace cairn::returns {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kReference = CAIRN_REFERENCE_DIR;
+
+std::vector<std::string> Ssda903SampleFiles() {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(kReference / "ssda903")) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".csv" && name.find("rule_info") == std::string::npos) files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// A CSV's rows as a set of tuples in the order of `columns`, values trimmed and dates
+// normalised to dd/mm/YYYY, so files that differ only in layout compare equal.
+std::set<std::vector<std::string>> NormalisedRows(const std::string& path, const std::vector<std::string>& columns) {
+  auto table = ReadCsvFile(path);
+  EXPECT_TRUE(table.ok()) << path << ": " << table.status().message();
+  if (!table.ok()) return {};
+  std::vector<size_t> positions;
+  for (const std::string& column : columns) {
+    auto found = std::find_if(table->header.begin(), table->header.end(),
+                              [&](const std::string& name) { return Lower(name) == Lower(column); });
+    EXPECT_NE(found, table->header.end()) << path << " has no column " << column;
+    positions.push_back(static_cast<size_t>(found - table->header.begin()));
+  }
+  std::set<std::vector<std::string>> rows;
+  for (const CsvRecord& record : table->records) {
+    std::vector<std::string> row;
+    for (size_t position : positions) {
+      std::string value = position < record.fields.size() ? record.fields[position] : "";
+      value.erase(0, value.find_first_not_of(" \t"));
+      value.erase(value.find_last_not_of(" \t") + 1);
+      if (auto date = Date::ParseDmy(value); date.ok()) value = date->ToDmy();
+      row.push_back(value);
+    }
+    rows.insert(row);
+  }
+  return rows;
+}
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cairn_importer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto opened = store::Connection::Open((dir_ / "cairn.db").string());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    db_ = std::move(opened).value();
+    auto migrations = store::BuiltInMigrations();
+    ASSERT_TRUE(migrations.ok() && store::Migrate(*db_, *migrations).ok());
+  }
+  void TearDown() override {
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto statement = db_->Prepare(sql);
+    EXPECT_TRUE(statement.ok());
+    auto row = (*statement)->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return (*statement)->ColumnInt(0);
+  }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Connection> db_;
+};
+
+TEST_F(ImporterTest, Ssda903SampleRoundTripsThroughTheDatabase) {
+  const std::vector<std::string> files = Ssda903SampleFiles();
+  ASSERT_GE(files.size(), 12u);
+  ImportOptions options;
+  options.skip_invalid = true;  // the sample's sw_episodes.csv and DoLo.csv name a child missing from its Header
+  options.rejects_path = (dir_ / "rejects.csv").string();
+  auto imported = ImportFiles(*db_, files, options);
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  ASSERT_TRUE(imported->saved);
+  EXPECT_EQ(imported->children, 2675u);
+  std::set<std::pair<std::string, int>> rejected;  // (file, line)
+  for (const Problem& problem : imported->rejected) rejected.insert({Lower(problem.file), problem.line});
+  EXPECT_EQ(rejected.size(), 2u);
+
+  auto children = store::LoadAllChronologies(*db_);
+  ASSERT_TRUE(children.ok()) << children.status().message();
+  const fs::path out = dir_ / "export";
+  ASSERT_TRUE(WriteSsda903Csv(*children, 2018, out.string()).ok());
+
+  for (const std::string& input : files) {
+    const std::string name = Lower(fs::path(input).filename().string());
+    auto header = ReadCsvFile(input);
+    ASSERT_TRUE(header.ok());
+    std::set<std::vector<std::string>> expected = NormalisedRows(input, header->header);
+    // Take out the rows the import rejected (and said so).
+    auto table = ReadCsvFile(input);
+    for (const CsvRecord& record : table->records) {
+      if (rejected.count({name, record.line}) == 0) continue;
+      std::vector<std::string> row = record.fields;
+      for (std::string& value : row) {
+        if (auto date = Date::ParseDmy(value); date.ok()) value = date->ToDmy();
+      }
+      expected.erase(row);
+    }
+    const std::set<std::vector<std::string>> exported = NormalisedRows((out / name).string(), header->header);
+    EXPECT_EQ(exported.size(), expected.size()) << name;
+    EXPECT_TRUE(exported == expected) << name << " differs after import and export";
+  }
+}
+
+TEST_F(ImporterTest, ReimportingIsIdempotent) {
+  const std::vector<std::string> files = {(kReference / "cin" / "fake_CIN_data.xml").string(),
+                                          (kReference / "cin" / "CIN_Census_2024.xml").string()};
+  auto first = ImportFiles(*db_, files, {});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  ASSERT_TRUE(first->saved);
+  const int64_t children = Count("SELECT COUNT(*) FROM child");
+  const int64_t events = Count("SELECT COUNT(*) FROM event");
+  EXPECT_EQ(children, 334);
+
+  auto second = ImportFiles(*db_, files, {});
+  ASSERT_TRUE(second.ok() && second->saved);
+  EXPECT_EQ(second->save.children_added, 0);
+  EXPECT_EQ(second->save.events_added, 0);
+  EXPECT_EQ(second->save.events_amended, 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), children);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), events);
+}
+
+TEST_F(ImporterTest, CinSampleRoundTripsThroughTheDatabase) {
+  for (const char* file : {"fake_CIN_data.xml", "CIN_Census_2024.xml"}) {
+    SCOPED_TRACE(file);
+    const std::string path = (kReference / "cin" / file).string();
+    auto direct = cin_census::ReadCinCensus(path);
+    ASSERT_TRUE(direct.ok()) << direct.status().message();
+    auto imported = ImportFiles(*db_, {path}, {});
+    ASSERT_TRUE(imported.ok() && imported->saved);
+
+    auto children = store::LoadAllChronologies(*db_);
+    ASSERT_TRUE(children.ok());
+    const std::string out = (dir_ / (std::string("out-") + file)).string();
+    cin_census::WriteOptions options;
+    options.lea = "343";
+    ASSERT_TRUE(cin_census::WriteCinCensus(*children, direct->collection_year, out, options).ok());
+    auto back = cin_census::ReadCinCensus(out);
+    ASSERT_TRUE(back.ok()) << back.status().message();
+
+    // Every child and event of the file comes back, with the same content.
+    std::map<std::string, const model::Chronology*> exported;
+    for (const model::Chronology& chronology : back->children) exported[chronology.child().la_child_id] = &chronology;
+    for (const model::Chronology& original : direct->children) {
+      auto found = exported.find(original.child().la_child_id);
+      ASSERT_NE(found, exported.end()) << original.child().la_child_id;
+      EXPECT_EQ(found->second->child(), original.child());
+      std::multiset<std::string> want;
+      std::multiset<std::string> got;
+      auto describe = [](const model::Chronology& c, const model::Event& e, size_t i) {
+        std::string text = c.NaturalKey(static_cast<int32_t>(i)) + "|" + (e.end ? e.end->ToIso() : "");
+        for (const model::Field& field : e.fields) text += "|" + field.name + "=" + field.value;
+        return text;
+      };
+      for (size_t i = 0; i < original.events().size(); ++i) want.insert(describe(original, original.events()[i], i));
+      for (size_t i = 0; i < found->second->events().size(); ++i) {
+        got.insert(describe(*found->second, found->second->events()[i], i));
+      }
+      EXPECT_EQ(got, want) << original.child().la_child_id;
+    }
+  }
+}
+
+TEST_F(ImporterTest, UnreadableRecordsRefuseTheWholeImport) {
+  const std::string header = Write("header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,1,01/02/2010,WBRI,,,\n2,2,31/02/2011,WBRI,,,\n");
+  ImportOptions strict;
+  strict.ssda903_year = 2024;  // a Header alone has no episode to infer the year from
+  auto result = ImportFiles(*db_, {header}, strict);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_FALSE(result->saved);
+  EXPECT_TRUE(result->unreadable_files.empty());
+  ASSERT_EQ(result->rejected.size(), 1u);
+  EXPECT_EQ(result->rejected[0].line, 3);
+  EXPECT_EQ(result->rejected[0].field, "DOB");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0) << "nothing saved";
+
+  ImportOptions skip = strict;
+  skip.skip_invalid = true;
+  skip.rejects_path = (dir_ / "rejects.csv").string();
+  auto skipped = ImportFiles(*db_, {header}, skip);
+  ASSERT_TRUE(skipped.ok() && skipped->saved);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 1);
+  auto rejects = ReadCsvFile(skip.rejects_path);
+  ASSERT_TRUE(rejects.ok());
+  ASSERT_EQ(rejects->records.size(), 1u);
+  EXPECT_NE(rejects->records[0].fields.back().find("31/02/2011"), std::string::npos) << "the whole record is kept";
+}
+
+TEST_F(ImporterTest, UnreadableFilesAndMixedFormsAreRefused) {
+  const std::string bad_xml = Write("broken.xml", "<Message><Header>");
+  auto broken = ImportFiles(*db_, {bad_xml}, {});
+  ASSERT_TRUE(broken.ok());
+  EXPECT_FALSE(broken->saved);
+  EXPECT_EQ(broken->unreadable_files.size(), 1u);
+
+  const std::string text = Write("notes.txt", "hello");
+  auto unknown = ImportFiles(*db_, {text}, {});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->saved);
+  ASSERT_EQ(unknown->unreadable_files.size(), 1u);
+  EXPECT_NE(unknown->unreadable_files[0].find("notes.txt"), std::string::npos);
+
+  auto mixed = ImportFiles(*db_, {(kReference / "ssda903" / "header.csv").string(), (kReference / "ssda903" / "fake_903.xml").string()}, {});
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_FALSE(mixed->saved);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0);
+}
+
+TEST_F(ImporterTest, AChildInBothReturnsIsOneChild) {
+  const std::string header = Write("header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nDFE1,2,27/03/2015,WBRI,,,\n");
+  const std::string episodes = Write("episodes.csv",
+                                     "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+                                     "DFE1,01/06/2023,S,C2,N1,U1,PR1,,,,L1 1AA,L2 2BB,SC123456\n");
+  const std::string cin = Write("cin.xml", R"(<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>343</LEA><SoftwareCode>x</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>2024-04-01T00:00:00</DateTime></Source></Header>
+<Children><Child><ChildIdentifiers><LAchildID>DFE1</LAchildID><UPNunknown>UN1</UPNunknown><PersonBirthDate>2015-03-27</PersonBirthDate><GenderCurrent>2</GenderCurrent></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+<CINdetails><CINreferralDate>2023-05-01</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA></CINdetails></Child></Children></Message>)");
+  auto result = ImportFiles(*db_, {header, episodes, cin}, {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  ASSERT_TRUE(result->saved) << (result->rejected.empty() ? "" : result->rejected[0].ToString());
+  EXPECT_EQ(result->children, 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 1);
+  auto child = store::LoadChronology(*db_, "DFE1");
+  ASSERT_TRUE(child.ok() && child->has_value());
+  EXPECT_EQ((**child).child().upn_unknown, "UN1");  // from the CIN census
+  EXPECT_EQ((**child).OfKind(model::EventKind::kLookedAfterEpisode).size(), 1u);
+  EXPECT_EQ((**child).OfKind(model::EventKind::kCinEpisode).size(), 1u);
+}
+
+}  // namespace
+}  // namespace cairn::returns
