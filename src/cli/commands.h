@@ -42,6 +42,8 @@ struct Command {
 Action DefineImport(CLI::App& app);
 Action DefineExport(CLI::App& app);
 Action DefineChild(CLI::App& app);
+Action DefineDue(CLI::App& app);
+Action DefineDrift(CLI::App& app);
 
 // Every command, in the order `cairn --help` lists them.
 std::span<const Command> Commands();
