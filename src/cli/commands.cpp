@@ -123,6 +123,7 @@ const Command kCommands[] = {
     {"import", "Load SSDA903 (CSV or XML) and CIN census (XML) returns into a database", DefineImport},
     {"export", "Write a collection year's SSDA903 tables or CIN census XML from a database", DefineExport},
     {"child", "Show a child's chronology", DefineChild},
+    {"simulate", "Build a synthetic council (children, events, workforce) into a database", DefineSimulate},
     {"due", "Every child's statutory deadlines as at a date: met, late, due, overdue", DefineDue},
     {"drift", "Drift and delay signals for every child as at a date, with their evidence", DefineDrift},
     {"settings", "Show or set the council's settings (LA code, name, population)", DefineSettings},

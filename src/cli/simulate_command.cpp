@@ -1,0 +1,67 @@
+// `cairn simulate`: builds a synthetic council into a Cairn database (see src/simulate/README.md).
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <memory>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "simulate/simulator.h"
+#include "store/database.h"
+
+namespace cairn::cli {
+namespace {
+
+struct SimulateArgs {
+  std::string db;
+  int64_t population = 0;
+  int years = 5;
+  uint64_t seed = 1;
+  std::string profile = "england";
+  std::string as_at;
+  int threads = 1;
+};
+
+}  // namespace
+
+Action DefineSimulate(CLI::App& app) {
+  auto args = std::make_shared<SimulateArgs>();
+  app.add_option("--db", args->db, "Cairn database to fill (created and migrated if need be)")->required();
+  app.add_option("--population", args->population, "Children aged 0-17 in the council (e.g. 55000; England is 12000000)")
+      ->required();
+  app.add_option("--years", args->years, "Years of the reporting window, ending on the as-at date")->capture_default_str();
+  app.add_option("--seed", args->seed, "Random seed: the same seed gives the same council")->capture_default_str();
+  app.add_option("--profile", args->profile, "Simulation profile: england or struggling")->capture_default_str();
+  app.add_option("--as-at", args->as_at, "Last day simulated, YYYY-MM-DD (default: the latest 31 March)");
+  app.add_option("--threads", args->threads, "Councils simulated at once for large populations")->capture_default_str();
+  return [args](Environment& env) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(simulate::Profile profile, simulate::LoadBuiltInProfile(args->profile));
+    simulate::SimulationOptions options;
+    options.population = args->population;
+    options.years = args->years;
+    options.seed = args->seed;
+    options.threads = args->threads;
+    if (args->as_at.empty()) {
+      options.as_at = simulate::LatestThirtyFirstMarch(env.clock.Today());
+    } else {
+      Result<Date> as_at = Date::ParseIso(args->as_at);
+      if (!as_at.ok()) return Status::InvalidArgument("--as-at: " + as_at.status().message());
+      options.as_at = *as_at;
+    }
+    CAIRN_RETURN_IF_ERROR(simulate::ValidateOptions(options));
+    const auto started = std::chrono::steady_clock::now();
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(args->db));
+    env.err << "simulating " << options.population << " children over " << options.years << " years to "
+            << options.as_at.ToIso() << " (profile " << profile.name << ", seed " << options.seed << ")\n";
+    CAIRN_ASSIGN_OR_RETURN(
+        simulate::SimulationSummary summary,
+        simulate::SimulateToDatabase(*db, profile, options, [&](const std::string& line) { env.err << "  " << line << "\n"; }));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    env.out << "Simulated " << summary.children << " children (" << summary.events << " events), " << summary.teams.size()
+            << " teams and " << summary.workers.size() << " workers into " << args->db << "\n"
+            << "Window " << summary.window_start.ToIso() << " to " << summary.as_at.ToIso() << ", profile "
+            << profile.name << ", seed " << options.seed << "; " << static_cast<int>(seconds * 10) / 10.0 << " s\n";
+    return Status::Ok();
+  };
+}
+
+}  // namespace cairn::cli

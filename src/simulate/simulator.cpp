@@ -1,0 +1,242 @@
+#include "simulate/simulator.h"
+
+#include <algorithm>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+
+#include "base/working_day_calendar.h"
+#include "simulate/council.h"
+#include "store/chronology_store.h"
+#include "store/migrations.h"
+#include "store/workforce_store.h"
+
+namespace cairn::simulate {
+namespace {
+
+struct CouncilOutput {
+  std::vector<model::Chronology> children;
+  std::vector<model::Team> teams;
+  std::vector<model::Worker> workers;
+  Status status;
+};
+
+std::vector<internal::CouncilSpec> SplitIntoCouncils(const SimulationOptions& options, Date simulation_start,
+                                                     Date window_start) {
+  int64_t councils = 1;
+  if (options.population > options.split_above) {
+    councils = (options.population + options.council_population - 1) / options.council_population;
+  }
+  std::vector<internal::CouncilSpec> specs;
+  for (int64_t c = 0; c < councils; ++c) {
+    internal::CouncilSpec spec;
+    spec.number = static_cast<int>(c);
+    spec.population = options.population / councils + (c < options.population % councils ? 1 : 0);
+    spec.seed = options.seed;
+    spec.simulation_start = simulation_start;
+    spec.window_start = window_start;
+    spec.as_at = options.as_at;
+    spec.la_code = options.la_code;
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+}  // namespace
+
+Date LatestThirtyFirstMarch(Date today) {
+  const Date this_year = Date::FromYmdOrDie(today.year(), 3, 31);
+  return today >= this_year ? this_year : Date::FromYmdOrDie(today.year() - 1, 3, 31);
+}
+
+Status ValidateOptions(const SimulationOptions& options) {
+  if (options.population < kMinPopulation || options.population > kMaxPopulation) {
+    return Status::InvalidArgument("population must be between " + std::to_string(kMinPopulation) + " and " +
+                                   std::to_string(kMaxPopulation) + " children (it is " +
+                                   std::to_string(options.population) + ")");
+  }
+  if (options.years < 1 || options.years > kMaxYears) {
+    return Status::InvalidArgument("years must be between 1 and " + std::to_string(kMaxYears) + " (it is " +
+                                   std::to_string(options.years) + ")");
+  }
+  const int first_year = options.as_at.year() - options.years - 18 - 5;
+  if (first_year < WorkingDayCalendar::kFirstYear || options.as_at.year() > WorkingDayCalendar::kLastYear - 1) {
+    return Status::InvalidArgument("as-at date " + options.as_at.ToIso() + " is outside the years Cairn simulates (" +
+                                   std::to_string(WorkingDayCalendar::kFirstYear + options.years + 23) + " to " +
+                                   std::to_string(WorkingDayCalendar::kLastYear - 1) + ")");
+  }
+  if (options.threads < 1 || options.threads > 64) {
+    return Status::InvalidArgument("threads must be between 1 and 64 (it is " + std::to_string(options.threads) + ")");
+  }
+  if (options.council_population < kMinPopulation || options.split_above < options.council_population) {
+    return Status::InvalidArgument("council_population must be at least " + std::to_string(kMinPopulation) +
+                                   " and no more than split_above");
+  }
+  if (options.population / options.council_population > 999) {
+    return Status::InvalidArgument("a population of " + std::to_string(options.population) +
+                                   " would need more than 999 councils of " + std::to_string(options.council_population));
+  }
+  if (options.la_code.size() != 3 ||
+      !std::all_of(options.la_code.begin(), options.la_code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Status::InvalidArgument("the LA code must be three digits (it is '" + options.la_code + "')");
+  }
+  return Status::Ok();
+}
+
+Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptions& options, const ChildSink& sink,
+                                   const Progress& progress) {
+  CAIRN_RETURN_IF_ERROR(ValidateOptions(options));
+  CAIRN_ASSIGN_OR_RETURN(const WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+
+  SimulationSummary summary;
+  summary.as_at = options.as_at;
+  summary.window_start = options.as_at.AddYears(-options.years).AddDays(1);
+  summary.simulation_start = summary.window_start.AddYears(-18);
+  const std::vector<internal::CouncilSpec> specs =
+      SplitIntoCouncils(options, summary.simulation_start, summary.window_start);
+  summary.councils = static_cast<int>(specs.size());
+
+  std::mutex progress_mutex;
+  auto say = [&](const std::string& line) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress(line);
+  };
+  auto counting_sink = [&](model::Chronology&& child) -> Status {
+    ++summary.children;
+    summary.events += static_cast<int64_t>(child.events().size());
+    return sink(std::move(child));
+  };
+
+  if (specs.size() == 1) {
+    internal::Council council(profile, calendar, specs.front());
+    council.Run([&](Date date) {
+      if (date < summary.window_start) {
+        if (date.year() % 6 == 0) say("simulating the years before the window: reached " + std::to_string(date.year()));
+      } else {
+        say("simulating: reached " + date.ToIso());
+      }
+    });
+    say("writing chronologies of " + std::to_string(council.involved_children()) + " children involved since " +
+        summary.simulation_start.ToIso());
+    CAIRN_RETURN_IF_ERROR(council.Emit(counting_sink));
+    council.AppendWorkforce(summary.teams, summary.workers);
+    return summary;
+  }
+
+  // Several councils: `threads` at a time, handed to the sink in council order.
+  auto run_one = [&profile, &calendar](const internal::CouncilSpec& spec) {
+    auto output = std::make_unique<CouncilOutput>();
+    internal::Council council(profile, calendar, spec);
+    council.Run();
+    output->status = council.Emit([&](model::Chronology&& child) {
+      output->children.push_back(std::move(child));
+      return Status::Ok();
+    });
+    council.AppendWorkforce(output->teams, output->workers);
+    return output;
+  };
+  std::deque<std::future<std::unique_ptr<CouncilOutput>>> running;
+  size_t next = 0;
+  const size_t in_flight = static_cast<size_t>(options.threads);
+  for (size_t done = 0; done < specs.size(); ++done) {
+    while (next < specs.size() && running.size() < in_flight) {
+      running.push_back(std::async(std::launch::async, run_one, std::cref(specs[next])));
+      ++next;
+    }
+    std::unique_ptr<CouncilOutput> output = running.front().get();
+    running.pop_front();
+    // Start the next council before handing this one over, so the sink overlaps the work.
+    if (next < specs.size()) {
+      running.push_back(std::async(std::launch::async, run_one, std::cref(specs[next])));
+      ++next;
+    }
+    CAIRN_RETURN_IF_ERROR(output->status);
+    for (model::Chronology& child : output->children) CAIRN_RETURN_IF_ERROR(counting_sink(std::move(child)));
+    summary.teams.insert(summary.teams.end(), std::make_move_iterator(output->teams.begin()),
+                         std::make_move_iterator(output->teams.end()));
+    summary.workers.insert(summary.workers.end(), std::make_move_iterator(output->workers.begin()),
+                           std::make_move_iterator(output->workers.end()));
+    say("simulated council " + std::to_string(done + 1) + " of " + std::to_string(specs.size()) + " (" +
+        std::to_string(summary.children) + " children so far)");
+  }
+  return summary;
+}
+
+Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profile& profile,
+                                             const SimulationOptions& options, const Progress& progress,
+                                             size_t batch_size) {
+  CAIRN_RETURN_IF_ERROR(ValidateOptions(options));
+  CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+  CAIRN_RETURN_IF_ERROR(store::Migrate(db, migrations).status());
+  const bool sqlite = db.backend_name() == "sqlite";
+  if (sqlite) {
+    // A bulk load in one transaction: a large page cache keeps SQLite from spilling the
+    // half-built indexes to the write-ahead log over and over.
+    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"));
+  }
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
+  // Into an empty SQLite database, the event indexes are built once at the end (a sort) rather
+  // than row by row in random order, which is most of the cost of saving. They are re-created
+  // from their own SQL, exactly as the migrations declared them, before the commit; a UNIQUE
+  // index that no longer holds fails the load.
+  std::vector<std::pair<std::string, std::string>> deferred_indexes;
+  if (sqlite) {
+    CAIRN_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT COUNT(*) FROM child"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, count->Step());
+    const bool empty = row && count->ColumnInt(0) == 0;
+    count.reset();
+    if (empty) {
+      CAIRN_ASSIGN_OR_RETURN(auto indexes, db.Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                                       "AND tbl_name IN ('event', 'event_report', 'audit_log') "
+                                                       "AND sql IS NOT NULL ORDER BY name"));
+      while (true) {
+        CAIRN_ASSIGN_OR_RETURN(bool has, indexes->Step());
+        if (!has) break;
+        deferred_indexes.emplace_back(std::string(indexes->ColumnText(0)), std::string(indexes->ColumnText(1)));
+      }
+      indexes.reset();
+      for (const auto& [name, sql] : deferred_indexes) CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + name + "\""));
+    }
+  }
+  const store::ChangeContext context{"simulation", "synthetic council: profile " + profile.name + ", population " +
+                                                       std::to_string(options.population) + ", " +
+                                                       std::to_string(options.years) + " years, seed " +
+                                                       std::to_string(options.seed)};
+  std::vector<model::Chronology> batch;
+  batch.reserve(batch_size);
+  int64_t saved = 0;
+  auto flush = [&]() -> Status {
+    if (batch.empty()) return Status::Ok();
+    CAIRN_RETURN_IF_ERROR(store::SaveChronologies(db, batch, context).status());
+    saved += static_cast<int64_t>(batch.size());
+    batch.clear();
+    return Status::Ok();
+  };
+  CAIRN_ASSIGN_OR_RETURN(
+      SimulationSummary summary, Simulate(
+                                     profile, options,
+                                     [&](model::Chronology&& child) -> Status {
+                                       batch.push_back(std::move(child));
+                                       if (batch.size() >= batch_size) {
+                                         CAIRN_RETURN_IF_ERROR(flush());
+                                         if (progress && saved % (batch_size * 10) == 0) {
+                                           progress("saved " + std::to_string(saved) + " children");
+                                         }
+                                       }
+                                       return Status::Ok();
+                                     },
+                                     progress));
+  CAIRN_RETURN_IF_ERROR(flush());
+  CAIRN_RETURN_IF_ERROR(store::SaveWorkforce(db, summary.teams, summary.workers));
+  if (progress && !deferred_indexes.empty()) progress("indexing " + std::to_string(summary.events) + " events");
+  for (const auto& [name, sql] : deferred_indexes) {
+    Status built = db.ExecuteScript(sql);
+    if (!built.ok()) return built.WithContext("re-creating index " + name);
+  }
+  CAIRN_RETURN_IF_ERROR(transaction.Commit());
+  return summary;
+}
+
+}  // namespace cairn::simulate
