@@ -31,6 +31,9 @@
 #include <pugixml.hpp>
 
 #include "returns/cin_census/cin_census.h"
+#include "returns/importer.h"
+#include "store/database.h"
+#include "store/migrations.h"
 
 namespace cairn::returns::cin_census {
 namespace {
@@ -368,6 +371,69 @@ void BM_WriteGenerated(benchmark::State& state) {
   std::filesystem::remove(target, ignored);
 }
 BENCHMARK(BM_WriteGenerated)->Arg(ChildrenFromEnvironment(20'000))->Unit(benchmark::kMillisecond);
+
+// The whole import, as `cairn import` does it: read, merge and save into a fresh SQLite
+// database in one transaction. Elapsed time, since the disk is part of the job.
+void RunImport(benchmark::State& state, const std::vector<std::string>& files, bool skip_invalid) {
+  for (const std::string& file : files) {
+    if (file.empty() || !std::filesystem::exists(file)) {
+      state.SkipWithError(("no file at " + file).c_str());
+      return;
+    }
+  }
+  const std::string db_path = (std::filesystem::temp_directory_path() /
+                               ("cairn_import_bench_" + std::to_string(::getpid()) + ".db"))
+                                  .string();
+  size_t children = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
+    auto db = store::Connection::Open(db_path);
+    auto migrations = store::BuiltInMigrations();
+    if (!db.ok() || !migrations.ok() || !store::Migrate(**db, *migrations).ok()) {
+      state.SkipWithError("could not create the benchmark database");
+      return;
+    }
+    ImportOptions options;
+    options.skip_invalid = skip_invalid;
+    options.rejects_path = db_path + ".rejects.csv";
+    state.ResumeTiming();
+    Result<ImportResult> imported = ImportFiles(**db, files, options);
+    if (!imported.ok() || !imported->saved) {
+      state.SkipWithError(imported.ok() ? "the import was refused" : imported.status().ToString().c_str());
+      return;
+    }
+    children = imported->children;
+  }
+  for (const char* suffix : {"", "-wal", "-shm", ".rejects.csv"}) std::filesystem::remove(db_path + suffix);
+  state.counters["children"] = static_cast<double>(children);
+  state.counters["peak_rss_MB"] = PeakResidentMegabytes();
+}
+
+std::vector<std::string> Ssda903SampleFiles() {
+  const auto folder = std::filesystem::path(FakeCinDataPath()).parent_path().parent_path() / "ssda903";
+  std::vector<std::string> files;
+  for (const char* name : {"header.csv", "episodes.csv", "reviews.csv", "uasc.csv", "oc2.csv", "oc3.csv", "ad1.csv",
+                           "placed_for_adoption.csv", "previous_permanence.csv", "missing.csv", "sw_episodes.csv",
+                           "DoLo.csv"}) {
+    files.push_back((folder / name).string());
+  }
+  return files;
+}
+
+// The sample's sw_episodes.csv and DoLo.csv name a child missing from its Header, so the
+// import runs as `--skip-invalid` would.
+void BM_ImportSsda903Sample(benchmark::State& state) { RunImport(state, Ssda903SampleFiles(), true); }
+BENCHMARK(BM_ImportSsda903Sample)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ImportFakeCinData(benchmark::State& state) { RunImport(state, {FakeCinDataPath()}, false); }
+BENCHMARK(BM_ImportFakeCinData)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// CAIRN_BENCH_CIN_CHILDREN=400000 for England scale.
+void BM_ImportGenerated(benchmark::State& state) {
+  RunImport(state, {Files().For(static_cast<int>(state.range(0)))}, false);
+}
+BENCHMARK(BM_ImportGenerated)->Arg(ChildrenFromEnvironment(20'000))->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
 }  // namespace
 }  // namespace cairn::returns::cin_census
