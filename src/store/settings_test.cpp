@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "store/migrations.h"
@@ -10,7 +12,7 @@ namespace cairn::store {
 namespace {
 
 TEST(SettingsTest, SetGetValidate) {
-  const std::string path = (std::filesystem::temp_directory_path() / "cairn_settings_test.db").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("cairn_settings_" + std::to_string(::getpid()) + ".db")).string();
   std::filesystem::remove(path);
   {
     auto db = Connection::Open(path);

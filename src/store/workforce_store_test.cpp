@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "store/migrations.h"
@@ -12,7 +14,11 @@ namespace {
 class WorkforceStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() / "cairn_workforce_test.db").string();
+    // One file per test and process: CTest runs tests in parallel.
+    path_ = (std::filesystem::temp_directory_path() /
+             ("cairn_workforce_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+              std::to_string(::getpid()) + ".db"))
+                .string();
     std::filesystem::remove(path_);
     auto opened = Connection::Open(path_);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
