@@ -61,8 +61,8 @@ void RunCounting(benchmark::State& state, const std::string& profile, int64_t po
   for (auto _ : state) {
     const auto started = std::chrono::steady_clock::now();
     int64_t counted = 0;
-    Result<simulate::SimulationSummary> summary = simulate::Simulate(
-        ProfileNamed(profile), Options(population, threads), [&](model::Chronology&& child) {
+    Result<simulate::SimulationSummary> summary =
+        simulate::Simulate(ProfileNamed(profile), Options(population, threads), [&](model::Chronology&& child) {
           counted += static_cast<int64_t>(child.events().size());
           return Status::Ok();
         });

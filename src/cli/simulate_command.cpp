@@ -26,9 +26,11 @@ struct SimulateArgs {
 Action DefineSimulate(CLI::App& app) {
   auto args = std::make_shared<SimulateArgs>();
   app.add_option("--db", args->db, "Cairn database to fill (created and migrated if need be)")->required();
-  app.add_option("--population", args->population, "Children aged 0-17 in the council (e.g. 55000; England is 12000000)")
+  app.add_option("--population", args->population,
+                 "Children aged 0-17 in the council (e.g. 55000; England is 12000000)")
       ->required();
-  app.add_option("--years", args->years, "Years of the reporting window, ending on the as-at date")->capture_default_str();
+  app.add_option("--years", args->years, "Years of the reporting window, ending on the as-at date")
+      ->capture_default_str();
   app.add_option("--seed", args->seed, "Random seed: the same seed gives the same council")->capture_default_str();
   app.add_option("--profile", args->profile, "Simulation profile: england or struggling")->capture_default_str();
   app.add_option("--as-at", args->as_at, "Last day simulated, YYYY-MM-DD (default: the latest 31 March)");
@@ -52,12 +54,13 @@ Action DefineSimulate(CLI::App& app) {
     CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(args->db));
     env.err << "simulating " << options.population << " children over " << options.years << " years to "
             << options.as_at.ToIso() << " (profile " << profile.name << ", seed " << options.seed << ")\n";
-    CAIRN_ASSIGN_OR_RETURN(
-        simulate::SimulationSummary summary,
-        simulate::SimulateToDatabase(*db, profile, options, [&](const std::string& line) { env.err << "  " << line << "\n"; }));
+    CAIRN_ASSIGN_OR_RETURN(simulate::SimulationSummary summary,
+                           simulate::SimulateToDatabase(*db, profile, options, [&](const std::string& line) {
+                             env.err << "  " << line << "\n";
+                           }));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    env.out << "Simulated " << summary.children << " children (" << summary.events << " events), " << summary.teams.size()
-            << " teams and " << summary.workers.size() << " workers into " << args->db << "\n"
+    env.out << "Simulated " << summary.children << " children (" << summary.events << " events), "
+            << summary.teams.size() << " teams and " << summary.workers.size() << " workers into " << args->db << "\n"
             << "Window " << summary.window_start.ToIso() << " to " << summary.as_at.ToIso() << ", profile "
             << profile.name << ", seed " << options.seed << "; " << static_cast<int>(seconds * 10) / 10.0 << " s\n";
     return Status::Ok();

@@ -144,7 +144,9 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     if (date > limit) return;
     last_visit[purpose] = date;
     out.Add(EventKind::kVisit, date, std::nullopt, -1,
-            {{"purpose", std::string(kPurposes[purpose])}, {"child_seen", "1"}, {"seen_alone", seen_alone(date, alone_percent)}});
+            {{"purpose", std::string(kPurposes[purpose])},
+             {"child_seen", "1"},
+             {"seen_alone", seen_alone(date, alone_percent)}});
   };
 
   // ---- Children in need and child protection ---------------------------------------------------
@@ -263,9 +265,12 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       const PlacementRec& placement = period.placements[placement_index];
       std::string rne = "S";
       if (b > 0) {
-        if (placement_changed && legal_changed) rne = placement.same_carers ? "B" : "T";
-        else if (placement_changed) rne = placement.same_carers ? "U" : "P";
-        else rne = "L";
+        if (placement_changed && legal_changed)
+          rne = placement.same_carers ? "B" : "T";
+        else if (placement_changed)
+          rne = placement.same_carers ? "U" : "P";
+        else
+          rne = "L";
       }
       const bool last = b + 1 == breaks.size();
       const bool ended = end <= as_at;
@@ -312,8 +317,14 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
                 {{"DATE_MATCH", out.Known(period.match)},
                  {"FOSTER_CARE", period.adopted_by_foster_carers ? "1" : "0"},
                  {"NB_ADOPTR", couple ? "2" : "1"},
-                 {"SEX_ADOPTR", couple ? (u < 0.86 ? "MF" : u < 0.94 ? "FF" : "MM") : (u < 0.85 ? "F1" : "M1")},
-                 {"LS_ADOPTR", couple ? (u < 0.6 ? "L0" : u < 0.86 ? "L2" : "L11") : "L4"}});
+                 {"SEX_ADOPTR", couple ? (u < 0.86   ? "MF"
+                                          : u < 0.94 ? "FF"
+                                                     : "MM")
+                                       : (u < 0.85 ? "F1" : "M1")},
+                 {"LS_ADOPTR", couple ? (u < 0.6    ? "L0"
+                                         : u < 0.86 ? "L2"
+                                                    : "L11")
+                                      : "L4"}});
       }
     }
 
@@ -324,9 +335,12 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       bool first = true;
       std::optional<Date> last_review;
       while (true) {
-        const double on_time = first ? p.looked_after.first_review_on_time_percent : p.looked_after.review_on_time_percent;
-        Date held = rng.Chance(on_time / 100) ? WorkingOnOrBefore(cal, due.AddDays(-rng.Between(0, 10)))
-                                              : WorkingOnOrAfter(cal, due.AddDays(Days(p.looked_after.review_late_days.Sample(rng.Uniform()))));
+        const double on_time =
+            first ? p.looked_after.first_review_on_time_percent : p.looked_after.review_on_time_percent;
+        Date held =
+            rng.Chance(on_time / 100)
+                ? WorkingOnOrBefore(cal, due.AddDays(-rng.Between(0, 10)))
+                : WorkingOnOrAfter(cal, due.AddDays(Days(p.looked_after.review_late_days.Sample(rng.Uniform()))));
         if (last_review && held <= *last_review) held = WorkingOnOrAfter(cal, last_review->AddDays(1));
         if (held <= period.start) held = period.start.AddDays(1);
         if (held >= stop) break;
@@ -341,9 +355,10 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     for (const PlacementRec& placement : period.placements) {
       const Date placement_stop = Earlier(placement.end, stop);
       Date next = placement.start.AddDays(rng.Chance(p.looked_after.visit_late_percent / 100) ? rng.Between(8, 20)
-                                                                                             : rng.Between(1, 7));
+                                                                                              : rng.Between(1, 7));
       while (next < placement_stop) {
-        if (const Date day = WorkingOnOrAfter(cal, next); day < placement_stop) visit(2, day, p.protection.seen_alone_percent);
+        if (const Date day = WorkingOnOrAfter(cal, next); day < placement_stop)
+          visit(2, day, p.protection.seen_alone_percent);
         const bool late = rng.Chance(p.looked_after.visit_late_percent / 100);
         next = next.AddDays(late ? p.looked_after.visit_interval_days +
                                        std::max(1, Days(p.looked_after.visit_late_days.Sample(rng.Uniform())))
@@ -357,9 +372,8 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       std::string type = "initial";
       std::optional<Date> last;
       while (true) {
-        Date held = rng.Chance(p.looked_after.health_on_time_percent / 100)
-                        ? due.AddDays(-rng.Between(0, 10))
-                        : due.AddDays(rng.Between(1, 60));
+        Date held = rng.Chance(p.looked_after.health_on_time_percent / 100) ? due.AddDays(-rng.Between(0, 10))
+                                                                            : due.AddDays(rng.Between(1, 60));
         if (held <= period.start) held = period.start.AddDays(1);
         if (last && held <= *last) held = last->AddDays(1);
         if (held >= stop) break;
@@ -369,14 +383,16 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
         due = held.AddMonths(age_on(held) < 5 ? 6 : 12);
         type = "review";
       }
-      for (Date dental = period.start.AddDays(rng.Between(30, 200)); dental < stop; dental = dental.AddDays(rng.Between(330, 400))) {
-        if (age_on(dental) >= 1 && rng.Chance(p.looked_after.dental_percent / 100)) health_check(dental, stop, "dental");
+      for (Date dental = period.start.AddDays(rng.Between(30, 200)); dental < stop;
+           dental = dental.AddDays(rng.Between(330, 400))) {
+        if (age_on(dental) >= 1 && rng.Chance(p.looked_after.dental_percent / 100))
+          health_check(dental, stop, "dental");
       }
     }
     // Personal education plans for children of school age: the first within 10 WD, then termly.
     {
       Date next = rng.Chance(p.looked_after.pep_on_time_percent / 100) ? cal.Add(period.start, rng.Between(3, 10))
-                                                                        : cal.Add(period.start, rng.Between(11, 40));
+                                                                       : cal.Add(period.start, rng.Between(11, 40));
       while (next < stop) {
         const int age = age_on(next);
         if (age >= 4 && age < 18) out.Add(EventKind::kPersonalEducationPlan, next, std::nullopt, -1);
@@ -394,7 +410,8 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
         if (span < 2) continue;
         const int count = std::max(1, static_cast<int>(std::ceil(rng.Exponential(p.missing.episodes_per_year))));
         std::vector<Date> starts;
-        for (int i = 0; i < count; ++i) starts.push_back(block.AddDays(static_cast<int32_t>(rng.Below(static_cast<uint32_t>(span)))));
+        for (int i = 0; i < count; ++i)
+          starts.push_back(block.AddDays(static_cast<int32_t>(rng.Below(static_cast<uint32_t>(span)))));
         std::sort(starts.begin(), starts.end());
         for (Date start : starts) {
           if (last_end && start <= *last_end) start = last_end->AddDays(1);
@@ -438,8 +455,10 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     bool teeth = false;
     for (const model::Event& event : out.chronology().events()) {
       if (event.kind != EventKind::kHealthAssessment || !collection.Contains(event.start)) continue;
-      if (event.Get("assessment_type") == "dental") teeth = true;
-      else health = true;
+      if (event.Get("assessment_type") == "dental")
+        teeth = true;
+      else
+        health = true;
     }
     out.Add(EventKind::kHealthOutcomes, census, std::nullopt, -1,
             {{"SDQ_SCORE", sdq_done ? std::to_string(rng.Between(2, 30)) : ""},
@@ -461,9 +480,10 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     // Pathway plans from 16 (or 13 weeks into care, if later), reviewed every 6 months.
     Date plan_start = sixteen;
     if (!child.care.empty()) plan_start = Later(plan_start, child.care.back().start.AddDays(91));
-    for (Date next = WorkingOnOrAfter(cal, plan_start.AddDays(rng.Between(0, 60))); next < Earlier(leaver_to, limit.AddDays(1));
+    for (Date next = WorkingOnOrAfter(cal, plan_start.AddDays(rng.Between(0, 60)));
+         next < Earlier(leaver_to, limit.AddDays(1));
          next = WorkingOnOrAfter(cal, next.AddDays(p.care_leavers.pathway_interval_days - rng.Between(0, 20) +
-                                                    (rng.Chance(0.2) ? rng.Between(5, 60) : 0)))) {
+                                                   (rng.Chance(0.2) ? rng.Between(5, 60) : 0)))) {
       out.Add(EventKind::kPathwayPlan, next, std::nullopt, -1);
     }
     // Personal adviser contact (Care Leavers (England) Regs 2010 reg 8: at most 2 months apart);
@@ -479,7 +499,8 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       }
       face_to_face = !face_to_face;
       const bool late = rng.Chance(p.care_leavers.contact_late_percent / 100);
-      next = next.AddDays(p.care_leavers.contact_interval_days / 2 - rng.Between(0, 7) + (late ? rng.Between(10, 60) : 0));
+      next =
+          next.AddDays(p.care_leavers.contact_interval_days / 2 - rng.Between(0, 7) + (late ? rng.Between(10, 60) : 0));
     }
     // OC3: on or around the 18th to 21st birthdays, reported with the year.
     for (int age = 18; age <= 21; ++age) {
@@ -527,8 +548,8 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     if (ehc.plan && *ehc.plan <= limit) {
       out.Add(EventKind::kEhcPlan, *ehc.plan, std::nullopt, -1);
       for (Date review = ehc.plan->AddMonths(12); review <= limit; review = review.AddMonths(12)) {
-        const Date held = WorkingOnOrAfter(cal, rng.Chance(0.7) ? review.AddDays(-rng.Between(0, 20))
-                                                                : review.AddDays(rng.Between(1, 60)));
+        const Date held = WorkingOnOrAfter(
+            cal, rng.Chance(0.7) ? review.AddDays(-rng.Between(0, 20)) : review.AddDays(rng.Between(1, 60)));
         if (held > limit) break;
         out.Add(EventKind::kEhcReview, held, std::nullopt, -1);
         review = held;

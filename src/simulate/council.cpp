@@ -40,7 +40,8 @@ Council::Council(const Profile& profile, const WorkingDayCalendar& calendar, Cou
     : profile_(profile),
       calendar_(calendar),
       spec_(std::move(spec)),
-      council_rng_(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), 0xC0FFEE)) {
+      council_rng_(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), 0xC0FFEE)),
+      workforce_rng_(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), 0xBEEF)) {
   // A plan ends at the first review conference after its intended length: the k-th review is
   // about 3 + 6(k-1) months after the plan starts.
   const QuantileTable& lengths = profile_.protection.plan_duration_days;
@@ -53,7 +54,6 @@ Council::Council(const Profile& profile, const WorkingDayCalendar& calendar, Cou
     if (upto >= 1) break;
   }
   plan_reviews_.Seed(council_rng_, plan_review_shares_.size());
-  unsettled_.Seed(council_rng_, 2);
 }
 
 std::string Council::ChildId(uint32_t index) const {
@@ -66,7 +66,9 @@ std::string Council::ChildId(uint32_t index) const {
   return text;
 }
 
-std::string Council::WorkerId(uint32_t worker) const { return FormatSerial('W', spec_.number, workers_[worker].serial, 5); }
+std::string Council::WorkerId(uint32_t worker) const {
+  return FormatSerial('W', spec_.number, workers_[worker].serial, 5);
+}
 
 std::string Council::TeamId(uint32_t team) const { return FormatSerial('T', spec_.number, team + 1, 3); }
 
@@ -96,7 +98,8 @@ Date Council::AdjustReferralDate(Date date, Rng& rng) const {
 }
 
 void Council::Push(Date date, Order order, uint32_t subject, Service service) {
-  queue_.push(QueuedEvent{date.day_number(), static_cast<uint8_t>(order), static_cast<uint8_t>(service), subject, seq_++});
+  queue_.push(
+      QueuedEvent{date.day_number(), static_cast<uint8_t>(order), static_cast<uint8_t>(service), subject, seq_++});
 }
 
 uint32_t Council::SlotFor(uint32_t index, Date birth, bool uasc) {
@@ -155,8 +158,8 @@ void Council::SeedPopulation() {
       }
     }
     if (ehc_u < ehc_share) {
-      const Date request = calendar_.Add(spec_.window_start.AddDays(static_cast<int32_t>(rng.Below(
-                                             static_cast<uint32_t>(window_days)))), 0);
+      const Date request = calendar_.Add(
+          spec_.window_start.AddDays(static_cast<int32_t>(rng.Below(static_cast<uint32_t>(window_days)))), 0);
       const int age = request.AgeInYears(birth);
       if (request >= birth && age >= 2 && age <= 15) {
         const uint32_t slot = SlotFor(i, birth, false);
@@ -185,7 +188,8 @@ void Council::SeedPopulation() {
   for (uint32_t k = 0; k < uasc_count; ++k) {
     const uint32_t index = cohort_children_ + k;
     Rng rng(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), index, 0));
-    const Date arrival = spec_.simulation_start.AddDays(static_cast<int32_t>(rng.Below(static_cast<uint32_t>(sim_days))));
+    const Date arrival =
+        spec_.simulation_start.AddDays(static_cast<int32_t>(rng.Below(static_cast<uint32_t>(sim_days))));
     const double age_years = p.uasc.arrival_age_years.Sample(rng.Uniform());
     const Date birth = arrival.AddDays(-static_cast<int32_t>(std::lround(age_years * kDaysPerYear)));
     uasc_births_.push_back(birth);
@@ -247,8 +251,8 @@ Status Council::Emit(const std::function<Status(model::Chronology&&)>& sink) {
 }
 
 void Council::AppendWorkforce(std::vector<model::Team>& teams, std::vector<model::Worker>& workers) const {
-  static constexpr std::string_view kServiceIds[] = {"",        "front-door", "assessment", "cin-cp",
-                                                     "children-in-care", "care-leavers", "disabled-children"};
+  static constexpr std::string_view kServiceIds[] = {
+      "", "front-door", "assessment", "cin-cp", "children-in-care", "care-leavers", "disabled-children"};
   static constexpr std::string_view kServiceNames[] = {"",
                                                        "Front door (MASH)",
                                                        "Assessment",
@@ -262,19 +266,19 @@ void Council::AppendWorkforce(std::vector<model::Team>& teams, std::vector<model
                      std::string(kServiceIds[service])});
   }
   static constexpr std::string_view kFirst[] = {
-      "Aisha", "Ben",   "Chloe", "Daniel", "Ellie",  "Farah", "George", "Hannah", "Imran", "Jade",
-      "Kieran", "Leah", "Mo",    "Niamh",  "Owen",   "Priya", "Rosa",   "Sam",    "Tariq", "Una",
-      "Vikram", "Wendy", "Yusuf", "Zoe",   "Amara",  "Callum", "Grace", "Joel",   "Maya",  "Nathan"};
+      "Aisha",  "Ben",   "Chloe", "Daniel", "Ellie", "Farah",  "George", "Hannah", "Imran", "Jade",
+      "Kieran", "Leah",  "Mo",    "Niamh",  "Owen",  "Priya",  "Rosa",   "Sam",    "Tariq", "Una",
+      "Vikram", "Wendy", "Yusuf", "Zoe",    "Amara", "Callum", "Grace",  "Joel",   "Maya",  "Nathan"};
   static constexpr std::string_view kLast[] = {
-      "Ashworth", "Begum",  "Clarke", "Dawson",  "Evans",  "Fletcher", "Gill",   "Hughes", "Iqbal",  "Jones",
-      "Kaur",     "Lewis",  "Mensah", "Nowak",   "Okafor", "Patel",    "Quinn",  "Rahman", "Shaw",   "Taylor",
-      "Usman",    "Vaughan", "Walsh", "Yates",   "Zielinski", "Brennan", "Osei", "Murphy", "Singh", "Wright"};
+      "Ashworth", "Begum",   "Clarke", "Dawson", "Evans",     "Fletcher", "Gill",  "Hughes", "Iqbal", "Jones",
+      "Kaur",     "Lewis",   "Mensah", "Nowak",  "Okafor",    "Patel",    "Quinn", "Rahman", "Shaw",  "Taylor",
+      "Usman",    "Vaughan", "Walsh",  "Yates",  "Zielinski", "Brennan",  "Osei",  "Murphy", "Singh", "Wright"};
   static constexpr std::string_view kRoles[] = {"social-worker", "team-manager", "personal-adviser"};
   for (uint32_t w = 0; w < workers_.size(); ++w) {
     const WorkerRec& rec = workers_[w];
     Rng names(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), rec.serial, 7));
-    const std::string name = std::string(kFirst[names.Below(std::size(kFirst))]) + " " +
-                             std::string(kLast[names.Below(std::size(kLast))]);
+    const std::string name =
+        std::string(kFirst[names.Below(std::size(kFirst))]) + " " + std::string(kLast[names.Below(std::size(kLast))]);
     workers.push_back({WorkerId(w), name, std::string(kRoles[static_cast<size_t>(rec.role)]), TeamId(rec.team),
                        rec.agency, rec.started, rec.left});
   }

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <queue>
 #include <string>
@@ -44,8 +45,8 @@ enum class Service : uint8_t {
 inline constexpr int kServiceCount = 7;
 
 struct CouncilSpec {
-  int number = 0;               // 0-based; part of every identifier, so councils never clash
-  int64_t population = 0;       // children aged 0-17
+  int number = 0;          // 0-based; part of every identifier, so councils never clash
+  int64_t population = 0;  // children aged 0-17
   uint64_t seed = 0;
   Date simulation_start;        // history starts here (no events before it)
   Date window_start;            // first day of the reporting window
@@ -102,16 +103,16 @@ struct PlacementRec {
   std::string provider;  // PLACE_PROVIDER
   std::string postcode;  // PL_POST
   std::string urn;
-  std::string end_reason;  // REASON_PLACE_CHANGE when the next placement follows
+  std::string end_reason;    // REASON_PLACE_CHANGE when the next placement follows
   bool same_carers = false;  // same carers as the placement before (RNE U or B)
 };
 
 struct CarePeriodRec {
   Date start;
   Date end;
-  std::string cin_code;  // CIN category of need N1-N8
-  std::string rec;       // reason the period ended
-  std::string route;     // home, adoption, sgo, cao, eighteen, other
+  std::string cin_code;                             // CIN category of need N1-N8
+  std::string rec;                                  // reason the period ended
+  std::string route;                                // home, adoption, sgo, cao, eighteen, other
   std::vector<std::pair<Date, std::string>> legal;  // legal status from each date
   std::vector<PlacementRec> placements;
   // Adoption
@@ -176,7 +177,7 @@ struct WorkerRec {
 
 struct TeamRec {
   Service service = Service::kNone;
-  int number = 0;  // within its service
+  int number = 0;                 // within its service
   std::vector<uint32_t> members;  // current social workers / personal advisers
   std::optional<uint32_t> manager;
   std::vector<std::pair<Date, uint32_t>> manager_history;  // from date, manager
@@ -256,32 +257,55 @@ class Council {
   const Profile& profile_;
   const WorkingDayCalendar& calendar_;
   CouncilSpec spec_;
-  Rng council_rng_;
+  Rng council_rng_;    // the council-wide streams and quotas of journeys
+  Rng workforce_rng_;  // allocation and staffing, kept apart so they never shift a journey
 
   // Population.
   uint32_t cohort_children_ = 0;  // children in birth cohorts; UASC arrivals are numbered after
   Date first_birth_;
   double birth_spacing_days_ = 0;
   std::vector<Date> uasc_births_;  // by index - cohort_children_
-  std::vector<int32_t> slot_of_;  // child index -> slot in children_, or -1
+  std::vector<int32_t> slot_of_;   // child index -> slot in children_, or -1
   std::vector<ChildRec> children_;
 
   // Council-wide stratified streams, so totals sit close to the profile's expectations.
   enum Stream : int {
-    kPathUnder1, kPath1To4, kPath5To9, kPath10To15, kPath16To17, kPathAfterCp,
-    kAssessmentDuration, kPlanDuration, kPlanEnd, kCinDuration, kDisabledDuration, kStepDown,
-    kRouteUnder1, kRoute1To4, kRoute5To9, kRoute10To15, kRoute16To17,
-    kHomeDuration, kSgoDuration, kCaoDuration, kOtherDuration, kProceedings,
-    kPlacementUnder5, kPlacement5To11, kPlacement12Plus, kPlacementUnsettled, kRepeat, kRepeatGap, kIcpcTimely,
+    kPathUnder1,
+    kPath1To4,
+    kPath5To9,
+    kPath10To15,
+    kPath16To17,
+    kPathAfterCp,
+    kAssessmentDuration,
+    kPlanEnd,
+    kCinDuration,
+    kDisabledDuration,
+    kStepDown,
+    kRouteUnder1,
+    kRoute1To4,
+    kRoute5To9,
+    kRoute10To15,
+    kRoute16To17,
+    kHomeDuration,
+    kSgoDuration,
+    kCaoDuration,
+    kOtherDuration,
+    kProceedings,
+    kPlacementUnder5,
+    kPlacement5To11,
+    kPlacement12Plus,
+    kRepeat,
+    kRepeatGap,
+    kIcpcTimely,
     kStreamCount
   };
   Stratified streams_[kStreamCount];
   double Draw(Stream stream) { return streams_[stream].Next(council_rng_); }
   // How many reviews a CP plan lasts (its length, by the review conference that ends it), and
-  // whether a period of care on the route to 18 is unsettled: evenly spread by Quota.
+  // which children in care at 31 March have an unsettled year (one Quota per year): evenly spread.
   std::vector<double> plan_review_shares_;
   Quota plan_reviews_;
-  Quota unsettled_;
+  std::map<int, Quota> unsettled_years_;
 
   std::priority_queue<QueuedEvent, std::vector<QueuedEvent>, std::greater<QueuedEvent>> queue_;
   uint64_t seq_ = 0;
@@ -292,7 +316,7 @@ class Council {
   std::vector<uint32_t> service_teams_[kServiceCount];
   std::vector<uint32_t> service_workers_[kServiceCount];  // active case holders (not leaving)
   int64_t service_cases_[kServiceCount] = {};
-  std::vector<uint32_t> active_;      // workers in post and not working their notice
+  std::vector<uint32_t> active_;     // workers in post and not working their notice
   std::vector<int32_t> active_pos_;  // worker -> position in active_, or -1
   int64_t active_registered_ = 0;    // social workers and managers in post (notice included)
   int64_t active_agency_ = 0;

@@ -91,7 +91,8 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
 
   CinEpisodeRec episode;
   episode.referral = referral;
-  episode.source = uasc_arrival ? "7" : (age < 5 ? p.referrals.source_under_5 : p.referrals.source_5_plus).Sample(rng.Uniform());
+  episode.source =
+      uasc_arrival ? "7" : (age < 5 ? p.referrals.source_under_5 : p.referrals.source_5_plus).Sample(rng.Uniform());
 
   std::string path;
   if (uasc_arrival) {
@@ -122,8 +123,9 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     const bool protection = path.starts_with("s47") || path.starts_with("icpc") || path == "cp" ||
                             (path == "care" && !uasc_arrival && rng.Chance(0.6));
     episode.need = disabled ? "N2"
-                   : uasc_arrival ? "N8"
-                   : (protection || path == "care" ? p.needs.protection : p.needs.support).Sample(rng.Uniform());
+                   : uasc_arrival
+                       ? "N8"
+                       : (protection || path == "care" ? p.needs.protection : p.needs.support).Sample(rng.Uniform());
 
     // The assessment: its length is counted from the referral (the 45 working day clock).
     AssessmentRec assessment;
@@ -149,12 +151,14 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
 
     if (protection) {
       Section47Rec s47;
-      s47.strategy = Earlier(cal.Add(referral, Days(p.protection.strategy_delay_wd.Sample(rng.Uniform()))), assessment.end);
+      s47.strategy =
+          Earlier(cal.Add(referral, Days(p.protection.strategy_delay_wd.Sample(rng.Uniform()))), assessment.end);
       s47.target = cal.Add(s47.strategy, 15);
       if (path.starts_with("icpc") || path == "cp") {
         const bool on_time = Draw(kIcpcTimely) < p.protection.icpc_on_time_percent / 100;
-        s47.icpc = on_time ? cal.Add(s47.strategy, rng.Between(7, 15))
-                           : cal.Add(s47.target, std::max(1, Days(p.protection.icpc_late_extra_wd.Sample(rng.Uniform()))));
+        s47.icpc = on_time
+                       ? cal.Add(s47.strategy, rng.Between(7, 15))
+                       : cal.Add(s47.target, std::max(1, Days(p.protection.icpc_late_extra_wd.Sample(rng.Uniform()))));
         s47.plan = path == "cp";
       }
       if (s47.icpc) moves_on = Later(moves_on, *s47.icpc);
@@ -229,7 +233,8 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
       } else if (ending == "cin") {
         CinPlanRec step_down;
         step_down.start = plan.end.AddDays(1);
-        step_down.end = step_down.start.AddDays(std::max(1, Days(p.protection.step_down_cin_days.Sample(Draw(kStepDown)))));
+        step_down.end =
+            step_down.start.AddDays(std::max(1, Days(p.protection.step_down_cin_days.Sample(Draw(kStepDown)))));
         episode.cin_plans.push_back(step_down);
         episode.closure = step_down.end.AddDays(closure_delay());
       } else {
@@ -254,7 +259,8 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     CarePeriodRec period;
     period.cin_code = episode.need >= "N1" && episode.need <= "N8" ? episode.need : "N1";
     GenerateCare(child, *care_entry, uasc_arrival, period);
-    const Date team_change = uasc_arrival ? period.start : Earlier(cal.Add(period.start, rng.Between(5, 25)), period.end);
+    const Date team_change =
+        uasc_arrival ? period.start : Earlier(cal.Add(period.start, rng.Between(5, 25)), period.end);
     services.emplace_back(team_change, Service::kChildrenInCare);
     if (period.route == "home" && rng.Chance(0.7)) {
       CinPlanRec after;
@@ -265,17 +271,17 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
       episode.closure_reason = "RC7";
       services.emplace_back(after.start, Service::kCinCp);
     } else {
-      episode.closure = period.route == "eighteen" || period.route == "adoption" || period.route == "sgo" ||
-                                period.route == "cao"
-                            ? period.end
-                            : period.end.AddDays(rng.Between(0, 30));
-      episode.closure_reason = period.rec == "E11" || period.rec == "E12" ? "RC1"
+      episode.closure =
+          period.route == "eighteen" || period.route == "adoption" || period.route == "sgo" || period.route == "cao"
+              ? period.end
+              : period.end.AddDays(rng.Between(0, 30));
+      episode.closure_reason = period.rec == "E11" || period.rec == "E12"   ? "RC1"
                                : period.rec == "E45" || period.rec == "E46" ? "RC4"
-                               : period.rec == "E41" ? "RC3"
-                               : period.rec == "E3" ? "RC5"
-                               : period.rec == "E2" ? "RC2"
-                               : period.rec == "E47" ? "RC6"
-                                                     : "RC7";
+                               : period.rec == "E41"                        ? "RC3"
+                               : period.rec == "E3"                         ? "RC5"
+                               : period.rec == "E2"                         ? "RC2"
+                               : period.rec == "E47"                        ? "RC6"
+                                                                            : "RC7";
     }
     // Care leavers: looked after for 13 weeks or more since 14 and still looked after at 18
     // (CPPCR reg 40, Care Leavers (England) Regs 2010) get a personal adviser to 21.
@@ -322,6 +328,9 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     std::erase_if(services, [&](const auto& change) { return change.first >= death; });
   }
 
+  // Nothing is allocated after the episode closes (a conference that would have fallen after
+  // the 18th birthday never happened).
+  std::erase_if(services, [&](const auto& change) { return change.first >= episode.closure; });
   services.emplace_back(episode.closure, Service::kNone);
   if (became_leaver) {
     services.emplace_back(*child.leaver_from, Service::kCareLeavers);
@@ -335,10 +344,18 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
   if (child.death || closure >= eighteen || closure >= spec_.as_at) return;
   double chance = 0;
   switch (repeat_kind) {
-    case RepeatKind::kNfa: chance = p.referrals.repeat_after_nfa_percent; break;
-    case RepeatKind::kAssessment: chance = p.referrals.repeat_after_assessment_percent; break;
-    case RepeatKind::kPlan: chance = p.referrals.repeat_after_plan_percent; break;
-    case RepeatKind::kCare: chance = p.referrals.repeat_after_care_percent; break;
+    case RepeatKind::kNfa:
+      chance = p.referrals.repeat_after_nfa_percent;
+      break;
+    case RepeatKind::kAssessment:
+      chance = p.referrals.repeat_after_assessment_percent;
+      break;
+    case RepeatKind::kPlan:
+      chance = p.referrals.repeat_after_plan_percent;
+      break;
+    case RepeatKind::kCare:
+      chance = p.referrals.repeat_after_care_percent;
+      break;
   }
   if (Draw(kRepeat) >= chance / 100) return;
   const int gap = std::max(1, Days(p.referrals.repeat_gap_days.Sample(Draw(kRepeatGap))));
@@ -357,10 +374,14 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
 
   // Permanence before this period: the last period that ended in an order.
   for (const CarePeriodRec& earlier : child.care) {
-    if (earlier.rec == "E11" || earlier.rec == "E12") period.prev_perm = "P1";
-    else if (earlier.rec == "E45" || earlier.rec == "E46") period.prev_perm = "P2";
-    else if (earlier.rec == "E41") period.prev_perm = "P3";
-    else continue;
+    if (earlier.rec == "E11" || earlier.rec == "E12")
+      period.prev_perm = "P1";
+    else if (earlier.rec == "E45" || earlier.rec == "E46")
+      period.prev_perm = "P2";
+    else if (earlier.rec == "E41")
+      period.prev_perm = "P3";
+    else
+      continue;
     period.prev_perm_date = earlier.end;
   }
 
@@ -378,10 +399,14 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
 
   // Legal status at entry, and the court timetable.
   std::string status;
-  if (uasc) status = "V2";
-  else if (remand) status = "J1";
-  else if (route == "eighteen" && age >= 10) status = rng.Chance(p.care.care_order_for_teens_percent / 100) ? "C1" : "V2";
-  else status = p.care.entry_legal_status.Sample(rng.Uniform());
+  if (uasc)
+    status = "V2";
+  else if (remand)
+    status = "J1";
+  else if (route == "eighteen" && age >= 10)
+    status = rng.Chance(p.care.care_order_for_teens_percent / 100) ? "C1" : "V2";
+  else
+    status = p.care.entry_legal_status.Sample(rng.Uniform());
   period.legal.emplace_back(entry, status);
   Date current_from = entry;
   if (status == "L1" || status == "L2" || status == "L3") {
@@ -421,7 +446,8 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
     period.legal.emplace_back(order_made, "E1");
     if (rng.Chance(p.adoption.reversal_percent / 100)) {
       // The plan changes: long-term fostering instead, and the placement order is revoked.
-      const Date reversal = decision.AddDays(std::max(7, static_cast<int>(match.DaysSince(decision) * rng.Uniform(0.3, 1.0))));
+      const Date reversal =
+          decision.AddDays(std::max(7, static_cast<int>(match.DaysSince(decision) * rng.Uniform(0.3, 1.0))));
       period.reversal = reversal;
       static constexpr std::string_view kReasons[] = {"RD1", "RD2", "RD3", "RD4"};
       period.reversal_reason = std::string(kReasons[rng.Below(4)]);
@@ -458,13 +484,17 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
   if (hearing && *hearing < end && status == "C1" && !period.adoption_decision && route != "sgo" && route != "cao") {
     period.legal.emplace_back(*hearing, "C2");
   }
-  std::stable_sort(period.legal.begin(), period.legal.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::erase_if(period.legal, [&](const auto& entry_status) { return entry_status.first >= end && entry_status.first != entry; });
+  std::stable_sort(period.legal.begin(), period.legal.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::erase_if(period.legal,
+                [&](const auto& entry_status) { return entry_status.first >= end && entry_status.first != entry; });
   // Drop repeats and same-day changes (the later status stands).
   std::vector<std::pair<Date, std::string>> legal;
   for (const auto& change : period.legal) {
-    if (!legal.empty() && legal.back().first == change.first) legal.back().second = change.second;
-    else if (legal.empty() || legal.back().second != change.second) legal.push_back(change);
+    if (!legal.empty() && legal.back().first == change.first)
+      legal.back().second = change.second;
+    else if (legal.empty() || legal.back().second != change.second)
+      legal.push_back(change);
   }
   period.legal = std::move(legal);
 
@@ -506,11 +536,7 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
   auto next_table = [&](int age) -> const Weights& {
     return age < 5 ? p.placements.next_under_5 : age < 16 ? p.placements.next_5_to_15 : p.placements.next_16_plus;
   };
-  // Some children on the route to 18 move again and again (Quota spreads them evenly).
-  const bool unsettled = period.route == "eighteen" &&
-                         unsettled_.Next({1 - p.placements.unsettled_percent / 100, p.placements.unsettled_percent / 100}) == 1;
   auto duration = [&](int age) {
-    if (unsettled) return p.placements.unsettled_days.Sample(Draw(kPlacementUnsettled));
     if (age < 5) return p.placements.days_under_5.Sample(Draw(kPlacementUnder5));
     if (age < 12) return p.placements.days_5_to_11.Sample(Draw(kPlacement5To11));
     return p.placements.days_12_plus.Sample(Draw(kPlacement12Plus));
@@ -527,10 +553,14 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
   const bool foster_to_adopt = period.adopted && period.adopted_by_foster_carers;
   std::string code;
   const int entry_age = age_on(period.start);
-  if (uasc) code = entry_age >= 16 ? "K3" : "U6";
-  else if (period.route == "sgo") code = "U3";
-  else if (period.route == "adoption") code = foster_to_adopt ? "U5" : "U6";
-  else code = settle(first_table(entry_age).Sample(rng.Uniform()), entry_age);
+  if (uasc)
+    code = entry_age >= 16 ? "K3" : "U6";
+  else if (period.route == "sgo")
+    code = "U3";
+  else if (period.route == "adoption")
+    code = foster_to_adopt ? "U5" : "U6";
+  else
+    code = settle(first_table(entry_age).Sample(rng.Uniform()), entry_age);
 
   std::vector<PlacementRec> placements;
   Date start = period.start;
@@ -568,8 +598,8 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
       break;
     }
     placement.end = next;
-    placement.end_reason = next_code == "P1" || next_code.starts_with("A") ? "CARPL"
-                                                                           : p.placements.move_reason.Sample(rng.Uniform());
+    placement.end_reason =
+        next_code == "P1" || next_code.starts_with("A") ? "CARPL" : p.placements.move_reason.Sample(rng.Uniform());
     placements.push_back(std::move(placement));
     const int age = age_on(next);
     if (next_code.empty()) {
@@ -583,18 +613,67 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
     start = next;
   }
 
+  // Unsettled years: of the children aged 10 or more who will be in care on a 31 March, the
+  // profile's share see their placement break down at least twice in the year to it (one Quota
+  // per year keeps that share even). Adoption, foster-to-adopt and placements with parents are
+  // left alone.
+  const double unsettled = p.placements.unsettled_percent / 100;
+  for (int year = period.start.year(); year <= period.end.year() + 1; ++year) {
+    const Date census = Date::FromYmdOrDie(year, 3, 31);
+    const Date year_start = Date::FromYmdOrDie(year - 1, 4, 1);
+    if (census <= period.start || census >= period.end || age_on(census) < 10 || period.route == "adoption") continue;
+    auto quota = unsettled_years_.find(year);
+    if (quota == unsettled_years_.end()) {
+      quota = unsettled_years_.emplace(year, Quota()).first;
+      quota->second.Seed(council_rng_, 2);
+    }
+    if (quota->second.Next({1 - unsettled, unsettled}) != 1) continue;
+    const Date from = Later(year_start, period.start);
+    const int span = census.DaysSince(from);
+    if (span < 10) continue;
+    auto in_year = [&] {
+      return std::count_if(placements.begin(), placements.end(), [&](const PlacementRec& placement) {
+        return placement.start <= census && placement.end >= year_start;
+      });
+    };
+    for (int attempt = 0; attempt < 20 && in_year() < 3; ++attempt) {
+      const Date move = from.AddDays(1 + static_cast<int32_t>(rng.Below(static_cast<uint32_t>(span - 1))));
+      auto current = std::find_if(placements.begin(), placements.end(), [&](const PlacementRec& placement) {
+        return placement.start < move && move < placement.end;
+      });
+      if (current == placements.end() || current->place == "P1" || current->place == "U5" ||
+          current->place.front() == 'A') {
+        continue;
+      }
+      PlacementRec next;
+      next.start = move;
+      next.end = current->end;
+      next.end_reason = current->end_reason;
+      next.place = settle(next_table(age_on(move)).Sample(rng.Uniform()), age_on(move));
+      current->end = move;
+      current->end_reason = p.placements.move_reason.Sample(rng.Uniform());
+      placements.insert(current + 1, std::move(next));
+    }
+  }
+
   // Providers, postcodes and Ofsted numbers, which follow the placement type (DfE rules 527-531,
   // 550: PR0 only with P1; no PR3 for foster, adoption or children's homes).
   for (PlacementRec& placement : placements) {
     std::string& place = placement.place;
     if (place == "K3" && placement.start < supported_from) place = "H5";
     const double u = rng.Uniform();
-    if (place == "P1") placement.provider = "PR0";
-    else if (place.front() == 'U') placement.provider = u < 0.55 ? "PR1" : u < 0.95 ? "PR4" : "PR2";
-    else if (place.front() == 'A') placement.provider = u < 0.6 ? "PR1" : u < 0.8 ? "PR2" : "PR5";
-    else if (place == "K1") placement.provider = u < 0.7 ? "PR2" : "PR1";
-    else if (place == "K2") placement.provider = u < 0.75 ? "PR4" : u < 0.93 ? "PR1" : "PR5";
-    else placement.provider = u < 0.8 ? "PR4" : "PR5";
+    if (place == "P1")
+      placement.provider = "PR0";
+    else if (place.front() == 'U')
+      placement.provider = u < 0.55 ? "PR1" : u < 0.95 ? "PR4" : "PR2";
+    else if (place.front() == 'A')
+      placement.provider = u < 0.6 ? "PR1" : u < 0.8 ? "PR2" : "PR5";
+    else if (place == "K1")
+      placement.provider = u < 0.7 ? "PR2" : "PR1";
+    else if (place == "K2")
+      placement.provider = u < 0.75 ? "PR4" : u < 0.93 ? "PR1" : "PR5";
+    else
+      placement.provider = u < 0.8 ? "PR4" : "PR5";
     if (place == "P1") {
       placement.postcode = child.home_postcode;
     } else if (placement.same_carers && &placement != &placements.front()) {

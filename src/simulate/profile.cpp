@@ -1,10 +1,11 @@
 #include "simulate/profile.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
-#include <toml++/toml.h>
 
 #include "base/embedded.h"
 
@@ -14,7 +15,8 @@ namespace cairn::simulate {
 // Distributions
 
 Result<QuantileTable> QuantileTable::FromPoints(std::vector<std::pair<double, double>> points) {
-  if (points.size() < 2) return Status::InvalidArgument("a quantile table needs at least two points, [0, x] and [1, y]");
+  if (points.size() < 2)
+    return Status::InvalidArgument("a quantile table needs at least two points, [0, x] and [1, y]");
   QuantileTable table;
   for (size_t i = 0; i < points.size(); ++i) {
     const auto [p, value] = points[i];
@@ -92,9 +94,7 @@ double Weights::Share(std::string_view code) const {
   return 0;
 }
 
-bool Weights::Has(std::string_view code) const {
-  return std::find(codes_.begin(), codes_.end(), code) != codes_.end();
-}
+bool Weights::Has(std::string_view code) const { return std::find(codes_.begin(), codes_.end(), code) != codes_.end(); }
 
 namespace {
 
@@ -108,14 +108,13 @@ const Codes kEthnicity = {"WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA"
 const Codes kDisability = {"MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"};
 const Codes kReferralSource = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E",
                                "3F", "4",  "5A", "5B", "5C", "5D", "6",  "7",  "8",  "9",  "10"};
-const Codes kPaths = {"nfa",        "close-nfa", "close-early-help", "cin", "disabled", "s47-close",
-                      "s47-cin",    "icpc-close", "icpc-cin",        "cp",  "care"};
+const Codes kPaths = {"nfa",     "close-nfa",  "close-early-help", "cin", "disabled", "s47-close",
+                      "s47-cin", "icpc-close", "icpc-cin",         "cp",  "care"};
 const Codes kNeeds = {"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"};
 // 18A and 19A are retired (DfE rules 8945Q, 8950Q); 21 is only ever used alone.
-const Codes kFactors = {"1A",  "1B",  "1C",  "2A",  "2B",  "2C",  "3A",  "3B",  "3C",  "4A",  "4B",
-                        "4C",  "5A",  "5B",  "5C",  "6A",  "6B",  "6C",  "7A",  "8B",  "8C",  "8D",
-                        "8E",  "8F",  "9A",  "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A",
-                        "18B", "18C", "19B", "19C", "20",  "22A", "23A", "24A"};
+const Codes kFactors = {"1A",  "1B",  "1C",  "2A",  "2B",  "2C",  "3A",  "3B",  "3C",  "4A", "4B",  "4C",  "5A",  "5B",
+                        "5C",  "6A",  "6B",  "6C",  "7A",  "8B",  "8C",  "8D",  "8E",  "8F", "9A",  "10A", "11A", "12A",
+                        "13A", "14A", "15A", "16A", "17A", "18B", "18C", "19B", "19C", "20", "22A", "23A", "24A"};
 const Codes kCategory = {"NEG", "PHY", "SAB", "EMO", "MUL"};
 const Codes kPlanEnd = {"cin", "close", "care"};
 const Codes kRoutes = {"home", "adoption", "sgo", "cao", "eighteen", "other"};
@@ -126,13 +125,12 @@ const Codes kOtherExit = {"E3", "E8", "E16", "E48", "E9", "E15", "E14", "E7"};
 // Placements the simulator chooses between (adoption placements, A3-A6, follow the adoption
 // stages; P1 ends a return home). K3 is written H5 for placements starting before 1 April 2024.
 const Codes kPlacements = {"U1", "U3", "U4", "U6", "K1", "K2", "K3", "R1", "R3", "S1"};
-const Codes kMoveReason = {"CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB",
+const Codes kMoveReason = {"CARPL", "CLOSE", "ALLEG", "STAND", "APPRR",  "CREQB",
                            "CREQO", "CHILD", "LAREQ", "PLACE", "CUSTOD", "OTHER"};
 const Codes kParticipation = {"PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"};
 const Codes kActivity = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"};
-const Codes kAccommodation = {"B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2",
-                              "R1", "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2",
-                              "Z1", "Z2"};
+const Codes kAccommodation = {"B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1",
+                              "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2"};
 const Codes kSwReason = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "OTHERS"};
 
 // ---------------------------------------------------------------------------------------------
@@ -169,8 +167,9 @@ class Section {
       return min;
     }
     if (*value < min || *value > max) {
-      Fail(key, node, "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (it is " +
-                          std::to_string(*value) + ")");
+      Fail(key, node,
+           "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (it is " +
+               std::to_string(*value) + ")");
       return min;
     }
     return static_cast<int>(*value);
@@ -436,7 +435,6 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     p.days_5_to_11 = s.Quantiles("days_5_to_11", 1, kDaysMax);
     p.days_12_plus = s.Quantiles("days_12_plus", 1, kDaysMax);
     p.unsettled_percent = s.Percent("unsettled_percent");
-    p.unsettled_days = s.Quantiles("unsettled_days", 1, kDaysMax);
     p.move_reason = s.WeightTable("move_reason", kMoveReason);
     p.in_area_percent = s.Percent("in_area_percent");
     p.same_carer_percent = s.Percent("same_carer_percent");

@@ -74,16 +74,16 @@ class Weights {
 
 // The published figures a profile is calibrated to (England 2024 for `england`).
 struct Calibration {
-  double cin_rate_per_10k = 0;         // children in need at 31 March per 10,000 aged 0-17
-  double cp_rate_per_10k = 0;          // children on a CP plan at 31 March per 10,000
-  double cla_rate_per_10k = 0;         // children looked after at 31 March per 10,000
-  double re_referral_percent = 0;      // referrals in the year within 12 months of a previous one
-  double repeat_cp_percent = 0;        // CP plans starting in the year that are a second or later plan
-  double cp_two_years_percent = 0;     // CP plans open at 31 March that started 2+ years before
-  double three_placements_percent = 0; // CLA at 31 March with 3+ placements in the year
-  double agency_percent = 0;           // agency social workers at 30 September, of all
-  double turnover_percent = 0;         // permanent leavers in the year to 30 September / in post
-  double caseload = 0;                 // cases per case-holding social worker at 30 September
+  double cin_rate_per_10k = 0;          // children in need at 31 March per 10,000 aged 0-17
+  double cp_rate_per_10k = 0;           // children on a CP plan at 31 March per 10,000
+  double cla_rate_per_10k = 0;          // children looked after at 31 March per 10,000
+  double re_referral_percent = 0;       // referrals in the year within 12 months of a previous one
+  double repeat_cp_percent = 0;         // CP plans starting in the year that are a second or later plan
+  double cp_two_years_percent = 0;      // CP plans open at 31 March that started 2+ years before
+  double three_placements_percent = 0;  // CLA at 31 March with 3+ placements in the year
+  double agency_percent = 0;            // agency social workers at 30 September, of all
+  double turnover_percent = 0;          // permanent leavers in the year to 30 September / in post
+  double caseload = 0;                  // cases per case-holding social worker at 30 September
 };
 
 struct Profile {
@@ -108,7 +108,7 @@ struct Profile {
     double cycle_years = 0;
     Weights source_under_5;
     Weights source_5_plus;
-    double weekend_percent = 0;   // referrals dated on a weekend or bank holiday (police, hospitals)
+    double weekend_percent = 0;  // referrals dated on a weekend or bank holiday (police, hospitals)
     QuantileTable nfa_closure_days;
     double repeat_after_nfa_percent = 0;
     double repeat_after_assessment_percent = 0;
@@ -130,36 +130,36 @@ struct Profile {
   } needs;
 
   struct Assessment {
-    QuantileTable start_delay_wd;               // referral to assessment start
-    QuantileTable referral_to_authorisation_wd; // referral to authorisation (the 45 WD clock)
-    Weights factors;                            // AssessmentFactors codes
-    double no_factors_percent = 0;              // "21" alone, for assessments closed with no action
+    QuantileTable start_delay_wd;                // referral to assessment start
+    QuantileTable referral_to_authorisation_wd;  // referral to authorisation (the 45 WD clock)
+    Weights factors;                             // AssessmentFactors codes
+    double no_factors_percent = 0;               // "21" alone, for assessments closed with no action
   } assessment;
 
   struct Protection {
-    QuantileTable strategy_delay_wd;    // referral to strategy discussion
-    double icpc_on_time_percent = 0;    // ICPC within 15 WD of the strategy discussion
-    QuantileTable icpc_late_extra_wd;   // working days past the target when late
-    QuantileTable plan_duration_days;   // intended length; the plan ends at the review after it
-    Weights category;                   // NEG EMO PHY SAB MUL
+    QuantileTable strategy_delay_wd;   // referral to strategy discussion
+    double icpc_on_time_percent = 0;   // ICPC within 15 WD of the strategy discussion
+    QuantileTable icpc_late_extra_wd;  // working days past the target when late
+    QuantileTable plan_duration_days;  // intended length; the plan ends at the review after it
+    Weights category;                  // NEG EMO PHY SAB MUL
     double category_change_percent = 0;
     double review_on_time_percent = 0;  // RCPC within 3 months, then 6 months
     QuantileTable review_late_days;
-    Weights plan_end;                   // cin, close, care
-    QuantileTable step_down_cin_days;   // CIN plan after a CP plan ends
+    Weights plan_end;                  // cin, close, care
+    QuantileTable step_down_cin_days;  // CIN plan after a CP plan ends
     int visit_interval_wd = 0;
     double visit_late_percent = 0;
     QuantileTable visit_late_wd;
     int core_group_first_wd = 0;
     int core_group_interval_days = 0;
     double core_group_late_percent = 0;
-    double seen_alone_percent = 0;      // visits to children aged 4 or more
+    double seen_alone_percent = 0;  // visits to children aged 4 or more
   } protection;
 
   struct ChildInNeed {
-    QuantileTable plan_days;          // CIN plan length
-    QuantileTable disabled_days;      // open episode of a disabled child
-    QuantileTable closure_delay_days; // plan end to episode closure
+    QuantileTable plan_days;           // CIN plan length
+    QuantileTable disabled_days;       // open episode of a disabled child
+    QuantileTable closure_delay_days;  // plan end to episode closure
     int visit_interval_days = 0;
     double visit_late_percent = 0;
     QuantileTable visit_late_days;
@@ -172,9 +172,9 @@ struct Profile {
     QuantileTable proceedings_days;  // entry to the final hearing (care, placement or SGO order)
     Weights entry_legal_status;      // for children not entering on remand: V2 C1 L1 L2 L3
     double remand_percent_10_plus = 0;
-    Weights home_exit;               // E4A E4B E13 E41
-    Weights eighteen_exit;           // E5 E6 E17 E8 E47
-    Weights other_exit;              // E3 E8 E16 E48 E9 E15
+    Weights home_exit;                        // E4A E4B E13 E41
+    Weights eighteen_exit;                    // E5 E6 E17 E8 E47
+    Weights other_exit;                       // E3 E8 E16 E48 E9 E15
     double care_order_for_teens_percent = 0;  // teenagers on the eighteen route under a care order
   } care;
 
@@ -182,18 +182,19 @@ struct Profile {
     Weights first_under_5, first_5_to_15, first_16_plus;
     Weights next_under_5, next_5_to_15, next_16_plus;
     QuantileTable days_under_5, days_5_to_11, days_12_plus;
-    double unsettled_percent = 0;   // periods of care on the route to 18 that are unsettled
-    QuantileTable unsettled_days;   // placement lengths in an unsettled period
+    // Children aged 10+ in care on 31 March whose placement broke down at least twice in the
+    // year to it (an unsettled year); the rest move at the intervals above.
+    double unsettled_percent = 0;
     Weights move_reason;  // REASON_PLACE_CHANGE
     double in_area_percent = 0;
     double same_carer_percent = 0;  // moves with the same carers (RNE U)
   } placements;
 
   struct Adoption {
-    QuantileTable decision_days;   // entry to the decision that the child should be placed
-    QuantileTable match_days;      // placement order to match
-    QuantileTable placed_days;     // match to placement with adopters
-    QuantileTable order_days;      // placement to adoption order
+    QuantileTable decision_days;  // entry to the decision that the child should be placed
+    QuantileTable match_days;     // placement order to match
+    QuantileTable placed_days;    // match to placement with adopters
+    QuantileTable order_days;     // placement to adoption order
     double reversal_percent = 0;
     double foster_carer_percent = 0;  // adopted by their foster carers
     double consent_percent = 0;       // E11 (consent) rather than E12 (placement order)
@@ -203,7 +204,7 @@ struct Profile {
     double first_review_on_time_percent = 0;  // within 20 WD
     double review_on_time_percent = 0;        // 3 months, then 6 months
     QuantileTable review_late_days;
-    Weights participation;            // PN1-PN7 for children 4 and over (PN0 under 4)
+    Weights participation;  // PN1-PN7 for children 4 and over (PN0 under 4)
     int visit_interval_days = 0;
     double visit_late_percent = 0;
     QuantileTable visit_late_days;
@@ -213,16 +214,16 @@ struct Profile {
   } looked_after;
 
   struct Missing {
-    double children_percent = 0;  // children in care aged 11+ who go missing in a year
-    double episodes_per_year = 0; // for those who do
-    double away_percent = 0;      // "A" (away without authorisation) rather than "M"
+    double children_percent = 0;   // children in care aged 11+ who go missing in a year
+    double episodes_per_year = 0;  // for those who do
+    double away_percent = 0;       // "A" (away without authorisation) rather than "M"
     QuantileTable duration_days;
     double interview_offered_percent = 0;
     double interview_accepted_percent = 0;
   } missing;
 
   struct Uasc {
-    double starts_per_10k = 0;    // UASC starting care a year per 10,000 children
+    double starts_per_10k = 0;  // UASC starting care a year per 10,000 children
     QuantileTable arrival_age_years;
     Weights ethnicity;
     double male_percent = 0;
@@ -241,21 +242,21 @@ struct Profile {
     double requests_per_10k = 0;  // EHC needs assessment requests a year per 10,000
     double assess_percent = 0;    // requests that go on to an assessment
     double decision_on_time_percent = 0;
-    double plan_percent = 0;      // assessments ending in a plan
+    double plan_percent = 0;  // assessments ending in a plan
     double plan_on_time_percent = 0;
     QuantileTable plan_weeks_late;  // beyond 20 weeks
   } ehc;
 
   struct Workforce {
-    double caseload = 0;               // target cases per case-holding social worker
+    double caseload = 0;  // target cases per case-holding social worker
     double personal_adviser_caseload = 0;
-    double agency_percent = 0;         // target share of agency social workers and managers
-    double turnover_percent = 0;       // permanent leavers a year / permanent in post
-    double agency_leavers_percent = 0; // agency workers leaving a year / agency in post
-    double front_door_percent = 0;     // non-case-holding front-door workers, of case holders
-    int team_size = 0;                 // social workers per team manager
+    double agency_percent = 0;               // target share of agency social workers and managers
+    double turnover_percent = 0;             // permanent leavers a year / permanent in post
+    double agency_leavers_percent = 0;       // agency workers leaving a year / agency in post
+    double front_door_percent = 0;           // non-case-holding front-door workers, of case holders
+    int team_size = 0;                       // social workers per team manager
     double other_changes_per_case_year = 0;  // worker changes other than leaving or transfer
-    Weights other_change_reason;       // SW_REASON for those
+    Weights other_change_reason;             // SW_REASON for those
     int supervision_interval_days = 0;
     double supervision_missed_percent = 0;
   } workforce;

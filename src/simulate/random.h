@@ -16,7 +16,7 @@
 //    - Quota chooses among categories by error diffusion (smooth weighted round robin): after n
 //      choices each category has been chosen within one of n times its share, and choices of a
 //      category are evenly spaced. For rare outcomes whose count at a date is a published figure
-//      (plans open two years or more, children with unsettled placements).
+//      (plans open two years or more, children with an unsettled year in care).
 #pragma once
 
 #include <array>

@@ -1,10 +1,13 @@
 #include "simulate/simulator.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "base/working_day_calendar.h"
 #include "simulate/council.h"
@@ -75,7 +78,8 @@ Status ValidateOptions(const SimulationOptions& options) {
   }
   if (options.population / options.council_population > 999) {
     return Status::InvalidArgument("a population of " + std::to_string(options.population) +
-                                   " would need more than 999 councils of " + std::to_string(options.council_population));
+                                   " would need more than 999 councils of " +
+                                   std::to_string(options.council_population));
   }
   if (options.la_code.size() != 3 ||
       !std::all_of(options.la_code.begin(), options.la_code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -189,48 +193,98 @@ Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profil
     count.reset();
     if (empty) {
       CAIRN_ASSIGN_OR_RETURN(auto indexes, db.Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                                       "AND tbl_name IN ('event', 'event_report', 'audit_log') "
-                                                       "AND sql IS NOT NULL ORDER BY name"));
+                                                      "AND tbl_name IN ('event', 'event_report', 'audit_log') "
+                                                      "AND sql IS NOT NULL ORDER BY name"));
       while (true) {
         CAIRN_ASSIGN_OR_RETURN(bool has, indexes->Step());
         if (!has) break;
         deferred_indexes.emplace_back(std::string(indexes->ColumnText(0)), std::string(indexes->ColumnText(1)));
       }
       indexes.reset();
-      for (const auto& [name, sql] : deferred_indexes) CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + name + "\""));
+      for (const auto& [name, sql] : deferred_indexes)
+        CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + name + "\""));
     }
   }
   const store::ChangeContext context{"simulation", "synthetic council: profile " + profile.name + ", population " +
                                                        std::to_string(options.population) + ", " +
                                                        std::to_string(options.years) + " years, seed " +
                                                        std::to_string(options.seed)};
-  std::vector<model::Chronology> batch;
-  batch.reserve(batch_size);
-  int64_t saved = 0;
-  auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    CAIRN_RETURN_IF_ERROR(store::SaveChronologies(db, batch, context).status());
-    saved += static_cast<int64_t>(batch.size());
-    batch.clear();
-    return Status::Ok();
+  // The simulation runs on a thread of its own and hands over batches of children; this thread,
+  // which owns the connection, saves them, so simulating and saving overlap.
+  std::mutex say_mutex;
+  const Progress say = [&](const std::string& line) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(say_mutex);
+    progress(line);
   };
-  CAIRN_ASSIGN_OR_RETURN(
-      SimulationSummary summary, Simulate(
-                                     profile, options,
-                                     [&](model::Chronology&& child) -> Status {
-                                       batch.push_back(std::move(child));
-                                       if (batch.size() >= batch_size) {
-                                         CAIRN_RETURN_IF_ERROR(flush());
-                                         if (progress && saved % (batch_size * 10) == 0) {
-                                           progress("saved " + std::to_string(saved) + " children");
-                                         }
-                                       }
-                                       return Status::Ok();
-                                     },
-                                     progress));
-  CAIRN_RETURN_IF_ERROR(flush());
+  struct Handover {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::vector<model::Chronology>> ready;
+    bool finished = false;  // the simulation has handed over everything (or failed)
+    bool stop = false;      // saving failed: the simulation should give up
+  } handover;
+  constexpr size_t kBatchesWaiting = 3;
+  std::optional<Result<SimulationSummary>> simulated;
+  std::thread simulation([&] {
+    std::vector<model::Chronology> batch;
+    batch.reserve(batch_size);
+    auto hand_over = [&](bool last) -> Status {
+      std::unique_lock<std::mutex> lock(handover.mutex);
+      handover.changed.wait(lock, [&] { return handover.ready.size() < kBatchesWaiting || handover.stop; });
+      if (handover.stop) return Status::Internal("the simulation stopped because saving failed");
+      if (!batch.empty()) handover.ready.push_back(std::move(batch));
+      batch = {};
+      batch.reserve(batch_size);
+      if (last) handover.finished = true;
+      handover.changed.notify_all();
+      return Status::Ok();
+    };
+    Result<SimulationSummary> result = Simulate(
+        profile, options,
+        [&](model::Chronology&& child) -> Status {
+          batch.push_back(std::move(child));
+          return batch.size() >= batch_size ? hand_over(false) : Status::Ok();
+        },
+        say);
+    if (result.ok()) {
+      const Status handed = hand_over(true);
+      if (!handed.ok()) result = handed;
+    }
+    simulated = std::move(result);
+    std::lock_guard<std::mutex> lock(handover.mutex);
+    handover.finished = true;
+    handover.changed.notify_all();
+  });
+  Status saving;
+  int64_t saved = 0;
+  while (true) {
+    std::vector<model::Chronology> batch;
+    {
+      std::unique_lock<std::mutex> lock(handover.mutex);
+      handover.changed.wait(lock, [&] { return !handover.ready.empty() || handover.finished; });
+      if (handover.ready.empty()) break;
+      batch = std::move(handover.ready.front());
+      handover.ready.pop_front();
+      handover.changed.notify_all();
+    }
+    saving = store::SaveChronologies(db, batch, context).status();
+    if (!saving.ok()) {
+      std::lock_guard<std::mutex> lock(handover.mutex);
+      handover.stop = true;
+      handover.changed.notify_all();
+      break;
+    }
+    const int64_t before = saved;
+    saved += static_cast<int64_t>(batch.size());
+    if (saved / 20000 != before / 20000) say("saved " + std::to_string(saved) + " children");
+  }
+  simulation.join();
+  CAIRN_RETURN_IF_ERROR(saving);
+  if (!simulated->ok()) return simulated->status();
+  SimulationSummary summary = std::move(*simulated).value();
   CAIRN_RETURN_IF_ERROR(store::SaveWorkforce(db, summary.teams, summary.workers));
-  if (progress && !deferred_indexes.empty()) progress("indexing " + std::to_string(summary.events) + " events");
+  if (!deferred_indexes.empty()) say("indexing " + std::to_string(summary.events) + " events");
   for (const auto& [name, sql] : deferred_indexes) {
     Status built = db.ExecuteScript(sql);
     if (!built.ok()) return built.WithContext("re-creating index " + name);

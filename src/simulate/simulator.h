@@ -42,8 +42,8 @@ struct SimulationOptions {
   int64_t population = 0;  // children aged 0-17, kMinPopulation..kMaxPopulation
   int years = 5;           // the reporting window, 1..kMaxYears years ending on as_at
   uint64_t seed = 1;
-  Date as_at;              // last day simulated; usually a 31 March (LatestThirtyFirstMarch)
-  int threads = 1;         // councils simulated at once (1-64); never changes the result
+  Date as_at;       // last day simulated; usually a 31 March (LatestThirtyFirstMarch)
+  int threads = 1;  // councils simulated at once (1-64); never changes the result
   // Populations above split_above become councils of about council_population children.
   int64_t split_above = kSingleCouncilLimit;
   int64_t council_population = kCouncilPopulation;
@@ -55,8 +55,8 @@ struct SimulationSummary {
   Date window_start;      // first day of the reporting window
   Date as_at;
   int councils = 0;
-  int64_t children = 0;   // chronologies handed to the sink
-  int64_t events = 0;     // events in them
+  int64_t children = 0;  // chronologies handed to the sink
+  int64_t events = 0;    // events in them
   std::vector<model::Team> teams;
   std::vector<model::Worker> workers;
 };
@@ -83,6 +83,10 @@ Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptio
 // Simulate, saved into `db`: migrates it first, then saves children in batches of `batch_size`
 // and then the workforce, all inside one transaction (nothing is saved if anything fails).
 // Children already in the database with the same ids are updated as SaveChronologies does.
+// The simulation runs on a second thread while this one saves (the connection is only ever used
+// from the calling thread); `progress` is called from either, one call at a time. Into an empty
+// SQLite database the event indexes are dropped and re-created from their own SQL before the
+// commit, which builds them by sorting instead of row by row (the load's biggest cost).
 Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profile& profile,
                                              const SimulationOptions& options, const Progress& progress = {},
                                              size_t batch_size = 2000);

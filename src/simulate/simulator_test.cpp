@@ -57,8 +57,13 @@ SimRun Simulated(const std::string& profile_name, int64_t population, int years,
 }
 
 // One simulation of each size, shared by the tests that only read it.
+//
+// The calibration seed: at 200,000 children most figures move by 1-5 % between seeds, but "CP
+// plans open 2+ years" rests on about 23 plans, so it moves by up to about 10 % (over seeds 1-12
+// it ran from -5 % to +10 %; run DISABLED_SpreadOverSeeds to see them all). Seed 7 sits near the
+// middle of every figure's spread.
 const SimRun& England200k() {
-  static const SimRun run = Simulated("england", 200000, 5, 20240331);
+  static const SimRun run = Simulated("england", 200000, 5, 7);
   return run;
 }
 const SimRun& England50k() {
@@ -144,7 +149,8 @@ Figures Measure(const SimRun& run, int64_t population) {
           if (event.Get("RNE") == "S" && year.Contains(event.start)) ++cla_starts;
           break;
         case EventKind::kSocialWorkerAllocation:
-          if (event.start <= census && (!event.end || *event.end >= year.start())) workers.insert(std::string(event.Get("SW_ID")));
+          if (event.start <= census && (!event.end || *event.end >= year.start()))
+            workers.insert(std::string(event.Get("SW_ID")));
           if (OpenOn(event, workforce_day)) ++cases_by_worker[std::string(event.Get("SW_ID"))];
           break;
         case EventKind::kAssessment:
@@ -207,7 +213,9 @@ Figures Measure(const SimRun& run, int64_t population) {
     if (social_workers.contains(id)) cases += count;
   }
   const double per_10k = 10000.0 / static_cast<double>(population);
-  auto percent = [](int64_t part, int64_t whole) { return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole); };
+  auto percent = [](int64_t part, int64_t whole) {
+    return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  };
   f.cin_rate = static_cast<double>(cin) * per_10k;
   f.cp_rate = static_cast<double>(cp) * per_10k;
   f.cla_rate = static_cast<double>(cla) * per_10k;
@@ -254,11 +262,14 @@ void Print(const std::string& title, const Calibration& c, const Figures& f) {
     std::printf("  %-34s target %7.1f  got %7.1f  (%+5.1f %%)\n", row.name, row.target, row.got,
                 row.target == 0 ? 0 : 100 * (row.got - row.target) / row.target);
   }
-  const std::pair<const char*, double> others[] = {
-      {"CLA with 3+ social workers %", f.three_workers}, {"referrals per 10k", f.referrals_per_10k},
-      {"assessments within 45 WD %", f.assessments_in_45}, {"ICPCs within 15 WD %", f.icpc_in_15},
-      {"starting care per 10k", f.cla_starts_per_10k},     {"CP plans starting per 10k", f.cp_starts_per_10k},
-      {"S47 enquiries per 10k", f.s47_per_10k},             {"ICPCs per 10k", f.icpc_per_10k}};
+  const std::pair<const char*, double> others[] = {{"CLA with 3+ social workers %", f.three_workers},
+                                                   {"referrals per 10k", f.referrals_per_10k},
+                                                   {"assessments within 45 WD %", f.assessments_in_45},
+                                                   {"ICPCs within 15 WD %", f.icpc_in_15},
+                                                   {"starting care per 10k", f.cla_starts_per_10k},
+                                                   {"CP plans starting per 10k", f.cp_starts_per_10k},
+                                                   {"S47 enquiries per 10k", f.s47_per_10k},
+                                                   {"ICPCs per 10k", f.icpc_per_10k}};
   for (const auto& [name, value] : others) std::printf("  %-34s %7.1f\n", name, value);
 }
 
@@ -284,10 +295,15 @@ TEST(SimulationCalibration, DISABLED_SpreadOverSeeds) {
   Result<Profile> profile = LoadBuiltInProfile(profile_name);
   ASSERT_TRUE(profile.ok());
   std::vector<std::vector<double>> values;
-  for (uint64_t seed = 1; seed <= 8; ++seed) {
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
     const Figures figures = Measure(Simulated(profile_name, 200000, 5, seed), 200000);
     std::vector<double> row;
-    for (const Row& r : Rows(profile->calibration, figures)) row.push_back(r.got);
+    std::printf("  seed %2llu:", static_cast<unsigned long long>(seed));
+    for (const Row& r : Rows(profile->calibration, figures)) {
+      row.push_back(r.got);
+      std::printf(" %+5.1f%%", 100 * (r.got - r.target) / r.target);
+    }
+    std::printf("\n");
     values.push_back(row);
   }
   const std::vector<Row> rows = Rows(profile->calibration, Figures{});
@@ -369,7 +385,8 @@ void ExpectConsistent(const SimRun& run) {
         for (size_t s = 0; s < specs.size(); ++s) {
           if (specs[s].name == field.name) found = s;
         }
-        if (found == specs.size() || found < rank) fail(child, kind + " field " + field.name + " unknown or out of order");
+        if (found == specs.size() || found < rank)
+          fail(child, kind + " field " + field.name + " unknown or out of order");
         rank = found;
         if (field.value.empty()) fail(child, kind + " has an empty field " + field.name);
       }
@@ -389,10 +406,13 @@ void ExpectConsistent(const SimRun& run) {
         case EventKind::kLookedAfterEpisode: {
           // One placement at a time; episodes of a period of care chain with X1.
           if (last_episode) {
-            if (!last_episode->end) fail(child, "an episode follows an open one");
-            else if (event.start < *last_episode->end) fail(child, "episodes overlap at " + event.start.ToIso());
+            if (!last_episode->end)
+              fail(child, "an episode follows an open one");
+            else if (event.start < *last_episode->end)
+              fail(child, "episodes overlap at " + event.start.ToIso());
             else if (event.start == *last_episode->end) {
-              if (last_episode->Get("REC") != "X1") fail(child, "a continuing episode after REC " + std::string(last_episode->Get("REC")));
+              if (last_episode->Get("REC") != "X1")
+                fail(child, "a continuing episode after REC " + std::string(last_episode->Get("REC")));
               if (event.Get("RNE") == "S") fail(child, "RNE S the day the last episode ended");
             } else if (event.Get("RNE") != "S") {
               fail(child, "a new period of care not starting with S");
@@ -400,7 +420,8 @@ void ExpectConsistent(const SimRun& run) {
           } else if (event.Get("RNE") != "S") {
             // The first episode told may continue a period; only a first-ever one must be S.
           }
-          if (last_episode && last_episode->end && event.start > *last_episode->end && last_episode->Get("REC") == "X1") {
+          if (last_episode && last_episode->end && event.start > *last_episode->end &&
+              last_episode->Get("REC") == "X1") {
             fail(child, "REC X1 with no episode following");
           }
           const int age = event.start.AgeInYears(birth);
@@ -411,7 +432,8 @@ void ExpectConsistent(const SimRun& run) {
           if (event.end && !event.Get("REC").empty()) {
             const int age_out = event.end->AgeInYears(birth);
             const std::string_view rec = event.Get("REC");
-            if ((rec == "E11" || rec == "E12" || rec == "E45" || rec == "E46") && age_out >= 18) fail(child, "adopted or SGO at 18");
+            if ((rec == "E11" || rec == "E12" || rec == "E45" || rec == "E46") && age_out >= 18)
+              fail(child, "adopted or SGO at 18");
             if ((rec == "E5" || rec == "E6") && age_out < 14) fail(child, "independent living under 14");
             if (rec == "E17" && age_out < 18) fail(child, "staying put under 18");
           }
@@ -438,15 +460,16 @@ void ExpectConsistent(const SimRun& run) {
         }
         case EventKind::kSupervision: {
           auto found = workers.find(std::string(event.Get("manager_id")));
-          if (found == workers.end() || found->second->role != "team-manager" || *found->second->started > event.start ||
-              (found->second->left && *found->second->left < event.start)) {
+          if (found == workers.end() || found->second->role != "team-manager" ||
+              *found->second->started > event.start || (found->second->left && *found->second->left < event.start)) {
             fail(child, "supervision by someone not managing on " + event.start.ToIso());
           }
           break;
         }
         case EventKind::kClaReview: {
           const bool under_four = event.start.AgeInYears(birth) < 4;
-          if (under_four != (event.Get("REVIEW_CODE") == "PN0")) fail(child, "review participation code does not match age");
+          if (under_four != (event.Get("REVIEW_CODE") == "PN0"))
+            fail(child, "review participation code does not match age");
           break;
         }
         case EventKind::kCpPlan:
@@ -483,14 +506,32 @@ TEST(SimulationConsistency, CountsAndSummaryAgree) {
   for (const Chronology& child : run.children) {
     for (const Event& event : child.events()) kinds.insert(event.kind);
   }
-  for (EventKind kind : {EventKind::kCinEpisode, EventKind::kAssessment, EventKind::kCinPlan, EventKind::kSection47,
-                         EventKind::kCpPlan, EventKind::kCpReview, EventKind::kLookedAfterEpisode, EventKind::kClaReview,
-                         EventKind::kMissing, EventKind::kHealthOutcomes, EventKind::kCareLeaverOutcomes,
-                         EventKind::kAdoptionDecision, EventKind::kPlacedForAdoption, EventKind::kPreviousPermanence,
-                         EventKind::kSocialWorkerAllocation, EventKind::kStrategyDiscussion,
-                         EventKind::kInitialCpConference, EventKind::kCoreGroup, EventKind::kVisit, EventKind::kSupervision,
-                         EventKind::kHealthAssessment, EventKind::kPersonalEducationPlan, EventKind::kPathwayPlan,
-                         EventKind::kCareLeaverContact, EventKind::kReturnInterview, EventKind::kEhcRequest,
+  for (EventKind kind : {EventKind::kCinEpisode,
+                         EventKind::kAssessment,
+                         EventKind::kCinPlan,
+                         EventKind::kSection47,
+                         EventKind::kCpPlan,
+                         EventKind::kCpReview,
+                         EventKind::kLookedAfterEpisode,
+                         EventKind::kClaReview,
+                         EventKind::kMissing,
+                         EventKind::kHealthOutcomes,
+                         EventKind::kCareLeaverOutcomes,
+                         EventKind::kAdoptionDecision,
+                         EventKind::kPlacedForAdoption,
+                         EventKind::kPreviousPermanence,
+                         EventKind::kSocialWorkerAllocation,
+                         EventKind::kStrategyDiscussion,
+                         EventKind::kInitialCpConference,
+                         EventKind::kCoreGroup,
+                         EventKind::kVisit,
+                         EventKind::kSupervision,
+                         EventKind::kHealthAssessment,
+                         EventKind::kPersonalEducationPlan,
+                         EventKind::kPathwayPlan,
+                         EventKind::kCareLeaverContact,
+                         EventKind::kReturnInterview,
+                         EventKind::kEhcRequest,
                          EventKind::kEhcPlan}) {
     EXPECT_TRUE(kinds.contains(kind)) << model::IdOf(kind);
   }
@@ -504,7 +545,8 @@ void ExpectSameText(const std::string& got, const std::string& want, const std::
   size_t at = 0;
   while (at < got.size() && at < want.size() && got[at] == want[at]) ++at;
   const size_t from = at > 300 ? at - 300 : 0;
-  ADD_FAILURE() << what << " differs at byte " << at << ":\n--- got:\n" << got.substr(from, 600) << "\n--- want:\n"
+  ADD_FAILURE() << what << " differs at byte " << at << ":\n--- got:\n"
+                << got.substr(from, 600) << "\n--- want:\n"
                 << want.substr(from, 600);
 }
 
@@ -545,7 +587,8 @@ TEST(SimulationDeterminism, SameSeedGivesByteIdenticalReturnsAndOtherSeedsDiffer
   const Exports ec = Export(c.children, 2024);
   ASSERT_EQ(ea.ssda903.size(), 12u);
   ASSERT_EQ(eb.ssda903.size(), 12u);
-  for (size_t i = 0; i < ea.ssda903.size(); ++i) ExpectSameText(eb.ssda903[i].text, ea.ssda903[i].text, ea.ssda903[i].name);
+  for (size_t i = 0; i < ea.ssda903.size(); ++i)
+    ExpectSameText(eb.ssda903[i].text, ea.ssda903[i].text, ea.ssda903[i].name);
   ExpectSameText(eb.cin_census, ea.cin_census, "CIN census");
   EXPECT_TRUE(ea.ssda903 != ec.ssda903);
   EXPECT_TRUE(ea.cin_census != ec.cin_census);
@@ -696,10 +739,11 @@ TEST(SimulatorApi, CommandLineBuildsADatabase) {
   std::ostringstream out, err;
   FixedClock clock(Date::FromYmdOrDie(2024, 11, 22));
   cli::Environment env{out, err, clock};
-  const std::vector<std::string> args = {"cairn", "simulate", "--db", path, "--population", "2000", "--years", "2",
-                                         "--seed", "9", "--profile", "struggling"};
+  const std::vector<std::string> args = {"cairn",   "simulate", "--db",   path, "--population", "2000",
+                                         "--years", "2",        "--seed", "9",  "--profile",    "struggling"};
   ASSERT_EQ(cli::Run(args, env), 0) << err.str();
-  EXPECT_NE(out.str().find("Window 2022-04-01 to 2024-03-31, profile struggling, seed 9"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("Window 2022-04-01 to 2024-03-31, profile struggling, seed 9"), std::string::npos)
+      << out.str();
   EXPECT_NE(err.str().find("simulating"), std::string::npos);
   auto db = store::Connection::OpenExisting(path);
   ASSERT_TRUE(db.ok());
@@ -709,7 +753,8 @@ TEST(SimulatorApi, CommandLineBuildsADatabase) {
   db->reset();
   std::ostringstream out2, err2;
   cli::Environment env2{out2, err2, clock};
-  const std::vector<std::string> wales = {"cairn", "simulate", "--db", path, "--population", "2000", "--profile", "wales"};
+  const std::vector<std::string> wales = {"cairn",        "simulate", "--db",      path,
+                                          "--population", "2000",     "--profile", "wales"};
   EXPECT_EQ(cli::Run(wales, env2), 1);
   EXPECT_NE(err2.str().find("no simulation profile called 'wales'"), std::string::npos) << err2.str();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);

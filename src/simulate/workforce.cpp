@@ -13,7 +13,19 @@ namespace {
 
 constexpr double kWeeksPerYear = 365.25 / 7;
 
-Role RoleFor(Service service) { return service == Service::kCareLeavers ? Role::kPersonalAdviser : Role::kSocialWorker; }
+Role RoleFor(Service service) {
+  return service == Service::kCareLeavers ? Role::kPersonalAdviser : Role::kSocialWorker;
+}
+
+// The SSDA903 reasons for a change of worker, as static text (allocation records hold views).
+std::string_view StaticReason(std::string_view reason) {
+  static constexpr std::string_view kReasons[] = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC",
+                                                  "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS"};
+  for (std::string_view known : kReasons) {
+    if (known == reason) return known;
+  }
+  return "OTHERS";
+}
 
 void RemoveValue(std::vector<uint32_t>& values, uint32_t value) {
   auto found = std::find(values.begin(), values.end(), value);
@@ -41,7 +53,7 @@ void Council::Allocate(uint32_t slot, Date date, Service service, std::optional<
   // The least loaded of three workers picked at random: a duty manager's quick look, not a
   // perfect balance.
   for (int pick = 0; pick < 3 && !pool.empty(); ++pick) {
-    const uint32_t candidate = pool[council_rng_.Below(static_cast<uint32_t>(pool.size()))];
+    const uint32_t candidate = pool[workforce_rng_.Below(static_cast<uint32_t>(pool.size()))];
     if (candidate == exclude) continue;
     if (!best || workers_[candidate].cases.size() < workers_[*best].cases.size()) best = candidate;
   }
@@ -180,15 +192,18 @@ void Council::OnHrCycle(Date date) {
         if (workers_[worker].agency) agency.push_back(worker);
       }
       std::sort(agency.begin(), agency.end(), [&](uint32_t a, uint32_t b) {
-        return workers_[a].cases.size() != workers_[b].cases.size() ? workers_[a].cases.size() < workers_[b].cases.size()
-                                                                    : a < b;
+        return workers_[a].cases.size() != workers_[b].cases.size()
+                   ? workers_[a].cases.size() < workers_[b].cases.size()
+                   : a < b;
       });
-      for (size_t i = 0; i < agency.size() && have > needed + needed / 12 + 1; ++i, --have) ScheduleLeaver(agency[i], date);
+      for (size_t i = 0; i < agency.size() && have > needed + needed / 12 + 1; ++i, --have)
+        ScheduleLeaver(agency[i], date);
     }
   }
   {
     const int s = static_cast<int>(Service::kFrontDoor);
-    const auto needed = static_cast<int64_t>(std::ceil(static_cast<double>(case_holders_needed) * w.front_door_percent / 100));
+    const auto needed =
+        static_cast<int64_t>(std::ceil(static_cast<double>(case_holders_needed) * w.front_door_percent / 100));
     for (auto have = static_cast<int64_t>(service_workers_[s].size()); have < needed; ++have) {
       Hire(Service::kFrontDoor, Role::kSocialWorker, date);
     }
@@ -200,18 +215,21 @@ void Council::OnHrCycle(Date date) {
   int64_t advisers = 0;
   for (uint32_t worker : active_) {
     const WorkerRec& rec = workers_[worker];
-    if (rec.role == Role::kPersonalAdviser) ++advisers;
-    else if (rec.agency) ++agency;
-    else ++permanent;
+    if (rec.role == Role::kPersonalAdviser)
+      ++advisers;
+    else if (rec.agency)
+      ++agency;
+    else
+      ++permanent;
   }
   auto draw_leavers = [&](double& debt, int64_t pool, double percent, auto&& matches) {
     debt += static_cast<double>(pool) * percent / 100 / kWeeksPerYear;
     while (debt >= 1 && pool > 0) {
       debt -= 1;
       for (int attempt = 0; attempt < 200; ++attempt) {
-        const uint32_t worker = active_[council_rng_.Below(static_cast<uint32_t>(active_.size()))];
+        const uint32_t worker = active_[workforce_rng_.Below(static_cast<uint32_t>(active_.size()))];
         if (!matches(workers_[worker])) continue;
-        ScheduleLeaver(worker, date.AddDays(static_cast<int32_t>(council_rng_.Below(7))));
+        ScheduleLeaver(worker, date.AddDays(static_cast<int32_t>(workforce_rng_.Below(7))));
         --pool;
         break;
       }
@@ -228,23 +246,15 @@ void Council::OnHrCycle(Date date) {
   other_change_debt_ += static_cast<double>(open_cases) * w.other_changes_per_case_year / kWeeksPerYear;
   while (other_change_debt_ >= 1) {
     other_change_debt_ -= 1;
-    const Service service = kCaseHolding[council_rng_.Below(std::size(kCaseHolding))];
+    const Service service = kCaseHolding[workforce_rng_.Below(std::size(kCaseHolding))];
     const std::vector<uint32_t>& pool = service_workers_[static_cast<int>(service)];
     if (pool.size() < 2) continue;
-    const uint32_t worker = pool[council_rng_.Below(static_cast<uint32_t>(pool.size()))];
+    const uint32_t worker = pool[workforce_rng_.Below(static_cast<uint32_t>(pool.size()))];
     const std::vector<uint32_t>& cases = workers_[worker].cases;
     if (cases.empty()) continue;
-    const uint32_t slot = cases[council_rng_.Below(static_cast<uint32_t>(cases.size()))];
-    const std::string& reason = w.other_change_reason.Sample(council_rng_.Uniform());
-    EndAllocation(slot, date, reason == "MANAGE"   ? "MANAGE"
-                              : reason == "ABSENC" ? "ABSENC"
-                              : reason == "CHCHAN" ? "CHCHAN"
-                              : reason == "PCCHAN" ? "PCCHAN"
-                              : reason == "ORGRST" ? "ORGRST"
-                              : reason == "TSPROC" ? "TSPROC"
-                              : reason == "FCONTA" ? "FCONTA"
-                              : reason == "LEFTRL" ? "LEFTRL"
-                                                   : "OTHERS");
+    const uint32_t slot = cases[workforce_rng_.Below(static_cast<uint32_t>(cases.size()))];
+    const std::string& reason = w.other_change_reason.Sample(workforce_rng_.Uniform());
+    EndAllocation(slot, date, StaticReason(reason));
     Allocate(slot, date, service, worker);
   }
 }
