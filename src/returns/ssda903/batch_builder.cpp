@@ -79,15 +79,6 @@ std::string WhereOf(const RawRecord& other, const RawRecord& here) {
   return where;
 }
 
-std::string JoinAnd(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
-    out += items[i];
-  }
-  return out;
-}
-
 // "CHILD 566910, DECOM 15/02/2016": the key as an analyst would look it up.
 std::string KeyText(const TableSpec& table, const RawRecord& record, const std::vector<std::size_t>& key_columns) {
   std::string text = "CHILD " + record.values[0];
@@ -426,6 +417,15 @@ Result<ImportBatch> BatchBuilder::Finish(std::optional<int> collection_year, std
   Builder builder(records_, batch.rejected, batch.findings, *codes, batch.collection_year);
   batch.children = builder.Run();
   return batch;
+}
+
+std::string JoinAnd(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
 }
 
 }  // namespace cairn::returns::ssda903

@@ -42,4 +42,7 @@ class BatchBuilder {
   std::vector<Problem> findings_;
 };
 
+// "a, b and c": a list as a sentence names it, for messages.
+std::string JoinAnd(const std::vector<std::string>& items);
+
 }  // namespace cairn::returns::ssda903

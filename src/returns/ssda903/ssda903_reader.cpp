@@ -110,15 +110,6 @@ Problem FileProblem(std::string file, int line, std::string location, std::strin
   return problem;
 }
 
-std::string JoinAnd(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
-    out += items[i];
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // CSV
 
@@ -146,11 +137,11 @@ void AddCsvFile(const Ssda903CsvText& file, BatchBuilder& builder,
 
   const ssda903::TableMatch match = ssda903::MatchTable(columns);
   if (!match.exact()) {
-    std::string message = "the columns of this file (" + JoinAnd(columns) +
+    std::string message = "the columns of this file (" + ssda903::JoinAnd(columns) +
                           ") are not those of any SSDA903 table, so none of it was loaded. The closest is the " +
                           std::string(match.table->name) + " table";
-    if (!match.missing.empty()) message += "; the file lacks its column(s) " + JoinAnd(match.missing);
-    if (!match.extra.empty()) message += "; the file has column(s) it does not: " + JoinAnd(match.extra);
+    if (!match.missing.empty()) message += "; the file lacks its column(s) " + ssda903::JoinAnd(match.missing);
+    if (!match.extra.empty()) message += "; the file has column(s) it does not: " + ssda903::JoinAnd(match.extra);
     builder.Reject(FileProblem(file.name, table.header_line, "", message));
     return;
   }
