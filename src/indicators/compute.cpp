@@ -1,0 +1,524 @@
+#include "indicators/compute.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <set>
+#include <string_view>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "timescales/evaluator.h"
+
+namespace cairn::indicators {
+namespace {
+
+using model::Chronology;
+using model::Event;
+using model::EventKind;
+
+// Counts for one reporting year, added up child by child.
+struct YearTally {
+  int64_t referrals = 0, rereferrals = 0, cin_at_31 = 0;
+  int64_t assessments = 0, assessments_45 = 0;
+  int64_t section_47s = 0, icpcs = 0, icpcs_after_s47 = 0, icpcs_within_15 = 0;
+  int64_t cp_at_31 = 0, cp_at_31_two_years = 0, cp_starts = 0, cp_second = 0, cp_second_within_2y = 0;
+  int64_t cla_at_31 = 0, cla_starts = 0, cla_three_placements = 0, cla_three_workers = 0;
+  int64_t stability_cohort = 0, stability_same_placement = 0;
+  int64_t reviews_due = 0, reviews_on_time = 0, reviews = 0, reviews_participated = 0;
+  int64_t care_leavers = 0, care_leavers_eet = 0, care_leavers_suitable = 0;
+  int64_t allocated_children = 0;  // on 30 September
+  // Whether the chronology holds any record of the kind in this year at all.
+  bool cin_data = false, cla_data = false, allocation_data = false, care_leaver_data = false;
+
+  void Add(const YearTally& other) {
+    auto sum = [](int64_t& a, int64_t b) { a += b; };
+    sum(referrals, other.referrals), sum(rereferrals, other.rereferrals), sum(cin_at_31, other.cin_at_31);
+    sum(assessments, other.assessments), sum(assessments_45, other.assessments_45);
+    sum(section_47s, other.section_47s), sum(icpcs, other.icpcs), sum(icpcs_after_s47, other.icpcs_after_s47);
+    sum(icpcs_within_15, other.icpcs_within_15);
+    sum(cp_at_31, other.cp_at_31), sum(cp_at_31_two_years, other.cp_at_31_two_years), sum(cp_starts, other.cp_starts);
+    sum(cp_second, other.cp_second), sum(cp_second_within_2y, other.cp_second_within_2y);
+    sum(cla_at_31, other.cla_at_31), sum(cla_starts, other.cla_starts);
+    sum(cla_three_placements, other.cla_three_placements), sum(cla_three_workers, other.cla_three_workers);
+    sum(stability_cohort, other.stability_cohort), sum(stability_same_placement, other.stability_same_placement);
+    sum(reviews_due, other.reviews_due), sum(reviews_on_time, other.reviews_on_time);
+    sum(reviews, other.reviews), sum(reviews_participated, other.reviews_participated);
+    sum(care_leavers, other.care_leavers), sum(care_leavers_eet, other.care_leavers_eet);
+    sum(care_leavers_suitable, other.care_leavers_suitable), sum(allocated_children, other.allocated_children);
+    cin_data |= other.cin_data, cla_data |= other.cla_data;
+    allocation_data |= other.allocation_data, care_leaver_data |= other.care_leaver_data;
+  }
+};
+
+struct Workforce {
+  int64_t in_post = 0, agency = 0, leavers = 0;
+  int64_t case_holders = 0;
+};
+
+// The dates of one reporting year.
+struct Year {
+  int year = 0;
+  Date start, end;       // 1 April, 31 March
+  Date census;           // 30 September inside the year (the workforce census)
+  Date end_less_2y;      // 31 March two years earlier
+  Date end_less_30m;     // 2.5 years before 31 March
+};
+
+Year MakeYear(int year) {
+  const model::CollectionYear collection{year};
+  Year y{year, collection.start(), collection.end(), Date::FromYmdOrDie(year - 1, 9, 30), {}, {}};
+  y.end_less_2y = y.end.AddMonths(-24);
+  y.end_less_30m = y.end.AddMonths(-30);
+  return y;
+}
+
+// Open at the end of `day`: started on or before it and not ended by it. A plan or episode that
+// ends on 31 March is not open at 31 March, as in the DfE's counts "at 31 March".
+bool OpenAt(const Event& event, Date day) { return event.start <= day && (!event.end || *event.end > day); }
+bool Overlaps(const Event& event, Date from, Date to) {
+  return event.start <= to && (!event.end || *event.end >= from);
+}
+bool In(Date day, const Year& y) { return day >= y.start && day <= y.end; }
+
+template <typename Codes>
+bool IsOneOf(std::string_view value, const Codes& codes) {
+  return std::find(std::begin(codes), std::end(codes), value) != std::end(codes);
+}
+bool IsOneOf(std::string_view value, std::initializer_list<std::string_view> codes) {
+  return std::find(codes.begin(), codes.end(), value) != codes.end();
+}
+
+// One child's events, sorted into the kinds the indicators read. Reused from child to child.
+struct ChildEvents {
+  std::vector<const Event*> cin, assessments, section_47s, cp_plans, icpc_meetings;
+  std::vector<const Event*> looked_after;  // short breaks left out
+  std::vector<const Event*> any_looked_after, reviews, allocations, care_leaver_outcomes;
+  std::vector<Date> icpc_dates;
+  std::vector<std::string_view> workers;
+
+  void Fill(const Chronology& chronology, const std::vector<std::string>& short_breaks) {
+    for (auto* list : {&cin, &assessments, &section_47s, &cp_plans, &icpc_meetings, &looked_after, &any_looked_after,
+                       &reviews, &allocations, &care_leaver_outcomes}) {
+      list->clear();
+    }
+    for (const Event& event : chronology.events()) {
+      switch (event.kind) {
+        case EventKind::kCinEpisode: cin.push_back(&event); break;
+        case EventKind::kAssessment: assessments.push_back(&event); break;
+        case EventKind::kSection47: section_47s.push_back(&event); break;
+        case EventKind::kCpPlan: cp_plans.push_back(&event); break;
+        case EventKind::kInitialCpConference: icpc_meetings.push_back(&event); break;
+        case EventKind::kLookedAfterEpisode:
+          any_looked_after.push_back(&event);
+          if (std::find(short_breaks.begin(), short_breaks.end(), event.Get("LS")) == short_breaks.end()) {
+            looked_after.push_back(&event);
+          }
+          break;
+        case EventKind::kClaReview: reviews.push_back(&event); break;
+        case EventKind::kSocialWorkerAllocation: allocations.push_back(&event); break;
+        case EventKind::kCareLeaverOutcomes: care_leaver_outcomes.push_back(&event); break;
+        default: break;
+      }
+    }
+    auto by_start = [](const Event* a, const Event* b) { return a->start < b->start; };
+    for (auto* list : {&cin, &cp_plans, &looked_after}) std::stable_sort(list->begin(), list->end(), by_start);
+    // Every ICPC once: the CIN census records its date on the section 47 enquiry and on the
+    // episode; Cairn may also record the conference itself.
+    icpc_dates.clear();
+    for (const Event* s47 : section_47s) {
+      if (auto date = s47->GetDate("DateOfInitialCPC")) icpc_dates.push_back(*date);
+    }
+    for (const Event* episode : cin) {
+      if (auto date = episode->GetDate("DateOfInitialCPC")) icpc_dates.push_back(*date);
+    }
+    for (const Event* meeting : icpc_meetings) icpc_dates.push_back(meeting->start);
+    std::sort(icpc_dates.begin(), icpc_dates.end());
+    icpc_dates.erase(std::unique(icpc_dates.begin(), icpc_dates.end()), icpc_dates.end());
+  }
+};
+
+constexpr std::array<std::string_view, 3> kNewPlacement = {"S", "P", "B"};
+constexpr std::array<std::string_view, 7> kParticipated = {"PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"};
+constexpr std::array<std::string_view, 8> kInEducationEmploymentOrTraining = {"F1", "P1", "F2", "P2",
+                                                                                     "F4", "P4", "F5", "P5"};
+
+void TallyCin(const Chronology& chronology, const ChildEvents& e, const Year& y, const WorkingDayCalendar& calendar,
+              YearTally& t) {
+  bool in_need_at_31 = false;
+  for (size_t i = 0; i < e.cin.size(); ++i) {
+    const Event& episode = *e.cin[i];
+    if (Overlaps(episode, y.start, y.end)) t.cin_data = true;
+    if (OpenAt(episode, y.end)) in_need_at_31 = true;
+    if (!In(episode.start, y)) continue;
+    ++t.referrals;
+    const Date twelve_months_before = episode.start.AddMonths(-12);
+    for (size_t j = 0; j < i; ++j) {
+      if (e.cin[j]->start < episode.start && e.cin[j]->start >= twelve_months_before) {
+        ++t.rereferrals;
+        break;
+      }
+    }
+  }
+  if (in_need_at_31) ++t.cin_at_31;
+
+  for (const Event* assessment : e.assessments) {
+    if (!assessment->end || !In(*assessment->end, y)) continue;
+    ++t.assessments;
+    const std::vector<Event>& events = chronology.events();
+    const bool has_referral = assessment->parent >= 0 && events[assessment->parent].kind == EventKind::kCinEpisode;
+    const Date referral = has_referral ? events[assessment->parent].start : assessment->start;
+    if (*assessment->end <= calendar.Add(referral, 45)) ++t.assessments_45;
+  }
+
+  for (const Event* s47 : e.section_47s) {
+    if (Overlaps(*s47, y.start, y.end)) t.cin_data = true;
+    if (In(s47->start, y)) ++t.section_47s;
+    if (auto icpc = s47->GetDate("DateOfInitialCPC"); icpc && In(*icpc, y)) {
+      ++t.icpcs_after_s47;
+      if (*icpc <= calendar.Add(s47->start, 15)) ++t.icpcs_within_15;
+    }
+  }
+  for (Date icpc : e.icpc_dates) {
+    if (In(icpc, y)) ++t.icpcs;
+  }
+
+  bool on_plan_at_31 = false, two_years_at_31 = false;
+  for (size_t i = 0; i < e.cp_plans.size(); ++i) {
+    const Event& plan = *e.cp_plans[i];
+    if (Overlaps(plan, y.start, y.end)) t.cin_data = true;
+    if (OpenAt(plan, y.end)) {
+      on_plan_at_31 = true;
+      if (plan.start <= y.end_less_2y) two_years_at_31 = true;
+    }
+    if (!In(plan.start, y)) continue;
+    ++t.cp_starts;
+    const Event* previous = nullptr;
+    for (size_t j = 0; j < i; ++j) {
+      if (e.cp_plans[j]->start < plan.start) previous = e.cp_plans[j];
+    }
+    int previous_plans = 0;
+    const std::string_view recorded = plan.Get("NumberOfPreviousCPP");
+    std::from_chars(recorded.data(), recorded.data() + recorded.size(), previous_plans);
+    if (previous != nullptr || previous_plans > 0) ++t.cp_second;
+    if (previous != nullptr && (!previous->end || plan.start <= previous->end->AddMonths(24))) ++t.cp_second_within_2y;
+  }
+  if (on_plan_at_31) ++t.cp_at_31;
+  if (two_years_at_31) ++t.cp_at_31_two_years;
+}
+
+void TallyLookedAfter(const Chronology& chronology, ChildEvents& e, const Year& y, YearTally& t) {
+  for (const Event* episode : e.any_looked_after) {
+    if (Overlaps(*episode, y.start, y.end)) {
+      t.cla_data = true;
+      break;
+    }
+  }
+  bool looked_after_at_31 = false, started = false;
+  int placements = 0;
+  const Event* period_start = nullptr;
+  const Event* placement_start = nullptr;
+  for (const Event* episode : e.looked_after) {
+    if (OpenAt(*episode, y.end)) looked_after_at_31 = true;
+    const std::string_view reason = episode->Get("RNE");
+    if (In(episode->start, y) && reason == "S") started = true;
+    if (episode->start <= y.end) {
+      if (reason == "S") period_start = episode;
+      if (IsOneOf(reason, kNewPlacement)) placement_start = episode;
+    }
+    if (Overlaps(*episode, y.start, y.end)) {
+      // The placement the year opens with, then every new one (not a change of legal status
+      // alone, nor a return from a temporary placement).
+      if (placements == 0 || IsOneOf(reason, kNewPlacement)) ++placements;
+    }
+  }
+  if (started) ++t.cla_starts;
+  if (!looked_after_at_31) return;
+  ++t.cla_at_31;
+  if (placements >= 3) ++t.cla_three_placements;
+
+  const std::optional<int> age = chronology.child().AgeOn(y.end);
+  if (age && *age < 16 && period_start != nullptr && period_start->start <= y.end_less_30m) {
+    ++t.stability_cohort;
+    if (placement_start != nullptr && placement_start->start <= y.end_less_2y) ++t.stability_same_placement;
+  }
+
+  e.workers.clear();
+  for (const Event* allocation : e.allocations) {
+    if (!Overlaps(*allocation, y.start, y.end)) continue;
+    const std::string_view worker = allocation->Get("SW_ID");
+    if (!worker.empty() && std::find(e.workers.begin(), e.workers.end(), worker) == e.workers.end()) {
+      e.workers.push_back(worker);
+    }
+  }
+  if (e.workers.size() >= 3) ++t.cla_three_workers;
+}
+
+void TallyRest(const Chronology& chronology, const ChildEvents& e, const Year& y, YearTally& t,
+               std::unordered_set<std::string_view>& case_holders) {
+  for (const Event* review : e.reviews) {
+    if (!In(review->start, y)) continue;
+    ++t.reviews;
+    if (IsOneOf(review->Get("REVIEW_CODE"), kParticipated)) ++t.reviews_participated;
+  }
+  bool allocated = false;
+  for (const Event* allocation : e.allocations) {
+    if (Overlaps(*allocation, y.start, y.end)) t.allocation_data = true;
+    if (OpenAt(*allocation, y.census)) {
+      allocated = true;
+      const std::string_view worker = allocation->Get("SW_ID");
+      if (!worker.empty()) case_holders.insert(worker);
+    }
+  }
+  if (allocated) ++t.allocated_children;
+
+  for (const Event* outcome : e.care_leaver_outcomes) {
+    if (!In(outcome->start, y)) continue;
+    t.care_leaver_data = true;
+    const std::optional<int> age = chronology.child().AgeOn(y.end);
+    if (!age || *age < 19 || *age > 21) continue;
+    if (IsOneOf(outcome->Get("IN_TOUCH"), {"DIED", "RHOM"})) continue;
+    ++t.care_leavers;
+    if (IsOneOf(outcome->Get("ACTIV"), kInEducationEmploymentOrTraining)) ++t.care_leavers_eet;
+    const std::string_view accommodation = outcome->Get("ACCOM");
+    if (accommodation.size() == 2 && accommodation[1] == '1') ++t.care_leavers_suitable;
+  }
+}
+
+Workforce CountWorkforce(std::span<const model::Worker> workers, const Year& y) {
+  Workforce w;
+  const Date year_before = y.census.AddMonths(-12);
+  for (const model::Worker& worker : workers) {
+    if (worker.role == "personal-adviser") continue;  // not social workers
+    const bool in_post = (!worker.started || *worker.started <= y.census) && (!worker.left || *worker.left > y.census);
+    if (in_post) ++(worker.agency ? w.agency : w.in_post);
+    if (!worker.agency && worker.left && *worker.left > year_before && *worker.left <= y.census) ++w.leavers;
+  }
+  return w;
+}
+
+// What an indicator needs from the data, and how its value is made from the tallies.
+enum class Needs { kCin, kLookedAfter, kAllocations, kCareLeavers, kWorkforce, kCaseload, kPostcodes, kEstablishment };
+enum class Shape { kCount, kRate, kPercent, kRatio };
+
+struct Computation {
+  std::string_view id;
+  Needs needs;
+  Shape shape;
+  int64_t YearTally::*numerator;
+  int64_t YearTally::*denominator;  // percent only
+};
+
+using T = YearTally;
+constexpr Computation kComputations[] = {
+    {"referrals", Needs::kCin, Shape::kCount, &T::referrals, nullptr},
+    {"referrals-rate", Needs::kCin, Shape::kRate, &T::referrals, nullptr},
+    {"re-referrals-12-months", Needs::kCin, Shape::kPercent, &T::rereferrals, &T::referrals},
+    {"cin-31-march", Needs::kCin, Shape::kCount, &T::cin_at_31, nullptr},
+    {"cin-31-march-rate", Needs::kCin, Shape::kRate, &T::cin_at_31, nullptr},
+    {"assessments-completed", Needs::kCin, Shape::kCount, &T::assessments, nullptr},
+    {"assessments-within-45-days", Needs::kCin, Shape::kPercent, &T::assessments_45, &T::assessments},
+    {"section-47-rate", Needs::kCin, Shape::kRate, &T::section_47s, nullptr},
+    {"icpc-rate", Needs::kCin, Shape::kRate, &T::icpcs, nullptr},
+    {"icpc-within-15-days", Needs::kCin, Shape::kPercent, &T::icpcs_within_15, &T::icpcs_after_s47},
+    {"icpc-per-section-47", Needs::kCin, Shape::kPercent, &T::icpcs, &T::section_47s},
+    {"cp-31-march", Needs::kCin, Shape::kCount, &T::cp_at_31, nullptr},
+    {"cp-31-march-rate", Needs::kCin, Shape::kRate, &T::cp_at_31, nullptr},
+    {"cp-starts-rate", Needs::kCin, Shape::kRate, &T::cp_starts, nullptr},
+    {"cp-second-or-subsequent", Needs::kCin, Shape::kPercent, &T::cp_second, &T::cp_starts},
+    {"cp-second-within-2-years", Needs::kCin, Shape::kPercent, &T::cp_second_within_2y, &T::cp_starts},
+    {"cp-2-years-or-more", Needs::kCin, Shape::kPercent, &T::cp_at_31_two_years, &T::cp_at_31},
+    {"cla-31-march", Needs::kLookedAfter, Shape::kCount, &T::cla_at_31, nullptr},
+    {"cla-31-march-rate", Needs::kLookedAfter, Shape::kRate, &T::cla_at_31, nullptr},
+    {"cla-starts-rate", Needs::kLookedAfter, Shape::kRate, &T::cla_starts, nullptr},
+    {"cla-3-placements", Needs::kLookedAfter, Shape::kPercent, &T::cla_three_placements, &T::cla_at_31},
+    {"cla-long-term-stability", Needs::kLookedAfter, Shape::kPercent, &T::stability_same_placement,
+     &T::stability_cohort},
+    {"cla-3-social-workers", Needs::kAllocations, Shape::kPercent, &T::cla_three_workers, &T::cla_at_31},
+    {"cla-placed-over-20-miles", Needs::kPostcodes, Shape::kPercent, nullptr, nullptr},
+    {"cla-reviews-on-time", Needs::kLookedAfter, Shape::kPercent, &T::reviews_on_time, &T::reviews_due},
+    {"cla-review-participation", Needs::kLookedAfter, Shape::kPercent, &T::reviews_participated, &T::reviews},
+    {"care-leavers-19-21-eet", Needs::kCareLeavers, Shape::kPercent, &T::care_leavers_eet, &T::care_leavers},
+    {"care-leavers-19-21-suitable-accommodation", Needs::kCareLeavers, Shape::kPercent, &T::care_leavers_suitable,
+     &T::care_leavers},
+    {"sw-turnover", Needs::kWorkforce, Shape::kPercent, nullptr, nullptr},
+    {"sw-agency-rate", Needs::kWorkforce, Shape::kPercent, nullptr, nullptr},
+    {"sw-vacancy-rate", Needs::kEstablishment, Shape::kPercent, nullptr, nullptr},
+    {"sw-average-caseload", Needs::kCaseload, Shape::kRatio, &T::allocated_children, nullptr},
+};
+
+const Computation* FindComputation(std::string_view id) {
+  for (const Computation& computation : kComputations) {
+    if (computation.id == id) return &computation;
+  }
+  return nullptr;
+}
+
+// Why the data cannot support the indicator this year, or "" when it can.
+std::string Unsupported(const Computation& c, const YearTally& t, const Workforce& w, bool has_workers, int year,
+                        const Year& y) {
+  const std::string period = fmt::format("{}/{:02}", year - 1, year % 100);
+  switch (c.needs) {
+    case Needs::kCin:
+      if (!t.cin_data) {
+        return "no children in need records for " + period + ": import that year's CIN census, or record referrals";
+      }
+      return "";
+    case Needs::kLookedAfter:
+      if (!t.cla_data) return "no looked-after episodes for " + period + ": import that year's SSDA903";
+      return "";
+    case Needs::kAllocations:
+      if (!t.cla_data) return "no looked-after episodes for " + period + ": import that year's SSDA903";
+      if (!t.allocation_data) {
+        return "no social worker allocations for " + period + " (the SSDA903 carries them from 2023/24)";
+      }
+      return "";
+    case Needs::kCareLeavers:
+      if (!t.care_leaver_data) return "no care leaver outcomes (OC3) for " + period;
+      return "";
+    case Needs::kWorkforce:
+      if (!has_workers) return "no workforce recorded: returns imports carry no staff records";
+      if (w.in_post + w.agency == 0) return "no social workers in post on " + y.census.ToIso();
+      return "";
+    case Needs::kCaseload:
+      if (!has_workers) return "no workforce recorded: returns imports carry no staff records";
+      if (w.case_holders == 0) return "no children allocated to a social worker on " + y.census.ToIso();
+      return "";
+    case Needs::kPostcodes:
+      return "needs a postcode directory to measure the distance between home and placement postcodes; Cairn holds "
+             "none";
+    case Needs::kEstablishment: return "needs the council's establishment (funded posts), which Cairn does not record";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string_view> IndicatorEngine::ComputableIds() {
+  std::vector<std::string_view> ids;
+  for (const Computation& computation : kComputations) ids.push_back(computation.id);
+  return ids;
+}
+
+Result<IndicatorEngine> IndicatorEngine::Create(Catalogue catalogue, WorkingDayCalendar calendar,
+                                                timescales::RuleSet rules) {
+  for (const IndicatorSpec& spec : catalogue.indicators()) {
+    if (FindComputation(spec.id) == nullptr) {
+      return Status::InvalidArgument("indicator '" + spec.id + "' (line " + std::to_string(spec.line) +
+                                     ") has no computation in this Cairn; its id must be one Cairn knows");
+    }
+  }
+  return IndicatorEngine(std::move(catalogue), std::move(calendar), std::move(rules));
+}
+
+std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council, std::span<const int> years,
+                                                     int threads) const {
+  std::vector<Year> dates;
+  for (int year : years) dates.push_back(MakeYear(year));
+  std::vector<YearTally> tallies(dates.size());
+  std::vector<std::unordered_set<std::string_view>> case_holders(dates.size());
+
+  ChildEvents events;
+  const std::vector<std::string>& short_breaks = rules_.settings().short_break_legal_statuses;
+  for (const Chronology& chronology : council.chronologies) {
+    events.Fill(chronology, short_breaks);
+    for (size_t i = 0; i < dates.size(); ++i) {
+      TallyCin(chronology, events, dates[i], calendar_, tallies[i]);
+      TallyLookedAfter(chronology, events, dates[i], tallies[i]);
+      TallyRest(chronology, events, dates[i], tallies[i], case_holders[i]);
+    }
+  }
+
+  // Review timeliness is the timescales evaluator's answer, as at the last year's end: whether a
+  // review due in an earlier year was on time no longer changes by then.
+  const bool any_looked_after = std::any_of(tallies.begin(), tallies.end(), [](const T& t) { return t.cla_data; });
+  if (!dates.empty() && any_looked_after) {
+    Result<timescales::Evaluator> evaluator = timescales::Evaluator::Create(rules_, calendar_);
+    if (evaluator.ok()) {
+      std::vector<bool> is_review(rules_.rules().size());
+      for (size_t r = 0; r < rules_.rules().size(); ++r) is_review[r] = rules_.rules()[r].id.starts_with("cla.review-");
+      const Date as_at = std::max_element(dates.begin(), dates.end(), [](const Year& a, const Year& b) {
+                           return a.end < b.end;
+                         })->end;
+      const std::vector<timescales::CompactChronology> compact =
+          timescales::CompactAll(*evaluator, council.chronologies, threads);
+      std::vector<std::vector<YearTally>> by_worker(static_cast<size_t>(threads), std::vector<YearTally>(dates.size()));
+      timescales::EvaluateCouncil(
+          *evaluator, compact, as_at, threads, [&](int worker, size_t, const timescales::ChildEvaluation& result) {
+            for (const timescales::Obligation& obligation : result.obligations) {
+              if (!is_review[obligation.rule]) continue;
+              const bool counted = obligation.status == timescales::ObligationStatus::kMet ||
+                                   obligation.status == timescales::ObligationStatus::kMetLate ||
+                                   obligation.status == timescales::ObligationStatus::kOverdue;
+              if (!counted) continue;
+              for (size_t i = 0; i < dates.size(); ++i) {
+                if (!In(obligation.due, dates[i])) continue;
+                ++by_worker[static_cast<size_t>(worker)][i].reviews_due;
+                if (obligation.status == timescales::ObligationStatus::kMet) {
+                  ++by_worker[static_cast<size_t>(worker)][i].reviews_on_time;
+                }
+              }
+            }
+          });
+      for (const auto& worker_tallies : by_worker) {
+        for (size_t i = 0; i < dates.size(); ++i) tallies[i].Add(worker_tallies[i]);
+      }
+    }
+  }
+
+  std::vector<IndicatorValue> values;
+  values.reserve(dates.size() * catalogue_.indicators().size());
+  for (size_t i = 0; i < dates.size(); ++i) {
+    const YearTally& t = tallies[i];
+    Workforce w = CountWorkforce(council.workers, dates[i]);
+    w.case_holders = static_cast<int64_t>(case_holders[i].size());
+    const std::optional<double> population = council.population ? council.population(dates[i].year) : std::nullopt;
+    for (const IndicatorSpec& spec : catalogue_.indicators()) {
+      const Computation& c = *FindComputation(spec.id);
+      IndicatorValue value{&spec, dates[i].year, std::nullopt, std::nullopt, std::nullopt, ""};
+      value.unsupported = Unsupported(c, t, w, !council.workers.empty(), dates[i].year, dates[i]);
+      if (!value.unsupported.empty()) {
+        values.push_back(std::move(value));
+        continue;
+      }
+      double numerator = 0, denominator = 0;
+      if (spec.id == "sw-turnover") {
+        numerator = static_cast<double>(w.leavers), denominator = static_cast<double>(w.in_post);
+      } else if (spec.id == "sw-agency-rate") {
+        numerator = static_cast<double>(w.agency), denominator = static_cast<double>(w.in_post + w.agency);
+      } else if (c.shape == Shape::kRatio) {
+        numerator = static_cast<double>(t.*c.numerator), denominator = static_cast<double>(w.case_holders);
+      } else {
+        numerator = static_cast<double>(t.*c.numerator);
+        if (c.denominator != nullptr) denominator = static_cast<double>(t.*c.denominator);
+      }
+      value.numerator = numerator;
+      switch (c.shape) {
+        case Shape::kCount: value.value = numerator; break;
+        case Shape::kRate:
+          if (!population || *population <= 0) {
+            value.unsupported = "no 0-17 population for the rate: import the DfE files (cairn benchmarks import) or "
+                                "set one (cairn settings set population N)";
+            break;
+          }
+          value.denominator = *population;
+          value.value = numerator / *population * 10000.0;
+          break;
+        case Shape::kPercent:
+        case Shape::kRatio:
+          value.denominator = denominator;
+          if (denominator <= 0) {
+            value.unsupported = "nothing to measure: the denominator is 0";
+            break;
+          }
+          value.value = c.shape == Shape::kPercent ? numerator / denominator * 100.0 : numerator / denominator;
+          break;
+      }
+      values.push_back(std::move(value));
+    }
+  }
+  return values;
+}
+
+}  // namespace cairn::indicators

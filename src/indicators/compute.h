@@ -1,0 +1,69 @@
+// Computing the national indicators from the chronology, for one or more reporting years
+// (1 April to 31 March; "year 2025" ends on 31 March 2025), each with its numerator and
+// denominator. Definitions are in data/indicators/catalogue.toml; the code for each is in
+// compute.cpp, keyed by the catalogue's id.
+//
+//   CAIRN_ASSIGN_OR_RETURN(IndicatorEngine engine, IndicatorEngine::Create(catalogue, calendar, rules));
+//   std::vector<IndicatorValue> values = engine.Compute(council, {2024, 2025});
+//
+// Where the chronology cannot support an indicator (no CIN records for a council that sent only
+// an SSDA903, no workforce, no population for a rate) the value is empty and `unsupported` says
+// why, so a number is never printed that the data cannot back.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "base/working_day_calendar.h"
+#include "indicators/catalogue.h"
+#include "model/chronology.h"
+#include "timescales/rules.h"
+
+namespace cairn::indicators {
+
+// What the computation reads: every child's chronology and the workforce.
+struct CouncilData {
+  std::span<const model::Chronology> chronologies;
+  std::span<const model::Worker> workers;  // empty: no workforce recorded
+  // The 0-17 population to use for a reporting year's rates (the DfE uses the ONS mid-year
+  // estimate of the year before), or nullopt when unknown.
+  std::function<std::optional<double>(int reporting_year)> population;
+};
+
+struct IndicatorValue {
+  const IndicatorSpec* spec = nullptr;
+  int year = 0;  // the reporting year
+  std::optional<double> value;
+  std::optional<double> numerator;
+  std::optional<double> denominator;
+  std::string unsupported;  // why there is no value; empty when there is one
+};
+
+class IndicatorEngine {
+ public:
+  // Fails when the catalogue has an indicator Cairn has no computation for.
+  static Result<IndicatorEngine> Create(Catalogue catalogue, WorkingDayCalendar calendar, timescales::RuleSet rules);
+
+  const Catalogue& catalogue() const { return catalogue_; }
+
+  // Every catalogue indicator for each year, ordered by year, then catalogue order. `threads`
+  // is used for the review timeliness, which runs the timescales evaluator.
+  std::vector<IndicatorValue> Compute(const CouncilData& council, std::span<const int> years, int threads = 2) const;
+
+  // The ids compute.cpp can compute (for tests that hold the catalogue and the code together).
+  static std::vector<std::string_view> ComputableIds();
+
+ private:
+  IndicatorEngine(Catalogue catalogue, WorkingDayCalendar calendar, timescales::RuleSet rules)
+      : catalogue_(std::move(catalogue)), calendar_(std::move(calendar)), rules_(std::move(rules)) {}
+
+  Catalogue catalogue_;
+  WorkingDayCalendar calendar_;
+  timescales::RuleSet rules_;
+};
+
+}  // namespace cairn::indicators
