@@ -17,9 +17,11 @@ std::string DescribeTomlValue(const toml::node& node) {
   if (node.is_integer()) return "the number " + std::to_string(node.as_integer()->get());
   if (node.is_floating_point()) return "a decimal number";
   if (node.is_boolean()) return node.as_boolean()->get() ? "true" : "false";
+  if (node.is_date()) return "a date";
+  if (node.is_date_time()) return "a date and time";
+  if (node.is_time()) return "a time";
   if (node.is_array()) return "a list";
-  if (node.is_table()) return "a table";
-  return "a date or time";
+  return "a table";
 }
 
 }  // namespace cairn

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/embedded.h"
+#include "base/toml_text.h"
 
 namespace cairn {
 namespace {
@@ -98,20 +99,6 @@ std::optional<Weekday> ParseWeekday(std::string_view text) {
   return std::nullopt;
 }
 
-// What a wrongly typed TOML value looks like, for "must be a whole number, not ..." messages.
-std::string Describe(const toml::node& node) {
-  if (const auto* text = node.as_string()) return Quote(text->get());
-  if (node.is_integer()) return "the number " + std::to_string(node.as_integer()->get());
-  if (node.is_floating_point()) return "a decimal number";
-  if (node.is_boolean()) return node.as_boolean()->get() ? "true" : "false";
-  if (node.is_date()) return "a date";
-  if (node.is_date_time()) return "a date and time";
-  if (node.is_time()) return "a time";
-  if (node.is_array()) return "a list";
-  return "a table";
-}
-
-uint32_t LineOf(const toml::node& node) { return node.source().begin.line; }
 
 // One [[holiday]], [[moved]] or [[one_off]] table, and how to report a problem with it.
 class Entry {
@@ -153,7 +140,7 @@ class Entry {
     const toml::node* node = table_.get(field);
     if (node == nullptr) return std::optional<std::string>();
     const auto* text = node->as_string();
-    if (text == nullptr) return Error(field, "must be text in double quotes, not " + Describe(*node) + ".");
+    if (text == nullptr) return Error(field, "must be text in double quotes, not " + DescribeTomlValue(*node) + ".");
     if (text->get().empty()) return Error(field, "is empty.");
     return std::optional<std::string>(text->get());
   }
@@ -169,7 +156,7 @@ class Entry {
     if (node == nullptr) return std::optional<int>();
     const auto* number = node->as_integer();
     const std::string range = std::string(what) + " between " + std::to_string(min) + " and " + std::to_string(max);
-    if (number == nullptr) return Error(field, "must be " + range + ", not " + Describe(*node) + ".");
+    if (number == nullptr) return Error(field, "must be " + range + ", not " + DescribeTomlValue(*node) + ".");
     if (number->get() < min || number->get() > max) {
       return Error(field, std::to_string(number->get()) + " is not " + range + ".");
     }
@@ -201,7 +188,7 @@ class Entry {
     } else if (const auto* text = node->as_string()) {
       date = Date::ParseIso(text->get());
     } else {
-      return Error(field, "must be a date such as 2022-09-19, not " + Describe(*node) + ".");
+      return Error(field, "must be a date such as 2022-09-19, not " + DescribeTomlValue(*node) + ".");
     }
     if (!date.ok()) return Error(field, date.status().message() + ".");
     const Date first = Date::FromYmdOrDie(WorkingDayCalendar::kFirstYear, 1, 1);
@@ -461,15 +448,7 @@ Date WorkingDayCalendar::EasterSunday(int year) {
 }
 
 Result<WorkingDayCalendar> WorkingDayCalendar::FromToml(std::string_view toml_text, std::string_view source_name) {
-  // toml++ reports syntax errors by exception; this is the edge where they become a Status.
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& error) {
-    return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(error.source().begin.line) +
-                                   ", column " + std::to_string(error.source().begin.column) +
-                                   ": this is not valid TOML: " + std::string(error.description()) + ".");
-  }
+  CAIRN_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
 
   for (const auto& [key, node] : root) {
     const std::string_view name = key.str();

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/embedded.h"
+#include "base/toml_text.h"
 
 namespace cairn::timescales {
 namespace {
@@ -32,18 +33,6 @@ std::string JoinOr(std::initializer_list<std::string_view> names) {
     ++i;
   }
   return joined;
-}
-
-uint32_t LineOf(const toml::node& node) { return node.source().begin.line; }
-
-std::string Describe(const toml::node& node) {
-  if (const auto* text = node.as_string()) return Quote(text->get());
-  if (node.is_integer()) return "the number " + std::to_string(node.as_integer()->get());
-  if (node.is_floating_point()) return "a decimal number";
-  if (node.is_boolean()) return node.as_boolean()->get() ? "true" : "false";
-  if (node.is_array()) return "a list";
-  if (node.is_table()) return "a table";
-  return "a date or time";
 }
 
 constexpr std::array<std::string_view, kTriggerCount> kTriggerNames = {
@@ -140,7 +129,7 @@ class Reader {
     const toml::node* node = table_.get(field);
     if (node == nullptr) return std::optional<std::string>();
     const auto* text = node->as_string();
-    if (text == nullptr) return Error(field, "must be text in double quotes, not " + Describe(*node) + ".");
+    if (text == nullptr) return Error(field, "must be text in double quotes, not " + DescribeTomlValue(*node) + ".");
     if (text->get().empty()) return Error(field, "is empty.");
     return std::optional<std::string>(text->get());
   }
@@ -154,7 +143,7 @@ class Reader {
   Result<bool> OptionalBool(std::string_view field) const {
     const toml::node* node = table_.get(field);
     if (node == nullptr) return false;
-    if (!node->is_boolean()) return Error(field, "must be true or false, not " + Describe(*node) + ".");
+    if (!node->is_boolean()) return Error(field, "must be true or false, not " + DescribeTomlValue(*node) + ".");
     return node->as_boolean()->get();
   }
 
@@ -163,7 +152,7 @@ class Reader {
     if (node == nullptr) return std::optional<int>();
     const auto* number = node->as_integer();
     const std::string range = "a whole number between " + std::to_string(min) + " and " + std::to_string(max);
-    if (number == nullptr) return Error(field, "must be " + range + ", not " + Describe(*node) + ".");
+    if (number == nullptr) return Error(field, "must be " + range + ", not " + DescribeTomlValue(*node) + ".");
     if (number->get() < min || number->get() > max) {
       return Error(field, std::to_string(number->get()) + " is not " + range + ".");
     }
@@ -181,12 +170,12 @@ class Reader {
   Result<std::vector<std::string>> StringList(std::string_view field, const toml::node& node) const {
     const toml::array* array = node.as_array();
     if (array == nullptr) {
-      return Error(field, "must be a list of text values such as [\"V3\", \"V4\"], not " + Describe(node) + ".");
+      return Error(field, "must be a list of text values such as [\"V3\", \"V4\"], not " + DescribeTomlValue(node) + ".");
     }
     std::vector<std::string> values;
     for (const toml::node& item : *array) {
       const auto* text = item.as_string();
-      if (text == nullptr) return Error(field, "every item must be text in double quotes; " + Describe(item) + " is not.");
+      if (text == nullptr) return Error(field, "every item must be text in double quotes; " + DescribeTomlValue(item) + " is not.");
       values.push_back(text->get());
     }
     return values;
@@ -203,17 +192,6 @@ class Reader {
   std::string label_;
   const toml::table& table_;
 };
-
-Result<toml::table> ParseToml(std::string_view text, std::string_view source_name) {
-  // toml++ reports syntax errors by exception; this is the edge where they become a Status.
-  try {
-    return toml::parse(text, source_name);
-  } catch (const toml::parse_error& error) {
-    return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(error.source().begin.line) +
-                                   ", column " + std::to_string(error.source().begin.column) +
-                                   ": this is not valid TOML: " + std::string(error.description()) + ".");
-  }
-}
 
 Result<std::vector<const toml::table*>> TablesOf(const toml::table& root, std::string_view key,
                                                  std::string_view source) {
@@ -246,7 +224,7 @@ Result<std::vector<FieldCondition>> ParseConditions(const Reader& reader, std::s
   const toml::table* table = node.as_table();
   if (table == nullptr) {
     return reader.Error(field, "must be a table of field names and values, such as { purpose = [\"cp\"] }, not " +
-                                   Describe(node) + ".");
+                                   DescribeTomlValue(node) + ".");
   }
   std::vector<FieldCondition> conditions;
   for (const auto& [key, value] : *table) {
@@ -391,7 +369,7 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
   }
   const toml::array* alternatives = satisfied_by->as_array();
   if (alternatives == nullptr) {
-    return reader.Error("satisfied_by", "must be a list such as [{ kind = \"visit\" }], not " + Describe(*satisfied_by) + ".");
+    return reader.Error("satisfied_by", "must be a list such as [{ kind = \"visit\" }], not " + DescribeTomlValue(*satisfied_by) + ".");
   }
   for (size_t i = 0; i < alternatives->size(); ++i) {
     const toml::table* item = alternatives->get(i)->as_table();
