@@ -257,8 +257,13 @@ void TallyLookedAfter(const Chronology& chronology, ChildEvents& e, const Year& 
 
 void TallyRest(const Chronology& chronology, const ChildEvents& e, const Year& y, YearTally& t,
                std::unordered_set<std::string_view>& case_holders) {
+  // A child looked after in the year only under short breaks is left out of the looked-after
+  // counts (catalogue, "Children looked after"), and so are their reviews.
+  auto in_year = [&](const Event* episode) { return Overlaps(*episode, y.start, y.end); };
+  const bool short_breaks_only = std::any_of(e.any_looked_after.begin(), e.any_looked_after.end(), in_year) &&
+                                 std::none_of(e.looked_after.begin(), e.looked_after.end(), in_year);
   for (const Event* review : e.reviews) {
-    if (!In(review->start, y)) continue;
+    if (short_breaks_only || !In(review->start, y)) continue;
     ++t.reviews;
     if (IsOneOf(review->Get("REVIEW_CODE"), kParticipated)) ++t.reviews_participated;
   }

@@ -249,6 +249,27 @@ TEST_F(ComputeTest, ReviewsParticipationAndTimeliness) {
   EXPECT_EQ(values["cla-reviews-on-time"].denominator, 2);
 }
 
+TEST_F(ComputeTest, ReviewsOfAChildLookedAfterOnlyUnderShortBreaksAreLeftOut) {
+  // The catalogue leaves children looked after only under short breaks (V3, V4) out of every
+  // looked-after count, reviews included; a child who comes into care after short breaks in the
+  // year is in, with every review of that year.
+  Chronology breaks = ChildBorn("A", D(2014, 1, 1));
+  breaks.Add(Make(EventKind::kLookedAfterEpisode, D(2024, 5, 1), D(2024, 5, 4), {{"RNE", "S"}, {"LS", "V3"}}));
+  breaks.Add(Make(EventKind::kClaReview, D(2024, 6, 1), std::nullopt, {{"REVIEW_CODE", "PN1"}}));
+  Chronology open = ChildBorn("B", D(2014, 1, 1));
+  open.Add(Make(EventKind::kLookedAfterEpisode, D(2023, 1, 1), std::nullopt, {{"RNE", "S"}, {"LS", "V4"}}));
+  open.Add(Make(EventKind::kClaReview, D(2024, 7, 1), std::nullopt, {{"REVIEW_CODE", "PN2"}}));
+  Chronology into_care = ChildBorn("C", D(2014, 1, 1));
+  into_care.Add(Make(EventKind::kLookedAfterEpisode, D(2024, 4, 10), D(2024, 4, 13), {{"RNE", "S"}, {"LS", "V3"}}));
+  into_care.Add(Make(EventKind::kClaReview, D(2024, 5, 1), std::nullopt, {{"REVIEW_CODE", "PN0"}}));
+  into_care.Add(Make(EventKind::kLookedAfterEpisode, D(2024, 9, 1), std::nullopt, {{"RNE", "S"}, {"LS", "C2"}}));
+  into_care.Add(Make(EventKind::kClaReview, D(2024, 10, 1), std::nullopt, {{"REVIEW_CODE", "PN3"}}));
+  auto values = Run({breaks, open, into_care}, 2025);
+  EXPECT_EQ(values["cla-31-march"].value, 1);
+  EXPECT_EQ(values["cla-review-participation"].numerator, 1);    // C's October review
+  EXPECT_EQ(values["cla-review-participation"].denominator, 2);  // C's two; none of A's or B's
+}
+
 TEST_F(ComputeTest, CareLeaversAgedNineteenToTwentyOne) {
   auto leaver = [](std::string id, Date birth, std::string activity, std::string accommodation,
                    std::string in_touch = "YES") {
