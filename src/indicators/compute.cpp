@@ -228,8 +228,8 @@ void TallyLookedAfter(const Chronology& chronology, ChildEvents& e, const Year& 
       if (IsOneOf(reason, kNewPlacement)) placement_start = episode;
     }
     if (Overlaps(*episode, y.start, y.end)) {
-      // The placement the year opens with, then every new one (not a change of legal status
-      // alone, nor a return from a temporary placement).
+      // The placement the year opens with, then every move to new carers: not a change of
+      // legal status alone (L), nor a change of placement type with the same carers (T, U).
       if (placements == 0 || IsOneOf(reason, kNewPlacement)) ++placements;
     }
   }
