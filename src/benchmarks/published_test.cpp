@@ -479,6 +479,39 @@ TEST_F(PublishedTest, FolderWithoutDfeFilesOrWithTwoReleasesIsRefused) {
   EXPECT_EQ(Count("SELECT count(*) FROM published_figure"), figures);
 }
 
+TEST_F(PublishedTest, AnLaOnlyTheNeighboursFileNamesTakesItsRegionFromGoReg) {
+  const fs::path folder = dir_ / "small";
+  fs::create_directories(folder);
+  WriteFile(folder / "csww_indicators_test.csv",
+            "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+            "old_la_code,new_la_code,la_name,caseload_fte\n"
+            "2024,Reporting year,National,E92000001,England,,,,,,15.4\n"
+            "2024,Reporting year,Regional,E92000001,England,E13000001,Inner London,,,,13.1\n"
+            "2024,Reporting year,Local authority,E92000001,England,E13000001,Inner London,201,E09000001,City,9\n");
+  WriteFile(folder / "neighbours.csv",
+            "LA num,LA Name,LA number,GOInd,GOReg,SN1,SNP,SN2,SNP,\n"
+            "201,City of London,201,3,London (Inner),202,Not Close,,,\n"
+            ",Old SNs:,,,,,,,,\n"
+            "202,Camden,202,3,London (Inner),201,Close,203,Close,\n");
+  auto summary = ImportPublished(*db_, folder);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->files, 2);
+  EXPECT_EQ(summary->areas, 4);  // England, Inner London, 201 from the rows, 202 from the neighbours
+
+  indicators::PublishedSource caseload{.file = "csww_indicators", .column = "caseload_fte", .where = {}};
+  auto camden = Compare(*db_, caseload, 2024, "202");
+  ASSERT_TRUE(camden.ok()) << camden.status().message();
+  EXPECT_EQ(camden->region_code, "E13000001");
+  EXPECT_EQ(camden->region_name, "Inner London");
+  EXPECT_EQ(camden->region.value, 13.1);
+  EXPECT_EQ(camden->council.mark, "missing");
+  EXPECT_EQ(camden->neighbours.value, 9.0);  // 201 has a figure, 203 none
+  EXPECT_EQ(camden->neighbours_counted, 1);
+  auto neighbours = StatisticalNeighbours(*db_, "202");
+  ASSERT_TRUE(neighbours.ok());
+  EXPECT_EQ(*neighbours, (std::vector<std::string>{"201", "203"}));
+}
+
 // ---- Compare on sources the catalogue does not (yet) have -----------------------------------
 
 TEST_F(PublishedTest, AnyColumnAndBreakdownOfAnImportedFileCanBeCompared) {
