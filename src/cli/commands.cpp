@@ -126,6 +126,7 @@ const Command kCommands[] = {
     {"simulate", "Build a synthetic council (children, events, workforce) into a database", DefineSimulate},
     {"due", "Every child's statutory deadlines as at a date: met, late, due, overdue", DefineDue},
     {"drift", "Drift and delay signals for every child as at a date, with their evidence", DefineDrift},
+    {"benchmarks", "Import the DfE's published statistics to compare the council with England, its region and neighbours", DefineBenchmarks},
     {"settings", "Show or set the council's settings (LA code, name, population)", DefineSettings},
     {"version", "Print Cairn's version", DefineVersion},
 };
