@@ -127,6 +127,8 @@ const Command kCommands[] = {
     {"due", "Every child's statutory deadlines as at a date: met, late, due, overdue", DefineDue},
     {"drift", "Drift and delay signals for every child as at a date, with their evidence", DefineDrift},
     {"benchmarks", "Import the DfE's published statistics to compare the council with England, its region and neighbours", DefineBenchmarks},
+    {"indicators", "National indicators for reporting years, beside England, the region and statistical neighbours",
+     DefineIndicators},
     {"settings", "Show or set the council's settings (LA code, name, population)", DefineSettings},
     {"version", "Print Cairn's version", DefineVersion},
 };

@@ -46,6 +46,7 @@ Action DefineSimulate(CLI::App& app);
 Action DefineDue(CLI::App& app);
 Action DefineDrift(CLI::App& app);
 Action DefineBenchmarks(CLI::App& app);
+Action DefineIndicators(CLI::App& app);
 
 // Every command, in the order `cairn --help` lists them.
 std::span<const Command> Commands();
