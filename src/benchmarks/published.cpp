@@ -453,16 +453,21 @@ Result<Comparison> Compare(store::Connection& db, const indicators::PublishedSou
 
   CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> neighbours, StatisticalNeighbours(db, la_code));
   double sum = 0;
+  bool any_withheld = false;
   for (const std::string& neighbour : neighbours) {
     CAIRN_ASSIGN_OR_RETURN(Figure figure, lookup.Area(kLocalAuthority, neighbour));
-    if (!figure.value) continue;
+    if (!figure.value) {
+      any_withheld |= !figure.mark.empty() && figure.mark != kMissing;
+      continue;
+    }
     sum += *figure.value;
     ++comparison.neighbours_counted;
   }
   if (comparison.neighbours_counted > 0) {
     comparison.neighbours = Figure{sum / comparison.neighbours_counted, ""};
   } else {
-    comparison.neighbours = Figure{std::nullopt, neighbours.empty() ? std::string(kMissing) : std::string("c")};
+    // Withheld when some neighbour's figure was; not published when none was (a year the file lacks).
+    comparison.neighbours = Figure{std::nullopt, any_withheld ? std::string("c") : std::string(kMissing)};
   }
   return comparison;
 }

@@ -68,8 +68,8 @@ struct Comparison {
 // The published figures for one catalogue indicator in `reporting_year` (Cairn's year: the year in
 // which the reporting year ends): the council's own (`la_code`, the DfE's 3-digit LA number),
 // England's, its region's, and the mean of its statistical neighbours' figures (over those with a
-// value; when none has one, value nullopt and mark "c"; when the council has no neighbours
-// imported, mark "missing"). The row is the one of `source.file` (the imported file whose name
+// value; when none has one, value nullopt and mark "c" if any neighbour's figure was withheld,
+// "missing" if none was published or the council has no neighbours imported). The row is the one of `source.file` (the imported file whose name
 // starts so) at time_period = reporting_year + source.year_offset whose breakdown matches every
 // `source.where` pair.
 // For source.per_10000, each area's figure is its `source.column` / its ONS 0-17 population of
