@@ -113,6 +113,10 @@ class Connection {
   // Prepares, binds and runs one statement that returns no rows.
   Status Execute(std::string_view sql, const std::vector<Value>& params = {});
 
+  // The id of the row the last successful INSERT on this connection added (SQLite: its rowid),
+  // for hot inserts where INSERT ... RETURNING costs too much; 0 before any.
+  virtual int64_t LastInsertId() const = 0;
+
   // Whether a table or view named `name` exists (SQLite compares names case-insensitively).
   virtual Result<bool> TableExists(std::string_view name) = 0;
 
@@ -123,6 +127,9 @@ class Connection {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // Whether a transaction is open on this connection (SQLite may have ended one itself after
+  // an error such as a full disk).
+  virtual bool InTransaction() const = 0;
 
   virtual std::string_view backend_name() const = 0;  // "sqlite", "postgresql"
 };

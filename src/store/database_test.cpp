@@ -464,6 +464,14 @@ TEST_F(DatabaseTest, TableExistsSeesTablesAndViews) {
   EXPECT_FALSE(*missing);
 }
 
+TEST_F(DatabaseTest, LastInsertIdIsTheNewRowsId) {
+  EXPECT_EQ(db_->LastInsertId(), 0);
+  ASSERT_TRUE(db_->ExecuteScript("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)").ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO t (id, x) VALUES (41, 'a')").ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO t (x) VALUES ('b')").ok());
+  EXPECT_EQ(db_->LastInsertId(), 42);
+}
+
 TEST_F(DatabaseTest, TransactionDestroyedWithoutCommitRollsBack) {
   ASSERT_TRUE(db_->Execute("CREATE TABLE t (x INTEGER)").ok());
   {
@@ -515,6 +523,20 @@ TEST_F(DatabaseTest, TransactionsDoNotNest) {
   auto inner = Transaction::Begin(*db_);
   ASSERT_FALSE(inner.ok());
   EXPECT_THAT(inner.status().message(), HasSubstr("could not begin a transaction"));
+}
+
+TEST_F(DatabaseTest, InTransactionFollowsBeginCommitAndRollback) {
+  EXPECT_FALSE(db_->InTransaction());
+  {
+    auto transaction = Transaction::Begin(*db_);
+    ASSERT_TRUE(transaction.ok());
+    EXPECT_TRUE(db_->InTransaction());
+  }
+  EXPECT_FALSE(db_->InTransaction()) << "rolled back on destruction";
+  auto transaction = Transaction::Begin(*db_);
+  ASSERT_TRUE(transaction.ok());
+  ASSERT_TRUE(transaction->Commit().ok());
+  EXPECT_FALSE(db_->InTransaction());
 }
 
 TEST_F(DatabaseTest, AnotherConnectionSeesOnlyCommittedData) {

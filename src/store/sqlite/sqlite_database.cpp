@@ -272,6 +272,8 @@ class SqliteConnection final : public Connection {
     return Status::Ok();
   }
 
+  int64_t LastInsertId() const override { return sqlite3_last_insert_rowid(db_); }
+
   Result<bool> TableExists(std::string_view name) override {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') "
                                               "AND name = $1 COLLATE NOCASE"));
@@ -285,6 +287,7 @@ class SqliteConnection final : public Connection {
     if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
     return RunSimple("ROLLBACK", "could not roll back a transaction");
   }
+  bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
   std::string_view backend_name() const override { return "sqlite"; }
 
