@@ -54,6 +54,10 @@ class Statement {
   virtual Status Bind(int index, double value) = 0;
   virtual Status Bind(int index, std::string_view value) = 0;
   virtual Status BindNull(int index) = 0;
+  // As Bind(index, text) but not copied, for hot loops: the statement reads `value` where it
+  // lies, so it must stay valid and unchanged until the statement has run to completion (Step()
+  // returned false) or been reset, and be bound again before the statement runs again.
+  virtual Status BindUnowned(int index, std::string_view value) = 0;
   Status Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Status Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Status Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }

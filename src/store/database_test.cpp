@@ -222,6 +222,24 @@ TEST_F(DatabaseTest, EveryBindTypeRoundTrips) {
   EXPECT_FALSE(*done);
 }
 
+TEST_F(DatabaseTest, UnownedTextIsReadWhereItLiesWhenTheStatementRuns) {
+  ASSERT_TRUE(db_->Execute("CREATE TABLE v (t TEXT)").ok());
+  auto insert = db_->Prepare("INSERT INTO v (t) VALUES ($1)");
+  ASSERT_TRUE(insert.ok());
+  std::string scratch;
+  for (const char* text : {"first", "", "third, a longer one"}) {
+    scratch = text;
+    ASSERT_TRUE((*insert)->BindUnowned(1, scratch).ok());
+    ASSERT_TRUE((*insert)->Run().ok());
+  }
+  EXPECT_EQ((*insert)->BindUnowned(2, scratch).code(), Status::Code::kInvalidArgument);
+  auto select = db_->Prepare("SELECT group_concat(t, '|') FROM v ORDER BY rowid");
+  ASSERT_TRUE(select.ok());
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->ColumnText(0), "first||third, a longer one");
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM v WHERE t IS NULL"), 0) << "empty text is '', never NULL";
+}
+
 TEST_F(DatabaseTest, ConvenienceBindsRoundTrip) {
   auto stmt = db_->Prepare("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10");
   ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
