@@ -329,6 +329,32 @@ TEST_F(ChronologyStoreTest, AWriterDroppedWithoutFinishingPutsTheIndexesBack) {
   EXPECT_EQ(IndexSql(*db_), indexes);
 }
 
+TEST_F(ChronologyStoreTest, ReportedYearsAreAddedOnceHoweverManyAreSaved) {
+  // More events than one multi-row insert of event_report takes, and an odd remainder.
+  auto many = [](std::vector<int> years) {
+    Chronology chronology = SampleChild();
+    for (int i = 0; i < 150; ++i) {
+      Event review{.kind = EventKind::kCpReview, .start = D(2024, 2, 1).AddDays(i), .parent = 1};
+      review.provenance = {"cin-census", years};
+      chronology.Add(review);
+    }
+    return chronology;
+  };
+  ASSERT_TRUE(Save({many({2024})}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_report"), 153);
+  auto again = Save({many({2024, 2025})});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->events_unchanged, 153);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_report"), 153 + 150);
+  ASSERT_TRUE(Save({many({2024, 2025})}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_report"), 153 + 150);
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  int both = 0;
+  for (const Event& event : (**loaded).events()) both += event.provenance.reported_in_years == std::vector<int>{2024, 2025};
+  EXPECT_EQ(both, 150);
+}
+
 TEST_F(ChronologyStoreTest, StoredFieldsAreTheJsonThatNlohmannWrites) {
   Chronology chronology(Child{.la_child_id = "C001"});
   Event cin{.kind = EventKind::kCinEpisode, .start = D(2023, 10, 6)};
