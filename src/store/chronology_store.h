@@ -42,7 +42,8 @@ struct SaveReport {
 // return mentioning it is imported again. Fills in Event::id on nothing (chronologies are
 // read-only here); reload to see ids. Every child whose record changes gets an audit_log row
 // ("create" or "change", with the context's actor and reason). `progress` is called every few
-// thousand children.
+// thousand children. One ChronologyWriter (below) does the work, so a save inside a transaction
+// into an empty database builds its indexes once at the end.
 Result<SaveReport> SaveChronologies(Connection& db, std::span<const model::Chronology> chronologies,
                                     const ChangeContext& context,
                                     const std::function<void(size_t children_done)>& progress = {});
@@ -52,10 +53,11 @@ Result<SaveReport> SaveChronologies(Connection& db, std::span<const model::Chron
 //
 // Filling an empty SQLite database inside a transaction, the writer drops the indexes of event,
 // event_report and audit_log and Finish() re-creates them from their own SQL, exactly as the
-// migrations declared them: built by one sort at the end instead of row by row in random order,
-// which was most of the cost of a large load. While it lives the writer also enlarges SQLite's
-// page cache, so a large load is not spilled to the write-ahead log and read back page by page.
-// Neither touches durability: everything still commits, or not, with the caller's transaction.
+// migrations declared them, each built by one sort instead of row by row in random order. While
+// it lives the writer also enlarges SQLite's page cache (to 512 MiB at most), so a large load is
+// not spilled to the write-ahead log and read back page by page; the two together were most of
+// the time a large load took. Neither touches durability: everything still commits, or not, with
+// the caller's transaction.
 //
 //   CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(db));
 //   CAIRN_ASSIGN_OR_RETURN(ChronologyWriter writer, ChronologyWriter::Start(db, context));
