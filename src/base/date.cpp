@@ -130,6 +130,12 @@ Weekday Date::weekday() const {
 
 std::string Date::ToIso() const {
   const Ymd ymd = CivilFromDays(days_);
+  if (ymd.year >= 0 && ymd.year <= 9999) {
+    // By hand rather than through snprintf: saving an import writes a few of these per event.
+    const auto digit = [](int value) { return static_cast<char>('0' + value % 10); };
+    return {digit(ymd.year / 1000), digit(ymd.year / 100), digit(ymd.year / 10), digit(ymd.year), '-',
+            digit(ymd.month / 10),  digit(ymd.month),      '-',                  digit(ymd.day / 10), digit(ymd.day)};
+  }
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", ymd.year, ymd.month, ymd.day);
   return buffer;

@@ -85,18 +85,58 @@ std::vector<int32_t> Chronology::ChildrenOf(int32_t index) const {
   return found;
 }
 
-std::string Chronology::NaturalKey(int32_t index) const {
-  const Event& event = events_[static_cast<size_t>(index)];
+namespace {
+
+// The event's own part of its natural key: kind, start date and the kind's key fields.
+void AppendOwnKey(const Event& event, std::string& key) {
   const EventKindSpec& spec = Spec(event.kind);
-  std::string key(spec.id);
+  key += spec.id;
   key += '|';
   key += event.start.ToIso();
   for (std::string_view field : spec.key) {
     key += '|';
     key += event.Get(field);
   }
-  if (event.parent >= 0) key = NaturalKey(event.parent) + " > " + key;
+}
+
+}  // namespace
+
+std::string Chronology::NaturalKey(int32_t index) const {
+  const Event& event = events_[static_cast<size_t>(index)];
+  std::string key;
+  if (event.parent >= 0) {
+    key = NaturalKey(event.parent);
+    key += " > ";
+  }
+  AppendOwnKey(event, key);
   return key;
+}
+
+std::vector<std::string> Chronology::NaturalKeys() const {
+  std::vector<std::string> keys(events_.size());
+  std::vector<bool> done(events_.size(), false);
+  std::vector<int32_t> chain;
+  for (size_t i = 0; i < events_.size(); ++i) {
+    // Climb to the nearest ancestor whose key is known, then build keys on the way back down.
+    // The climb is bounded so a parent cycle (which Add() cannot make) cannot loop forever.
+    chain.clear();
+    for (int32_t at = static_cast<int32_t>(i);
+         at >= 0 && !done[static_cast<size_t>(at)] && chain.size() <= events_.size();
+         at = events_[static_cast<size_t>(at)].parent) {
+      chain.push_back(at);
+    }
+    for (auto at = chain.rbegin(); at != chain.rend(); ++at) {
+      const Event& event = events_[static_cast<size_t>(*at)];
+      std::string& key = keys[static_cast<size_t>(*at)];
+      if (event.parent >= 0) {
+        key = keys[static_cast<size_t>(event.parent)];
+        key += " > ";
+      }
+      AppendOwnKey(event, key);
+      done[static_cast<size_t>(*at)] = true;
+    }
+  }
+  return keys;
 }
 
 void Chronology::Sort() {

@@ -109,6 +109,9 @@ class Chronology {
   // parent's key, its start date and its kind's key fields. Two events with the same key in one
   // chronology are the same event recorded twice.
   std::string NaturalKey(int32_t index) const;
+  // Every event's NaturalKey, in index order, building each parent's key once rather than once
+  // per descendant (the store needs them all for every child it saves).
+  std::vector<std::string> NaturalKeys() const;
 
   // Puts events in date order (parents before their children on the same date), keeping parent
   // links right. Stable for events that compare equal.

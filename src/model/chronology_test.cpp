@@ -76,6 +76,28 @@ TEST(ChronologyTest, SortKeepsParentLinks) {
   EXPECT_EQ(chronology.ChildrenOf(2), std::vector<int32_t>{3});
 }
 
+TEST(ChronologyTest, NaturalKeysAreEveryNaturalKey) {
+  Chronology chronology(Child{.la_child_id = "C1"});
+  const int32_t episode = chronology.Add({.kind = EventKind::kCinEpisode, .start = D(2024, 5, 1)});
+  Event plan{.kind = EventKind::kCpPlan, .start = D(2024, 6, 1), .parent = episode};
+  plan.Set("InitialCategoryOfAbuse", "NEG");
+  const int32_t plan_index = chronology.Add(plan);
+  chronology.Add({.kind = EventKind::kCpReview, .start = D(2024, 9, 1), .parent = plan_index});
+  chronology.Add({.kind = EventKind::kCinEpisode, .start = D(2023, 1, 1)});
+  chronology.Sort();  // a parent may now sit after its children in index order
+  chronology.mutable_events().insert(chronology.mutable_events().begin(),
+                                     Event{.kind = EventKind::kCpReview, .start = D(2024, 12, 1), .parent = 3});
+  for (Event& event : chronology.mutable_events()) {
+    if (&event != &chronology.mutable_events()[0] && event.parent >= 0) ++event.parent;
+  }
+  const std::vector<std::string> keys = chronology.NaturalKeys();
+  ASSERT_EQ(keys.size(), chronology.events().size());
+  for (int32_t i = 0; i < static_cast<int32_t>(keys.size()); ++i) {
+    EXPECT_EQ(keys[static_cast<size_t>(i)], chronology.NaturalKey(i)) << i;
+  }
+  EXPECT_NE(keys[0].find(" > "), std::string::npos);
+}
+
 TEST(CollectionYearTest, Boundaries) {
   EXPECT_EQ(CollectionYear::Containing(D(2024, 4, 1)).year, 2025);
   EXPECT_EQ(CollectionYear::Containing(D(2025, 3, 31)).year, 2025);

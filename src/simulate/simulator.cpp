@@ -174,41 +174,13 @@ Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profil
   CAIRN_RETURN_IF_ERROR(ValidateOptions(options));
   CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
   CAIRN_RETURN_IF_ERROR(store::Migrate(db, migrations).status());
-  const bool sqlite = db.backend_name() == "sqlite";
-  if (sqlite) {
-    // A bulk load in one transaction: a large page cache keeps SQLite from spilling the
-    // half-built indexes to the write-ahead log over and over.
-    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"));
-  }
   CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
-  // Into an empty SQLite database, the event indexes are built once at the end (a sort) rather
-  // than row by row in random order, which is most of the cost of saving. They are re-created
-  // from their own SQL, exactly as the migrations declared them, before the commit; a UNIQUE
-  // index that no longer holds fails the load.
-  std::vector<std::pair<std::string, std::string>> deferred_indexes;
-  if (sqlite) {
-    CAIRN_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT COUNT(*) FROM child"));
-    CAIRN_ASSIGN_OR_RETURN(bool row, count->Step());
-    const bool empty = row && count->ColumnInt(0) == 0;
-    count.reset();
-    if (empty) {
-      CAIRN_ASSIGN_OR_RETURN(auto indexes, db.Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                                      "AND tbl_name IN ('event', 'event_report', 'audit_log') "
-                                                      "AND sql IS NOT NULL ORDER BY name"));
-      while (true) {
-        CAIRN_ASSIGN_OR_RETURN(bool has, indexes->Step());
-        if (!has) break;
-        deferred_indexes.emplace_back(std::string(indexes->ColumnText(0)), std::string(indexes->ColumnText(1)));
-      }
-      indexes.reset();
-      for (const auto& [name, sql] : deferred_indexes)
-        CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + name + "\""));
-    }
-  }
   const store::ChangeContext context{"simulation", "synthetic council: profile " + profile.name + ", population " +
                                                        std::to_string(options.population) + ", " +
                                                        std::to_string(options.years) + " years, seed " +
                                                        std::to_string(options.seed)};
+  // Into an empty database the writer builds the event indexes once, before the commit.
+  CAIRN_ASSIGN_OR_RETURN(store::ChronologyWriter writer, store::ChronologyWriter::Start(db, context));
   // The simulation runs on a thread of its own and hands over batches of children; this thread,
   // which owns the connection, saves them, so simulating and saving overlap.
   std::mutex say_mutex;
@@ -268,7 +240,7 @@ Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profil
       handover.ready.pop_front();
       handover.changed.notify_all();
     }
-    saving = store::SaveChronologies(db, batch, context).status();
+    saving = writer.Save(batch);
     if (!saving.ok()) {
       std::lock_guard<std::mutex> lock(handover.mutex);
       handover.stop = true;
@@ -284,11 +256,8 @@ Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profil
   if (!simulated->ok()) return simulated->status();
   SimulationSummary summary = std::move(*simulated).value();
   CAIRN_RETURN_IF_ERROR(store::SaveWorkforce(db, summary.teams, summary.workers));
-  if (!deferred_indexes.empty()) say("indexing " + std::to_string(summary.events) + " events");
-  for (const auto& [name, sql] : deferred_indexes) {
-    Status built = db.ExecuteScript(sql);
-    if (!built.ok()) return built.WithContext("re-creating index " + name);
-  }
+  if (writer.deferring_indexes()) say("indexing " + std::to_string(summary.events) + " events");
+  CAIRN_RETURN_IF_ERROR(writer.Finish().status());
   CAIRN_RETURN_IF_ERROR(transaction.Commit());
   return summary;
 }

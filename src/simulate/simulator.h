@@ -84,9 +84,9 @@ Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptio
 // and then the workforce, all inside one transaction (nothing is saved if anything fails).
 // Children already in the database with the same ids are updated as SaveChronologies does.
 // The simulation runs on a second thread while this one saves (the connection is only ever used
-// from the calling thread); `progress` is called from either, one call at a time. Into an empty
-// SQLite database the event indexes are dropped and re-created from their own SQL before the
-// commit, which builds them by sorting instead of row by row (the load's biggest cost).
+// from the calling thread); `progress` is called from either, one call at a time. Saving goes
+// through one store::ChronologyWriter, which into an empty database builds the event indexes
+// once at the end (the load's biggest cost).
 Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profile& profile,
                                              const SimulationOptions& options, const Progress& progress = {},
                                              size_t batch_size = 2000);

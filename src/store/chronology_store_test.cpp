@@ -234,5 +234,165 @@ TEST_F(ChronologyStoreTest, LoadAllOrdersChildrenById) {
   EXPECT_EQ((*all)[1].events().size(), 3u);
 }
 
+// The indexes of the tables a load fills, as sqlite_master holds them.
+std::vector<std::string> IndexSql(Connection& db) {
+  auto select = db.Prepare("SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                           "ORDER BY name");
+  EXPECT_TRUE(select.ok());
+  std::vector<std::string> indexes;
+  while (true) {
+    auto row = (*select)->Step();
+    if (!row.ok() || !*row) break;
+    indexes.emplace_back((*select)->ColumnText(0));
+  }
+  return indexes;
+}
+
+int64_t CacheSize(Connection& db) {
+  auto select = db.Prepare("PRAGMA cache_size");
+  EXPECT_TRUE(select.ok());
+  auto row = (*select)->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  return (*select)->ColumnInt(0);
+}
+
+TEST_F(ChronologyStoreTest, WriterIntoAnEmptyDatabaseBuildsTheIndexesOnceAtTheEnd) {
+  const std::vector<std::string> indexes = IndexSql(*db_);
+  ASSERT_GE(indexes.size(), 3u);
+  const int64_t cache_size = CacheSize(*db_);
+  auto transaction = Transaction::Begin(*db_);
+  ASSERT_TRUE(transaction.ok());
+  auto writer = ChronologyWriter::Start(*db_, {"tester", "load"});
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  EXPECT_TRUE(writer->deferring_indexes());
+  EXPECT_LT(IndexSql(*db_).size(), indexes.size());
+  Chronology b = SampleChild();
+  b.mutable_child().la_child_id = "C002";
+  ASSERT_TRUE(writer->Save(std::vector<Chronology>{SampleChild()}).ok());
+  ASSERT_TRUE(writer->Save(std::vector<Chronology>{b}).ok());
+  auto report = writer->Finish();
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->children_added, 2);
+  EXPECT_EQ(report->events_added, 6);
+  EXPECT_FALSE(writer->deferring_indexes());
+  EXPECT_EQ(IndexSql(*db_), indexes) << "re-created exactly as the migrations declared them";
+  EXPECT_EQ(CacheSize(*db_), cache_size);
+  EXPECT_EQ(writer->Save(std::vector<Chronology>{b}).code(), Status::Code::kFailedPrecondition);
+  ASSERT_TRUE(transaction->Commit().ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 6);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_report"), 6);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 2);
+}
+
+TEST_F(ChronologyStoreTest, WriterKeepsIndexesWhenTheDatabaseHoldsChildrenOrNoTransactionIsOpen) {
+  {
+    auto writer = ChronologyWriter::Start(*db_, {"tester", "outside a transaction"});
+    ASSERT_TRUE(writer.ok());
+    EXPECT_FALSE(writer->deferring_indexes());
+    ASSERT_TRUE(writer->Save(std::vector<Chronology>{SampleChild()}).ok());
+    ASSERT_TRUE(writer->Finish().ok());
+  }
+  auto transaction = Transaction::Begin(*db_);
+  ASSERT_TRUE(transaction.ok());
+  auto writer = ChronologyWriter::Start(*db_, {"tester", "not empty"});
+  ASSERT_TRUE(writer.ok());
+  EXPECT_FALSE(writer->deferring_indexes());
+}
+
+TEST_F(ChronologyStoreTest, AChildGivenTwiceInALoadIntoAnEmptyDatabaseIsMatched) {
+  const std::vector<std::string> indexes = IndexSql(*db_);
+  Chronology again = SampleChild();
+  again.mutable_events()[1].end = D(2024, 3, 5);
+  auto report = Save({SampleChild(), Chronology(Child{.la_child_id = "C003"}), again});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->children_added, 2);
+  EXPECT_EQ(report->events_added, 3);
+  EXPECT_EQ(report->events_amended, 1);
+  EXPECT_EQ(report->events_unchanged, 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_revision"), 1);
+  EXPECT_EQ(IndexSql(*db_), indexes);
+}
+
+TEST_F(ChronologyStoreTest, AWriterDroppedWithoutFinishingPutsTheIndexesBack) {
+  const std::vector<std::string> indexes = IndexSql(*db_);
+  auto transaction = Transaction::Begin(*db_);
+  ASSERT_TRUE(transaction.ok());
+  {
+    auto writer = ChronologyWriter::Start(*db_, {"tester", "load"});
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer->deferring_indexes());
+    ASSERT_TRUE(writer->Save(std::vector<Chronology>{SampleChild()}).ok());
+  }
+  EXPECT_EQ(IndexSql(*db_), indexes);
+  ASSERT_TRUE(transaction->Commit().ok());
+  EXPECT_EQ(IndexSql(*db_), indexes);
+}
+
+TEST_F(ChronologyStoreTest, ReportedYearsAreAddedOnceHoweverManyAreSaved) {
+  // More events than one multi-row insert of event_report takes, and an odd remainder.
+  auto many = [](std::vector<int> years) {
+    Chronology chronology = SampleChild();
+    for (int i = 0; i < 150; ++i) {
+      Event review{.kind = EventKind::kCpReview, .start = D(2024, 2, 1).AddDays(i), .parent = 1};
+      review.provenance = {"cin-census", years};
+      chronology.Add(review);
+    }
+    return chronology;
+  };
+  ASSERT_TRUE(Save({many({2024})}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_report"), 153);
+  auto again = Save({many({2024, 2025})});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->events_unchanged, 153);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_report"), 153 + 150);
+  ASSERT_TRUE(Save({many({2024, 2025})}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event_report"), 153 + 150);
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  int both = 0;
+  for (const Event& event : (**loaded).events()) both += event.provenance.reported_in_years == std::vector<int>{2024, 2025};
+  EXPECT_EQ(both, 150);
+}
+
+TEST_F(ChronologyStoreTest, StoredFieldsAreTheJsonThatNlohmannWrites) {
+  Chronology chronology(Child{.la_child_id = "C001"});
+  Event cin{.kind = EventKind::kCinEpisode, .start = D(2023, 10, 6)};
+  std::string every_control;
+  for (char c = 1; c < 0x20; ++c) every_control += c;
+  const std::vector<model::Field> fields = {{"ReferralSource", "quote \" backslash \\ slash / tab \t"},
+                                            {"PrimaryNeedCode", every_control + "\x7f"},
+                                            {"ReasonForClosure", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+                                            {"Empty", ""},
+                                            {"ReferralSource", "given twice: last value, first place"}};
+  cin.fields = fields;
+  chronology.Add(cin);
+  ASSERT_TRUE(Save({chronology}).ok());
+  nlohmann::ordered_json expected = nlohmann::ordered_json::object();
+  for (const model::Field& field : fields) expected[field.name] = field.value;
+  auto stored = db_->Prepare("SELECT fields FROM event");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(*(*stored)->Step());
+  EXPECT_EQ((*stored)->ColumnText(0), expected.dump());
+
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_EQ((**loaded).events()[0].Get("PrimaryNeedCode"), every_control + "\x7f");
+}
+
+TEST_F(ChronologyStoreTest, FieldsThatAreNotUtf8AreRefusedNotStored) {
+  for (const char* bad : {"\xff", "caf\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    Chronology chronology(Child{.la_child_id = "C001"});
+    Event cin{.kind = EventKind::kCinEpisode, .start = D(2023, 10, 6)};
+    cin.Set("ReferralSource", bad);
+    chronology.Add(cin);
+    auto report = Save({chronology});
+    ASSERT_FALSE(report.ok()) << bad;
+    EXPECT_EQ(report.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(report.status().message().find("ReferralSource"), std::string::npos) << report.status().message();
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 0);
+}
+
 }  // namespace
 }  // namespace cairn::store

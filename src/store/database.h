@@ -54,6 +54,10 @@ class Statement {
   virtual Status Bind(int index, double value) = 0;
   virtual Status Bind(int index, std::string_view value) = 0;
   virtual Status BindNull(int index) = 0;
+  // As Bind(index, text) but not copied, for hot loops: the statement reads `value` where it
+  // lies, so it must stay valid and unchanged until the statement has run to completion (Step()
+  // returned false) or been reset, and be bound again before the statement runs again.
+  virtual Status BindUnowned(int index, std::string_view value) = 0;
   Status Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Status Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Status Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
@@ -113,6 +117,10 @@ class Connection {
   // Prepares, binds and runs one statement that returns no rows.
   Status Execute(std::string_view sql, const std::vector<Value>& params = {});
 
+  // The id of the row the last successful INSERT on this connection added (SQLite: its rowid),
+  // for hot inserts where INSERT ... RETURNING costs too much; 0 before any.
+  virtual int64_t LastInsertId() const = 0;
+
   // Whether a table or view named `name` exists (SQLite compares names case-insensitively).
   virtual Result<bool> TableExists(std::string_view name) = 0;
 
@@ -123,6 +131,9 @@ class Connection {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // Whether a transaction is open on this connection (SQLite may have ended one itself after
+  // an error such as a full disk).
+  virtual bool InTransaction() const = 0;
 
   virtual std::string_view backend_name() const = 0;  // "sqlite", "postgresql"
 };

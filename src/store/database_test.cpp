@@ -222,6 +222,24 @@ TEST_F(DatabaseTest, EveryBindTypeRoundTrips) {
   EXPECT_FALSE(*done);
 }
 
+TEST_F(DatabaseTest, UnownedTextIsReadWhereItLiesWhenTheStatementRuns) {
+  ASSERT_TRUE(db_->Execute("CREATE TABLE v (t TEXT)").ok());
+  auto insert = db_->Prepare("INSERT INTO v (t) VALUES ($1)");
+  ASSERT_TRUE(insert.ok());
+  std::string scratch;
+  for (const char* text : {"first", "", "third, a longer one"}) {
+    scratch = text;
+    ASSERT_TRUE((*insert)->BindUnowned(1, scratch).ok());
+    ASSERT_TRUE((*insert)->Run().ok());
+  }
+  EXPECT_EQ((*insert)->BindUnowned(2, scratch).code(), Status::Code::kInvalidArgument);
+  auto select = db_->Prepare("SELECT group_concat(t, '|') FROM v ORDER BY rowid");
+  ASSERT_TRUE(select.ok());
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->ColumnText(0), "first||third, a longer one");
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM v WHERE t IS NULL"), 0) << "empty text is '', never NULL";
+}
+
 TEST_F(DatabaseTest, ConvenienceBindsRoundTrip) {
   auto stmt = db_->Prepare("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10");
   ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
@@ -464,6 +482,14 @@ TEST_F(DatabaseTest, TableExistsSeesTablesAndViews) {
   EXPECT_FALSE(*missing);
 }
 
+TEST_F(DatabaseTest, LastInsertIdIsTheNewRowsId) {
+  EXPECT_EQ(db_->LastInsertId(), 0);
+  ASSERT_TRUE(db_->ExecuteScript("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)").ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO t (id, x) VALUES (41, 'a')").ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO t (x) VALUES ('b')").ok());
+  EXPECT_EQ(db_->LastInsertId(), 42);
+}
+
 TEST_F(DatabaseTest, TransactionDestroyedWithoutCommitRollsBack) {
   ASSERT_TRUE(db_->Execute("CREATE TABLE t (x INTEGER)").ok());
   {
@@ -515,6 +541,20 @@ TEST_F(DatabaseTest, TransactionsDoNotNest) {
   auto inner = Transaction::Begin(*db_);
   ASSERT_FALSE(inner.ok());
   EXPECT_THAT(inner.status().message(), HasSubstr("could not begin a transaction"));
+}
+
+TEST_F(DatabaseTest, InTransactionFollowsBeginCommitAndRollback) {
+  EXPECT_FALSE(db_->InTransaction());
+  {
+    auto transaction = Transaction::Begin(*db_);
+    ASSERT_TRUE(transaction.ok());
+    EXPECT_TRUE(db_->InTransaction());
+  }
+  EXPECT_FALSE(db_->InTransaction()) << "rolled back on destruction";
+  auto transaction = Transaction::Begin(*db_);
+  ASSERT_TRUE(transaction.ok());
+  ASSERT_TRUE(transaction->Commit().ok());
+  EXPECT_FALSE(db_->InTransaction());
 }
 
 TEST_F(DatabaseTest, AnotherConnectionSeesOnlyCommittedData) {

@@ -128,6 +128,11 @@ class SqliteStatement final : public Statement {
     return CheckBind(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
                      index);
   }
+  Status BindUnowned(int index, std::string_view value) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    const char* data = value.data() != nullptr ? value.data() : "";
+    return CheckBind(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_STATIC, SQLITE_UTF8), index);
+  }
   Status BindNull(int index) override {
     CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
     return CheckBind(sqlite3_bind_null(stmt_, index), index);
@@ -272,6 +277,8 @@ class SqliteConnection final : public Connection {
     return Status::Ok();
   }
 
+  int64_t LastInsertId() const override { return sqlite3_last_insert_rowid(db_); }
+
   Result<bool> TableExists(std::string_view name) override {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') "
                                               "AND name = $1 COLLATE NOCASE"));
@@ -285,6 +292,7 @@ class SqliteConnection final : public Connection {
     if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
     return RunSimple("ROLLBACK", "could not roll back a transaction");
   }
+  bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
   std::string_view backend_name() const override { return "sqlite"; }
 
@@ -389,6 +397,12 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& path, OpenMo
       return Status::NotFound("no Cairn database at " + path + " (run `cairn init --db " + path + "` first)");
     }
   }
+
+  // SQLite's memory statistics take a global mutex on every allocation it makes (at least one
+  // per text value bound), and Cairn never reads them. This can only be set before SQLite
+  // initialises, which the first open does; if something initialised it earlier, nothing changes.
+  static const bool memory_statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)memory_statistics_off;
 
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == OpenMode::kCreateIfMissing) flags |= SQLITE_OPEN_CREATE;
