@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "benchmarks/published.h"
+#include "cli/cli_test_support.h"
 #include "cli/commands.h"
 #include "store/database.h"
 
@@ -19,11 +20,7 @@ namespace fs = std::filesystem;
 
 const fs::path kDfe = fs::path(CAIRN_REFERENCE_DIR) / "dfe";
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::Outcome;
 
 int CountLines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -32,23 +29,13 @@ int CountLines(const std::string& text) {
 class BenchmarksCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cairn_benchmarks_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-            "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::FreshTestFolder("cairn_benchmarks_cli_");
     db_ = (dir_ / "cairn.db").string();
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   Outcome Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "cairn");
-    std::ostringstream out;
-    std::ostringstream err;
-    FixedClock clock(Date::FromYmdOrDie(2025, 3, 31));
-    Environment env{out, err, clock};
-    const int code = cli::Run(args, env);
-    return {code, out.str(), err.str()};
+    return testing::RunCairn(std::move(args), Date::FromYmdOrDie(2025, 3, 31));
   }
 
   int64_t Figures() {

@@ -7,35 +7,23 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_test_support.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
 
 namespace cairn::cli {
 namespace {
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::Outcome;
 
 Outcome RunCairn(std::vector<std::string> args) {
-  args.insert(args.begin(), "cairn");
-  std::ostringstream out;
-  std::ostringstream err;
-  FixedClock clock(Date::FromYmdOrDie(2025, 3, 31));
-  Environment env{out, err, clock};
-  const int code = Run(args, env);
-  return {code, out.str(), err.str()};
+  return testing::RunCairn(std::move(args), Date::FromYmdOrDie(2025, 3, 31));
 }
 
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cairn_cli_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::FreshTestFolder("cairn_cli_test_");
     db_ = (dir_ / "cairn.db").string();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_test_support.h"
 #include "cli/commands.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
@@ -17,34 +18,14 @@ namespace {
 
 Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-model::Event Make(model::EventKind kind, Date start, std::optional<Date> end = std::nullopt, int32_t parent = -1,
-                  std::vector<std::pair<std::string, std::string>> fields = {}) {
-  model::Event event{.kind = kind, .start = start, .end = end, .parent = parent};
-  for (auto& [name, value] : fields) event.Set(name, value);
-  event.provenance.source = "cairn";
-  return event;
-}
+using testing::MakeEvent;
+using testing::Outcome;
+using testing::SplitLines;
 
 class IndicatorsCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cairn_indicators_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::FreshTestFolder("cairn_indicators_cli_");
     db_ = (dir_ / "cairn.db").string();
     ASSERT_EQ(Run({"init", "--db", db_}).code, 0);
     auto db = store::Connection::OpenExisting(db_);
@@ -52,26 +33,18 @@ class IndicatorsCli : public ::testing::Test {
     std::vector<model::Chronology> children;
     // Two children on a CP plan at 31 March 2024, one of them referred in 2023/24.
     model::Chronology a(model::Child{.la_child_id = "A1", .birth_date = D(2016, 4, 1)});
-    int32_t episode = a.Add(Make(model::EventKind::kCinEpisode, D(2023, 5, 2)));
-    a.Add(Make(model::EventKind::kCpPlan, D(2023, 6, 8), std::nullopt, episode));
+    int32_t episode = a.Add(MakeEvent(model::EventKind::kCinEpisode, D(2023, 5, 2)));
+    a.Add(MakeEvent(model::EventKind::kCpPlan, D(2023, 6, 8), std::nullopt, episode));
     children.push_back(std::move(a));
     model::Chronology b(model::Child{.la_child_id = "B2", .birth_date = D(2014, 1, 1)});
-    episode = b.Add(Make(model::EventKind::kCinEpisode, D(2022, 1, 2)));
-    b.Add(Make(model::EventKind::kCpPlan, D(2022, 2, 8), std::nullopt, episode));
+    episode = b.Add(MakeEvent(model::EventKind::kCinEpisode, D(2022, 1, 2)));
+    b.Add(MakeEvent(model::EventKind::kCpPlan, D(2022, 2, 8), std::nullopt, episode));
     children.push_back(std::move(b));
     ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "setup"}).ok());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  Outcome Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "cairn");
-    std::ostringstream out;
-    std::ostringstream err;
-    FixedClock clock(D(2024, 11, 1));
-    Environment env{out, err, clock};
-    const int code = cli::Run(args, env);
-    return {code, out.str(), err.str()};
-  }
+  Outcome Run(std::vector<std::string> args) { return testing::RunCairn(std::move(args), D(2024, 11, 1)); }
 
   void ImportReference() {
     const Outcome imported = Run({"benchmarks", "import", "--db", db_, std::string(CAIRN_REFERENCE_DIR) + "/dfe"});

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_test_support.h"
 #include "cli/commands.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
@@ -19,34 +20,14 @@ namespace {
 
 Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-model::Event Make(model::EventKind kind, Date start, std::optional<Date> end = std::nullopt, int32_t parent = -1,
-                  std::vector<std::pair<std::string, std::string>> fields = {}) {
-  model::Event event{.kind = kind, .start = start, .end = end, .parent = parent};
-  for (auto& [name, value] : fields) event.Set(name, value);
-  event.provenance.source = "cairn";
-  return event;
-}
+using testing::MakeEvent;
+using testing::Outcome;
+using testing::SplitLines;
 
 class TimescaleCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cairn_timescales_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::FreshTestFolder("cairn_timescales_cli_");
     db_ = (dir_ / "cairn.db").string();
     ASSERT_EQ(Run({"init", "--db", db_}).code, 0);
 
@@ -56,25 +37,25 @@ class TimescaleCli : public ::testing::Test {
     {
       // A1: a CP plan from Monday 8 Jan 2024, core group 19 Jan (due 22 Jan), no visits; SW1.
       model::Chronology a(model::Child{.la_child_id = "A1", .birth_date = D(2016, 4, 1)});
-      const int32_t episode = a.Add(Make(model::EventKind::kCinEpisode, D(2024, 1, 2)));
-      a.Add(Make(model::EventKind::kCpPlan, D(2024, 1, 8), std::nullopt, episode));
-      a.Add(Make(model::EventKind::kCoreGroup, D(2024, 1, 19)));
-      a.Add(Make(model::EventKind::kSocialWorkerAllocation, D(2024, 1, 2), std::nullopt, -1, {{"SW_ID", "SW1"}}));
+      const int32_t episode = a.Add(MakeEvent(model::EventKind::kCinEpisode, D(2024, 1, 2)));
+      a.Add(MakeEvent(model::EventKind::kCpPlan, D(2024, 1, 8), std::nullopt, episode));
+      a.Add(MakeEvent(model::EventKind::kCoreGroup, D(2024, 1, 19)));
+      a.Add(MakeEvent(model::EventKind::kSocialWorkerAllocation, D(2024, 1, 2), std::nullopt, -1, {{"SW_ID", "SW1"}}));
       children.push_back(std::move(a));
     }
     {
       // B2: looked after from 1 June 2023; SW2.
       model::Chronology b(model::Child{.la_child_id = "B2", .birth_date = D(2012, 9, 1)});
-      b.Add(Make(model::EventKind::kLookedAfterEpisode, D(2023, 6, 1), std::nullopt, -1,
+      b.Add(MakeEvent(model::EventKind::kLookedAfterEpisode, D(2023, 6, 1), std::nullopt, -1,
                  {{"RNE", "S"}, {"LS", "C2"}, {"PLACE", "U3"}}));
-      b.Add(Make(model::EventKind::kClaReview, D(2023, 6, 20)));
-      b.Add(Make(model::EventKind::kSocialWorkerAllocation, D(2023, 6, 1), std::nullopt, -1, {{"SW_ID", "SW2"}}));
+      b.Add(MakeEvent(model::EventKind::kClaReview, D(2023, 6, 20)));
+      b.Add(MakeEvent(model::EventKind::kSocialWorkerAllocation, D(2023, 6, 1), std::nullopt, -1, {{"SW_ID", "SW2"}}));
       children.push_back(std::move(b));
     }
     {
       // C3: a referral, never allocated.
       model::Chronology c(model::Child{.la_child_id = "C3", .birth_date = D(2019, 2, 2)});
-      c.Add(Make(model::EventKind::kCinEpisode, D(2024, 2, 1)));
+      c.Add(MakeEvent(model::EventKind::kCinEpisode, D(2024, 2, 1)));
       children.push_back(std::move(c));
     }
     ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "setup"}).ok());
@@ -85,15 +66,7 @@ class TimescaleCli : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  Outcome Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "cairn");
-    std::ostringstream out;
-    std::ostringstream err;
-    FixedClock clock(D(2024, 3, 1));
-    Environment env{out, err, clock};
-    const int code = cli::Run(args, env);
-    return {code, out.str(), err.str()};
-  }
+  Outcome Run(std::vector<std::string> args) { return testing::RunCairn(std::move(args), D(2024, 3, 1)); }
 
   std::filesystem::path dir_;
   std::string db_;
@@ -162,8 +135,8 @@ TEST_F(TimescaleCli, LiveLeavesOutMissesUnderEndedDuties) {
     auto db = store::Connection::OpenExisting(db_);
     ASSERT_TRUE(db.ok());
     model::Chronology d(model::Child{.la_child_id = "D4", .birth_date = D(2016, 4, 1)});
-    const int32_t episode = d.Add(Make(model::EventKind::kCinEpisode, D(2024, 1, 2)));
-    d.Add(Make(model::EventKind::kCpPlan, D(2024, 1, 8), D(2024, 3, 29), episode));
+    const int32_t episode = d.Add(MakeEvent(model::EventKind::kCinEpisode, D(2024, 1, 2)));
+    d.Add(MakeEvent(model::EventKind::kCpPlan, D(2024, 1, 8), D(2024, 3, 29), episode));
     ASSERT_TRUE(store::SaveChronologies(**db, std::vector<model::Chronology>{d}, {"test", "setup"}).ok());
   }
   const Outcome all = Run({"due", "--db", db_, "--as-at", "2024-06-01", "--child", "D4", "--rule", "cp.visit",
