@@ -136,7 +136,65 @@ Status WriteFieldsJson(const Event& event, std::string& out) {
   return Status::Ok();
 }
 
+// Reads a JSON string starting at text[at] (a '"') into `out`, leaving `at` after its closing
+// quote. False for anything WriteFieldsJson would not have written the common way (a \u escape,
+// a control character), so the caller can hand the whole object to the full JSON parser.
+bool ReadSimpleJsonString(std::string_view text, size_t& at, std::string& out) {
+  if (at >= text.size() || text[at] != '"') return false;
+  ++at;
+  out.clear();
+  while (at < text.size()) {
+    const size_t run = text.find_first_of("\\\"", at);
+    if (run == std::string_view::npos) return false;
+    out.append(text.substr(at, run - at));
+    at = run;
+    if (text[at] == '"') {
+      ++at;
+      return std::none_of(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+    }
+    if (at + 1 >= text.size()) return false;
+    switch (text[at + 1]) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      default: return false;  // \u and anything odd: the full parser decides
+    }
+    at += 2;
+  }
+  return false;
+}
+
+// The fast path for loading: {"name":"value",...} exactly as WriteFieldsJson writes it. False,
+// with `fields` unspecified, when the text is anything else.
+bool ParseSimpleFieldsJson(std::string_view text, std::vector<model::Field>& fields) {
+  fields.clear();
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return false;
+  size_t at = 1;
+  if (text.size() == 2) return true;
+  while (true) {
+    model::Field field;
+    if (!ReadSimpleJsonString(text, at, field.name)) return false;
+    if (at >= text.size() || text[at] != ':') return false;
+    ++at;
+    if (!ReadSimpleJsonString(text, at, field.value)) return false;
+    for (const model::Field& earlier : fields) {
+      if (earlier.name == field.name) return false;
+    }
+    fields.push_back(std::move(field));
+    if (at >= text.size()) return false;
+    if (text[at] == '}') return at + 1 == text.size();
+    if (text[at] != ',') return false;
+    ++at;
+  }
+}
+
 Status ParseFieldsJson(std::string_view text, Event& event) {
+  if (ParseSimpleFieldsJson(text, event.fields)) return Status::Ok();
   Json object = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object()) return Status::DataLoss("stored fields of event " + std::to_string(event.id) + " are damaged");
   event.fields.clear();

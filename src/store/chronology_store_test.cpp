@@ -396,3 +396,36 @@ TEST_F(ChronologyStoreTest, FieldsThatAreNotUtf8AreRefusedNotStored) {
 
 }  // namespace
 }  // namespace cairn::store
+
+namespace cairn::store {
+namespace {
+
+TEST_F(ChronologyStoreTest, AwkwardFieldValuesLoadBackExactly) {
+  Chronology chronology(Child{.la_child_id = "C002", .birth_date = D(2015, 3, 27)});
+  Event visit{.kind = EventKind::kVisit, .start = D(2024, 1, 5)};
+  visit.Set("purpose", "quote \" backslash \\ slash / tab \t newline \n return \r");
+  visit.Set("child_seen", "caf\xC3\xA9 \xF0\x9F\x98\x80");  // UTF-8 is stored as it is
+  visit.Set("seen_alone", std::string("control \x01 and \x1f", 15));  // written as \u escapes
+  chronology.Add(visit);
+  Event empty{.kind = EventKind::kSupervision, .start = D(2024, 1, 6)};  // no fields at all
+  chronology.Add(empty);
+  ASSERT_TRUE(Save({chronology}).ok());
+  auto loaded = LoadChronology(*db_, "C002");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status().message();
+  ASSERT_EQ((*loaded)->events().size(), 2u);
+  EXPECT_EQ((*loaded)->events()[0].fields, chronology.events()[0].fields);
+  EXPECT_TRUE((*loaded)->events()[1].fields.empty());
+}
+
+TEST_F(ChronologyStoreTest, DamagedStoredFieldsAreDataLossNotACrash) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  for (const char* damaged : {"{\"ReferralSource\":\"1A\"", "{\"ReferralSource\":1}", "[]", "", "{\"a\":\"\\q\"}"}) {
+    ASSERT_TRUE(db_->Execute("UPDATE event SET fields = $1 WHERE kind = 'cin-episode'", {std::string(damaged)}).ok());
+    auto loaded = LoadAllChronologies(*db_);
+    ASSERT_FALSE(loaded.ok()) << damaged;
+    EXPECT_EQ(loaded.status().code(), Status::Code::kDataLoss) << damaged;
+  }
+}
+
+}  // namespace
+}  // namespace cairn::store
