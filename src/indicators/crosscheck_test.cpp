@@ -315,27 +315,25 @@ void CountChildrenInNeed(const Returns& returns, int year, const WorkingDayCalen
   out["icpc-rate"] = conferences;
   out["icpc-per-section-47"] = {conferences.numerator, enquiries.numerator};
 
-  // An enquiry begun last year whose conference is this year is only in last year's return (the
-  // writer dates a section 47 by its start), so timeliness reads both years, each enquiry once.
-  std::set<std::tuple<std::string, Date, Date>> seen;
+  // An enquiry begun last year whose conference is this year is in this year's return too (DfE
+  // rule 8740), so this year's return alone has every conference of the year.
   Figure within_15{0, 0};
-  for (const CinReturn* source : {&last_year, &file}) {
-    for (const CinModule& enquiry : source->enquiries) {
-      if (!InYear(enquiry.end, year) || !seen.emplace(enquiry.child, enquiry.referral, enquiry.start).second) continue;
-      ++*within_15.denominator;
-      if (*enquiry.end <= WorkingDayDeadline(calendar, enquiry.start, 15)) ++within_15.numerator;
-    }
+  for (const CinModule& enquiry : file.enquiries) {
+    if (!InYear(enquiry.end, year)) continue;
+    ++*within_15.denominator;
+    if (*enquiry.end <= WorkingDayDeadline(calendar, enquiry.start, 15)) ++within_15.numerator;
   }
   out["icpc-within-15-days"] = within_15;
 }
 
 void CountChildProtection(const Returns& returns, int year, Figures& out) {
   const Date end = YearEnd(year);
-  // Every plan in this and earlier returns, once, for "a plan before".
+  // Every plan in this and earlier returns, once, for "a plan before": as the latest of them
+  // shows it, since an earlier return leaves the end blank when the plan ended after its year.
   std::map<std::string, std::map<Date, const CinModule*>> plans_of;
   for (const auto& [file_year, file] : returns.cin) {
     if (file_year > year) continue;
-    for (const CinModule& plan : file.plans) plans_of[plan.child].emplace(plan.start, &plan);
+    for (const CinModule& plan : file.plans) plans_of[plan.child].insert_or_assign(plan.start, &plan);
   }
   std::set<std::string> on_plan, two_years;
   Figure starts, second{0, 0}, within_2_years{0, 0};
@@ -374,11 +372,13 @@ void CountLookedAfter(const Returns& returns, int year, Figures& out) {
     if (!IsShortBreak(episode)) care[episode.child].push_back(&episode);
   }
   // The same for every return up to this year, each episode once, for the history of a period.
+  // A return shows an episode as it stood on its 31 March, so the latest return's row wins: an
+  // earlier one leaves DEC blank when the episode ended after that year.
   std::map<std::string, std::map<Date, const LaEpisode*>> history;
   for (const auto& [file_year, earlier] : returns.la) {
     if (file_year > year) continue;
     for (const LaEpisode& episode : earlier.episodes) {
-      if (!IsShortBreak(episode)) history[episode.child].emplace(episode.start, &episode);
+      if (!IsShortBreak(episode)) history[episode.child].insert_or_assign(episode.start, &episode);
     }
   }
   const Date files_begin = YearStart(returns.la.begin()->first);

@@ -4,6 +4,8 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace cairn::model {
 
@@ -58,6 +60,42 @@ void Event::Set(std::string_view name, std::string value) {
   auto position =
       std::find_if(fields.begin(), fields.end(), [&](const Field& field) { return rank(field.name) > new_rank; });
   fields.insert(position, Field{std::string(name), std::move(value)});
+}
+
+Event Event::AsAt(Date date) const {
+  Event then = *this;
+  if (!HasDateAfter(date)) return then;
+  const EventKindSpec& spec = Spec(kind);
+  // The dates still to come on `date`, by field name.
+  std::vector<std::string_view> to_come;
+  if (start > date) to_come.push_back(spec.start_field);
+  if (end && *end > date) {
+    then.end.reset();
+    to_come.push_back(spec.end_field);
+  }
+  for (const FieldSpec& field : spec.fields) {
+    if (field.type != FieldType::kDate || !field.recorded_with.empty()) continue;
+    const std::optional<Date> value = GetDate(field.name);
+    if (value && *value > date) to_come.push_back(field.name);
+  }
+  std::erase_if(then.fields, [&](const Field& field) {
+    std::string_view recorded_on = field.name;
+    for (const FieldSpec& candidate : spec.fields) {
+      if (candidate.name == field.name && !candidate.recorded_with.empty()) recorded_on = candidate.recorded_with;
+    }
+    return std::find(to_come.begin(), to_come.end(), recorded_on) != to_come.end();
+  });
+  return then;
+}
+
+bool Event::HasDateAfter(Date date) const {
+  if (start > date || (end && *end > date)) return true;
+  for (const Field& field : fields) {
+    if (FieldTypeOf(kind, field.name) != FieldType::kDate) continue;
+    const Result<Date> value = Date::ParseIso(field.value);
+    if (value.ok() && *value > date) return true;
+  }
+  return false;
 }
 
 int32_t Chronology::Add(Event event) {

@@ -81,6 +81,16 @@ struct Event {
   void Set(std::string_view name, std::string value);
   bool IsOpenOn(Date date) const { return start <= date && (!end || *end >= date); }
 
+  // The event as it stood at the end of `date`, for an event that had started by then: an end
+  // after `date` is left out, as is every date field after it, and with them each value recorded
+  // on a date left out (FieldSpec::recorded_with: REC with DEC, AssessmentFactors with the
+  // authorisation). The rest is kept, the initial conference's target date included: it is set
+  // when the enquiry starts, however far ahead it lies.
+  Event AsAt(Date date) const;
+  // Whether its start, end or a date field falls after `date`: false means AsAt(date) is the
+  // event unchanged.
+  bool HasDateAfter(Date date) const;
+
   // Same content (ids and provenance aside).
   bool SameContent(const Event& other) const {
     return kind == other.kind && start == other.start && end == other.end && fields == other.fields;

@@ -17,6 +17,16 @@ TEST(EventKindTest, TableIsIndexedByKindAndIdsAreUnique) {
     EXPECT_TRUE(ids.insert(spec.id).second) << "duplicate id " << spec.id;
     EXPECT_EQ(EventKindFromId(spec.id).value(), spec.kind);
     for (std::string_view key : spec.key) EXPECT_TRUE(FieldTypeOf(spec.kind, key).has_value()) << spec.id << " " << key;
+    // A value is recorded with one of the kind's own dates, which is itself a date of its own.
+    for (const FieldSpec& field : spec.fields) {
+      if (field.recorded_with.empty()) continue;
+      EXPECT_EQ(FieldTypeOf(spec.kind, field.recorded_with), FieldType::kDate) << spec.id << " " << field.name;
+      for (const FieldSpec& anchor : spec.fields) {
+        if (anchor.name == field.recorded_with) {
+          EXPECT_TRUE(anchor.recorded_with.empty()) << spec.id << " " << field.name;
+        }
+      }
+    }
   }
   EXPECT_EQ(static_cast<size_t>(EventKind::kEhcReview) + 1, AllEventKinds().size());
   EXPECT_FALSE(EventKindFromId("no-such-kind").ok());
@@ -56,6 +66,45 @@ TEST(EventTest, OpenOn) {
   EXPECT_FALSE(e.IsOpenOn(D(2024, 3, 30)));
   e.end.reset();
   EXPECT_TRUE(e.IsOpenOn(D(2030, 1, 1)));
+}
+
+TEST(EventTest, AsAtLeavesOutWhatHadNotHappenedYet) {
+  Event episode{.kind = EventKind::kLookedAfterEpisode, .start = D(2023, 5, 1), .end = D(2024, 4, 3)};
+  episode.Set("PLACE", "U1");
+  episode.Set("REC", "X1");
+  episode.Set("REASON_PLACE_CHANGE", "CARPL");
+  episode.provenance = {"cairn", {}};
+  const Event open = episode.AsAt(D(2024, 3, 31));
+  EXPECT_EQ(open.start, D(2023, 5, 1));
+  EXPECT_FALSE(open.end.has_value());
+  EXPECT_EQ(open.Get("PLACE"), "U1");
+  EXPECT_EQ(open.Get("REC"), "");
+  EXPECT_EQ(open.Get("REASON_PLACE_CHANGE"), "");
+  EXPECT_EQ(open.provenance, episode.provenance);
+  EXPECT_TRUE(episode.HasDateAfter(D(2024, 3, 31)));
+  // On the day it ended, and after, it is as stored.
+  EXPECT_TRUE(episode.AsAt(D(2024, 4, 3)).SameContent(episode));
+  EXPECT_FALSE(episode.HasDateAfter(D(2024, 4, 3)));
+
+  // A date field after the day goes, with what is recorded on it; a target set at the start stays.
+  Event enquiry{.kind = EventKind::kSection47, .start = D(2023, 3, 29)};
+  enquiry.Set("InitialCPCtarget", "2023-04-19");
+  enquiry.Set("DateOfInitialCPC", "2023-04-20");
+  enquiry.Set("ICPCnotRequired", "false");
+  const Event before = enquiry.AsAt(D(2023, 3, 31));
+  EXPECT_EQ(before.Get("DateOfInitialCPC"), "");
+  EXPECT_EQ(before.Get("InitialCPCtarget"), "2023-04-19");
+  EXPECT_EQ(before.Get("ICPCnotRequired"), "false");
+  EXPECT_TRUE(enquiry.AsAt(D(2024, 3, 31)).SameContent(enquiry));
+
+  Event assessment{.kind = EventKind::kAssessment, .start = D(2024, 3, 1), .end = D(2024, 4, 20)};
+  assessment.Set("AssessmentInternalReviewDate", "2024-03-20");
+  assessment.Set("AssessmentFactors", "2B,3A");
+  const Event unfinished = assessment.AsAt(D(2024, 3, 31));
+  EXPECT_FALSE(unfinished.end.has_value());
+  EXPECT_EQ(unfinished.Get("AssessmentFactors"), "");
+  EXPECT_EQ(unfinished.Get("AssessmentInternalReviewDate"), "2024-03-20");
+  EXPECT_EQ(assessment.AsAt(D(2024, 3, 10)).Get("AssessmentInternalReviewDate"), "");
 }
 
 TEST(ChronologyTest, SortKeepsParentLinks) {

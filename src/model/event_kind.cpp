@@ -9,13 +9,17 @@ namespace {
 using T = FieldType;
 using Key = std::string_view;
 
-// CIN census 2022/23-2025/26 (DfE CIN census guide; XSD in the DfE's returns pack).
-constexpr FieldSpec kCinEpisodeFields[] = {{"ReferralSource", T::kCode},  {"PrimaryNeedCode", T::kCode},
-                                           {"ReasonForClosure", T::kCode}, {"DateOfInitialCPC", T::kDate},
+// CIN census 2022/23-2025/26 (DfE CIN census guide; XSD in the DfE's returns pack). The
+// factors are those identified by the assessment, so only a completed one has them (rule 8614);
+// the conference target is set when the enquiry starts.
+constexpr FieldSpec kCinEpisodeFields[] = {{"ReferralSource", T::kCode},
+                                           {"PrimaryNeedCode", T::kCode},
+                                           {"ReasonForClosure", T::kCode, "CINclosureDate"},
+                                           {"DateOfInitialCPC", T::kDate},
                                            {"ReferralNFA", T::kFlag}};
 constexpr FieldSpec kAssessmentFields[] = {{"AssessmentInternalReviewDate", T::kDate},
-                                           {"AssessmentFactors", T::kCodeList}};
-constexpr FieldSpec kSection47Fields[] = {{"InitialCPCtarget", T::kDate},
+                                           {"AssessmentFactors", T::kCodeList, "AssessmentAuthorisationDate"}};
+constexpr FieldSpec kSection47Fields[] = {{"InitialCPCtarget", T::kDate, "S47ActualStartDate"},
                                           {"DateOfInitialCPC", T::kDate},
                                           {"ICPCnotRequired", T::kFlag}};
 constexpr FieldSpec kCpPlanFields[] = {{"InitialCategoryOfAbuse", T::kCode},
@@ -27,9 +31,11 @@ constexpr FieldSpec kPreProceedingsFields[] = {
     {"PPOutcome", T::kCode},        {"CourtAppDate", T::kDate},       {"LetterInitCPDate", T::kDate}};
 
 // SSDA903 (DfE "Children looked after return" guide).
+// The reason an episode ended and the reason for the placement change that ended it are
+// recorded with DEC; the reason a social worker changed with SW_DEC.
 constexpr FieldSpec kEpisodeFields[] = {
     {"RNE", T::kCode},      {"LS", T::kCode},       {"CIN", T::kCode},      {"PLACE", T::kCode},
-    {"PLACE_PROVIDER", T::kCode}, {"REC", T::kCode}, {"REASON_PLACE_CHANGE", T::kCode},
+    {"PLACE_PROVIDER", T::kCode}, {"REC", T::kCode, "DEC"}, {"REASON_PLACE_CHANGE", T::kCode, "DEC"},
     {"HOME_POST", T::kText}, {"PL_POST", T::kText}, {"URN", T::kText}};
 constexpr FieldSpec kClaReviewFields[] = {{"REVIEW_CODE", T::kCode}};
 constexpr FieldSpec kMissingFields[] = {{"MISSING", T::kCode}};
@@ -41,10 +47,10 @@ constexpr FieldSpec kOc2Fields[] = {
 constexpr FieldSpec kOc3Fields[] = {{"IN_TOUCH", T::kCode}, {"ACTIV", T::kCode}, {"ACCOM", T::kCode}};
 constexpr FieldSpec kAd1Fields[] = {{"DATE_MATCH", T::kDate},  {"FOSTER_CARE", T::kFlag}, {"NB_ADOPTR", T::kCode},
                                     {"SEX_ADOPTR", T::kCode}, {"LS_ADOPTR", T::kCode}};
-constexpr FieldSpec kPlacedForAdoptionFields[] = {{"REASON_PLACED_CEASED", T::kCode}};
+constexpr FieldSpec kPlacedForAdoptionFields[] = {{"REASON_PLACED_CEASED", T::kCode, "DATE_PLACED_CEASED"}};
 // DATE_PERM is text: the guide allows a partly known date ("zz/zz/2010").
 constexpr FieldSpec kPrevPermFields[] = {{"PREV_PERM", T::kCode}, {"LA_PERM", T::kText}, {"DATE_PERM", T::kText}};
-constexpr FieldSpec kAllocationFields[] = {{"SW_ID", T::kText}, {"SW_REASON", T::kCode}};
+constexpr FieldSpec kAllocationFields[] = {{"SW_ID", T::kText}, {"SW_REASON", T::kCode, "SW_DEC"}};
 
 // Recorded by Cairn.
 constexpr FieldSpec kMeetingFields[] = {{"outcome", T::kCode}, {"notes", T::kText}};

@@ -64,6 +64,10 @@ enum class FieldType : uint8_t {
 struct FieldSpec {
   std::string_view name;
   FieldType type;
+  // The date (the kind's start or end field, or one of its date fields) on which this value is
+  // recorded: it has a value only once that date has come, like REC with DEC. Empty: a date field
+  // is the date of what it names, and any other value is known from the event's start.
+  std::string_view recorded_with = {};
 };
 
 struct EventKindSpec {

@@ -67,15 +67,22 @@
 //     the year, or holds a module reported in Y. A module (assessment, CIN plan, section 47
 //     enquiry, CP plan, pre-proceedings) of a written episode is written if reported in Y or if
 //     its dates overlap the year (one-day records: the date is in the year; open-ended: started
-//     by 31 March). A CP review of a written plan likewise: reported in Y or dated in the year.
-//     So a return read from a file is written back whole, and data Cairn recorded itself follows
-//     the DfE's scope.
+//     by 31 March). A section 47 enquiry is also written in the year of its initial conference
+//     (DateOfInitialCPC), when it began in an earlier year (DfE rules 8715, 8740). A CP review
+//     of a written plan likewise: reported in Y or dated in the year. So a return read from a
+//     file is written back whole, and data Cairn recorded itself follows the DfE's scope.
+//   * An event reported in Y is written exactly as stored. Any other is written as it stood at
+//     the end of 31 March Y (returns/year_end.h), as a council making the return then would
+//     know it: a CINclosureDate after it is left out with ReasonForClosure, an
+//     AssessmentAuthorisationDate with the AssessmentFactors (rule 8614), a CINPlanEndDate and
+//     a CPPendDate alone, and any other date after 31 March (DateOfInitialCPC, pre-proceedings
+//     dates) too. InitialCPCtarget is kept: the target is set when the enquiry starts.
 //   * A child is written if at least one of its episodes is; children with none are left out,
 //     as are events with no place in the census (modules without an episode, other kinds).
 //   * The header has Collection CIN, Year Y, ReferenceDate Y-03-31 and the Source from options.
 //     The child's sex goes into the year's element, as stored (no 1/2 to M/F mapping); pre-
-//     proceedings are written only from 2025/26. Values are written exactly as stored, dates ISO,
-//     elements in the schema's order, children and events in chronology order.
+//     proceedings are written only from 2025/26. Values are written as stored (as above), dates
+//     ISO, elements in the schema's order, children and events in chronology order.
 #pragma once
 
 #include <string>

@@ -930,6 +930,186 @@ TEST(CinCensusWrite, ScopeFollowsTheCollectionYear) {
   EXPECT_NE(next->find("<LAchildID>D</LAchildID>"), std::string::npos);
 }
 
+// Every <element>YYYY-MM-DD</element> of a written file: (element, date).
+std::vector<std::pair<std::string, Date>> DatesIn(std::string_view xml) {
+  std::vector<std::pair<std::string, Date>> dates;
+  for (size_t open = xml.find('<'); open != std::string_view::npos; open = xml.find('<', open + 1)) {
+    const size_t close = xml.find('>', open);
+    if (close == std::string_view::npos || xml[open + 1] == '/' || xml[open + 1] == '?') continue;
+    const std::string_view name = xml.substr(open + 1, close - open - 1);
+    const std::string_view value = xml.substr(close + 1, 10);
+    const std::string end_tag = "</" + std::string(name) + ">";
+    if (close + 11 > xml.size() || xml.substr(close + 11, end_tag.size()) != end_tag) continue;
+    if (Result<Date> date = Date::ParseIso(value); date.ok()) dates.emplace_back(std::string(name), *date);
+  }
+  return dates;
+}
+
+// One child whose records run past 31 March 2024: the episode closes, the assessment is
+// authorised, the plans end and the conference is held in April or May 2024.
+Chronology ChildPastTheYearEnd() {
+  const auto d = [](int y, int m, int day) { return Date::FromYmdOrDie(y, m, day); };
+  Chronology child = MakeChild("A");
+  Event episode = MakeEvent(EventKind::kCinEpisode, d(2023, 6, 1), d(2024, 5, 10), -1);
+  episode.Set("ReferralSource", "1A");
+  episode.Set("PrimaryNeedCode", "N1");
+  episode.Set("ReasonForClosure", "RC1");
+  episode.Set("DateOfInitialCPC", "2024-04-15");
+  episode.Set("ReferralNFA", "0");
+  const int32_t e = child.Add(episode);
+  Event assessment = MakeEvent(EventKind::kAssessment, d(2024, 3, 1), d(2024, 4, 20), e);
+  assessment.Set("AssessmentInternalReviewDate", "2024-04-05");
+  assessment.Set("AssessmentFactors", "2B,3A");
+  child.Add(assessment);
+  child.Add(MakeEvent(EventKind::kCinPlan, d(2023, 7, 1), d(2024, 4, 30), e));
+  Event enquiry = MakeEvent(EventKind::kSection47, d(2024, 3, 25), std::nullopt, e);
+  enquiry.Set("InitialCPCtarget", "2024-04-16");
+  enquiry.Set("DateOfInitialCPC", "2024-04-15");
+  enquiry.Set("ICPCnotRequired", "false");
+  child.Add(enquiry);
+  Event plan = MakeEvent(EventKind::kCpPlan, d(2023, 9, 1), d(2024, 4, 2), e);
+  plan.Set("InitialCategoryOfAbuse", "NEG");
+  plan.Set("LatestCategoryOfAbuse", "NEG");
+  plan.Set("NumberOfPreviousCPP", "0");
+  const int32_t p = child.Add(plan);
+  child.Add(MakeEvent(EventKind::kCpReview, d(2024, 2, 1), std::nullopt, p));
+  child.Add(MakeEvent(EventKind::kCpReview, d(2024, 4, 1), std::nullopt, p));  // after the year
+  return child;
+}
+
+TEST(CinCensusWrite, CairnRecordsAreWrittenAsTheyStoodAtTheYearEnd) {
+  const auto d = [](int y, int m, int day) { return Date::FromYmdOrDie(y, m, day); };
+  const Chronology child = ChildPastTheYearEnd();
+  Result<std::string> written = WriteCinCensusText({child}, 2024, Options());
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  // Nothing dated after 31 March 2024 but the conference's target, set when the enquiry began.
+  const std::vector<std::pair<std::string, Date>> dates = DatesIn(*written);
+  EXPECT_GE(dates.size(), 8u);  // birth, referral, starts, a review: the scan does see dates
+  for (const auto& [element, date] : dates) {
+    if (element != "InitialCPCtarget") {
+      EXPECT_LE(date, d(2024, 3, 31)) << element << " " << date.ToIso();
+    }
+  }
+  for (const char* absent : {"<CINclosureDate>", "<ReasonForClosure>", "<DateOfInitialCPC>",
+                             "<AssessmentAuthorisationDate>", "<AssessmentInternalReviewDate>",
+                             "<FactorsIdentifiedAtAssessment>", "<CINPlanEndDate>", "<CPPendDate>"}) {
+    EXPECT_EQ(written->find(absent), std::string::npos) << absent;
+  }
+  EXPECT_NE(written->find("<InitialCPCtarget>2024-04-16</InitialCPCtarget>"), std::string::npos);
+
+  Result<ImportBatch> batch = ReadCinCensusText(*written, "2024.xml");
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->children.size(), 1u);
+  const Chronology& read = batch->children[0];
+  ASSERT_EQ(read.OfKind(EventKind::kCinEpisode).size(), 1u);
+  const Event& episode = *read.OfKind(EventKind::kCinEpisode)[0];
+  EXPECT_FALSE(episode.end.has_value());
+  EXPECT_EQ(episode.Get("PrimaryNeedCode"), "N1");  // known from the referral: kept
+  ASSERT_EQ(read.OfKind(EventKind::kAssessment).size(), 1u);
+  EXPECT_FALSE(read.OfKind(EventKind::kAssessment)[0]->end.has_value());
+  ASSERT_EQ(read.OfKind(EventKind::kSection47).size(), 1u);
+  EXPECT_EQ(read.OfKind(EventKind::kSection47)[0]->Get("ICPCnotRequired"), "false");
+  ASSERT_EQ(read.OfKind(EventKind::kCpPlan).size(), 1u);
+  EXPECT_EQ(read.OfKind(EventKind::kCpPlan)[0]->Get("LatestCategoryOfAbuse"), "NEG");
+  EXPECT_EQ(read.OfKind(EventKind::kCpReview).size(), 1u);
+
+  // 2024/25 has what happened in April and May, with what was recorded then.
+  Result<std::string> next = WriteCinCensusText({child}, 2025, Options());
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  for (const char* present :
+       {"<CINclosureDate>2024-05-10</CINclosureDate>", "<ReasonForClosure>RC1</ReasonForClosure>",
+        "<AssessmentAuthorisationDate>2024-04-20</AssessmentAuthorisationDate>",
+        "<AssessmentInternalReviewDate>2024-04-05</AssessmentInternalReviewDate>",
+        "<AssessmentFactors>2B</AssessmentFactors>", "<AssessmentFactors>3A</AssessmentFactors>",
+        "<CINPlanEndDate>2024-04-30</CINPlanEndDate>", "<CPPendDate>2024-04-02</CPPendDate>",
+        "<CPPreviewDate>2024-04-01</CPPreviewDate>"}) {
+    EXPECT_NE(next->find(present), std::string::npos) << present;
+  }
+  // The episode's conference date, and the enquiry begun in March with its April conference.
+  EXPECT_EQ(CountOf(*next, "<DateOfInitialCPC>2024-04-15</DateOfInitialCPC>"), 2u);
+  EXPECT_NE(next->find("<S47ActualStartDate>2024-03-25</S47ActualStartDate>"), std::string::npos);
+}
+
+TEST(CinCensusWrite, EnquiryBegunBeforeTheYearIsInTheYearOfItsConference) {
+  const auto d = [](int y, int m, int day) { return Date::FromYmdOrDie(y, m, day); };
+  Chronology child = MakeChild("A");
+  Event episode_record = MakeEvent(EventKind::kCinEpisode, d(2023, 3, 20), std::nullopt, -1);
+  episode_record.Set("DateOfInitialCPC", "2023-04-20");
+  const int32_t episode = child.Add(episode_record);
+  Event enquiry = MakeEvent(EventKind::kSection47, d(2023, 3, 29), std::nullopt, episode);
+  enquiry.Set("InitialCPCtarget", "2023-04-19");
+  enquiry.Set("DateOfInitialCPC", "2023-04-20");
+  enquiry.Set("ICPCnotRequired", "false");
+  child.Add(enquiry);
+  // Begun before 2023/24 and conferenced before it too; and begun before it with no conference.
+  Event earlier = MakeEvent(EventKind::kSection47, d(2023, 3, 1), std::nullopt, episode);
+  earlier.Set("DateOfInitialCPC", "2023-03-20");
+  child.Add(earlier);
+  Event unconferenced = MakeEvent(EventKind::kSection47, d(2023, 3, 10), std::nullopt, episode);
+  unconferenced.Set("ICPCnotRequired", "true");
+  child.Add(unconferenced);
+
+  // 2022/23: the enquiry as it stood on 31 March 2023, conference not yet held.
+  Result<std::string> first = WriteCinCensusText({child}, 2023, Options());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  Result<ImportBatch> first_read = ReadCinCensusText(*first, "2023.xml");
+  ASSERT_TRUE(first_read.ok()) << first_read.status().ToString();
+  ASSERT_EQ(first_read->children.size(), 1u);
+  std::map<Date, std::string> conference_of;
+  for (const Event* read : first_read->children[0].OfKind(EventKind::kSection47)) {
+    conference_of[read->start] = std::string(read->Get("DateOfInitialCPC"));
+  }
+  EXPECT_EQ(conference_of, (std::map<Date, std::string>{
+                               {d(2023, 3, 1), "2023-03-20"}, {d(2023, 3, 10), ""}, {d(2023, 3, 29), ""}}));
+  EXPECT_EQ(first_read->children[0].OfKind(EventKind::kCinEpisode)[0]->Get("DateOfInitialCPC"), "");
+
+  // 2023/24: the enquiry again, with the conference held in the year; the others are not in it.
+  Result<std::string> second = WriteCinCensusText({child}, 2024, Options());
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  Result<ImportBatch> second_read = ReadCinCensusText(*second, "2024.xml");
+  ASSERT_TRUE(second_read.ok()) << second_read.status().ToString();
+  ASSERT_EQ(second_read->children.size(), 1u);
+  const std::vector<const Event*> enquiries = second_read->children[0].OfKind(EventKind::kSection47);
+  ASSERT_EQ(enquiries.size(), 1u);
+  EXPECT_EQ(enquiries[0]->start, d(2023, 3, 29));
+  EXPECT_EQ(enquiries[0]->Get("DateOfInitialCPC"), "2023-04-20");
+  EXPECT_EQ(enquiries[0]->Get("InitialCPCtarget"), "2023-04-19");
+  EXPECT_EQ(second_read->children[0].OfKind(EventKind::kCinEpisode)[0]->Get("DateOfInitialCPC"), "2023-04-20");
+
+  // Not in 2024/25: neither begun nor conferenced in it.
+  Result<std::string> third = WriteCinCensusText({child}, 2025, Options());
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->find("<Section47>"), std::string::npos);
+}
+
+TEST(CinCensusWrite, RecordsReadFromTheYearsReturnGoBackAsTheyCame) {
+  // A council's 2023/24 file with dates after 31 March 2024 (DfE rules would query them): what
+  // that year's file reported goes back into 2023/24 exactly as read.
+  const std::string episode =
+      "        <CINreferralDate>2023-05-01</CINreferralDate>\n"
+      "        <ReferralSource>1A</ReferralSource>\n"
+      "        <PrimaryNeedCode>N1</PrimaryNeedCode>\n"
+      "        <CINclosureDate>2024-05-01</CINclosureDate>\n"
+      "        <ReasonForClosure>RC1</ReasonForClosure>\n"
+      "        <Assessments><AssessmentActualStartDate>2024-03-01</AssessmentActualStartDate>"
+      "<AssessmentAuthorisationDate>2024-04-20</AssessmentAuthorisationDate>"
+      "<FactorsIdentifiedAtAssessment><AssessmentFactors>2B</AssessmentFactors>"
+      "</FactorsIdentifiedAtAssessment></Assessments>\n"
+      "        <Section47><S47ActualStartDate>2024-03-25</S47ActualStartDate>"
+      "<DateOfInitialCPC>2024-04-15</DateOfInitialCPC><ICPCnotRequired>false</ICPCnotRequired></Section47>\n"
+      "        <ReferralNFA>false</ReferralNFA>\n";
+  Result<ImportBatch> batch = ReadCinCensusText(Census("2024-03-31", ChildWith("A", episode)), "2024.xml");
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->children.size(), 1u);
+  Result<std::string> written = WriteCinCensusText(batch->children, 2024, Options());
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_NE(written->find("<CINclosureDate>2024-05-01</CINclosureDate>"), std::string::npos);
+  EXPECT_NE(written->find("<AssessmentFactors>2B</AssessmentFactors>"), std::string::npos);
+  Result<ImportBatch> again = ReadCinCensusText(*written, "again.xml");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Normalise(again->children), Normalise(batch->children));
+}
+
 TEST(CinCensusWrite, HeaderAndArguments) {
   WriteOptions options = Options();
   options.date_time = "2025-05-01T10:00:00";

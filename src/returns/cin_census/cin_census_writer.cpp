@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "model/event_kind.h"
+#include "returns/year_end.h"
 
 #ifndef CAIRN_VERSION
 #define CAIRN_VERSION "dev"
@@ -156,6 +157,14 @@ bool Overlaps(const Event& event, const model::CollectionYear& year) {
   return event.start <= year.end() && (!event.end || *event.end >= year.start());
 }
 
+// Whether a section 47 enquiry's initial conference was held in the year: an enquiry begun
+// before the year belongs to the year of its conference as well (DfE rules 8715 and 8740).
+bool ConferenceIn(const Event& event, const model::CollectionYear& year) {
+  if (event.kind != EventKind::kSection47) return false;
+  const std::optional<Date> conference = event.GetDate("DateOfInitialCPC");
+  return conference && year.Contains(*conference);
+}
+
 bool IsModule(EventKind kind) {
   return kind == EventKind::kAssessment || kind == EventKind::kCinPlan || kind == EventKind::kSection47 ||
          kind == EventKind::kCpPlan || kind == EventKind::kPreProceedings;
@@ -198,6 +207,8 @@ class ChildPlan {
   }
 
   const Event& At(int32_t index) const { return chronology_.events()[static_cast<size_t>(index)]; }
+  // The event at `index` as the year's return shows it (returns/year_end.h), in `copy` if need be.
+  const Event& Shown(int32_t index, Event& copy) const { return AsShownIn(year_, At(index), copy); }
 
  private:
   std::span<const std::pair<int32_t, int32_t>> ChildrenRange(int32_t parent) const {
@@ -224,7 +235,7 @@ class ChildPlan {
   bool ModuleInScope(int32_t index) const {
     const Event& event = At(index);
     if (event.kind == EventKind::kPreProceedings && !layout_.pre_proceedings) return false;
-    return ReportedIn(event, year_.year) || Overlaps(event, year_) ||
+    return ReportedIn(event, year_.year) || Overlaps(event, year_) || ConferenceIn(event, year_) ||
            (event.kind == EventKind::kCpPlan && AnyReviewReported(index));
   }
 
@@ -264,7 +275,8 @@ void WriteLeaves(Output& out, int depth, const Event& event, std::span<const std
 }
 
 void WriteModule(Output& out, const ChildPlan& plan, int32_t index, const ModuleLayout& module) {
-  const Event& event = plan.At(index);
+  Event copy;
+  const Event& event = plan.Shown(index, copy);
   out.Open(4, module.element);
   WriteLeaves(out, 5, event, module.leaves);
   if (module.kind == EventKind::kAssessment) {
@@ -314,7 +326,8 @@ void WriteChild(Output& out, const Chronology& chronology, const ChildPlan& plan
   }
   out.Close(3, "ChildCharacteristics");
   for (int32_t episode_index : plan.episodes()) {
-    const Event& episode = plan.At(episode_index);
+    Event copy;
+    const Event& episode = plan.Shown(episode_index, copy);
     out.Open(3, "CINdetails");
     WriteLeaves(out, 4, episode, kEpisodeLeaves);
     for (const ModuleLayout& module : kModulesBeforeFlag) {

@@ -70,7 +70,7 @@ Result<ImportBatch> ReadSsda903XmlText(std::string_view text, std::string_view s
                                        std::optional<int> collection_year);
 
 // The twelve CSV tables of collection year `collection_year` (the year it ends), in the DfE's
-// column order, dates dd/mm/YYYY and every other value exactly as stored:
+// column order, dates dd/mm/YYYY:
 // header.csv, episodes.csv, reviews.csv, uasc.csv, oc2.csv, oc3.csv, ad1.csv,
 // placed_for_adoption.csv, previous_permanence.csv, missing.csv, sw_episodes.csv, dolo.csv.
 // Each table has its header line even when it has no rows.
@@ -85,6 +85,10 @@ Result<ImportBatch> ReadSsda903XmlText(std::string_view text, std::string_view s
 //  * reviews dated in the year; OC2, OC3 and PrevPerm records dated 31 March Y;
 //  * AD1 when its DATE_INT is in the year, or the child left care in the year adopted (an
 //    episode with DEC in the year and REC E11 or E12; [adoption] in data/codes/ssda903.toml).
+// An event reported in the year is written exactly as stored. Any other is written as it stood
+// at the end of 31 March Y (returns/year_end.h): a DEC after it is blank, with REC and
+// REASON_PLACE_CHANGE; likewise SW_DEC with SW_REASON, DATE_PLACED_CEASED with
+// REASON_PLACED_CEASED, MIS_END and DOLO_END; any other date after 31 March (DATE_MATCH) is blank.
 // Header lists every child with a row in another table, and UASC those of them who are (or
 // were) UASC, with their DUC. Rows follow the order of `children`, then date.
 // Fails (kInvalidArgument) only for a year outside 1901-2199, or a value holding a NUL byte,

@@ -722,6 +722,108 @@ TEST(Ssda903WriterTest, ScopesCairnRecordsToTheYear) {
   EXPECT_EQ(files->back().text, "CHILD,DOB,DOLO_START,DOLO_END\r\n");
 }
 
+// Every cell of every written table that is a dd/mm/YYYY date, with where it is.
+std::vector<std::pair<Date, std::string>> DatesIn(const std::vector<Ssda903CsvText>& files) {
+  std::vector<std::pair<Date, std::string>> dates;
+  for (const Ssda903CsvText& file : files) {
+    Result<CsvTable> table = ParseCsv(file.text, file.name);
+    EXPECT_TRUE(table.ok()) << table.status().message();
+    if (!table.ok()) continue;
+    for (const CsvRecord& record : table->records) {
+      for (size_t i = 0; i < record.fields.size(); ++i) {
+        if (Result<Date> date = Date::ParseDmy(record.fields[i]); date.ok()) {
+          dates.emplace_back(*date, file.name + " " + table->header[i] + " line " + std::to_string(record.line));
+        }
+      }
+    }
+  }
+  return dates;
+}
+
+// A looked-after child whose records run past 31 March 2018: each ends, or is matched, in April
+// or May 2018.
+model::Chronology ChildPastTheYearEnd() {
+  model::Chronology child(model::Child{.la_child_id = "A", .birth_date = D(2010, 1, 2), .sex = "1"});
+  model::Event first = Recorded(EventKind::kLookedAfterEpisode, D(2017, 5, 1), D(2018, 4, 3));
+  first.Set("RNE", "S");
+  first.Set("PLACE", "U1");
+  first.Set("REC", "X1");
+  first.Set("REASON_PLACE_CHANGE", "CARPL");
+  child.Add(first);
+  model::Event second = Recorded(EventKind::kLookedAfterEpisode, D(2018, 4, 3));  // after the year
+  second.Set("RNE", "P");
+  second.Set("PLACE", "U2");
+  child.Add(second);
+  model::Event missing = Recorded(EventKind::kMissing, D(2018, 3, 30), D(2018, 4, 2));
+  missing.Set("MISSING", "M");
+  child.Add(missing);
+  model::Event worker = Recorded(EventKind::kSocialWorkerAllocation, D(2017, 6, 1), D(2018, 5, 1));
+  worker.Set("SW_ID", "SW1");
+  worker.Set("SW_REASON", "MANAGE");
+  child.Add(worker);
+  child.Add(Recorded(EventKind::kDeprivationOfLiberty, D(2018, 3, 1), D(2018, 4, 15)));
+  model::Event placed = Recorded(EventKind::kPlacedForAdoption, D(2018, 1, 10), D(2018, 4, 20));
+  placed.Set("REASON_PLACED_CEASED", "RD1");
+  child.Add(placed);
+  model::Event decision = Recorded(EventKind::kAdoptionDecision, D(2017, 12, 1));
+  decision.Set("DATE_MATCH", "2018-05-01");
+  decision.Set("NB_ADOPTR", "2");
+  child.Add(decision);
+  child.Add(Recorded(EventKind::kClaReview, D(2018, 4, 10)));  // after the year
+  child.Sort();
+  return child;
+}
+
+TEST(Ssda903WriterTest, CairnRecordsAreWrittenAsTheyStoodAtTheYearEnd) {
+  const model::Chronology child = ChildPastTheYearEnd();
+  Result<std::vector<Ssda903CsvText>> files = FormatSsda903Csv({child}, 2018);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  using Rows = std::vector<std::vector<std::string>>;
+  // Open on 31 March: no DEC, so no REC or reason for a placement change either.
+  EXPECT_EQ(RowsOf(*files, "episodes.csv"),
+            (Rows{{"A", "01/05/2017", "S", "", "", "U1", "", "", "", "", "", "", ""}}));
+  EXPECT_EQ(RowsOf(*files, "missing.csv"), (Rows{{"A", "02/01/2010", "M", "30/03/2018", ""}}));
+  EXPECT_EQ(RowsOf(*files, "sw_episodes.csv"), (Rows{{"A", "02/01/2010", "SW1", "01/06/2017", "", ""}}));
+  EXPECT_EQ(RowsOf(*files, "dolo.csv"), (Rows{{"A", "02/01/2010", "01/03/2018", ""}}));
+  EXPECT_EQ(RowsOf(*files, "placed_for_adoption.csv"), (Rows{{"A", "02/01/2010", "10/01/2018", "", ""}}));
+  EXPECT_EQ(RowsOf(*files, "ad1.csv"), (Rows{{"A", "02/01/2010", "01/12/2017", "", "", "2", "", ""}}));
+  EXPECT_TRUE(RowsOf(*files, "reviews.csv").empty());
+  const std::vector<std::pair<Date, std::string>> dates = DatesIn(*files);
+  EXPECT_GE(dates.size(), 12u);  // DOBs and start dates: the scan does see dates
+  for (const auto& [date, where] : dates) EXPECT_LE(date, D(2018, 3, 31)) << where;
+
+  // The next year's return has the ends, and what was recorded with them.
+  Result<std::vector<Ssda903CsvText>> next = FormatSsda903Csv({child}, 2019);
+  ASSERT_TRUE(next.ok()) << next.status().message();
+  EXPECT_EQ(RowsOf(*next, "episodes.csv"),
+            (Rows{{"A", "01/05/2017", "S", "", "", "U1", "", "03/04/2018", "X1", "CARPL", "", "", ""},
+                  {"A", "03/04/2018", "P", "", "", "U2", "", "", "", "", "", "", ""}}));
+  EXPECT_EQ(RowsOf(*next, "missing.csv"), (Rows{{"A", "02/01/2010", "M", "30/03/2018", "02/04/2018"}}));
+  EXPECT_EQ(RowsOf(*next, "sw_episodes.csv"),
+            (Rows{{"A", "02/01/2010", "SW1", "01/06/2017", "01/05/2018", "MANAGE"}}));
+  EXPECT_EQ(RowsOf(*next, "dolo.csv"), (Rows{{"A", "02/01/2010", "01/03/2018", "15/04/2018"}}));
+  EXPECT_EQ(RowsOf(*next, "placed_for_adoption.csv"),
+            (Rows{{"A", "02/01/2010", "10/01/2018", "20/04/2018", "RD1"}}));
+  EXPECT_EQ(RowsOf(*next, "reviews.csv"), (Rows{{"A", "02/01/2010", "10/04/2018", ""}}));
+}
+
+TEST(Ssda903WriterTest, RecordsReadFromTheYearsReturnGoBackAsTheyCame) {
+  // A council's 2017/18 return with a DEC after 31 March 2018 (a DfE rule would query it): the
+  // records it reported go back into 2017/18 exactly as read, even past the year end.
+  const std::string rows =
+      "1001,01/05/2017,S,C2,N1,U1,PR1,03/04/2018,X1,CARPL,AB1 2CD,EF3 4GH,\n"
+      "1002,01/06/2017,S,C2,N1,U1,PR1,,,,AB1 2CD,EF3 4GH,\n";
+  ImportBatch batch = ReadOk(SmallReturn(rows), 2018);
+  ASSERT_EQ(CountKind(batch, EventKind::kLookedAfterEpisode), 2u);
+  Result<std::vector<Ssda903CsvText>> files = FormatSsda903Csv(batch.children, 2018);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  EXPECT_EQ(RowsOf(*files, "episodes.csv"),
+            (std::vector<std::vector<std::string>>{
+                {"1001", "01/05/2017", "S", "C2", "N1", "U1", "PR1", "03/04/2018", "X1", "CARPL", "AB1 2CD", "EF3 4GH",
+                 ""},
+                {"1002", "01/06/2017", "S", "C2", "N1", "U1", "PR1", "", "", "", "AB1 2CD", "EF3 4GH", ""}}));
+}
+
 TEST(Ssda903WriterTest, WritesEveryFileIntoANewFolder) {
   const std::filesystem::path folder =
       std::filesystem::temp_directory_path() / ("cairn_ssda903_test_" + std::to_string(::getpid())) / "2018";

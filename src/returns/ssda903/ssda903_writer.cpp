@@ -11,6 +11,7 @@
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
 #include "returns/ssda903/tables.h"
+#include "returns/year_end.h"
 
 namespace cairn::returns {
 namespace {
@@ -149,9 +150,11 @@ Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Ch
                                 .AddRow({child.la_child_id, child.sex, Dmy(child.birth_date), Dmy(child.uasc_ceased)})
                                 .WithContext(context));
     }
+    model::Event copy;
     for (const model::Event* event : selected) {
       const TableSpec& table = *TableOfKind(event->kind);
-      CAIRN_RETURN_IF_ERROR(writer_of(table.table).AddRow(EventRow(table, *event, child)).WithContext(context));
+      const model::Event& shown = AsShownIn(year, *event, copy);
+      CAIRN_RETURN_IF_ERROR(writer_of(table.table).AddRow(EventRow(table, shown, child)).WithContext(context));
     }
   }
 
