@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "base/json_text.h"
+
 namespace cairn::store {
 namespace {
 
@@ -49,67 +51,6 @@ std::vector<std::string> SplitCodes(std::string_view joined) {
     begin = comma + 1;
   }
   return codes;
-}
-
-// Length of the UTF-8 sequence starting at text[i] (a byte of 0x80 or more), or 0 when it is
-// not well formed: overlong forms, surrogates and code points past U+10FFFF are refused, as
-// JSON parsers refuse them.
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  const auto byte = [&](size_t at) { return at < text.size() ? static_cast<unsigned char>(text[at]) : 0u; };
-  const auto follows = [&](size_t at, unsigned low = 0x80, unsigned high = 0xBF) {
-    return byte(at) >= low && byte(at) <= high;
-  };
-  const unsigned lead = byte(i);
-  if (lead >= 0xC2 && lead <= 0xDF) return follows(i + 1) ? 2 : 0;
-  if (lead == 0xE0) return follows(i + 1, 0xA0) && follows(i + 2) ? 3 : 0;
-  if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) return follows(i + 1) && follows(i + 2) ? 3 : 0;
-  if (lead == 0xED) return follows(i + 1, 0x80, 0x9F) && follows(i + 2) ? 3 : 0;
-  if (lead == 0xF0) return follows(i + 1, 0x90) && follows(i + 2) && follows(i + 3) ? 4 : 0;
-  if (lead >= 0xF1 && lead <= 0xF3) return follows(i + 1) && follows(i + 2) && follows(i + 3) ? 4 : 0;
-  if (lead == 0xF4) return follows(i + 1, 0x80, 0x8F) && follows(i + 2) && follows(i + 3) ? 4 : 0;
-  return 0;
-}
-
-// Appends `text` as a JSON string exactly as nlohmann::json::dump() writes it (", \ and control
-// characters escaped, the rest as is), so stored fields keep one format whichever wrote them.
-// False when `text` is not UTF-8, which JSON cannot hold.
-bool AppendJsonString(std::string_view text, std::string& out) {
-  out += '"';
-  size_t plain = 0;  // start of the run not yet copied
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const size_t length = Utf8SequenceLength(text, i);
-      if (length == 0) return false;
-      i += length;
-      continue;
-    }
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    out.append(text.substr(plain, i - plain));
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-      }
-    }
-    plain = ++i;
-  }
-  out.append(text.substr(plain));
-  out += '"';
-  return true;
 }
 
 // The event's fields as the JSON object stored in event.fields, written into `out`. Written by
