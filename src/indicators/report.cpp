@@ -73,13 +73,11 @@ std::string IndicatorCsvHeader() {
 
 std::string IndicatorCsv(const IndicatorValue& value, const Comparisons& comparisons) {
   const Unit unit = value.spec->unit;
-  std::string row = FormatCsvRow({value.spec->id, std::to_string(value.year),
+  return FormatCsvFields({value.spec->id, std::to_string(value.year),
                        value.value ? FormatNumber(unit, *value.value) : "", WholeText(value.numerator),
                        WholeText(value.denominator), Published(unit, comparisons.england),
                        Published(unit, comparisons.region), Published(unit, comparisons.neighbours),
                        Published(unit, comparisons.published), value.unsupported});
-  row.resize(row.size() - kCsvLineEnding.size());  // the caller ends lines, as for the header
-  return row;
 }
 
 std::vector<std::string> IndicatorCells(const IndicatorValue& value, const Comparisons& comparisons) {

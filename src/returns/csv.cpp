@@ -350,12 +350,26 @@ Result<CsvTable> ReadCsvFile(const std::string& path) {
   return ParseCsv(text, name);
 }
 
-void AppendCsvRow(const std::vector<std::string>& fields, std::string& out) {
+namespace {
+
+void AppendCsvFields(const std::vector<std::string>& fields, std::string& out) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out += ',';
     AppendValue(fields[i], fields.size() == 1, out);
   }
+}
+
+}  // namespace
+
+void AppendCsvRow(const std::vector<std::string>& fields, std::string& out) {
+  AppendCsvFields(fields, out);
   out += kCsvLineEnding;
+}
+
+std::string FormatCsvFields(const std::vector<std::string>& fields) {
+  std::string out;
+  AppendCsvFields(fields, out);
+  return out;
 }
 
 std::string FormatCsvRow(const std::vector<std::string>& fields) {

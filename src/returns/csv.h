@@ -100,6 +100,10 @@ inline constexpr std::string_view kCsvLineEnding = "\r\n";
 // it, so do not write one (CsvWriter::AddRow checks).
 std::string FormatCsvRow(const std::vector<std::string>& fields);
 
+// FormatCsvRow without the line ending, for output whose lines the caller ends (a command
+// printing CSV to a terminal ends them with "\n").
+std::string FormatCsvFields(const std::vector<std::string>& fields);
+
 // Appends FormatCsvRow(fields) to `out`, without the temporary.
 void AppendCsvRow(const std::vector<std::string>& fields, std::string& out);
 
