@@ -28,33 +28,11 @@ struct YearTally {
   int64_t stability_cohort = 0, stability_same_placement = 0;
   int64_t reviews_due = 0, reviews_on_time = 0, reviews = 0, reviews_participated = 0;
   int64_t care_leavers = 0, care_leavers_eet = 0, care_leavers_suitable = 0;
-  int64_t allocated_children = 0;  // on 30 September
+  // The workforce census on 30 September.
+  int64_t allocated_children = 0, case_holders = 0;
+  int64_t social_workers = 0, employed = 0, agency = 0, leavers = 0;  // in post; employed leavers in 12 months
   // Whether the chronology holds any record of the kind in this year at all.
   bool cin_data = false, cla_data = false, allocation_data = false, care_leaver_data = false;
-
-  void Add(const YearTally& other) {
-    auto sum = [](int64_t& a, int64_t b) { a += b; };
-    sum(referrals, other.referrals), sum(rereferrals, other.rereferrals), sum(cin_at_31, other.cin_at_31);
-    sum(assessments, other.assessments), sum(assessments_45, other.assessments_45);
-    sum(section_47s, other.section_47s), sum(icpcs, other.icpcs), sum(icpcs_after_s47, other.icpcs_after_s47);
-    sum(icpcs_within_15, other.icpcs_within_15);
-    sum(cp_at_31, other.cp_at_31), sum(cp_at_31_two_years, other.cp_at_31_two_years), sum(cp_starts, other.cp_starts);
-    sum(cp_second, other.cp_second), sum(cp_second_within_2y, other.cp_second_within_2y);
-    sum(cla_at_31, other.cla_at_31), sum(cla_starts, other.cla_starts);
-    sum(cla_three_placements, other.cla_three_placements), sum(cla_three_workers, other.cla_three_workers);
-    sum(stability_cohort, other.stability_cohort), sum(stability_same_placement, other.stability_same_placement);
-    sum(reviews_due, other.reviews_due), sum(reviews_on_time, other.reviews_on_time);
-    sum(reviews, other.reviews), sum(reviews_participated, other.reviews_participated);
-    sum(care_leavers, other.care_leavers), sum(care_leavers_eet, other.care_leavers_eet);
-    sum(care_leavers_suitable, other.care_leavers_suitable), sum(allocated_children, other.allocated_children);
-    cin_data |= other.cin_data, cla_data |= other.cla_data;
-    allocation_data |= other.allocation_data, care_leaver_data |= other.care_leaver_data;
-  }
-};
-
-struct Workforce {
-  int64_t in_post = 0, agency = 0, leavers = 0;
-  int64_t case_holders = 0;
 };
 
 // The dates of one reporting year.
@@ -291,66 +269,66 @@ void TallyRest(const Chronology& chronology, const ChildEvents& e, const Year& y
   }
 }
 
-Workforce CountWorkforce(std::span<const model::Worker> workers, const Year& y) {
-  Workforce w;
+void CountWorkforce(std::span<const model::Worker> workers, const Year& y, YearTally& t) {
   const Date year_before = y.census.AddMonths(-12);
   for (const model::Worker& worker : workers) {
     if (worker.role == "personal-adviser") continue;  // not social workers
     const bool in_post = (!worker.started || *worker.started <= y.census) && (!worker.left || *worker.left > y.census);
-    if (in_post) ++(worker.agency ? w.agency : w.in_post);
-    if (!worker.agency && worker.left && *worker.left > year_before && *worker.left <= y.census) ++w.leavers;
+    if (in_post) ++(worker.agency ? t.agency : t.employed);
+    if (!worker.agency && worker.left && *worker.left > year_before && *worker.left <= y.census) ++t.leavers;
   }
-  return w;
+  t.social_workers = t.employed + t.agency;
 }
 
 // What an indicator needs from the data, and how its value is made from the tallies.
 enum class Needs { kCin, kLookedAfter, kAllocations, kCareLeavers, kWorkforce, kCaseload, kPostcodes, kEstablishment };
-enum class Shape { kCount, kRate, kPercent, kRatio };
 
+// How each indicator is counted. Its unit in the catalogue says what is made of the counts: a
+// count is the numerator; a rate divides it by the population; a percentage or an average by
+// the denominator, which only they have (IndicatorEngine::Create checks the two agree).
 struct Computation {
   std::string_view id;
   Needs needs;
-  Shape shape;
   int64_t YearTally::*numerator;
-  int64_t YearTally::*denominator;  // percent only
+  int64_t YearTally::*denominator;
 };
 
 using T = YearTally;
 constexpr Computation kComputations[] = {
-    {"referrals", Needs::kCin, Shape::kCount, &T::referrals, nullptr},
-    {"referrals-rate", Needs::kCin, Shape::kRate, &T::referrals, nullptr},
-    {"re-referrals-12-months", Needs::kCin, Shape::kPercent, &T::rereferrals, &T::referrals},
-    {"cin-31-march", Needs::kCin, Shape::kCount, &T::cin_at_31, nullptr},
-    {"cin-31-march-rate", Needs::kCin, Shape::kRate, &T::cin_at_31, nullptr},
-    {"assessments-completed", Needs::kCin, Shape::kCount, &T::assessments, nullptr},
-    {"assessments-within-45-days", Needs::kCin, Shape::kPercent, &T::assessments_45, &T::assessments},
-    {"section-47-rate", Needs::kCin, Shape::kRate, &T::section_47s, nullptr},
-    {"icpc-rate", Needs::kCin, Shape::kRate, &T::icpcs, nullptr},
-    {"icpc-within-15-days", Needs::kCin, Shape::kPercent, &T::icpcs_within_15, &T::icpcs_after_s47},
-    {"icpc-per-section-47", Needs::kCin, Shape::kPercent, &T::icpcs, &T::section_47s},
-    {"cp-31-march", Needs::kCin, Shape::kCount, &T::cp_at_31, nullptr},
-    {"cp-31-march-rate", Needs::kCin, Shape::kRate, &T::cp_at_31, nullptr},
-    {"cp-starts-rate", Needs::kCin, Shape::kRate, &T::cp_starts, nullptr},
-    {"cp-second-or-subsequent", Needs::kCin, Shape::kPercent, &T::cp_second, &T::cp_starts},
-    {"cp-second-within-2-years", Needs::kCin, Shape::kPercent, &T::cp_second_within_2y, &T::cp_starts},
-    {"cp-2-years-or-more", Needs::kCin, Shape::kPercent, &T::cp_at_31_two_years, &T::cp_at_31},
-    {"cla-31-march", Needs::kLookedAfter, Shape::kCount, &T::cla_at_31, nullptr},
-    {"cla-31-march-rate", Needs::kLookedAfter, Shape::kRate, &T::cla_at_31, nullptr},
-    {"cla-starts-rate", Needs::kLookedAfter, Shape::kRate, &T::cla_starts, nullptr},
-    {"cla-3-placements", Needs::kLookedAfter, Shape::kPercent, &T::cla_three_placements, &T::cla_at_31},
-    {"cla-long-term-stability", Needs::kLookedAfter, Shape::kPercent, &T::stability_same_placement,
+    {"referrals", Needs::kCin, &T::referrals, nullptr},
+    {"referrals-rate", Needs::kCin, &T::referrals, nullptr},
+    {"re-referrals-12-months", Needs::kCin, &T::rereferrals, &T::referrals},
+    {"cin-31-march", Needs::kCin, &T::cin_at_31, nullptr},
+    {"cin-31-march-rate", Needs::kCin, &T::cin_at_31, nullptr},
+    {"assessments-completed", Needs::kCin, &T::assessments, nullptr},
+    {"assessments-within-45-days", Needs::kCin, &T::assessments_45, &T::assessments},
+    {"section-47-rate", Needs::kCin, &T::section_47s, nullptr},
+    {"icpc-rate", Needs::kCin, &T::icpcs, nullptr},
+    {"icpc-within-15-days", Needs::kCin, &T::icpcs_within_15, &T::icpcs_after_s47},
+    {"icpc-per-section-47", Needs::kCin, &T::icpcs, &T::section_47s},
+    {"cp-31-march", Needs::kCin, &T::cp_at_31, nullptr},
+    {"cp-31-march-rate", Needs::kCin, &T::cp_at_31, nullptr},
+    {"cp-starts-rate", Needs::kCin, &T::cp_starts, nullptr},
+    {"cp-second-or-subsequent", Needs::kCin, &T::cp_second, &T::cp_starts},
+    {"cp-second-within-2-years", Needs::kCin, &T::cp_second_within_2y, &T::cp_starts},
+    {"cp-2-years-or-more", Needs::kCin, &T::cp_at_31_two_years, &T::cp_at_31},
+    {"cla-31-march", Needs::kLookedAfter, &T::cla_at_31, nullptr},
+    {"cla-31-march-rate", Needs::kLookedAfter, &T::cla_at_31, nullptr},
+    {"cla-starts-rate", Needs::kLookedAfter, &T::cla_starts, nullptr},
+    {"cla-3-placements", Needs::kLookedAfter, &T::cla_three_placements, &T::cla_at_31},
+    {"cla-long-term-stability", Needs::kLookedAfter, &T::stability_same_placement,
      &T::stability_cohort},
-    {"cla-3-social-workers", Needs::kAllocations, Shape::kPercent, &T::cla_three_workers, &T::cla_at_31},
-    {"cla-placed-over-20-miles", Needs::kPostcodes, Shape::kPercent, nullptr, nullptr},
-    {"cla-reviews-on-time", Needs::kLookedAfter, Shape::kPercent, &T::reviews_on_time, &T::reviews_due},
-    {"cla-review-participation", Needs::kLookedAfter, Shape::kPercent, &T::reviews_participated, &T::reviews},
-    {"care-leavers-19-21-eet", Needs::kCareLeavers, Shape::kPercent, &T::care_leavers_eet, &T::care_leavers},
-    {"care-leavers-19-21-suitable-accommodation", Needs::kCareLeavers, Shape::kPercent, &T::care_leavers_suitable,
+    {"cla-3-social-workers", Needs::kAllocations, &T::cla_three_workers, &T::cla_at_31},
+    {"cla-placed-over-20-miles", Needs::kPostcodes, nullptr, nullptr},
+    {"cla-reviews-on-time", Needs::kLookedAfter, &T::reviews_on_time, &T::reviews_due},
+    {"cla-review-participation", Needs::kLookedAfter, &T::reviews_participated, &T::reviews},
+    {"care-leavers-19-21-eet", Needs::kCareLeavers, &T::care_leavers_eet, &T::care_leavers},
+    {"care-leavers-19-21-suitable-accommodation", Needs::kCareLeavers, &T::care_leavers_suitable,
      &T::care_leavers},
-    {"sw-turnover", Needs::kWorkforce, Shape::kPercent, nullptr, nullptr},
-    {"sw-agency-rate", Needs::kWorkforce, Shape::kPercent, nullptr, nullptr},
-    {"sw-vacancy-rate", Needs::kEstablishment, Shape::kPercent, nullptr, nullptr},
-    {"sw-average-caseload", Needs::kCaseload, Shape::kRatio, &T::allocated_children, nullptr},
+    {"sw-turnover", Needs::kWorkforce, &T::leavers, &T::employed},
+    {"sw-agency-rate", Needs::kWorkforce, &T::agency, &T::social_workers},
+    {"sw-vacancy-rate", Needs::kEstablishment, nullptr, nullptr},
+    {"sw-average-caseload", Needs::kCaseload, &T::allocated_children, &T::case_holders},
 };
 
 const Computation* FindComputation(std::string_view id) {
@@ -361,9 +339,8 @@ const Computation* FindComputation(std::string_view id) {
 }
 
 // Why the data cannot support the indicator this year, or "" when it can.
-std::string Unsupported(const Computation& c, const YearTally& t, const Workforce& w, bool has_workers, int year,
-                        const Year& y) {
-  const std::string period = fmt::format("{}/{:02}", year - 1, year % 100);
+std::string Unsupported(const Computation& c, const YearTally& t, bool has_workers, const Year& y) {
+  const std::string period = fmt::format("{}/{:02}", y.year - 1, y.year % 100);
   switch (c.needs) {
     case Needs::kCin:
       if (!t.cin_data) {
@@ -384,11 +361,11 @@ std::string Unsupported(const Computation& c, const YearTally& t, const Workforc
       return "";
     case Needs::kWorkforce:
       if (!has_workers) return "no workforce recorded: returns imports carry no staff records";
-      if (w.in_post + w.agency == 0) return "no social workers in post on " + y.census.ToIso();
+      if (t.social_workers == 0) return "no social workers in post on " + y.census.ToIso();
       return "";
     case Needs::kCaseload:
       if (!has_workers) return "no workforce recorded: returns imports carry no staff records";
-      if (w.case_holders == 0) return "no children allocated to a social worker on " + y.census.ToIso();
+      if (t.case_holders == 0) return "no children allocated to a social worker on " + y.census.ToIso();
       return "";
     case Needs::kPostcodes:
       return "needs a postcode directory to measure the distance between home and placement postcodes; Cairn holds "
@@ -409,65 +386,81 @@ std::vector<std::string_view> IndicatorEngine::ComputableIds() {
 Result<IndicatorEngine> IndicatorEngine::Create(Catalogue catalogue, WorkingDayCalendar calendar,
                                                 timescales::RuleSet rules) {
   for (const IndicatorSpec& spec : catalogue.indicators()) {
-    if (FindComputation(spec.id) == nullptr) {
-      return Status::InvalidArgument("indicator '" + spec.id + "' (line " + std::to_string(spec.line) +
-                                     ") has no computation in this Cairn; its id must be one Cairn knows");
+    const Computation* computation = FindComputation(spec.id);
+    const std::string where = "indicator '" + spec.id + "' (line " + std::to_string(spec.line) + ")";
+    if (computation == nullptr) {
+      return Status::InvalidArgument(where + " has no computation in this Cairn; its id must be one Cairn knows");
+    }
+    const bool divides = spec.unit == Unit::kPercent || spec.unit == Unit::kAverage;
+    if (computation->numerator != nullptr && divides != (computation->denominator != nullptr)) {
+      return Status::InvalidArgument(where + " is counted " +
+                                     (computation->denominator != nullptr ? "as a share of something"
+                                                                          : "as a count") +
+                                     ", so its unit cannot be '" + std::string(UnitName(spec.unit)) + "'");
     }
   }
-  return IndicatorEngine(std::move(catalogue), std::move(calendar), std::move(rules));
+  CAIRN_ASSIGN_OR_RETURN(timescales::Evaluator evaluator,
+                         timescales::Evaluator::Create(std::move(rules), std::move(calendar)));
+  return IndicatorEngine(std::move(catalogue), std::move(evaluator));
 }
 
 std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council, std::span<const int> years,
                                                      int threads) const {
+  const timescales::RuleSet& rules = evaluator_.rules();
   std::vector<Year> dates;
   for (int year : years) dates.push_back(MakeYear(year));
   std::vector<YearTally> tallies(dates.size());
   std::vector<std::unordered_set<std::string_view>> case_holders(dates.size());
 
   ChildEvents events;
-  const std::vector<std::string>& short_breaks = rules_.settings().short_break_legal_statuses;
+  const std::vector<std::string>& short_breaks = rules.settings().short_break_legal_statuses;
   for (const Chronology& chronology : council.chronologies) {
     events.Fill(chronology, short_breaks);
     for (size_t i = 0; i < dates.size(); ++i) {
-      TallyCin(chronology, events, dates[i], calendar_, tallies[i]);
+      TallyCin(chronology, events, dates[i], evaluator_.calendar(), tallies[i]);
       TallyLookedAfter(chronology, events, dates[i], tallies[i]);
       TallyRest(chronology, events, dates[i], tallies[i], case_holders[i]);
     }
   }
+  for (size_t i = 0; i < dates.size(); ++i) {
+    CountWorkforce(council.workers, dates[i], tallies[i]);
+    tallies[i].case_holders = static_cast<int64_t>(case_holders[i].size());
+  }
 
   // Review timeliness is the timescales evaluator's answer, as at the last year's end: whether a
-  // review due in an earlier year was on time no longer changes by then.
+  // review due in an earlier year was on time no longer changes by then. Each evaluating thread
+  // keeps its own counts (due, on time) per year, added up afterwards.
   const bool any_looked_after = std::any_of(tallies.begin(), tallies.end(), [](const T& t) { return t.cla_data; });
   if (!dates.empty() && any_looked_after) {
-    Result<timescales::Evaluator> evaluator = timescales::Evaluator::Create(rules_, calendar_);
-    if (evaluator.ok()) {
-      std::vector<bool> is_review(rules_.rules().size());
-      for (size_t r = 0; r < rules_.rules().size(); ++r) is_review[r] = rules_.rules()[r].id.starts_with("cla.review-");
-      const Date as_at = std::max_element(dates.begin(), dates.end(), [](const Year& a, const Year& b) {
-                           return a.end < b.end;
-                         })->end;
-      const std::vector<timescales::CompactChronology> compact =
-          timescales::CompactAll(*evaluator, council.chronologies, threads);
-      std::vector<std::vector<YearTally>> by_worker(static_cast<size_t>(threads), std::vector<YearTally>(dates.size()));
-      timescales::EvaluateCouncil(
-          *evaluator, compact, as_at, threads, [&](int worker, size_t, const timescales::ChildEvaluation& result) {
-            for (const timescales::Obligation& obligation : result.obligations) {
-              if (!is_review[obligation.rule]) continue;
-              const bool counted = obligation.status == timescales::ObligationStatus::kMet ||
-                                   obligation.status == timescales::ObligationStatus::kMetLate ||
-                                   obligation.status == timescales::ObligationStatus::kOverdue;
-              if (!counted) continue;
-              for (size_t i = 0; i < dates.size(); ++i) {
-                if (!In(obligation.due, dates[i])) continue;
-                ++by_worker[static_cast<size_t>(worker)][i].reviews_due;
-                if (obligation.status == timescales::ObligationStatus::kMet) {
-                  ++by_worker[static_cast<size_t>(worker)][i].reviews_on_time;
-                }
-              }
+    std::vector<bool> is_review(rules.rules().size());
+    for (size_t r = 0; r < rules.rules().size(); ++r) is_review[r] = rules.rules()[r].id.starts_with("cla.review-");
+    const Date as_at =
+        std::max_element(dates.begin(), dates.end(), [](const Year& a, const Year& b) { return a.end < b.end; })->end;
+    const std::vector<timescales::CompactChronology> compact =
+        timescales::CompactAll(evaluator_, council.chronologies, threads);
+    using DueAndOnTime = std::pair<int64_t, int64_t>;
+    std::vector<std::vector<DueAndOnTime>> by_worker(static_cast<size_t>(threads),
+                                                     std::vector<DueAndOnTime>(dates.size()));
+    timescales::EvaluateCouncil(
+        evaluator_, compact, as_at, threads, [&](int worker, size_t, const timescales::ChildEvaluation& result) {
+          for (const timescales::Obligation& obligation : result.obligations) {
+            if (!is_review[obligation.rule]) continue;
+            const bool counted = obligation.status == timescales::ObligationStatus::kMet ||
+                                 obligation.status == timescales::ObligationStatus::kMetLate ||
+                                 obligation.status == timescales::ObligationStatus::kOverdue;
+            if (!counted) continue;
+            for (size_t i = 0; i < dates.size(); ++i) {
+              if (!In(obligation.due, dates[i])) continue;
+              DueAndOnTime& counts = by_worker[static_cast<size_t>(worker)][i];
+              ++counts.first;
+              if (obligation.status == timescales::ObligationStatus::kMet) ++counts.second;
             }
-          });
-      for (const auto& worker_tallies : by_worker) {
-        for (size_t i = 0; i < dates.size(); ++i) tallies[i].Add(worker_tallies[i]);
+          }
+        });
+    for (const auto& worker_counts : by_worker) {
+      for (size_t i = 0; i < dates.size(); ++i) {
+        tallies[i].reviews_due += worker_counts[i].first;
+        tallies[i].reviews_on_time += worker_counts[i].second;
       }
     }
   }
@@ -476,32 +469,20 @@ std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council,
   values.reserve(dates.size() * catalogue_.indicators().size());
   for (size_t i = 0; i < dates.size(); ++i) {
     const YearTally& t = tallies[i];
-    Workforce w = CountWorkforce(council.workers, dates[i]);
-    w.case_holders = static_cast<int64_t>(case_holders[i].size());
     const std::optional<double> population = council.population ? council.population(dates[i].year) : std::nullopt;
     for (const IndicatorSpec& spec : catalogue_.indicators()) {
       const Computation& c = *FindComputation(spec.id);
       IndicatorValue value{&spec, dates[i].year, std::nullopt, std::nullopt, std::nullopt, ""};
-      value.unsupported = Unsupported(c, t, w, !council.workers.empty(), dates[i].year, dates[i]);
+      value.unsupported = Unsupported(c, t, !council.workers.empty(), dates[i]);
       if (!value.unsupported.empty()) {
         values.push_back(std::move(value));
         continue;
       }
-      double numerator = 0, denominator = 0;
-      if (spec.id == "sw-turnover") {
-        numerator = static_cast<double>(w.leavers), denominator = static_cast<double>(w.in_post);
-      } else if (spec.id == "sw-agency-rate") {
-        numerator = static_cast<double>(w.agency), denominator = static_cast<double>(w.in_post + w.agency);
-      } else if (c.shape == Shape::kRatio) {
-        numerator = static_cast<double>(t.*c.numerator), denominator = static_cast<double>(w.case_holders);
-      } else {
-        numerator = static_cast<double>(t.*c.numerator);
-        if (c.denominator != nullptr) denominator = static_cast<double>(t.*c.denominator);
-      }
+      const double numerator = static_cast<double>(t.*c.numerator);
       value.numerator = numerator;
-      switch (c.shape) {
-        case Shape::kCount: value.value = numerator; break;
-        case Shape::kRate:
+      switch (spec.unit) {
+        case Unit::kCount: value.value = numerator; break;
+        case Unit::kRatePer10000:
           if (!population || *population <= 0) {
             value.unsupported = "no 0-17 population for the rate: import the DfE files (cairn benchmarks import) or "
                                 "set one (cairn settings set population N)";
@@ -510,15 +491,17 @@ std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council,
           value.denominator = *population;
           value.value = numerator / *population * 10000.0;
           break;
-        case Shape::kPercent:
-        case Shape::kRatio:
+        case Unit::kPercent:
+        case Unit::kAverage: {
+          const double denominator = static_cast<double>(t.*c.denominator);
           value.denominator = denominator;
           if (denominator <= 0) {
             value.unsupported = "nothing to measure: the denominator is 0";
             break;
           }
-          value.value = c.shape == Shape::kPercent ? numerator / denominator * 100.0 : numerator / denominator;
+          value.value = numerator / denominator * (spec.unit == Unit::kPercent ? 100.0 : 1.0);
           break;
+        }
       }
       values.push_back(std::move(value));
     }

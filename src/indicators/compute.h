@@ -4,7 +4,8 @@
 // compute.cpp, keyed by the catalogue's id.
 //
 //   CAIRN_ASSIGN_OR_RETURN(IndicatorEngine engine, IndicatorEngine::Create(catalogue, calendar, rules));
-//   std::vector<IndicatorValue> values = engine.Compute(council, {2024, 2025});
+//   const int years[] = {2024, 2025};
+//   std::vector<IndicatorValue> values = engine.Compute(council, years);
 //
 // Where the chronology cannot support an indicator (no CIN records for a council that sent only
 // an SSDA903, no workforce, no population for a rate) the value is empty and `unsupported` says
@@ -21,6 +22,7 @@
 #include "base/working_day_calendar.h"
 #include "indicators/catalogue.h"
 #include "model/chronology.h"
+#include "timescales/evaluator.h"
 #include "timescales/rules.h"
 
 namespace cairn::indicators {
@@ -45,7 +47,9 @@ struct IndicatorValue {
 
 class IndicatorEngine {
  public:
-  // Fails when the catalogue has an indicator Cairn has no computation for.
+  // Fails when the catalogue has an indicator Cairn has no computation for, or gives one a unit
+  // its computation cannot produce (a share of something as a count), or the rules cannot be
+  // compiled for the review timeliness.
   static Result<IndicatorEngine> Create(Catalogue catalogue, WorkingDayCalendar calendar, timescales::RuleSet rules);
 
   const Catalogue& catalogue() const { return catalogue_; }
@@ -58,12 +62,11 @@ class IndicatorEngine {
   static std::vector<std::string_view> ComputableIds();
 
  private:
-  IndicatorEngine(Catalogue catalogue, WorkingDayCalendar calendar, timescales::RuleSet rules)
-      : catalogue_(std::move(catalogue)), calendar_(std::move(calendar)), rules_(std::move(rules)) {}
+  IndicatorEngine(Catalogue catalogue, timescales::Evaluator evaluator)
+      : catalogue_(std::move(catalogue)), evaluator_(std::move(evaluator)) {}
 
   Catalogue catalogue_;
-  WorkingDayCalendar calendar_;
-  timescales::RuleSet rules_;
+  timescales::Evaluator evaluator_;  // for review timeliness; holds the rules and the calendar
 };
 
 }  // namespace cairn::indicators

@@ -43,7 +43,7 @@ class ComputeTest : public ::testing::Test {
     ASSERT_TRUE(rules.ok());
     auto engine = IndicatorEngine::Create(*std::move(catalogue), *std::move(calendar), *std::move(rules));
     ASSERT_TRUE(engine.ok()) << engine.status().message();
-    engine_.emplace(*std::move(engine));
+    engine_.emplace(std::move(engine).value());
   }
 
   // Computes every indicator for `year` and returns them by id.
@@ -87,6 +87,24 @@ period = "year"
                                         *timescales::RuleSet::England());
   ASSERT_FALSE(engine.ok());
   EXPECT_NE(engine.status().message().find("'made-up'"), std::string::npos);
+}
+
+TEST_F(ComputeTest, AUnitTheComputationCannotProduceIsRefused) {
+  auto catalogue = Catalogue::FromToml(R"(
+[[indicator]]
+id = "re-referrals-12-months"
+title = "x"
+definition = "x"
+source = "x"
+unit = "count"
+period = "year"
+)",
+                                       "test.toml");
+  ASSERT_TRUE(catalogue.ok());
+  auto engine = IndicatorEngine::Create(*std::move(catalogue), *WorkingDayCalendar::EnglandAndWales(),
+                                        *timescales::RuleSet::England());
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.status().message().find("unit cannot be 'count'"), std::string::npos) << engine.status().message();
 }
 
 TEST_F(ComputeTest, ReferralOnFirstAprilBelongsToThatYearAndReReferralsCountTwelveMonthsInclusive) {
