@@ -305,7 +305,7 @@ struct Lookup {
     Figure children{std::nullopt, std::string(kMissing)};
     if (population) {
       CAIRN_ASSIGN_OR_RETURN(children, reader.Read(*population, kPopulationMeasure, PopulationWhere(),
-                                                   time_period - 1, level, code));
+                                                   PopulationYearFor(time_period), level, code));
     }
     if (!children.value || *children.value <= 0) {
       return Figure{std::nullopt, children.mark.empty() ? std::string(kMissing) : children.mark};

@@ -46,13 +46,8 @@ struct ImportSummary {
 Result<ImportSummary> ImportPublished(store::Connection& db, const std::filesystem::path& dir,
                                       const std::function<void(std::string_view)>& progress = {});
 
-// One published figure. mark: the DfE's symbol when the value is withheld ("c" suppressed, "z" not
-// applicable, "x" not available, "u" low reliability, "k" or "low" rounds to zero, ":" ...); "" when
-// a value is present; "missing" when no row was published (or its cell was empty).
-struct Figure {
-  std::optional<double> value;
-  std::string mark;
-};
+// One published figure (its marks are described with the type in indicators/catalogue.h).
+using Figure = indicators::PublishedFigure;
 
 struct Comparison {
   Figure council;
@@ -85,6 +80,10 @@ Result<Comparison> Compare(store::Connection& db, const indicators::PublishedSou
 // The ONS mid-year 0-17 estimate for an LA (3-digit code) and year (the ONS file's time_period,
 // i.e. the mid-year: 2023 is mid-2023); nullopt when not imported or withheld.
 Result<std::optional<double>> Population(store::Connection& db, std::string_view la_code, int ons_year);
+
+// The ONS mid-year estimate a year's counts are divided by for a rate per 10,000: the one before
+// the year ends (mid-2023 for the year to 31 March 2024), the basis the DfE uses.
+constexpr int PopulationYearFor(int year_ending) { return year_ending - 1; }
 
 // The LA's statistical neighbours (3-digit codes), closest first; empty when none were imported.
 Result<std::vector<std::string>> StatisticalNeighbours(store::Connection& db, std::string_view la_code);

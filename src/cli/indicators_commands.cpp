@@ -74,8 +74,6 @@ Result<std::vector<int>> ParseYears(std::string_view text) {
   return years;
 }
 
-indicators::PublishedFigure FromFigure(const benchmarks::Figure& figure) { return {figure.value, figure.mark}; }
-
 }  // namespace
 
 Action DefineIndicators(CLI::App& app) {
@@ -138,7 +136,7 @@ Action DefineIndicators(CLI::App& app) {
       if (population_setting) {
         population = std::stod(*population_setting);  // validated when set
       } else if (la_code) {
-        CAIRN_ASSIGN_OR_RETURN(population, benchmarks::Population(*db, *la_code, year - 1));
+        CAIRN_ASSIGN_OR_RETURN(population, benchmarks::Population(*db, *la_code, benchmarks::PopulationYearFor(year)));
       }
       populations[year] = population;
     }
@@ -173,10 +171,10 @@ Action DefineIndicators(CLI::App& app) {
       if (wanted.any() && value.spec->published) {
         Result<benchmarks::Comparison> published = benchmarks::Compare(*db, *value.spec->published, value.year, *la_code);
         if (published.ok()) {
-          if (wanted.england) comparisons.england = FromFigure(published->england);
-          if (wanted.region) comparisons.region = FromFigure(published->region);
-          if (wanted.neighbours) comparisons.neighbours = FromFigure(published->neighbours);
-          comparisons.published = FromFigure(published->council);
+          if (wanted.england) comparisons.england = published->england;
+          if (wanted.region) comparisons.region = published->region;
+          if (wanted.neighbours) comparisons.neighbours = published->neighbours;
+          comparisons.published = published->council;
         } else if (published.status().code() != Status::Code::kNotFound) {
           return published.status();
         }  // NotFound: that DfE file was not among those imported; the comparison stays empty

@@ -31,6 +31,15 @@ struct PublishedSource {
   int year_offset = 0;  // published time_period = reporting year + year_offset
 };
 
+// One published figure. mark: the DfE's symbol when the value is withheld ("c" suppressed, "z" not
+// applicable, "x" not available, "u" low reliability, "k" or "low" rounds to zero, ":" ...); "" when
+// a value is present, or when nothing was looked up; "missing" when no row was published (or its
+// cell was empty).
+struct PublishedFigure {
+  std::optional<double> value;
+  std::string mark;
+};
+
 struct IndicatorSpec {
   std::string id;
   std::string title;

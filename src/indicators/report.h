@@ -16,12 +16,6 @@
 
 namespace cairn::indicators {
 
-// One published figure: a value, or the DfE's mark for why it was withheld ("" = none published).
-struct PublishedFigure {
-  std::optional<double> value;
-  std::string mark;
-};
-
 // What the DfE published for the same indicator and year.
 struct Comparisons {
   PublishedFigure england, region, neighbours;
