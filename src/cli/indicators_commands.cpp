@@ -9,10 +9,10 @@
 #include <memory>
 #include <ostream>
 #include <sstream>
-#include <thread>
 
 #include "benchmarks/published.h"
 #include "cli/commands.h"
+#include "cli/table.h"
 #include "indicators/report.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
@@ -148,8 +148,7 @@ Action DefineIndicators(CLI::App& app) {
                                       auto found = populations.find(year);
                                       return found == populations.end() ? std::nullopt : found->second;
                                     }};
-    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const std::vector<indicators::IndicatorValue> values = engine.Compute(council, years, threads);
+    const std::vector<indicators::IndicatorValue> values = engine.Compute(council, years, Threads());
     std::string detail = "cairn indicators for " + std::to_string(years.front());
     if (years.size() > 1) detail += "-" + std::to_string(years.back());
     CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "read", "", detail));
@@ -191,22 +190,9 @@ Action DefineIndicators(CLI::App& app) {
       }
     }
     if (args->format == "table") {
-      std::vector<size_t> widths(headings.size());
-      for (size_t i = 0; i < headings.size(); ++i) widths[i] = headings[i].size();
-      for (const auto& row : rows) {
-        for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-      }
-      auto print = [&](const std::vector<std::string>& cells) {
-        std::string line;
-        for (size_t i = 0; i < cells.size(); ++i) {
-          line += cells[i];
-          if (i + 1 < cells.size()) line += std::string(widths[i] - cells[i].size() + 2, ' ');
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        env.out << line << "\n";
-      };
-      print(headings);
-      for (const auto& row : rows) print(row);
+      const std::vector<size_t> widths = ColumnWidths(headings, rows);
+      PrintRow(env.out, headings, widths);
+      for (const auto& row : rows) PrintRow(env.out, row, widths);
       env.out << chronologies.size() << " children; rates per 10,000 children aged 0-17";
       if (population_setting) env.out << " (population " << *population_setting << ", from settings)";
       env.out << "\n";

@@ -8,9 +8,9 @@
 #include <ostream>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "cli/commands.h"
+#include "cli/table.h"
 #include "store/chronology_store.h"
 #include "store/workforce_store.h"
 #include "timescales/evaluator.h"
@@ -68,7 +68,6 @@ Result<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-int Threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 Result<Prepared> Prepare(const TimescaleArgs& args, Environment& env, std::string_view command) {
   Prepared prepared;
@@ -120,16 +119,6 @@ Result<Prepared> Prepare(const TimescaleArgs& args, Environment& env, std::strin
   const std::string detail = "cairn " + std::string(command) + " as at " + prepared.as_at.ToIso();
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "read", args.child, detail));
   return prepared;
-}
-
-// Writes rows of cells as an aligned table; `widths` are the columns' minimum widths.
-void PrintRow(std::ostream& out, const std::vector<std::string>& cells, const std::vector<size_t>& widths) {
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    line += cells[i];
-    if (i + 1 < cells.size()) line += std::string(widths[i] > cells[i].size() ? widths[i] - cells[i].size() + 2 : 2, ' ');
-  }
-  out << line << "\n";
 }
 
 size_t LongestChildId(const std::vector<CompactChronology>& children) {
