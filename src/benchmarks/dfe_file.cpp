@@ -407,7 +407,7 @@ const KnownDfeFile* RecogniseDfeFile(std::string_view file_name, std::string_vie
   const bool data_csv = lower.ends_with(".csv") && !lower.ends_with(".meta.csv");
   const KnownDfeFile* best = nullptr;
   for (const KnownDfeFile& known : KnownDfeFiles()) {
-    if (data_csv && known.kind == DfeFileKind::kStatistics && file_name.starts_with(known.prefix) &&
+    if (data_csv && known.kind == DfeFileKind::kStatistics && lower.starts_with(known.prefix) &&
         (best == nullptr || known.prefix.size() > best->prefix.size())) {
       best = &known;
     }

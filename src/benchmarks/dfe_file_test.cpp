@@ -56,6 +56,9 @@ TEST(PublishedCellTest, NumbersSymbolsAndEmpty) {
 TEST(PublishedFileTest, RecognisesFilesByNameAndTheNeighboursFileByHeader) {
   EXPECT_EQ(RecogniseDfeFile("b1_children_in_need_2013_to_2025.csv", "")->prefix, "b1_children_in_need");
   EXPECT_EQ(RecogniseDfeFile("la_care_leavers_activity.csv", "")->prefix, "la_care_leavers_activity");
+  // A file renamed with capitals is still the same DfE file.
+  ASSERT_NE(RecogniseDfeFile("B1_Children_In_Need_2013_to_2025.CSV", ""), nullptr);
+  EXPECT_EQ(RecogniseDfeFile("B1_Children_In_Need_2013_to_2025.CSV", "")->prefix, "b1_children_in_need");
   EXPECT_EQ(RecogniseDfeFile("ons_mid-year_population_estimates_2012_to_2024.csv", "")->prefix, kPopulationPrefix);
   EXPECT_EQ(RecogniseDfeFile("b1_children_in_need_2013_to_2025.meta.csv", ""), nullptr);
   EXPECT_EQ(RecogniseDfeFile("b1_children_in_need.xlsx", ""), nullptr);

@@ -152,13 +152,6 @@ std::string_view UnitName(Unit unit) {
   return "count";
 }
 
-std::string_view PeriodName(Period period) {
-  for (const auto& [value, name] : kPeriods) {
-    if (value == period) return name;
-  }
-  return "year";
-}
-
 Result<Catalogue> Catalogue::FromToml(std::string_view toml_text, std::string_view source_name) {
   CAIRN_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   for (const auto& [key, node] : root) {

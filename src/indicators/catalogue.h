@@ -1,7 +1,8 @@
 // The indicator catalogue: what each national indicator means and where the DfE publishes it,
 // read from data/indicators/catalogue.toml (its header documents every key). The computation of
-// each indicator is code in indicators/compute.cpp, keyed by id; a catalogue entry without a
-// computation (or the reverse) is refused when the catalogue is read.
+// each indicator is code in indicators/compute.cpp, keyed by id; IndicatorEngine::Create refuses
+// a catalogue entry without a computation or with a unit its computation cannot produce (and a
+// test holds every computation to a catalogue entry).
 #pragma once
 
 #include <optional>
@@ -18,7 +19,6 @@ enum class Unit { kCount, kRatePer10000, kPercent, kAverage };
 enum class Period { kYear, kThirtyFirstMarch, kThirtiethSeptember };
 
 std::string_view UnitName(Unit unit);      // "count", "rate-per-10000", "percent", "average"
-std::string_view PeriodName(Period period);  // "year", "31-march", "30-september"
 
 // Where the DfE's figure for this indicator is, in the files `cairn benchmarks import` reads.
 struct PublishedSource {
