@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "bench_support.h"
 #include "benchmarks/dfe_file.h"
 #include "benchmarks/published.h"
 #include "indicators/catalogue.h"
@@ -22,47 +23,11 @@ namespace {
 
 const std::filesystem::path kDfe = std::filesystem::path(CAIRN_REFERENCE_DIR) / "dfe";
 
-// A migrated database file in the temporary folder, removed afterwards.
-class BenchDatabase {
- public:
-  explicit BenchDatabase(const std::string& name)
-      : path_((std::filesystem::temp_directory_path() /
-               ("cairn_published_bench_" + name + "_" + std::to_string(::getpid()) + ".db"))
-                  .string()) {
-    Remove();
-    auto db = store::Connection::Open(path_);
-    if (!db.ok()) {
-      error_ = db.status().ToString();
-      return;
-    }
-    db_ = std::move(db).value();
-    auto migrations = store::BuiltInMigrations();
-    const Status migrated = migrations.ok() ? store::Migrate(*db_, *migrations).status() : migrations.status();
-    if (!migrated.ok()) error_ = migrated.ToString();
-  }
-  ~BenchDatabase() {
-    db_.reset();
-    Remove();
-  }
-
-  store::Connection& db() { return *db_; }
-  const std::string& error() const { return error_; }
-
- private:
-  void Remove() {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ignored);
-  }
-
-  std::string path_;
-  std::unique_ptr<store::Connection> db_;
-  std::string error_;
-};
 
 void BM_ImportReferenceFolder(benchmark::State& state) {
-  BenchDatabase bench("import");
-  if (!bench.error().empty()) {
-    state.SkipWithError(bench.error().c_str());
+  bench::TempDatabase bench("published_import", bench::TempDatabase::Schema::kMigrated);
+  if (const Status ready = bench.Reset(); !ready.ok()) {
+    state.SkipWithError(ready.ToString().c_str());
     return;
   }
   int64_t figures = 0;
@@ -105,9 +70,9 @@ BENCHMARK(BM_ReadReferenceFilesOnly)->Unit(benchmark::kMillisecond)->Iterations(
 class ImportedFixture : public benchmark::Fixture {
  public:
   void SetUp(benchmark::State& state) override {
-    bench_ = std::make_unique<BenchDatabase>("compare");
-    if (!bench_->error().empty()) {
-      state.SkipWithError(bench_->error().c_str());
+    bench_ = std::make_unique<bench::TempDatabase>("published_compare", bench::TempDatabase::Schema::kMigrated);
+    if (const Status ready = bench_->Reset(); !ready.ok()) {
+      state.SkipWithError(ready.ToString().c_str());
       return;
     }
     auto summary = ImportPublished(bench_->db(), kDfe);
@@ -122,7 +87,7 @@ class ImportedFixture : public benchmark::Fixture {
   void TearDown(benchmark::State&) override { bench_.reset(); }
 
  protected:
-  std::unique_ptr<BenchDatabase> bench_;
+  std::unique_ptr<bench::TempDatabase> bench_;
   indicators::Catalogue catalogue_;
 };
 

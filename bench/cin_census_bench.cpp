@@ -30,6 +30,7 @@
 
 #include <pugixml.hpp>
 
+#include "bench_support.h"
 #include "returns/cin_census/cin_census.h"
 #include "returns/importer.h"
 #include "store/database.h"
@@ -302,11 +303,7 @@ double DomParseSeconds(const std::string& path) {
 }
 
 std::string FakeCinDataPath() {
-  // bench/ sits in the checkout; the reference material beside it (../shared/reference).
-  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "shared" / "reference" / "cin" /
-          "fake_CIN_data.xml")
-      .lexically_normal()
-      .string();
+  return (std::filesystem::path(CAIRN_REFERENCE_DIR) / "cin" / "fake_CIN_data.xml").lexically_normal().string();
 }
 
 void RunRead(benchmark::State& state, const std::string& path) {
@@ -381,31 +378,27 @@ void RunImport(benchmark::State& state, const std::vector<std::string>& files, b
       return;
     }
   }
-  const std::string db_path = (std::filesystem::temp_directory_path() /
-                               ("cairn_import_bench_" + std::to_string(::getpid()) + ".db"))
-                                  .string();
+  bench::TempDatabase bench("import", bench::TempDatabase::Schema::kMigrated);
+  const std::string rejects = bench.path() + ".rejects.csv";
   size_t children = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
-    auto db = store::Connection::Open(db_path);
-    auto migrations = store::BuiltInMigrations();
-    if (!db.ok() || !migrations.ok() || !store::Migrate(**db, *migrations).ok()) {
-      state.SkipWithError("could not create the benchmark database");
+    if (const Status ready = bench.Reset(); !ready.ok()) {
+      state.SkipWithError(ready.ToString().c_str());
       return;
     }
     ImportOptions options;
     options.skip_invalid = skip_invalid;
-    options.rejects_path = db_path + ".rejects.csv";
+    options.rejects_path = rejects;
     state.ResumeTiming();
-    Result<ImportResult> imported = ImportFiles(**db, files, options);
+    Result<ImportResult> imported = ImportFiles(bench.db(), files, options);
     if (!imported.ok() || !imported->saved) {
       state.SkipWithError(imported.ok() ? "the import was refused" : imported.status().ToString().c_str());
       return;
     }
     children = imported->children;
   }
-  for (const char* suffix : {"", "-wal", "-shm", ".rejects.csv"}) std::filesystem::remove(db_path + suffix);
+  std::filesystem::remove(rejects);
   state.counters["children"] = static_cast<double>(children);
   state.counters["peak_rss_MB"] = PeakResidentMegabytes();
 }

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bench_support.h"
 #include "indicators/compute.h"
 #include "simulate/simulator.h"
 #include "store/chronology_store.h"
@@ -31,8 +32,7 @@ constexpr int kYears[] = {2021, 2022, 2023, 2024, 2025};
 int Threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 struct Council {
-  std::filesystem::path path;
-  std::unique_ptr<store::Connection> db;
+  bench::TempDatabase database{"indicators", bench::TempDatabase::Schema::kEmpty};
   std::vector<model::Chronology> chronologies;
   std::vector<model::Worker> workers;
   std::optional<IndicatorEngine> engine;
@@ -41,18 +41,17 @@ struct Council {
 
 Result<std::unique_ptr<Council>> Build() {
   auto council = std::make_unique<Council>();
-  council->path = std::filesystem::temp_directory_path() / ("cairn-indicators-bench-" + std::to_string(getpid()) + ".db");
-  std::filesystem::remove(council->path);
-  CAIRN_ASSIGN_OR_RETURN(council->db, store::Connection::Open(council->path.string()));
+  CAIRN_RETURN_IF_ERROR(council->database.Reset());
+  store::Connection& db = council->database.db();
   CAIRN_ASSIGN_OR_RETURN(simulate::Profile profile, simulate::LoadBuiltInProfile("struggling"));
   simulate::SimulationOptions options{.population = kPopulation, .years = 5, .seed = 1,
                                       .as_at = Date::FromYmdOrDie(2025, 3, 31), .threads = Threads()};
   std::cerr << "indicators bench: simulating a " << kPopulation << "-child council over 5 years into "
-            << council->path << " ...\n";
-  CAIRN_ASSIGN_OR_RETURN(simulate::SimulationSummary summary, simulate::SimulateToDatabase(*council->db, profile, options));
+            << council->database.path() << " ...\n";
+  CAIRN_ASSIGN_OR_RETURN(simulate::SimulationSummary summary, simulate::SimulateToDatabase(db, profile, options));
   (void)summary;
-  CAIRN_ASSIGN_OR_RETURN(council->chronologies, store::LoadAllChronologies(*council->db));
-  CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(*council->db));
+  CAIRN_ASSIGN_OR_RETURN(council->chronologies, store::LoadAllChronologies(db));
+  CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(db));
   council->workers = std::move(workforce.workers);
   for (const auto& chronology : council->chronologies) council->events += static_cast<int64_t>(chronology.events().size());
   CAIRN_ASSIGN_OR_RETURN(Catalogue catalogue, Catalogue::England());
@@ -101,8 +100,8 @@ BENCHMARK(BM_IndicatorsCouncil55kFiveYears)->Unit(benchmark::kMillisecond)->UseR
 void BM_IndicatorsCouncil55kFromDatabase(benchmark::State& state) {
   Council& council = TheCouncil();
   for (auto _ : state) {
-    auto chronologies = store::LoadAllChronologies(*council.db);
-    auto workforce = store::LoadWorkforce(*council.db);
+    auto chronologies = store::LoadAllChronologies(council.database.db());
+    auto workforce = store::LoadWorkforce(council.database.db());
     if (!chronologies.ok() || !workforce.ok()) {
       state.SkipWithError("load failed");
       break;

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 
+#include "bench_support.h"
 #include "simulate/simulator.h"
 #include "store/database.h"
 
@@ -85,19 +86,17 @@ void BM_Simulate55kStruggling(benchmark::State& state) { RunCounting(state, "str
 BENCHMARK(BM_Simulate55kStruggling)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_Simulate55kToSqlite(benchmark::State& state) {
-  const std::string path = (std::filesystem::temp_directory_path() / "cairn_simulate_bench.db").string();
+  bench::TempDatabase bench("simulate", bench::TempDatabase::Schema::kEmpty);
   double seconds = 0;
   int64_t events = 0;
   for (auto _ : state) {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     const auto started = std::chrono::steady_clock::now();
-    Result<std::unique_ptr<store::Connection>> db = store::Connection::Open(path);
-    if (!db.ok()) {
-      state.SkipWithError(db.status().message().c_str());
+    if (const Status ready = bench.Reset(); !ready.ok()) {
+      state.SkipWithError(ready.ToString().c_str());
       return;
     }
     Result<simulate::SimulationSummary> summary =
-        simulate::SimulateToDatabase(**db, ProfileNamed("struggling"), Options(55000, 1));
+        simulate::SimulateToDatabase(bench.db(), ProfileNamed("struggling"), Options(55000, 1));
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!summary.ok()) {
       state.SkipWithError(summary.status().message().c_str());
@@ -105,7 +104,6 @@ void BM_Simulate55kToSqlite(benchmark::State& state) {
     }
     events = summary->events;
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   state.counters["events"] = static_cast<double>(events);
   state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
   state.counters["budget_ratio"] = seconds / 5.0;

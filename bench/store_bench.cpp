@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "bench_support.h"
 #include "store/database.h"
 
 namespace cairn::store {
@@ -18,43 +19,12 @@ namespace {
 
 constexpr int64_t kLookupTableRows = 100'000;
 
-// A database file in the temporary folder, with one table, removed (with its -wal and -shm
-// files) afterwards.
-class BenchDatabase {
- public:
-  explicit BenchDatabase(const std::string& name)
-      : path_((std::filesystem::temp_directory_path() /
-               ("cairn_store_bench_" + name + "_" + std::to_string(::getpid()) + ".db"))
-                  .string()) {
-    Remove();
-    auto db = Connection::Open(path_);
-    if (!db.ok()) {
-      error_ = db.status().ToString();
-      return;
-    }
-    db_ = std::move(db).value();
-    const Status created =
-        db_->Execute("CREATE TABLE item (id INTEGER PRIMARY KEY, code TEXT NOT NULL, score REAL, note TEXT)");
-    if (!created.ok()) error_ = created.ToString();
-  }
-  ~BenchDatabase() {
-    db_.reset();
-    Remove();
-  }
 
-  Connection& db() { return *db_; }
-  const std::string& error() const { return error_; }
-
- private:
-  void Remove() {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ignored);
-  }
-
-  std::string path_;
-  std::unique_ptr<Connection> db_;
-  std::string error_;
-};
+// A fresh database with one table of items.
+Status MakeItemTable(bench::TempDatabase& bench) {
+  CAIRN_RETURN_IF_ERROR(bench.Reset());
+  return bench.db().Execute("CREATE TABLE item (id INTEGER PRIMARY KEY, code TEXT NOT NULL, score REAL, note TEXT)");
+}
 
 std::vector<Value> ItemRow(int64_t id) {
   return {id, "C" + std::to_string(id % 97), static_cast<double>(id) * 0.5,
@@ -76,9 +46,9 @@ Status InsertRows(Connection& db, int64_t first_id, int64_t rows, bool reuse_sta
 }
 
 void RunBulkInsert(benchmark::State& state, bool reuse_statement) {
-  BenchDatabase bench(reuse_statement ? "bulk" : "per_row");
-  if (!bench.error().empty()) {
-    state.SkipWithError(bench.error().c_str());
+  bench::TempDatabase bench(reuse_statement ? "store_bulk" : "store_per_row", bench::TempDatabase::Schema::kEmpty);
+  if (const Status ready = MakeItemTable(bench); !ready.ok()) {
+    state.SkipWithError(ready.ToString().c_str());
     return;
   }
   const int64_t rows = state.range(0);
@@ -103,9 +73,10 @@ BENCHMARK(BM_BulkInserter)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisec
 BENCHMARK(BM_InsertPreparingEachRow)->Arg(10'000)->Unit(benchmark::kMillisecond);
 
 void RunPointLookup(benchmark::State& state, bool reuse_statement) {
-  BenchDatabase bench(reuse_statement ? "lookup" : "lookup_prepare");
-  const Status filled = bench.error().empty() ? InsertRows(bench.db(), 1, kLookupTableRows, true)
-                                              : Status::IoError(bench.error());
+  bench::TempDatabase bench(reuse_statement ? "store_lookup" : "store_lookup_prepare",
+                            bench::TempDatabase::Schema::kEmpty);
+  Status filled = MakeItemTable(bench);
+  if (filled.ok()) filled = InsertRows(bench.db(), 1, kLookupTableRows, true);
   if (!filled.ok()) {
     state.SkipWithError(filled.ToString().c_str());
     return;
