@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_text.h"
 #include "timescales/report.h"
 
 namespace cairn::timescales {
@@ -340,6 +341,35 @@ TEST(TimescaleReport, JsonLinesHaveExactlyTheIssuesKeys) {
             R"({"child":"C1","signal":"drift.cp-plan-2y","since":"2024-03-01","evidence":[{"what":"cp-plan","date":"2022-03-01","end":null,"note":""},{"what":"cp-plan","date":"2019-01-01","end":"2020-01-01","note":"previous plan"}]})");
   EXPECT_EQ(SignalCsv("C1", signal, England().rules()),
             "C1,drift.cp-plan-2y,2024-03-01,cp-plan 2022-03-01; cp-plan 2019-01-01 to 2020-01-01 (previous plan)");
+}
+
+TEST(TimescaleReport, InvalidUtf8BecomesReplacementCharacters) {
+  Obligation obligation;
+  obligation.rule = static_cast<uint16_t>(*England().rules().FindRule("cla.visit-6w"));
+  obligation.status = ObligationStatus::kDue;
+  obligation.trigger = D(2024, 1, 2);
+  obligation.due = D(2024, 2, 13);
+  // Latin-1 "Zoë" (0xEB alone), then a quote the escaping must keep, then valid UTF-8 "é".
+  EXPECT_EQ(ObligationJson("Zo\xEB\"\xC3\xA9", obligation, England().rules()),
+            "{\"child\":\"Zo\xEF\xBF\xBD\\\"\xC3\xA9\",\"rule\":\"cla.visit-6w\",\"trigger\":\"2024-01-02\","
+            "\"due\":\"2024-02-13\",\"done\":null,\"status\":\"due\",\"days\":0}");
+  // A truncated sequence: each byte on its own becomes one U+FFFD.
+  DriftSignal signal{static_cast<uint16_t>(*England().rules().FindSignal("drift.cp-plan-2y")), D(2024, 3, 1),
+                     {{"cp-plan", D(2022, 3, 1), std::nullopt, "worker \xE2\x82"}}};
+  const std::string json = SignalJson("C1", signal, England().rules());
+  EXPECT_NE(json.find("\"note\":\"worker \xEF\xBF\xBD\xEF\xBF\xBD\"}"), std::string::npos) << json;
+  EXPECT_TRUE(IsValidUtf8(json));
+}
+
+TEST(TimescaleReport, CsvQuotesWhatToolsWouldTrim) {
+  Obligation obligation;
+  obligation.rule = static_cast<uint16_t>(*England().rules().FindRule("cla.visit-6w"));
+  obligation.status = ObligationStatus::kDue;
+  obligation.trigger = D(2024, 1, 2);
+  obligation.due = D(2024, 2, 13);
+  EXPECT_EQ(ObligationCsv(" C1", obligation, England().rules()), "\" C1\",cla.visit-6w,2024-01-02,2024-02-13,,due,0");
+  EXPECT_EQ(ObligationCsv("\xEF\xBB\xBF" "C1", obligation, England().rules()),
+            "\"\xEF\xBB\xBF" "C1\",cla.visit-6w,2024-01-02,2024-02-13,,due,0");
 }
 
 TEST(TimescaleStatus, NamesRoundTrip) {
