@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/embedded.h"
+#include "base/toml_text.h"
 
 namespace cairn::simulate {
 
@@ -146,7 +147,7 @@ class Section {
     if (node == nullptr) return min;
     std::optional<double> value = node->value<double>();
     if (!value || !std::isfinite(*value)) {
-      Fail(key, node, "must be a number");
+      Fail(key, node, value ? "must be a finite number" : "must be a number, not " + DescribeTomlValue(*node));
       return min;
     }
     if (*value < min || *value > max) {
@@ -163,7 +164,7 @@ class Section {
     if (node == nullptr) return min;
     std::optional<int64_t> value = node->value_exact<int64_t>();
     if (!value) {
-      Fail(key, node, "must be a whole number");
+      Fail(key, node, "must be a whole number, not " + DescribeTomlValue(*node));
       return min;
     }
     if (*value < min || *value > max) {
@@ -179,7 +180,7 @@ class Section {
     if (node == nullptr) return {};
     std::optional<std::string> value = node->value_exact<std::string>();
     if (!value || value->empty()) {
-      Fail(key, node, "must be a non-empty string");
+      Fail(key, node, "must be a non-empty string, not " + DescribeTomlValue(*node));
       return {};
     }
     return *value;
@@ -189,7 +190,7 @@ class Section {
     if (node == nullptr) return {};
     const toml::array* array = node->as_array();
     if (array == nullptr) {
-      Fail(key, node, "must be a list of [probability, value] pairs");
+      Fail(key, node, "must be a list of [probability, value] pairs, not " + DescribeTomlValue(*node));
       return {};
     }
     std::vector<std::pair<double, double>> points;
@@ -222,7 +223,7 @@ class Section {
     if (node == nullptr) return {};
     const toml::table* table = node->as_table();
     if (table == nullptr) {
-      Fail(key, node, "must be a table of { CODE = weight }");
+      Fail(key, node, "must be a table of { CODE = weight }, not " + DescribeTomlValue(*node));
       return {};
     }
     std::vector<std::pair<std::string, double>> pairs;
@@ -251,7 +252,7 @@ class Section {
   Section Sub(std::string_view key) {
     const toml::node* node = Get(key);
     const toml::table* table = node != nullptr ? node->as_table() : nullptr;
-    if (node != nullptr && table == nullptr) Fail(key, node, "must be a table");
+    if (node != nullptr && table == nullptr) Fail(key, node, "must be a table, not " + DescribeTomlValue(*node));
     return Section(source_, std::string(key), table, error_);
   }
   // Every key not read is an error: a misspelt key would otherwise silently take no effect.
@@ -276,7 +277,7 @@ class Section {
   void Fail(std::string_view key, const toml::node* node, const std::string& message) {
     if (!error_->empty()) return;
     std::string where(source_);
-    if (node != nullptr && node->source().begin.line > 0) where += " line " + std::to_string(node->source().begin.line);
+    if (node != nullptr && LineOf(*node) > 0) where += " line " + std::to_string(LineOf(*node));
     where += ": ";
     if (!name_.empty()) where += "[" + name_ + "] ";
     *error_ = where + std::string(key) + ": " + message;
@@ -532,14 +533,7 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
 }  // namespace
 
 Result<Profile> ParseProfile(std::string_view toml_text, std::string_view source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& error) {
-    const auto& where = error.source().begin;
-    return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(where.line) + ", column " +
-                                   std::to_string(where.column) + ": " + std::string(error.description()));
-  }
+  CAIRN_ASSIGN_OR_RETURN(const toml::table root, ParseToml(toml_text, source_name));
   std::string error;
   Profile profile = Read(root, source_name, &error);
   if (!error.empty()) return Status::InvalidArgument(error);
