@@ -314,7 +314,7 @@ Status Build(Council& council) {
   council.load_ms = MillisecondsSince(start);
   for (const model::Chronology& chronology : council.chronologies) council.events += static_cast<int64_t>(chronology.events().size());
 
-  CAIRN_ASSIGN_OR_RETURN(RuleSet rules, RuleSet::England());
+  CAIRN_ASSIGN_OR_RETURN(RuleSet rules, RuleSet::England(calendar));
   CAIRN_ASSIGN_OR_RETURN(Evaluator evaluator, Evaluator::Create(std::move(rules), std::move(calendar)));
   council.evaluator = std::make_unique<Evaluator>(std::move(evaluator));
   council.compact = CompactAll(*council.evaluator, council.chronologies, Threads());

@@ -4,8 +4,8 @@
 // children in parallel over their compact forms; a child whose chronology changed is
 // re-evaluated alone.
 //
-//   CAIRN_ASSIGN_OR_RETURN(RuleSet rules, RuleSet::England());
 //   CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+//   CAIRN_ASSIGN_OR_RETURN(RuleSet rules, RuleSet::England(calendar));
 //   CAIRN_ASSIGN_OR_RETURN(Evaluator evaluator, Evaluator::Create(rules, calendar));
 //   ChildEvaluation result = evaluator.Evaluate(evaluator.Compact(chronology), as_at);
 //

@@ -20,8 +20,8 @@ using model::EventKind;
 Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 
 const Evaluator& England() {
-  static const Evaluator evaluator =
-      Evaluator::Create(RuleSet::England().value(), WorkingDayCalendar::EnglandAndWales().value()).value();
+  static const WorkingDayCalendar calendar = WorkingDayCalendar::EnglandAndWales().value();
+  static const Evaluator evaluator = Evaluator::Create(RuleSet::England(calendar).value(), calendar).value();
   return evaluator;
 }
 
@@ -163,7 +163,8 @@ TEST(TimescaleEvaluator, ManyOverdueCountsLiveObligationsOnly) {
 }
 
 TEST(TimescaleEvaluator, CreateRefusesRulesItCannotCompile) {
-  const RuleSet rules = RuleSet::England().value();
+  const WorkingDayCalendar calendar = WorkingDayCalendar::EnglandAndWales().value();
+  const RuleSet rules = RuleSet::England(calendar).value();
   // Two rules reading different date fields of the same kind.
   {
     const std::string base = R"(
@@ -201,9 +202,9 @@ recurrence = "once"
       if (signal.count) signals += "count = " + std::to_string(*signal.count) + "\n";
       if (signal.window) signals += "window = \"" + signal.window->ToString() + "\"\n";
     }
-    Result<RuleSet> parsed = RuleSet::FromToml(base + signals, "two-fields.toml");
+    Result<RuleSet> parsed = RuleSet::FromToml(base + signals, "two-fields.toml", calendar);
     ASSERT_TRUE(parsed.ok()) << parsed.status().message();
-    Result<Evaluator> evaluator = Evaluator::Create(*parsed, WorkingDayCalendar::EnglandAndWales().value());
+    Result<Evaluator> evaluator = Evaluator::Create(*parsed, calendar);
     ASSERT_FALSE(evaluator.ok());
     EXPECT_NE(evaluator.status().message().find("one date field per kind"), std::string::npos)
         << evaluator.status().message();

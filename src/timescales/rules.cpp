@@ -497,7 +497,8 @@ const Interval& Rule::IntervalStarting(Date from, std::optional<Date> birth) con
   return interval;
 }
 
-Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view source_name) {
+Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view source_name,
+                                  const WorkingDayCalendar& calendar) {
   CAIRN_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   for (const auto& [key, node] : root) {
     const std::string_view name = key.str();
@@ -574,10 +575,8 @@ Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view s
   }
 
   // A local rule's own number must already be within the law.
-  Result<WorkingDayCalendar> calendar = WorkingDayCalendar::EnglandAndWales();
-  if (!calendar.ok()) return calendar.status();
   for (const Rule& rule : set.rules_) {
-    if (rule.maximum && Exceeds(rule.interval, *rule.maximum, *calendar)) {
+    if (rule.maximum && Exceeds(rule.interval, *rule.maximum, calendar)) {
       return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(rule.line) + ": rule " +
                                      QuoteText(rule.id) + ", field 'interval': " + rule.interval.ToString() +
                                      " is longer than the maximum the law allows (" + rule.maximum->ToString() + ").");
@@ -586,17 +585,26 @@ Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view s
   return set;
 }
 
-Result<RuleSet> RuleSet::England() {
+Result<RuleSet> RuleSet::England(const WorkingDayCalendar& calendar) {
   const embedded::Resource* resource = embedded::Find(embedded::Data(), "timescales/england.toml");
   if (resource == nullptr) return Status::Internal("data/timescales/england.toml is not compiled into this Cairn");
-  return FromToml(resource->text, "england.toml");
+  return FromToml(resource->text, "england.toml", calendar);
+}
+
+Result<RuleSet> RuleSet::England() {
+  CAIRN_ASSIGN_OR_RETURN(const WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  return England(calendar);
 }
 
 Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view source_name) {
+  CAIRN_ASSIGN_OR_RETURN(const WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  return ApplyOverrides(toml_text, source_name, calendar);
+}
+
+Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view source_name,
+                               const WorkingDayCalendar& calendar) {
   CAIRN_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   RuleSet updated = *this;
-  Result<WorkingDayCalendar> calendar = WorkingDayCalendar::EnglandAndWales();
-  if (!calendar.ok()) return calendar.status();
   for (const auto& [key, node] : root) {
     const std::string_view section = key.str();
     const uint32_t section_line = key.source().begin.line;
@@ -631,7 +639,7 @@ Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view sour
         CAIRN_RETURN_IF_ERROR(reader.CheckKeys({"interval"}));
         CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> interval, OptionalInterval(reader, "interval"));
         if (!interval) return reader.Error("interval", "is missing; an override of a rule sets its interval.");
-        if (rule.maximum && Exceeds(*interval, *rule.maximum, *calendar)) {
+        if (rule.maximum && Exceeds(*interval, *rule.maximum, calendar)) {
           return reader.Error("interval", interval->ToString() + " is longer than the law allows (" +
                                               rule.maximum->ToString() + ").");
         }
