@@ -22,6 +22,7 @@
 #include "store/chronology_store.h"
 #include "store/migrations.h"
 #include "store/workforce_store.h"
+#include "timescales/evaluator.h"
 
 namespace cairn::simulate {
 namespace {
@@ -557,6 +558,24 @@ void InOrderOf(const std::vector<Chronology>& reference, std::vector<Chronology>
   std::stable_sort(children.begin(), children.end(), [&](const Chronology& a, const Chronology& b) {
     return order[a.child().la_child_id] < order[b.child().la_child_id];
   });
+}
+
+// The simulator records adoption as the SSDA903 does (PlacedAdoption for the decision, an A5 or
+// A6 episode for the placement), so the timescales engine's adoption signals fire for children
+// still waiting, as the DfE's scorecard thresholds (426 and 121 days) say many do.
+TEST(SimulationTimescales, ChildrenWaitingForAdoptionRaiseTheAdoptionSignals) {
+  const WorkingDayCalendar calendar = WorkingDayCalendar::EnglandAndWales().value();
+  const timescales::Evaluator evaluator =
+      timescales::Evaluator::Create(timescales::RuleSet::England(calendar).value(), calendar).value();
+  std::map<std::string, int> children_with;
+  for (const Chronology& child : England50k().children) {
+    const timescales::ChildEvaluation result = evaluator.Evaluate(child, kAsAt);
+    for (const timescales::DriftSignal& signal : result.signals) {
+      ++children_with[evaluator.rules().signals()[signal.signal].id];
+    }
+  }
+  EXPECT_GT(children_with["drift.adoption-entry-to-placement-426d"], 0);
+  EXPECT_GT(children_with["drift.adoption-order-to-match-121d"], 0);
 }
 
 struct Exports {

@@ -177,6 +177,7 @@ new_period_reasons = ["S"]
 continuing_reasons_ceased = ["X1"]
 placement_change_reasons = ["P"]
 long_term_placements = ["U4"]
+adoption_placements = ["A5"]
 missing_codes = ["M"]
 [[rule]]
 id = "a"

@@ -406,7 +406,8 @@ Result<Settings> ParseSettings(const toml::table& root, std::string_view source)
   Reader reader(source, "[settings]", *node->as_table());
   CAIRN_RETURN_IF_ERROR(reader.CheckKeys({"short_break_legal_statuses", "section20_legal_statuses",
                                           "new_period_reasons", "continuing_reasons_ceased",
-                                          "placement_change_reasons", "long_term_placements", "missing_codes"}));
+                                          "placement_change_reasons", "long_term_placements", "adoption_placements",
+                                          "missing_codes"}));
   Settings settings;
   CAIRN_ASSIGN_OR_RETURN(settings.short_break_legal_statuses, reader.RequiredStringList("short_break_legal_statuses"));
   CAIRN_ASSIGN_OR_RETURN(settings.section20_legal_statuses, reader.RequiredStringList("section20_legal_statuses"));
@@ -414,6 +415,7 @@ Result<Settings> ParseSettings(const toml::table& root, std::string_view source)
   CAIRN_ASSIGN_OR_RETURN(settings.continuing_reasons_ceased, reader.RequiredStringList("continuing_reasons_ceased"));
   CAIRN_ASSIGN_OR_RETURN(settings.placement_change_reasons, reader.RequiredStringList("placement_change_reasons"));
   CAIRN_ASSIGN_OR_RETURN(settings.long_term_placements, reader.RequiredStringList("long_term_placements"));
+  CAIRN_ASSIGN_OR_RETURN(settings.adoption_placements, reader.RequiredStringList("adoption_placements"));
   CAIRN_ASSIGN_OR_RETURN(settings.missing_codes, reader.RequiredStringList("missing_codes"));
   return settings;
 }

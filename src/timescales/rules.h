@@ -166,6 +166,7 @@ struct Settings {
   std::vector<std::string> continuing_reasons_ceased;
   std::vector<std::string> placement_change_reasons;
   std::vector<std::string> long_term_placements;
+  std::vector<std::string> adoption_placements;  // PLACE values for a placement for adoption
   std::vector<std::string> missing_codes;
 };
 
