@@ -15,6 +15,8 @@
 //     random stream, and clips everything to the as-at date.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,6 +34,9 @@
 #include "simulate/random.h"
 
 namespace cairn::simulate::internal {
+
+// A number of days sampled from a profile's distribution, rounded to whole days (never negative).
+inline int Days(double value) { return static_cast<int>(std::lround(std::max(0.0, value))); }
 
 enum class Service : uint8_t {
   kNone,
