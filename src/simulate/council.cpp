@@ -82,7 +82,8 @@ std::optional<uint32_t> Council::ManagerOn(uint32_t team, Date date) const {
 
 double Council::DemandMultiplier(Date date) const {
   const auto& r = profile_.referrals;
-  // Highest in mid-November (the autumn term), lowest in mid-May-to-August's trough (school holidays).
+  // A cosine over the year: highest on 15 November (the autumn term), lowest six months later, in
+  // mid-May.
   const Date november = Date::FromYmdOrDie(date.year(), 11, 15);
   const double season = std::cos(kTwoPi * date.DaysSince(november) / kDaysPerYear);
   const double cycle = std::sin(kTwoPi * date.DaysSince(spec_.window_start) / (r.cycle_years * kDaysPerYear));

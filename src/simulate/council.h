@@ -218,7 +218,7 @@ class Council {
   };
   enum Order : uint8_t { kWorkerLeaves = 0, kServiceChange = 1, kReferral = 2, kUascArrival = 3, kHrCycle = 4 };
 
-  // Population (population.cpp... kept in council.cpp)
+  // Population (council.cpp)
   void SeedPopulation();
   uint32_t SlotFor(uint32_t index, Date birth, bool uasc);
   Date BirthOf(uint32_t index) const;
@@ -241,7 +241,9 @@ class Council {
   uint32_t Hire(Service service, Role role, Date date, std::optional<uint32_t> team = std::nullopt);
   uint32_t TeamForNewWorker(Service service, Date date);
   void ScheduleLeaver(uint32_t worker, Date date);
-  bool IsRegisteredSocialWorker(const WorkerRec& worker) const { return worker.role != Role::kPersonalAdviser; }
+  // Social workers and team managers; personal advisers are not registered social workers, and
+  // the agency share and social worker turnover leave them out.
+  static bool IsRegisteredSocialWorker(const WorkerRec& worker) { return worker.role != Role::kPersonalAdviser; }
 
   // Emission (chronicle.cpp)
   std::optional<model::Chronology> Chronicle(const ChildRec& child) const;

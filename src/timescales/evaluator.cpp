@@ -227,7 +227,8 @@ Result<Evaluator> Evaluator::Create(RuleSet rules, WorkingDayCalendar calendar) 
     slot = field;
     return Status::Ok();
   };
-  CAIRN_RETURN_IF_ERROR(keep_date_field(EventKind::kAdoptionDecision, "DATE_MATCH", "drift.adoption-order-to-match"));
+  CAIRN_RETURN_IF_ERROR(keep_date_field(EventKind::kAdoptionDecision, "DATE_MATCH",
+                                        "signal '" + set.SignalOf(SignalKind::kAdoptionDecisionToMatch).id + "'"));
 
   for (const Rule& rule : set.rules()) {
     CompiledRule compiled;
