@@ -136,7 +136,8 @@ struct AllocationRec {
   Date start;
   std::optional<Date> end;
   uint32_t worker = 0;
-  std::string_view reason;  // SW_REASON when the allocation ended by a change of worker
+  std::string_view reason;  // SW_REASON when the allocation ended by a change of worker: static
+                            // text or the profile's own, both outliving the council
 };
 
 struct EhcRec {

@@ -839,6 +839,12 @@ TEST(SimulationProfile, ErrorsNameTheFileTableAndKey) {
       {"category = { NEG = 49", "category = { NEGLECT = 49", "[protection] category: 'NEGLECT' is not a code"},
       {"seen_alone_percent = 75", "seen_alone_pct = 75", "[protection] seen_alone_percent: is missing"},
       {"[missing]\n", "[missing]\nspeling = 3\n", "[missing] speling: is not a key Cairn knows"},
+      // Codes that go into a return are checked against the return's own lists (data/codes).
+      {"participation = { PN1 = 35", "participation = { PN0 = 5, PN1 = 35",
+       "[looked_after] participation: 'PN0' is not a code"},
+      {"\"18C\" = 2.5", "\"18A\" = 2.5", "[assessment] factors: '18A' is not a code"},
+      {"other_change_reason = { MANAGE = 40", "other_change_reason = { MANAGED = 40",
+       "[workforce] other_change_reason: 'MANAGED' is not a code"},
       {"first_referral_percent = ", "first_referral_percent = 1", "first_referral_percent: must be between 0 and 100"},
   };
   for (const Case& c : cases) {

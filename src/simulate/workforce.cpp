@@ -17,16 +17,6 @@ Role RoleFor(Service service) {
   return service == Service::kCareLeavers ? Role::kPersonalAdviser : Role::kSocialWorker;
 }
 
-// The SSDA903 reasons for a change of worker, as static text (allocation records hold views).
-std::string_view StaticReason(std::string_view reason) {
-  static constexpr std::string_view kReasons[] = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC",
-                                                  "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS"};
-  for (std::string_view known : kReasons) {
-    if (known == reason) return known;
-  }
-  return "OTHERS";
-}
-
 void RemoveValue(std::vector<uint32_t>& values, uint32_t value) {
   auto found = std::find(values.begin(), values.end(), value);
   if (found == values.end()) return;
@@ -253,8 +243,8 @@ void Council::OnHrCycle(Date date) {
     const std::vector<uint32_t>& cases = workers_[worker].cases;
     if (cases.empty()) continue;
     const uint32_t slot = cases[workforce_rng_.Below(static_cast<uint32_t>(cases.size()))];
-    const std::string& reason = w.other_change_reason.Sample(workforce_rng_.Uniform());
-    EndAllocation(slot, date, StaticReason(reason));
+    // A view of the profile's own text, which outlives the council (allocation records keep views).
+    EndAllocation(slot, date, w.other_change_reason.Sample(workforce_rng_.Uniform()));
     Allocate(slot, date, service, worker);
   }
 }
