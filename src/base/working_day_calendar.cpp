@@ -6,7 +6,6 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
-#include <initializer_list>
 #include <optional>
 #include <utility>
 
@@ -72,13 +71,6 @@ struct OneOffHoliday {
   std::string name;
 };
 
-std::string Quote(std::string_view text) {
-  std::string quoted;
-  quoted.reserve(text.size() + 2);
-  quoted.append(1, '\'').append(text).append(1, '\'');
-  return quoted;
-}
-
 std::string DayName(Weekday weekday) {
   static constexpr std::array<const char*, 8> kNames = {"",         "Monday", "Tuesday",  "Wednesday",
                                                         "Thursday", "Friday", "Saturday", "Sunday"};
@@ -99,113 +91,34 @@ std::optional<Weekday> ParseWeekday(std::string_view text) {
   return std::nullopt;
 }
 
-
-// One [[holiday]], [[moved]] or [[one_off]] table, and how to report a problem with it.
-class Entry {
- public:
-  Entry(std::string_view source, std::string label, const toml::table& table)
-      : source_(source), label_(std::move(label)), table_(table) {}
-
-  const std::string& label() const { return label_; }
-  void set_label(std::string label) { label_ = std::move(label); }
-  uint32_t line() const { return LineOf(table_); }
-
-  // An error on `field` (the entry as a whole when empty), at the field's line when it is present.
-  Status Error(std::string_view field, const std::string& problem) const {
-    const toml::node* node = field.empty() ? nullptr : table_.get(field);
-    const uint32_t at = node != nullptr ? LineOf(*node) : line();
-    std::string message = std::string(source_) + " line " + std::to_string(at) + ": " + label_;
-    if (!field.empty()) message += ", field " + Quote(field);
-    return Status::InvalidArgument(message + ": " + problem);
-  }
-
-  Status CheckKeys(std::initializer_list<std::string_view> allowed, std::string_view kind) const {
-    for (const auto& [key, node] : table_) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-      std::string known;
-      size_t i = 0;
-      for (std::string_view name : allowed) {
-        known += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(name);
-        ++i;
-      }
-      const std::string message = std::string(source_) + " line " + std::to_string(key.source().begin.line) + ": " +
-                                  label_ + ", field " + Quote(key.str()) + ": " + std::string(kind) +
-                                  " has no such field; use " + known + ".";
-      return Status::InvalidArgument(message);
+// A TOML date (2022-09-19) or, to forgive quotes, the same written as text.
+Result<Date> RequiredDate(const TomlEntry& entry, std::string_view field) {
+  const toml::node* node = entry.table().get(field);
+  if (node == nullptr) return entry.Error(field, "is missing; give a date such as 2022-09-19.");
+  Result<Date> date = Status::InvalidArgument("not a date");
+  if (const auto* value = node->as_date()) {
+    const toml::date& ymd = value->get();
+    date = Date::FromYmd(ymd.year, ymd.month, ymd.day);
+    if (!date.ok()) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%04d-%02d-%02d", int{ymd.year}, int{ymd.month}, int{ymd.day});
+      return entry.Error(field, QuoteText(text) + " is not a valid date: " + date.status().message() + ".");
     }
-    return Status::Ok();
+  } else if (const auto* text = node->as_string()) {
+    date = Date::ParseIso(text->get());
+  } else {
+    return entry.Error(field, "must be a date such as 2022-09-19, not " + DescribeTomlValue(*node) + ".");
   }
-
-  Result<std::optional<std::string>> OptionalString(std::string_view field) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return std::optional<std::string>();
-    const auto* text = node->as_string();
-    if (text == nullptr) return Error(field, "must be text in double quotes, not " + DescribeTomlValue(*node) + ".");
-    if (text->get().empty()) return Error(field, "is empty.");
-    return std::optional<std::string>(text->get());
+  if (!date.ok()) return entry.Error(field, date.status().message() + ".");
+  const Date first = Date::FromYmdOrDie(WorkingDayCalendar::kFirstYear, 1, 1);
+  const Date last = Date::FromYmdOrDie(WorkingDayCalendar::kLastYear, 12, 31);
+  if (*date < first || *date > last) {
+    return entry.Error(field, date->ToIso() + " is outside the years this calendar covers (" +
+                                  std::to_string(WorkingDayCalendar::kFirstYear) + "-" +
+                                  std::to_string(WorkingDayCalendar::kLastYear) + ").");
   }
-
-  Result<std::string> RequiredString(std::string_view field, std::string_view hint) const {
-    CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(field));
-    if (!text) return Error(field, "is missing; " + std::string(hint));
-    return *text;
-  }
-
-  Result<std::optional<int>> OptionalInteger(std::string_view field, int min, int max, std::string_view what) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return std::optional<int>();
-    const auto* number = node->as_integer();
-    const std::string range = std::string(what) + " between " + std::to_string(min) + " and " + std::to_string(max);
-    if (number == nullptr) return Error(field, "must be " + range + ", not " + DescribeTomlValue(*node) + ".");
-    if (number->get() < min || number->get() > max) {
-      return Error(field, std::to_string(number->get()) + " is not " + range + ".");
-    }
-    return std::optional<int>(static_cast<int>(number->get()));
-  }
-
-  Result<int> RequiredInteger(std::string_view field, int min, int max, std::string_view what) const {
-    CAIRN_ASSIGN_OR_RETURN(std::optional<int> number, OptionalInteger(field, min, max, what));
-    if (!number) {
-      return Error(field, "is missing; give " + std::string(what) + " between " + std::to_string(min) + " and " +
-                              std::to_string(max) + ".");
-    }
-    return *number;
-  }
-
-  // A TOML date (2022-09-19) or, to forgive quotes, the same written as text.
-  Result<Date> RequiredDate(std::string_view field) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return Error(field, "is missing; give a date such as 2022-09-19.");
-    Result<Date> date = Status::InvalidArgument("not a date");
-    if (const auto* value = node->as_date()) {
-      const toml::date& ymd = value->get();
-      date = Date::FromYmd(ymd.year, ymd.month, ymd.day);
-      if (!date.ok()) {
-        char text[32];
-        std::snprintf(text, sizeof text, "%04d-%02d-%02d", int{ymd.year}, int{ymd.month}, int{ymd.day});
-        return Error(field, Quote(text) + " is not a valid date: " + date.status().message() + ".");
-      }
-    } else if (const auto* text = node->as_string()) {
-      date = Date::ParseIso(text->get());
-    } else {
-      return Error(field, "must be a date such as 2022-09-19, not " + DescribeTomlValue(*node) + ".");
-    }
-    if (!date.ok()) return Error(field, date.status().message() + ".");
-    const Date first = Date::FromYmdOrDie(WorkingDayCalendar::kFirstYear, 1, 1);
-    const Date last = Date::FromYmdOrDie(WorkingDayCalendar::kLastYear, 12, 31);
-    if (*date < first || *date > last) {
-      return Error(field, date->ToIso() + " is outside the years this calendar covers (" +
-                              std::to_string(WorkingDayCalendar::kFirstYear) + "-" +
-                              std::to_string(WorkingDayCalendar::kLastYear) + ").");
-    }
-    return date;
-  }
-
- private:
-  std::string_view source_;
-  std::string label_;
-  const toml::table& table_;
-};
+  return date;
+}
 
 std::string Label(std::string_view kind, size_t index, std::string_view detail) {
   std::string label = std::string(kind) + " " + std::to_string(index + 1);
@@ -219,7 +132,7 @@ Result<std::vector<const toml::table*>> EntriesOf(const toml::table& root, std::
   std::vector<const toml::table*> entries;
   const toml::node* node = root.get(kind);
   if (node == nullptr) return entries;
-  const std::string problem = std::string(source) + " line " + std::to_string(LineOf(*node)) + ": " + Quote(kind) +
+  const std::string problem = std::string(source) + " line " + std::to_string(LineOf(*node)) + ": " + QuoteText(kind) +
                               " must be a list of [[" + std::string(kind) + "]] entries";
   const toml::array* array = node->as_array();
   if (array == nullptr)
@@ -233,10 +146,10 @@ Result<std::vector<const toml::table*>> EntriesOf(const toml::table& root, std::
 }
 
 Result<HolidayRule> ParseHoliday(const toml::table& table, size_t index, std::string_view source) {
-  Entry entry(source, Label("holiday", index, ""), table);
+  TomlEntry entry(source, Label("holiday", index, ""), table);
   HolidayRule holiday;
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> name, entry.OptionalString("name"));
-  if (name) entry.set_label(Label("holiday", index, Quote(*name)));
+  if (name) entry.set_label(Label("holiday", index, QuoteText(*name)));
   if (!name) return entry.Error("name", "is missing; every holiday needs a name, such as \"Easter Monday\".");
   holiday.name = *name;
   holiday.label = entry.label();
@@ -254,7 +167,7 @@ Result<HolidayRule> ParseHoliday(const toml::table& table, size_t index, std::st
     CAIRN_ASSIGN_OR_RETURN(holiday.day, entry.RequiredInteger("day", 1, days, "a day of the month"));
     CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> substitute, entry.OptionalString("substitute"));
     if (substitute && *substitute != "next-free-weekday" && *substitute != "none") {
-      return entry.Error("substitute", Quote(*substitute) +
+      return entry.Error("substitute", QuoteText(*substitute) +
                                            " is not a substitution Cairn knows; use "
                                            "\"next-free-weekday\" or \"none\".");
     }
@@ -272,10 +185,10 @@ Result<HolidayRule> ParseHoliday(const toml::table& table, size_t index, std::st
     CAIRN_ASSIGN_OR_RETURN(holiday.month, entry.RequiredInteger("month", 1, 12, "a month number"));
     CAIRN_ASSIGN_OR_RETURN(std::string weekday, entry.RequiredString("weekday", "give a day such as \"Monday\"."));
     const std::optional<Weekday> parsed = ParseWeekday(weekday);
-    if (!parsed) return entry.Error("weekday", Quote(weekday) + " is not a day of the week; use Monday to Sunday.");
+    if (!parsed) return entry.Error("weekday", QuoteText(weekday) + " is not a day of the week; use Monday to Sunday.");
     holiday.weekday = *parsed;
   } else {
-    return entry.Error("rule", Quote(rule) +
+    return entry.Error("rule", QuoteText(rule) +
                                    " is not a rule Cairn knows; use fixed, easter, first-weekday or "
                                    "last-weekday.");
   }
@@ -295,7 +208,7 @@ Result<HolidayRule> ParseHoliday(const toml::table& table, size_t index, std::st
 
 Result<MovedHoliday> ParseMoved(const toml::table& table, size_t index, std::string_view source,
                                 const std::vector<HolidayRule>& holidays) {
-  Entry entry(source, Label("moved", index, ""), table);
+  TomlEntry entry(source, Label("moved", index, ""), table);
   CAIRN_RETURN_IF_ERROR(entry.CheckKeys({"holiday", "year", "date", "reason"}, "a [[moved]] entry"));
   MovedHoliday moved;
   CAIRN_ASSIGN_OR_RETURN(
@@ -303,27 +216,27 @@ Result<MovedHoliday> ParseMoved(const toml::table& table, size_t index, std::str
       entry.RequiredString("holiday", "give the name of a [[holiday]], such as \"Spring bank holiday\"."));
   CAIRN_ASSIGN_OR_RETURN(moved.year, entry.RequiredInteger("year", WorkingDayCalendar::kFirstYear,
                                                            WorkingDayCalendar::kLastYear, "a year"));
-  entry.set_label(Label("moved", index, Quote(name) + ", " + std::to_string(moved.year)));
+  entry.set_label(Label("moved", index, QuoteText(name) + ", " + std::to_string(moved.year)));
   moved.label = entry.label();
   moved.line = entry.line();
 
   const auto found =
       std::find_if(holidays.begin(), holidays.end(), [&](const HolidayRule& holiday) { return holiday.name == name; });
   if (found == holidays.end()) {
-    std::string problem = Quote(name) + " is not the name of any [[holiday]] in this file";
+    std::string problem = QuoteText(name) + " is not the name of any [[holiday]] in this file";
     for (const HolidayRule& holiday : holidays) {
       if (EqualIgnoringCase(holiday.name, name))
-        problem += "; names must match exactly: did you mean " + Quote(holiday.name) + "?";
+        problem += "; names must match exactly: did you mean " + QuoteText(holiday.name) + "?";
     }
     return entry.Error("holiday", problem + (problem.back() == '?' ? "" : "."));
   }
   moved.holiday = static_cast<size_t>(found - holidays.begin());
   if (moved.year < found->first_year || moved.year > found->last_year) {
-    return entry.Error("year", Quote(name) + " is not a bank holiday in " + std::to_string(moved.year) +
+    return entry.Error("year", QuoteText(name) + " is not a bank holiday in " + std::to_string(moved.year) +
                                    " (it applies from " + std::to_string(found->first_year) + " to " +
                                    std::to_string(found->last_year) + ").");
   }
-  CAIRN_ASSIGN_OR_RETURN(moved.date, entry.RequiredDate("date"));
+  CAIRN_ASSIGN_OR_RETURN(moved.date, RequiredDate(entry, "date"));
   if (moved.date.year() != moved.year) {
     return entry.Error("date", moved.date.ToIso() + " is not in " + std::to_string(moved.year) + ".");
   }
@@ -337,16 +250,16 @@ Result<MovedHoliday> ParseMoved(const toml::table& table, size_t index, std::str
 }
 
 Result<OneOffHoliday> ParseOneOff(const toml::table& table, size_t index, std::string_view source) {
-  Entry entry(source, Label("one_off", index, ""), table);
+  TomlEntry entry(source, Label("one_off", index, ""), table);
   OneOffHoliday one_off;
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> name, entry.OptionalString("name"));
-  if (name) entry.set_label(Label("one_off", index, Quote(*name)));
+  if (name) entry.set_label(Label("one_off", index, QuoteText(*name)));
   CAIRN_RETURN_IF_ERROR(entry.CheckKeys({"date", "name"}, "a [[one_off]] entry"));
   if (!name) return entry.Error("name", "is missing; give the holiday's name, such as \"Royal Wedding\".");
   one_off.name = *name;
   one_off.label = entry.label();
   one_off.line = entry.line();
-  CAIRN_ASSIGN_OR_RETURN(one_off.date, entry.RequiredDate("date"));
+  CAIRN_ASSIGN_OR_RETURN(one_off.date, RequiredDate(entry, "date"));
   if (one_off.date.IsWeekend()) {
     return entry.Error("date", one_off.date.ToIso() + " is a " + DayName(one_off.date.weekday()) +
                                    "; a bank holiday on a weekend changes no working days, so this is probably "
@@ -454,7 +367,7 @@ Result<WorkingDayCalendar> WorkingDayCalendar::FromToml(std::string_view toml_te
     const std::string_view name = key.str();
     if (name != "name" && name != "holiday" && name != "moved" && name != "one_off") {
       return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(key.source().begin.line) +
-                                     ": " + Quote(name) +
+                                     ": " + QuoteText(name) +
                                      " is not part of a calendar; use name, [[holiday]], [[moved]] or [[one_off]].");
     }
   }

@@ -74,6 +74,10 @@ class WorkingDayCalendar {
   // both are working days. To test a deadline compare dates (done <= Add(start, N)), not counts:
   // a Saturday just after a Friday deadline has the same count as the Friday.
   int WorkingDaysBetween(Date from, Date to) const;
+  // `date` itself when it is a working day, else the next working day after it (OnOrAfter) or
+  // the last one before it (OnOrBefore): a date moved to the nearest day the office is open.
+  Date OnOrAfter(Date date) const { return IsWorkingDay(date) ? date : Add(date, 1); }
+  Date OnOrBefore(Date date) const { return IsWorkingDay(date) ? date : Add(date, -1); }
 
   // Calendar arithmetic, for rules written in days, weeks or months (months clamp to month end).
   static Date AddCalendarDays(Date date, int days) { return date.AddDays(days); }

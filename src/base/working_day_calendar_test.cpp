@@ -245,6 +245,16 @@ TEST(WorkingDayCalendarTest, NegativeCountsGoBackwards) {
   EXPECT_EQ(calendar.Add(D(2022, 9, 27), -15), D(2022, 9, 5));
 }
 
+TEST(WorkingDayCalendarTest, OnOrAfterAndOnOrBeforeMoveOnlyClosedDays) {
+  const WorkingDayCalendar& calendar = EnglandAndWales();
+  EXPECT_EQ(calendar.OnOrAfter(D(2024, 6, 7)), D(2024, 6, 7));    // a Friday stays
+  EXPECT_EQ(calendar.OnOrBefore(D(2024, 6, 7)), D(2024, 6, 7));
+  EXPECT_EQ(calendar.OnOrAfter(D(2024, 6, 8)), D(2024, 6, 10));   // Saturday -> Monday
+  EXPECT_EQ(calendar.OnOrBefore(D(2024, 6, 9)), D(2024, 6, 7));   // Sunday -> Friday
+  EXPECT_EQ(calendar.OnOrAfter(D(2024, 3, 29)), D(2024, 4, 2));   // Good Friday -> Tuesday
+  EXPECT_EQ(calendar.OnOrBefore(D(2024, 4, 1)), D(2024, 3, 28));  // Easter Monday -> Thursday
+}
+
 TEST(WorkingDayCalendarTest, WorkingDaysBetweenFollowsItsDocumentedReadings) {
   const WorkingDayCalendar& calendar = EnglandAndWales();
   const Date friday = D(2024, 6, 7);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
+#include <optional>
 #include <set>
 
 #include "base/embedded.h"
@@ -16,50 +18,20 @@ constexpr std::array<std::pair<Unit, std::string_view>, 4> kUnits = {
 constexpr std::array<std::pair<Period, std::string_view>, 3> kPeriods = {
     {{Period::kYear, "year"}, {Period::kThirtyFirstMarch, "31-march"}, {Period::kThirtiethSeptember, "30-september"}}};
 
-// Reads one [[indicator]] table; every message names the file, line, indicator and field.
-class EntryReader {
- public:
-  EntryReader(std::string_view source, const toml::table& table) : source_(source), table_(table) {}
+// An [[indicator]] table's keys (or, with prefix "published.", its [indicator.published] table's)
+// are all ones Cairn knows: "FILE line N: indicator 'ID': 'KEY' is not a key Cairn knows; use ...".
+Status CheckKeys(const TomlEntry& entry, const toml::table& table, std::initializer_list<std::string_view> allowed,
+                 std::string_view prefix) {
+  const toml::key* key = TomlEntry::FirstUnknownKey(table, allowed);
+  if (key == nullptr) return Status::Ok();
+  return entry.ErrorAt(key->source().begin.line, "",
+                       QuoteText(std::string(prefix) + std::string(key->str())) + " is not a key Cairn knows; use " +
+                           JoinWithOr(allowed) + ".");
+}
 
-  void set_id(std::string id) { id_ = std::move(id); }
-
-  Status Error(std::string_view field, std::string_view problem) const {
-    const toml::node* node = field.empty() ? nullptr : table_.get(field);
-    const uint32_t line = node != nullptr ? LineOf(*node) : LineOf(table_);
-    std::string where = std::string(source_) + " line " + std::to_string(line) + ": indicator";
-    if (!id_.empty()) where += " '" + id_ + "'";
-    if (!field.empty()) where += ", field '" + std::string(field) + "'";
-    return Status::InvalidArgument(where + ": " + std::string(problem));
-  }
-
-  Status CheckKeys(const toml::table& table, std::initializer_list<std::string_view> allowed,
-                   std::string_view prefix) const {
-    for (const auto& [key, node] : table) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-        std::string names;
-        for (std::string_view name : allowed) names += (names.empty() ? "" : ", ") + std::string(name);
-        return Status::InvalidArgument(std::string(source_) + " line " + std::to_string(LineOf(node)) +
-                                       ": indicator '" + id_ + "': '" + std::string(prefix) + std::string(key.str()) +
-                                       "' is not a key Cairn knows; use " + names + ".");
-      }
-    }
-    return Status::Ok();
-  }
-
-  Result<std::string> RequiredText(std::string_view field) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return Error(field, "is missing.");
-    const auto* text = node->as_string();
-    if (text == nullptr) return Error(field, "must be text in double quotes, not " + DescribeTomlValue(*node) + ".");
-    if (text->get().empty()) return Error(field, "is empty.");
-    return text->get();
-  }
-
- private:
-  std::string_view source_;
-  const toml::table& table_;
-  std::string id_;
-};
+Result<std::string> RequiredText(const TomlEntry& entry, std::string_view field) {
+  return entry.RequiredString(field, "every indicator needs one.");
+}
 
 bool IsIdentifier(std::string_view id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
@@ -67,8 +39,8 @@ bool IsIdentifier(std::string_view id) {
   });
 }
 
-Result<PublishedSource> ReadPublished(const EntryReader& entry, const toml::table& table) {
-  CAIRN_RETURN_IF_ERROR(entry.CheckKeys(table, {"file", "value", "count", "where", "year_offset"}, "published."));
+Result<PublishedSource> ReadPublished(const TomlEntry& entry, const toml::table& table) {
+  CAIRN_RETURN_IF_ERROR(CheckKeys(entry, table, {"file", "value", "count", "where", "year_offset"}, "published."));
   PublishedSource published;
   auto error = [&](std::string_view field, std::string_view problem) {
     return entry.Error("published", std::string("'") + std::string(field) + "' " + std::string(problem));
@@ -103,26 +75,26 @@ Result<PublishedSource> ReadPublished(const EntryReader& entry, const toml::tabl
 }
 
 Result<IndicatorSpec> ReadIndicator(const toml::table& table, std::string_view source) {
-  EntryReader entry(source, table);
+  TomlEntry entry(source, "indicator", table);
   IndicatorSpec spec;
   spec.line = LineOf(table);
-  CAIRN_ASSIGN_OR_RETURN(spec.id, entry.RequiredText("id"));
-  entry.set_id(spec.id);
+  CAIRN_ASSIGN_OR_RETURN(spec.id, RequiredText(entry, "id"));
+  entry.set_label("indicator " + QuoteText(spec.id));
   if (!IsIdentifier(spec.id)) return entry.Error("id", "must be lower-case letters, digits and hyphens.");
-  CAIRN_RETURN_IF_ERROR(entry.CheckKeys(
-      table, {"id", "title", "definition", "source", "unit", "period", "higher_is_better", "published"}, ""));
-  CAIRN_ASSIGN_OR_RETURN(spec.title, entry.RequiredText("title"));
-  CAIRN_ASSIGN_OR_RETURN(spec.definition, entry.RequiredText("definition"));
-  CAIRN_ASSIGN_OR_RETURN(spec.source, entry.RequiredText("source"));
+  CAIRN_RETURN_IF_ERROR(CheckKeys(
+      entry, table, {"id", "title", "definition", "source", "unit", "period", "higher_is_better", "published"}, ""));
+  CAIRN_ASSIGN_OR_RETURN(spec.title, RequiredText(entry, "title"));
+  CAIRN_ASSIGN_OR_RETURN(spec.definition, RequiredText(entry, "definition"));
+  CAIRN_ASSIGN_OR_RETURN(spec.source, RequiredText(entry, "source"));
 
-  CAIRN_ASSIGN_OR_RETURN(std::string unit, entry.RequiredText("unit"));
+  CAIRN_ASSIGN_OR_RETURN(std::string unit, RequiredText(entry, "unit"));
   auto unit_match = std::find_if(kUnits.begin(), kUnits.end(), [&](const auto& u) { return u.second == unit; });
   if (unit_match == kUnits.end()) {
     return entry.Error("unit", "'" + unit + "' is not a unit; use count, rate-per-10000, percent or average.");
   }
   spec.unit = unit_match->first;
 
-  CAIRN_ASSIGN_OR_RETURN(std::string period, entry.RequiredText("period"));
+  CAIRN_ASSIGN_OR_RETURN(std::string period, RequiredText(entry, "period"));
   auto period_match =
       std::find_if(kPeriods.begin(), kPeriods.end(), [&](const auto& p) { return p.second == period; });
   if (period_match == kPeriods.end()) {
@@ -130,11 +102,8 @@ Result<IndicatorSpec> ReadIndicator(const toml::table& table, std::string_view s
   }
   spec.period = period_match->first;
 
-  if (const toml::node* better = table.get("higher_is_better")) {
-    const auto* flag = better->as_boolean();
-    if (flag == nullptr) return entry.Error("higher_is_better", "must be true or false (or left out).");
-    spec.higher_is_better = flag->get();
-  }
+  CAIRN_ASSIGN_OR_RETURN(const std::optional<bool> higher_is_better, entry.OptionalBool("higher_is_better"));
+  if (higher_is_better) spec.higher_is_better = *higher_is_better;
   if (const toml::node* published = table.get("published")) {
     const auto* published_table = published->as_table();
     if (published_table == nullptr) return entry.Error("published", "must be a table: [indicator.published].");

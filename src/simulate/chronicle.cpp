@@ -15,11 +15,6 @@ namespace {
 using model::EventKind;
 using model::Field;
 
-int Days(double value) { return static_cast<int>(std::lround(std::max(0.0, value))); }
-
-Date Earlier(Date a, Date b) { return a < b ? a : b; }
-Date Later(Date a, Date b) { return a < b ? b : a; }
-
 // Builds the chronology, dropping what falls after the as-at date or the child's death.
 class Builder {
  public:
@@ -57,13 +52,6 @@ class Builder {
   Date limit_;
 };
 
-Date WorkingOnOrBefore(const WorkingDayCalendar& calendar, Date date) {
-  return calendar.IsWorkingDay(date) ? date : calendar.Add(date, -1);
-}
-Date WorkingOnOrAfter(const WorkingDayCalendar& calendar, Date date) {
-  return calendar.IsWorkingDay(date) ? date : calendar.Add(date, 1);
-}
-
 }  // namespace
 
 std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const {
@@ -76,7 +64,7 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
   // What overlaps the window, and from when to tell the story.
   std::optional<Date> earliest;
   auto consider = [&](Date start, Date end) {
-    if (start <= as_at && end >= window_start) earliest = earliest ? Earlier(*earliest, start) : start;
+    if (start <= as_at && end >= window_start) earliest = earliest ? std::min(*earliest, start) : start;
   };
   for (const CinEpisodeRec& episode : child.episodes) consider(episode.referral, episode.closure);
   for (const CarePeriodRec& period : child.care) consider(period.start, period.end);
@@ -86,10 +74,10 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
   // Everything that ends on or after that start is told whole, so tell it from its own start.
   Date from = *earliest;
   for (const CinEpisodeRec& episode : child.episodes) {
-    if (episode.closure >= *earliest) from = Earlier(from, episode.referral);
+    if (episode.closure >= *earliest) from = std::min(from, episode.referral);
   }
   for (const CarePeriodRec& period : child.care) {
-    if (period.end >= *earliest) from = Earlier(from, period.start);
+    if (period.end >= *earliest) from = std::min(from, period.start);
   }
 
   // The child.
@@ -183,8 +171,8 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       // Visits to a child in need: at the interval the plan sets (local practice; Cairn uses
       // the profile's interval), some late.
       Date next = plan.start.AddDays(rng.Between(3, 15));
-      while (next <= Earlier(plan.end, limit)) {
-        visit(1, WorkingOnOrAfter(cal, next), p.protection.seen_alone_percent / 2);
+      while (next <= std::min(plan.end, limit)) {
+        visit(1, cal.OnOrAfter(next), p.protection.seen_alone_percent / 2);
         const bool late = rng.Chance(p.child_in_need.visit_late_percent / 100);
         next = next.AddDays(p.child_in_need.visit_interval_days - rng.Between(0, 7) +
                             (late ? Days(p.child_in_need.visit_late_days.Sample(rng.Uniform())) : 0));
@@ -198,7 +186,7 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
                                  {"NumberOfPreviousCPP", std::to_string(plan.previous)}});
       if (c >= 0) {
         for (Date review : plan.reviews) out.Add(EventKind::kCpReview, review, std::nullopt, c);
-        const Date stop = Earlier(plan.end, limit);
+        const Date stop = std::min(plan.end, limit);
         // Core groups: the first within 10 WD of the conference, then about monthly.
         Date core = rng.Chance(p.protection.core_group_late_percent / 100)
                         ? cal.Add(plan.start, p.protection.core_group_first_wd + rng.Between(1, 10))
@@ -210,7 +198,7 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
             last_core = core;
           }
           const bool late = rng.Chance(p.protection.core_group_late_percent / 100);
-          core = WorkingOnOrAfter(cal, core.AddDays(p.protection.core_group_interval_days - rng.Between(0, 5) +
+          core = cal.OnOrAfter(core.AddDays(p.protection.core_group_interval_days - rng.Between(0, 5) +
                                                     (late ? rng.Between(5, 25) : 0)));
         }
         // Statutory visits while the plan lasts (the plan sets the frequency; profile's interval).
@@ -328,7 +316,7 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       }
     }
 
-    const Date stop = Earlier(period.end, limit);
+    const Date stop = std::min(period.end, limit);
     // Reviews: within 20 WD, then 3 months, then every 6 months (CPPCR reg 33).
     {
       Date due = cal.Add(period.start, 20);
@@ -339,9 +327,9 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
             first ? p.looked_after.first_review_on_time_percent : p.looked_after.review_on_time_percent;
         Date held =
             rng.Chance(on_time / 100)
-                ? WorkingOnOrBefore(cal, due.AddDays(-rng.Between(0, 10)))
-                : WorkingOnOrAfter(cal, due.AddDays(Days(p.looked_after.review_late_days.Sample(rng.Uniform()))));
-        if (last_review && held <= *last_review) held = WorkingOnOrAfter(cal, last_review->AddDays(1));
+                ? cal.OnOrBefore(due.AddDays(-rng.Between(0, 10)))
+                : cal.OnOrAfter(due.AddDays(Days(p.looked_after.review_late_days.Sample(rng.Uniform()))));
+        if (last_review && held <= *last_review) held = cal.OnOrAfter(last_review->AddDays(1));
         if (held <= period.start) held = period.start.AddDays(1);
         if (held >= stop) break;
         const std::string code = age_on(held) < 4 ? "PN0" : p.looked_after.participation.Sample(rng.Uniform());
@@ -353,11 +341,11 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     }
     // Social worker visits: within a week of each placement, then at most 6 weeks apart (reg 28).
     for (const PlacementRec& placement : period.placements) {
-      const Date placement_stop = Earlier(placement.end, stop);
+      const Date placement_stop = std::min(placement.end, stop);
       Date next = placement.start.AddDays(rng.Chance(p.looked_after.visit_late_percent / 100) ? rng.Between(8, 20)
                                                                                               : rng.Between(1, 7));
       while (next < placement_stop) {
-        if (const Date day = WorkingOnOrAfter(cal, next); day < placement_stop)
+        if (const Date day = cal.OnOrAfter(next); day < placement_stop)
           visit(2, day, p.protection.seen_alone_percent);
         const bool late = rng.Chance(p.looked_after.visit_late_percent / 100);
         next = next.AddDays(late ? p.looked_after.visit_interval_days +
@@ -396,7 +384,7 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       while (next < stop) {
         const int age = age_on(next);
         if (age >= 4 && age < 18) out.Add(EventKind::kPersonalEducationPlan, next, std::nullopt, -1);
-        next = WorkingOnOrAfter(cal, next.AddDays(rng.Between(100, 135)));
+        next = cal.OnOrAfter(next.AddDays(rng.Between(100, 135)));
       }
     }
     // Missing and away-without-authorisation episodes, mostly teenagers, with return interviews.
@@ -405,7 +393,7 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       std::optional<Date> last_interview;
       for (Date block = period.start; block < stop; block = block.AddYears(1)) {
         if (age_on(block) < 11 || !rng.Chance(p.missing.children_percent / 100)) continue;
-        const Date block_end = Earlier(block.AddYears(1), stop);
+        const Date block_end = std::min(block.AddYears(1), stop);
         const int span = block_end.DaysSince(block);
         if (span < 2) continue;
         const int count = std::max(1, static_cast<int>(std::ceil(rng.Exponential(p.missing.episodes_per_year))));
@@ -417,7 +405,7 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
           if (last_end && start <= *last_end) start = last_end->AddDays(1);
           if (start >= block_end) break;
           const bool away = rng.Chance(p.missing.away_percent / 100);
-          Date end = Earlier(start.AddDays(Days(p.missing.duration_days.Sample(rng.Uniform()))), stop);
+          Date end = std::min(start.AddDays(Days(p.missing.duration_days.Sample(rng.Uniform()))), stop);
           if (end < start) end = start;
           out.Add(EventKind::kMissing, start, end, -1, {{"MISSING", away ? "A" : "M"}});
           last_end = end;
@@ -479,10 +467,10 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     const Date sixteen = child.birth.AddYears(16);
     // Pathway plans from 16 (or 13 weeks into care, if later), reviewed every 6 months.
     Date plan_start = sixteen;
-    if (!child.care.empty()) plan_start = Later(plan_start, child.care.back().start.AddDays(91));
-    for (Date next = WorkingOnOrAfter(cal, plan_start.AddDays(rng.Between(0, 60)));
-         next < Earlier(leaver_to, limit.AddDays(1));
-         next = WorkingOnOrAfter(cal, next.AddDays(p.care_leavers.pathway_interval_days - rng.Between(0, 20) +
+    if (!child.care.empty()) plan_start = std::max(plan_start, child.care.back().start.AddDays(91));
+    for (Date next = cal.OnOrAfter(plan_start.AddDays(rng.Between(0, 60)));
+         next < std::min(leaver_to, limit.AddDays(1));
+         next = cal.OnOrAfter(next.AddDays(p.care_leavers.pathway_interval_days - rng.Between(0, 20) +
                                                    (rng.Chance(0.2) ? rng.Between(5, 60) : 0)))) {
       out.Add(EventKind::kPathwayPlan, next, std::nullopt, -1);
     }
@@ -490,9 +478,9 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     // every other contact a visit.
     bool face_to_face = true;
     std::optional<Date> last_contact;
-    for (Date next = child.leaver_from->AddDays(rng.Between(1, 7)); next < Earlier(leaver_to, limit.AddDays(1));) {
-      const Date date = WorkingOnOrAfter(cal, next);
-      if ((!last_contact || date > *last_contact) && date <= Earlier(leaver_to, limit)) {
+    for (Date next = child.leaver_from->AddDays(rng.Between(1, 7)); next < std::min(leaver_to, limit.AddDays(1));) {
+      const Date date = cal.OnOrAfter(next);
+      if ((!last_contact || date > *last_contact) && date <= std::min(leaver_to, limit)) {
         out.Add(EventKind::kCareLeaverContact, date, std::nullopt, -1);
         if (face_to_face) visit(3, date, 100);
         last_contact = date;
@@ -525,10 +513,10 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     out.Add(EventKind::kSocialWorkerAllocation, allocation.start, allocation.end, -1,
             {{"SW_ID", WorkerId(allocation.worker)}, {"SW_REASON", std::string(allocation.reason)}});
     // Case supervision by the worker's team manager, about monthly, sometimes missed.
-    const Date stop = Earlier(end, limit);
+    const Date stop = std::min(end, limit);
     for (Date next = allocation.start.AddDays(rng.Between(5, p.workforce.supervision_interval_days)); next <= stop;
          next = next.AddDays(p.workforce.supervision_interval_days - 5 + rng.Between(0, 10))) {
-      const Date date = WorkingOnOrAfter(cal, next);
+      const Date date = cal.OnOrAfter(next);
       if (date > stop || (last_supervision && date <= *last_supervision)) continue;
       if (rng.Chance(p.workforce.supervision_missed_percent / 100)) continue;
       const std::optional<uint32_t> manager = ManagerOn(worker.team, date);
@@ -548,8 +536,8 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     if (ehc.plan && *ehc.plan <= limit) {
       out.Add(EventKind::kEhcPlan, *ehc.plan, std::nullopt, -1);
       for (Date review = ehc.plan->AddMonths(12); review <= limit; review = review.AddMonths(12)) {
-        const Date held = WorkingOnOrAfter(
-            cal, rng.Chance(0.7) ? review.AddDays(-rng.Between(0, 20)) : review.AddDays(rng.Between(1, 60)));
+        const Date held =
+            cal.OnOrAfter(rng.Chance(0.7) ? review.AddDays(-rng.Between(0, 20)) : review.AddDays(rng.Between(1, 60)));
         if (held > limit) break;
         out.Add(EventKind::kEhcReview, held, std::nullopt, -1);
         review = held;

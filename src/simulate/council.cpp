@@ -82,7 +82,8 @@ std::optional<uint32_t> Council::ManagerOn(uint32_t team, Date date) const {
 
 double Council::DemandMultiplier(Date date) const {
   const auto& r = profile_.referrals;
-  // Highest in mid-November (the autumn term), lowest in mid-May-to-August's trough (school holidays).
+  // A cosine over the year: highest on 15 November (the autumn term), lowest six months later, in
+  // mid-May.
   const Date november = Date::FromYmdOrDie(date.year(), 11, 15);
   const double season = std::cos(kTwoPi * date.DaysSince(november) / kDaysPerYear);
   const double cycle = std::sin(kTwoPi * date.DaysSince(spec_.window_start) / (r.cycle_years * kDaysPerYear));
@@ -158,15 +159,17 @@ void Council::SeedPopulation() {
       }
     }
     if (ehc_u < ehc_share) {
-      const Date request = calendar_.Add(
-          spec_.window_start.AddDays(static_cast<int32_t>(rng.Below(static_cast<uint32_t>(window_days)))), 0);
+      // The child's age is taken on the drawn day; the request itself on the next working day.
+      // (The draw was once wrapped in calendar_.Add(..., 0), which changes nothing: Add(D, 0) == D.)
+      const Date request =
+          spec_.window_start.AddDays(static_cast<int32_t>(rng.Below(static_cast<uint32_t>(window_days))));
       const int age = request.AgeInYears(birth);
       if (request >= birth && age >= 2 && age <= 15) {
         const uint32_t slot = SlotFor(i, birth, false);
         ChildRec& child = children_[slot];
         Rng& crng = child.rng;
         EhcRec ehc;
-        ehc.request = calendar_.IsWorkingDay(request) ? request : calendar_.Add(request, 1);
+        ehc.request = calendar_.OnOrAfter(request);
         const bool decision_on_time = crng.Chance(p.ehc.decision_on_time_percent / 100);
         ehc.decision = ehc.request.AddDays(decision_on_time ? crng.Between(20, 42) : crng.Between(43, 80));
         ehc.assess = crng.Chance(p.ehc.assess_percent / 100);

@@ -15,6 +15,8 @@
 //     random stream, and clips everything to the as-at date.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,6 +34,9 @@
 #include "simulate/random.h"
 
 namespace cairn::simulate::internal {
+
+// A number of days sampled from a profile's distribution, rounded to whole days (never negative).
+inline int Days(double value) { return static_cast<int>(std::lround(std::max(0.0, value))); }
 
 enum class Service : uint8_t {
   kNone,
@@ -131,7 +136,8 @@ struct AllocationRec {
   Date start;
   std::optional<Date> end;
   uint32_t worker = 0;
-  std::string_view reason;  // SW_REASON when the allocation ended by a change of worker
+  std::string_view reason;  // SW_REASON when the allocation ended by a change of worker: static
+                            // text or the profile's own, both outliving the council
 };
 
 struct EhcRec {
@@ -213,7 +219,7 @@ class Council {
   };
   enum Order : uint8_t { kWorkerLeaves = 0, kServiceChange = 1, kReferral = 2, kUascArrival = 3, kHrCycle = 4 };
 
-  // Population (population.cpp... kept in council.cpp)
+  // Population (council.cpp)
   void SeedPopulation();
   uint32_t SlotFor(uint32_t index, Date birth, bool uasc);
   Date BirthOf(uint32_t index) const;
@@ -236,7 +242,9 @@ class Council {
   uint32_t Hire(Service service, Role role, Date date, std::optional<uint32_t> team = std::nullopt);
   uint32_t TeamForNewWorker(Service service, Date date);
   void ScheduleLeaver(uint32_t worker, Date date);
-  bool IsRegisteredSocialWorker(const WorkerRec& worker) const { return worker.role != Role::kPersonalAdviser; }
+  // Social workers and team managers; personal advisers are not registered social workers, and
+  // the agency share and social worker turnover leave them out.
+  static bool IsRegisteredSocialWorker(const WorkerRec& worker) { return worker.role != Role::kPersonalAdviser; }
 
   // Emission (chronicle.cpp)
   std::optional<model::Chronology> Chronicle(const ChildRec& child) const;

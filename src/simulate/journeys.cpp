@@ -8,8 +8,6 @@
 namespace cairn::simulate::internal {
 namespace {
 
-int Days(double value) { return static_cast<int>(std::lround(std::max(0.0, value))); }
-
 int AgeBand(int age) {
   if (age < 1) return 0;
   if (age < 5) return 1;
@@ -17,9 +15,6 @@ int AgeBand(int age) {
   if (age < 16) return 3;
   return 4;
 }
-
-Date Later(Date a, Date b) { return a < b ? b : a; }
-Date Earlier(Date a, Date b) { return a < b ? a : b; }
 
 enum class RepeatKind { kNfa, kAssessment, kPlan, kCare };
 
@@ -45,7 +40,7 @@ void CapEpisode(CinEpisodeRec& episode, Date limit, std::string_view reason) {
     std::erase_if(plan.reviews, [&](Date review) { return review > plan.end; });
   }
   std::erase_if(episode.cin_plans, [&](const CinPlanRec& plan) { return plan.start >= limit; });
-  for (CinPlanRec& plan : episode.cin_plans) plan.end = Earlier(plan.end, limit);
+  for (CinPlanRec& plan : episode.cin_plans) plan.end = std::min(plan.end, limit);
 }
 
 void CapCare(CarePeriodRec& period, Date limit, std::string_view rec) {
@@ -152,7 +147,7 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     if (protection) {
       Section47Rec s47;
       s47.strategy =
-          Earlier(cal.Add(referral, Days(p.protection.strategy_delay_wd.Sample(rng.Uniform()))), assessment.end);
+          std::min(cal.Add(referral, Days(p.protection.strategy_delay_wd.Sample(rng.Uniform()))), assessment.end);
       s47.target = cal.Add(s47.strategy, 15);
       if (path.starts_with("icpc") || path == "cp") {
         const bool on_time = Draw(kIcpcTimely) < p.protection.icpc_on_time_percent / 100;
@@ -161,7 +156,7 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
                        : cal.Add(s47.target, std::max(1, Days(p.protection.icpc_late_extra_wd.Sample(rng.Uniform()))));
         s47.plan = path == "cp";
       }
-      if (s47.icpc) moves_on = Later(moves_on, *s47.icpc);
+      if (s47.icpc) moves_on = std::max(moves_on, *s47.icpc);
       episode.s47 = s47;
     }
     episode.assessment = assessment;
@@ -207,11 +202,12 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
       while (true) {
         Date held;
         if (rng.Chance(p.protection.review_on_time_percent / 100)) {
-          held = due.AddDays(-rng.Between(0, 14));
-          if (!cal.IsWorkingDay(held)) held = cal.Add(held, -1);
+          held = cal.OnOrBefore(due.AddDays(-rng.Between(0, 14)));
         } else {
-          held = cal.Add(due, 0).AddDays(Days(p.protection.review_late_days.Sample(rng.Uniform())));
-          if (!cal.IsWorkingDay(held)) held = cal.Add(held, 1);
+          // Late days count from the due date as it falls. (This once read cal.Add(due, 0), which
+          // is `due` itself; counting from the next working day instead would move late reviews
+          // and the calibrated figures built on them, so the simulation keeps what it did.)
+          held = cal.OnOrAfter(due.AddDays(Days(p.protection.review_late_days.Sample(rng.Uniform()))));
         }
         if (held <= (plan.reviews.empty() ? plan.start : plan.reviews.back())) held = cal.Add(due, 1);
         if (held > last_possible) break;
@@ -260,7 +256,7 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     period.cin_code = episode.need >= "N1" && episode.need <= "N8" ? episode.need : "N1";
     GenerateCare(child, *care_entry, uasc_arrival, period);
     const Date team_change =
-        uasc_arrival ? period.start : Earlier(cal.Add(period.start, rng.Between(5, 25)), period.end);
+        uasc_arrival ? period.start : std::min(cal.Add(period.start, rng.Between(5, 25)), period.end);
     services.emplace_back(team_change, Service::kChildrenInCare);
     if (period.route == "home" && rng.Chance(0.7)) {
       CinPlanRec after;
@@ -287,7 +283,7 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     // (CPPCR reg 40, Care Leavers (England) Regs 2010) get a personal adviser to 21.
     if (period.end == eighteen) {
       const Date fourteen = child.birth.AddYears(14);
-      if (period.end.DaysSince(Later(period.start, fourteen)) >= 91) {
+      if (period.end.DaysSince(std::max(period.start, fourteen)) >= 91) {
         child.leaver_from = eighteen;
         child.leaver_to = child.birth.AddYears(21);
         became_leaver = true;
@@ -297,10 +293,10 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
   }
 
   // The episode closes when the last of its parts has ended.
-  if (episode.assessment) episode.closure = Later(episode.closure, episode.assessment->end);
-  if (episode.cp) episode.closure = Later(episode.closure, episode.cp->end);
-  for (const CinPlanRec& plan : episode.cin_plans) episode.closure = Later(episode.closure, plan.end);
-  if (care_added) episode.closure = Later(episode.closure, child.care.back().end);
+  if (episode.assessment) episode.closure = std::max(episode.closure, episode.assessment->end);
+  if (episode.cp) episode.closure = std::max(episode.closure, episode.cp->end);
+  for (const CinPlanRec& plan : episode.cin_plans) episode.closure = std::max(episode.closure, plan.end);
+  if (care_added) episode.closure = std::max(episode.closure, child.care.back().end);
 
   // Nothing runs past the 18th birthday; disabled young people may pass to adult social care.
   CapEpisode(episode, eighteen, episode.need == "N2" && rng.Chance(0.5) ? "RC6" : "RC7");
@@ -430,15 +426,15 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
   if (route == "home") {
     end = entry.AddDays(std::max(1, Days(p.care.home_days.Sample(Draw(kHomeDuration)))));
   } else if (route == "sgo") {
-    end = Later(entry.AddDays(Days(p.care.sgo_days.Sample(Draw(kSgoDuration)))), current_from.AddDays(30));
+    end = std::max(entry.AddDays(Days(p.care.sgo_days.Sample(Draw(kSgoDuration)))), current_from.AddDays(30));
   } else if (route == "cao") {
-    end = Later(entry.AddDays(Days(p.care.cao_days.Sample(Draw(kCaoDuration)))), current_from.AddDays(30));
+    end = std::max(entry.AddDays(Days(p.care.cao_days.Sample(Draw(kCaoDuration)))), current_from.AddDays(30));
   } else if (route == "other") {
     end = entry.AddDays(std::max(1, Days(p.care.other_days.Sample(Draw(kOtherDuration)))));
   } else if (route == "adoption") {
-    const Date decision = Later(entry.AddDays(std::max(14, Days(p.adoption.decision_days.Sample(rng.Uniform())))),
+    const Date decision = std::max(entry.AddDays(std::max(14, Days(p.adoption.decision_days.Sample(rng.Uniform())))),
                                 current_from.AddDays(7));
-    const Date order_made = Later(hearing.value_or(decision), decision.AddDays(14));
+    const Date order_made = std::max(hearing.value_or(decision), decision.AddDays(14));
     period.adoption_decision = decision;
     const Date match = order_made.AddDays(std::max(7, Days(p.adoption.match_days.Sample(rng.Uniform()))));
     Date placed = match.AddDays(std::max(1, Days(p.adoption.placed_days.Sample(rng.Uniform()))));
@@ -575,7 +571,7 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
     Date next = start.AddDays(std::max(1, Days(duration(age_on(start)))));
     std::string next_code;
     bool next_same = false;
-    if (code == "U5") next = period.placed ? Later(*period.placed, start.AddDays(1)) : period.end;
+    if (code == "U5") next = period.placed ? std::max(*period.placed, start.AddDays(1)) : period.end;
     if (period.placed && start < *period.placed && next >= *period.placed) {
       next = *period.placed;
       next_code = foster_to_adopt ? "A5" : "A6";
@@ -628,7 +624,7 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
       quota->second.Seed(council_rng_, 2);
     }
     if (quota->second.Next({1 - unsettled, unsettled}) != 1) continue;
-    const Date from = Later(year_start, period.start);
+    const Date from = std::max(year_start, period.start);
     const int span = census.DaysSince(from);
     if (span < 10) continue;
     auto in_year = [&] {

@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <set>
 
 #include "base/embedded.h"
+#include "base/toml_text.h"
+#include "returns/cin_census/cin_census.h"
+#include "returns/ssda903/tables.h"
 
 namespace cairn::simulate {
 
@@ -103,19 +107,9 @@ namespace {
 
 using Codes = std::vector<std::string_view>;
 
-const Codes kEthnicity = {"WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
-                          "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"};
-const Codes kDisability = {"MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"};
-const Codes kReferralSource = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E",
-                               "3F", "4",  "5A", "5B", "5C", "5D", "6",  "7",  "8",  "9",  "10"};
+// Cairn's own choices: the simulator's paths, routes and exits.
 const Codes kPaths = {"nfa",     "close-nfa",  "close-early-help", "cin", "disabled", "s47-close",
                       "s47-cin", "icpc-close", "icpc-cin",         "cp",  "care"};
-const Codes kNeeds = {"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"};
-// 18A and 19A are retired (DfE rules 8945Q, 8950Q); 21 is only ever used alone.
-const Codes kFactors = {"1A",  "1B",  "1C",  "2A",  "2B",  "2C",  "3A",  "3B",  "3C",  "4A", "4B",  "4C",  "5A",  "5B",
-                        "5C",  "6A",  "6B",  "6C",  "7A",  "8B",  "8C",  "8D",  "8E",  "8F", "9A",  "10A", "11A", "12A",
-                        "13A", "14A", "15A", "16A", "17A", "18B", "18C", "19B", "19C", "20", "22A", "23A", "24A"};
-const Codes kCategory = {"NEG", "PHY", "SAB", "EMO", "MUL"};
 const Codes kPlanEnd = {"cin", "close", "care"};
 const Codes kRoutes = {"home", "adoption", "sgo", "cao", "eighteen", "other"};
 const Codes kEntryLegalStatus = {"V2", "C1", "C2", "L1", "L2", "L3"};
@@ -125,13 +119,72 @@ const Codes kOtherExit = {"E3", "E8", "E16", "E48", "E9", "E15", "E14", "E7"};
 // Placements the simulator chooses between (adoption placements, A3-A6, follow the adoption
 // stages; P1 ends a return home). K3 is written H5 for placements starting before 1 April 2024.
 const Codes kPlacements = {"U1", "U3", "U4", "U6", "K1", "K2", "K3", "R1", "R3", "S1"};
-const Codes kMoveReason = {"CARPL", "CLOSE", "ALLEG", "STAND", "APPRR",  "CREQB",
-                           "CREQO", "CHILD", "LAREQ", "PLACE", "CUSTOD", "OTHER"};
-const Codes kParticipation = {"PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"};
-const Codes kActivity = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"};
-const Codes kAccommodation = {"B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1",
-                              "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2"};
-const Codes kSwReason = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "OTHERS"};
+
+// The SSDA903 collection year whose code lists the profiles' codes are checked against (the
+// 2024/25 return: the year the built-in profiles are calibrated to).
+constexpr int kSsda903Year = 2025;
+
+// Codes that go into a return come from that return's own code lists (data/codes/*.toml), less
+// those the simulator sets by itself: a code the DfE retires leaves the profiles' choices too.
+struct ReturnCodes {
+  Codes ethnicity;        // ETHNIC
+  Codes disability;       // Disability, less NONE (disability_percent says who has one)
+  Codes referral_source;  // ReferralSource
+  Codes needs;            // PrimaryNeedCode
+  Codes factors;          // AssessmentFactors, less 21 (no factors: no_factors_percent); 18A and 19A are retired
+  Codes category;         // InitialCategoryOfAbuse
+  Codes move_reason;      // REASON_PLACE_CHANGE
+  Codes participation;    // REVIEW_CODE, less PN0 (set by age: a child under 4)
+  Codes activity;         // ACTIV
+  Codes accommodation;    // ACCOM
+  Codes sw_reason;        // SW_REASON
+};
+
+Result<Codes> Ssda903Codes(const returns::ssda903::CodeLists& lists, std::string_view field,
+                           std::initializer_list<std::string_view> except = {}) {
+  const returns::ssda903::CodeList* list = lists.For(field, kSsda903Year);
+  if (list == nullptr) return Status::Internal("Cairn's SSDA903 code lists have no list for " + std::string(field));
+  Codes codes;
+  for (const std::string& code : list->codes) {
+    if (std::find(except.begin(), except.end(), code) == except.end()) codes.push_back(code);
+  }
+  return codes;
+}
+
+Result<Codes> CinCensusCodes(const returns::cin_census::CodeLists& lists, std::string_view field,
+                             std::initializer_list<std::string_view> except = {}) {
+  const returns::cin_census::CodeList* list = lists.ForField(field);
+  if (list == nullptr) return Status::Internal("Cairn's CIN census code lists have no list for " + std::string(field));
+  Codes codes;
+  for (const auto& [code, meaning] : list->codes) {
+    if (std::find(except.begin(), except.end(), code) == except.end()) codes.push_back(code);
+  }
+  return codes;
+}
+
+// Worked out once: the lists are compiled into Cairn and never change.
+const Result<ReturnCodes>& TheReturnCodes() {
+  static const Result<ReturnCodes> codes = []() -> Result<ReturnCodes> {
+    CAIRN_ASSIGN_OR_RETURN(const returns::ssda903::CodeLists* ssda903, returns::ssda903::CodeLists::Embedded());
+    const Result<returns::cin_census::CodeLists>& cin_lists = returns::cin_census::CinCensusCodeLists();
+    if (!cin_lists.ok()) return cin_lists.status();
+    const returns::cin_census::CodeLists& cin = *cin_lists;
+    ReturnCodes out;
+    CAIRN_ASSIGN_OR_RETURN(out.ethnicity, Ssda903Codes(*ssda903, "ETHNIC"));
+    CAIRN_ASSIGN_OR_RETURN(out.disability, CinCensusCodes(cin, "Disability", {"NONE"}));
+    CAIRN_ASSIGN_OR_RETURN(out.referral_source, CinCensusCodes(cin, "ReferralSource"));
+    CAIRN_ASSIGN_OR_RETURN(out.needs, CinCensusCodes(cin, "PrimaryNeedCode"));
+    CAIRN_ASSIGN_OR_RETURN(out.factors, CinCensusCodes(cin, "AssessmentFactors", {"21"}));
+    CAIRN_ASSIGN_OR_RETURN(out.category, CinCensusCodes(cin, "InitialCategoryOfAbuse"));
+    CAIRN_ASSIGN_OR_RETURN(out.move_reason, Ssda903Codes(*ssda903, "REASON_PLACE_CHANGE"));
+    CAIRN_ASSIGN_OR_RETURN(out.participation, Ssda903Codes(*ssda903, "REVIEW_CODE", {"PN0"}));
+    CAIRN_ASSIGN_OR_RETURN(out.activity, Ssda903Codes(*ssda903, "ACTIV"));
+    CAIRN_ASSIGN_OR_RETURN(out.accommodation, Ssda903Codes(*ssda903, "ACCOM"));
+    CAIRN_ASSIGN_OR_RETURN(out.sw_reason, Ssda903Codes(*ssda903, "SW_REASON"));
+    return out;
+  }();
+  return codes;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reading one TOML table, recording the first error and which keys were read.
@@ -146,7 +199,7 @@ class Section {
     if (node == nullptr) return min;
     std::optional<double> value = node->value<double>();
     if (!value || !std::isfinite(*value)) {
-      Fail(key, node, "must be a number");
+      Fail(key, node, value ? "must be a finite number" : "must be a number, not " + DescribeTomlValue(*node));
       return min;
     }
     if (*value < min || *value > max) {
@@ -163,7 +216,7 @@ class Section {
     if (node == nullptr) return min;
     std::optional<int64_t> value = node->value_exact<int64_t>();
     if (!value) {
-      Fail(key, node, "must be a whole number");
+      Fail(key, node, "must be a whole number, not " + DescribeTomlValue(*node));
       return min;
     }
     if (*value < min || *value > max) {
@@ -179,7 +232,7 @@ class Section {
     if (node == nullptr) return {};
     std::optional<std::string> value = node->value_exact<std::string>();
     if (!value || value->empty()) {
-      Fail(key, node, "must be a non-empty string");
+      Fail(key, node, "must be a non-empty string, not " + DescribeTomlValue(*node));
       return {};
     }
     return *value;
@@ -189,7 +242,7 @@ class Section {
     if (node == nullptr) return {};
     const toml::array* array = node->as_array();
     if (array == nullptr) {
-      Fail(key, node, "must be a list of [probability, value] pairs");
+      Fail(key, node, "must be a list of [probability, value] pairs, not " + DescribeTomlValue(*node));
       return {};
     }
     std::vector<std::pair<double, double>> points;
@@ -222,7 +275,7 @@ class Section {
     if (node == nullptr) return {};
     const toml::table* table = node->as_table();
     if (table == nullptr) {
-      Fail(key, node, "must be a table of { CODE = weight }");
+      Fail(key, node, "must be a table of { CODE = weight }, not " + DescribeTomlValue(*node));
       return {};
     }
     std::vector<std::pair<std::string, double>> pairs;
@@ -251,7 +304,7 @@ class Section {
   Section Sub(std::string_view key) {
     const toml::node* node = Get(key);
     const toml::table* table = node != nullptr ? node->as_table() : nullptr;
-    if (node != nullptr && table == nullptr) Fail(key, node, "must be a table");
+    if (node != nullptr && table == nullptr) Fail(key, node, "must be a table, not " + DescribeTomlValue(*node));
     return Section(source_, std::string(key), table, error_);
   }
   // Every key not read is an error: a misspelt key would otherwise silently take no effect.
@@ -276,7 +329,7 @@ class Section {
   void Fail(std::string_view key, const toml::node* node, const std::string& message) {
     if (!error_->empty()) return;
     std::string where(source_);
-    if (node != nullptr && node->source().begin.line > 0) where += " line " + std::to_string(node->source().begin.line);
+    if (node != nullptr && LineOf(*node) > 0) where += " line " + std::to_string(LineOf(*node));
     where += ": ";
     if (!name_.empty()) where += "[" + name_ + "] ";
     *error_ = where + std::string(key) + ": " + message;
@@ -291,7 +344,7 @@ class Section {
 
 constexpr double kDaysMax = 20 * 366;
 
-Profile Read(const toml::table& root, std::string_view source, std::string* error) {
+Profile Read(const toml::table& root, std::string_view source, const ReturnCodes& codes, std::string* error) {
   Profile profile;
   Section top(source, "", &root, error);
   profile.name = top.Text("name");
@@ -317,9 +370,9 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     auto& p = profile.population;
     p.male_percent = s.Percent("male_percent");
     p.unknown_sex_percent = s.Percent("unknown_sex_percent");
-    p.ethnicity = s.WeightTable("ethnicity", kEthnicity);
+    p.ethnicity = s.WeightTable("ethnicity", codes.ethnicity);
     p.disability_percent = s.Percent("disability_percent");
-    p.disability = s.WeightTable("disability", kDisability);
+    p.disability = s.WeightTable("disability", codes.disability);
     p.death_per_10k_episodes = s.Number("death_per_10k_episodes", 0, 1000);
     s.RejectUnknownKeys();
   }
@@ -331,8 +384,8 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     r.seasonal_percent = s.Number("seasonal_percent", 0, 50);
     r.cycle_percent = s.Number("cycle_percent", 0, 50);
     r.cycle_years = s.Number("cycle_years", 0.5, 50);
-    r.source_under_5 = s.WeightTable("source_under_5", kReferralSource);
-    r.source_5_plus = s.WeightTable("source_5_plus", kReferralSource);
+    r.source_under_5 = s.WeightTable("source_under_5", codes.referral_source);
+    r.source_5_plus = s.WeightTable("source_5_plus", codes.referral_source);
     r.weekend_percent = s.Percent("weekend_percent");
     r.nfa_closure_days = s.Quantiles("nfa_closure_days", 0, 60);
     r.repeat_after_nfa_percent = s.Percent("repeat_after_nfa_percent");
@@ -355,8 +408,8 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
   }
   {
     Section s = top.Sub("needs");
-    profile.needs.protection = s.WeightTable("protection", kNeeds);
-    profile.needs.support = s.WeightTable("support", kNeeds);
+    profile.needs.protection = s.WeightTable("protection", codes.needs);
+    profile.needs.support = s.WeightTable("support", codes.needs);
     s.RejectUnknownKeys();
   }
   {
@@ -364,7 +417,7 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     auto& a = profile.assessment;
     a.start_delay_wd = s.Quantiles("start_delay_wd", 0, 30);
     a.referral_to_authorisation_wd = s.Quantiles("referral_to_authorisation_wd", 1, 400);
-    a.factors = s.WeightTable("factors", kFactors);
+    a.factors = s.WeightTable("factors", codes.factors);
     a.no_factors_percent = s.Percent("no_factors_percent");
     s.RejectUnknownKeys();
   }
@@ -375,7 +428,7 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     p.icpc_on_time_percent = s.Percent("icpc_on_time_percent");
     p.icpc_late_extra_wd = s.Quantiles("icpc_late_extra_wd", 1, 200);
     p.plan_duration_days = s.Quantiles("plan_duration_days", 1, kDaysMax);
-    p.category = s.WeightTable("category", kCategory);
+    p.category = s.WeightTable("category", codes.category);
     p.category_change_percent = s.Percent("category_change_percent");
     p.review_on_time_percent = s.Percent("review_on_time_percent");
     p.review_late_days = s.Quantiles("review_late_days", 1, 365);
@@ -435,7 +488,7 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     p.days_5_to_11 = s.Quantiles("days_5_to_11", 1, kDaysMax);
     p.days_12_plus = s.Quantiles("days_12_plus", 1, kDaysMax);
     p.unsettled_percent = s.Percent("unsettled_percent");
-    p.move_reason = s.WeightTable("move_reason", kMoveReason);
+    p.move_reason = s.WeightTable("move_reason", codes.move_reason);
     p.in_area_percent = s.Percent("in_area_percent");
     p.same_carer_percent = s.Percent("same_carer_percent");
     s.RejectUnknownKeys();
@@ -458,7 +511,7 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     l.first_review_on_time_percent = s.Percent("first_review_on_time_percent");
     l.review_on_time_percent = s.Percent("review_on_time_percent");
     l.review_late_days = s.Quantiles("review_late_days", 1, 365);
-    l.participation = s.WeightTable("participation", kParticipation);
+    l.participation = s.WeightTable("participation", codes.participation);
     l.visit_interval_days = s.Int("visit_interval_days", 7, 180);
     l.visit_late_percent = s.Percent("visit_late_percent");
     l.visit_late_days = s.Quantiles("visit_late_days", 1, 365);
@@ -483,7 +536,7 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     auto& u = profile.uasc;
     u.starts_per_10k = s.Number("starts_per_10k", 0, 1000);
     u.arrival_age_years = s.Quantiles("arrival_age_years", 10, 17.9);
-    u.ethnicity = s.WeightTable("ethnicity", kEthnicity);
+    u.ethnicity = s.WeightTable("ethnicity", codes.ethnicity);
     u.male_percent = s.Percent("male_percent");
     s.RejectUnknownKeys();
   }
@@ -491,8 +544,8 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     Section s = top.Sub("care_leavers");
     auto& c = profile.care_leavers;
     c.in_touch_percent = s.Percent("in_touch_percent");
-    c.activity = s.WeightTable("activity", kActivity);
-    c.accommodation = s.WeightTable("accommodation", kAccommodation);
+    c.activity = s.WeightTable("activity", codes.activity);
+    c.accommodation = s.WeightTable("accommodation", codes.accommodation);
     c.pathway_interval_days = s.Int("pathway_interval_days", 30, 366);
     c.contact_interval_days = s.Int("contact_interval_days", 7, 366);
     c.contact_late_percent = s.Percent("contact_late_percent");
@@ -520,7 +573,7 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
     w.front_door_percent = s.Number("front_door_percent", 0, 100);
     w.team_size = s.Int("team_size", 2, 30);
     w.other_changes_per_case_year = s.Number("other_changes_per_case_year", 0, 10);
-    w.other_change_reason = s.WeightTable("other_change_reason", kSwReason);
+    w.other_change_reason = s.WeightTable("other_change_reason", codes.sw_reason);
     w.supervision_interval_days = s.Int("supervision_interval_days", 7, 180);
     w.supervision_missed_percent = s.Percent("supervision_missed_percent");
     s.RejectUnknownKeys();
@@ -532,16 +585,11 @@ Profile Read(const toml::table& root, std::string_view source, std::string* erro
 }  // namespace
 
 Result<Profile> ParseProfile(std::string_view toml_text, std::string_view source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& error) {
-    const auto& where = error.source().begin;
-    return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(where.line) + ", column " +
-                                   std::to_string(where.column) + ": " + std::string(error.description()));
-  }
+  CAIRN_ASSIGN_OR_RETURN(const toml::table root, ParseToml(toml_text, source_name));
+  const Result<ReturnCodes>& codes = TheReturnCodes();
+  if (!codes.ok()) return codes.status();
   std::string error;
-  Profile profile = Read(root, source_name, &error);
+  Profile profile = Read(root, source_name, *codes, &error);
   if (!error.empty()) return Status::InvalidArgument(error);
   return profile;
 }

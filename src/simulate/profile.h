@@ -42,7 +42,6 @@ class QuantileTable {
   static Result<QuantileTable> FromPoints(std::vector<std::pair<double, double>> points);
 
   double Sample(double u) const;
-  double Min() const { return values_.empty() ? 0 : values_.front(); }
   double Max() const { return values_.empty() ? 0 : values_.back(); }
   // The probability of a value at or below `value` (the inverse of Sample).
   double Cdf(double value) const;
@@ -61,7 +60,6 @@ class Weights {
 
   size_t SampleIndex(double u) const;
   const std::string& Sample(double u) const { return codes_[SampleIndex(u)]; }
-  const std::vector<std::string>& codes() const { return codes_; }
   // The share (0-1) of `code`; 0 if absent.
   double Share(std::string_view code) const;
   bool Has(std::string_view code) const;
@@ -103,7 +101,7 @@ struct Profile {
   struct Referrals {
     double first_referral_percent = 0;  // children referred at least once before 18
     QuantileTable first_referral_age_years;
-    double seasonal_percent = 0;  // +/- around the mean; highest in November, lowest in August
+    double seasonal_percent = 0;  // +/- around the mean: highest on 15 November, lowest in mid-May
     double cycle_percent = 0;     // a slow rise and fall over cycle_years
     double cycle_years = 0;
     Weights source_under_5;

@@ -22,6 +22,7 @@
 #include "store/chronology_store.h"
 #include "store/migrations.h"
 #include "store/workforce_store.h"
+#include "timescales/evaluator.h"
 
 namespace cairn::simulate {
 namespace {
@@ -559,6 +560,24 @@ void InOrderOf(const std::vector<Chronology>& reference, std::vector<Chronology>
   });
 }
 
+// The simulator records adoption as the SSDA903 does (PlacedAdoption for the decision, an A5 or
+// A6 episode for the placement), so the timescales engine's adoption signals fire for children
+// still waiting, as the DfE's scorecard thresholds (426 and 121 days) say many do.
+TEST(SimulationTimescales, ChildrenWaitingForAdoptionRaiseTheAdoptionSignals) {
+  const WorkingDayCalendar calendar = WorkingDayCalendar::EnglandAndWales().value();
+  const timescales::Evaluator evaluator =
+      timescales::Evaluator::Create(timescales::RuleSet::England(calendar).value(), calendar).value();
+  std::map<std::string, int> children_with;
+  for (const Chronology& child : England50k().children) {
+    const timescales::ChildEvaluation result = evaluator.Evaluate(child, kAsAt);
+    for (const timescales::DriftSignal& signal : result.signals) {
+      ++children_with[evaluator.rules().signals()[signal.signal].id];
+    }
+  }
+  EXPECT_GT(children_with["drift.adoption-entry-to-placement-426d"], 0);
+  EXPECT_GT(children_with["drift.adoption-order-to-match-121d"], 0);
+}
+
 struct Exports {
   std::vector<returns::Ssda903CsvText> ssda903;
   std::string cin_census;
@@ -820,6 +839,12 @@ TEST(SimulationProfile, ErrorsNameTheFileTableAndKey) {
       {"category = { NEG = 49", "category = { NEGLECT = 49", "[protection] category: 'NEGLECT' is not a code"},
       {"seen_alone_percent = 75", "seen_alone_pct = 75", "[protection] seen_alone_percent: is missing"},
       {"[missing]\n", "[missing]\nspeling = 3\n", "[missing] speling: is not a key Cairn knows"},
+      // Codes that go into a return are checked against the return's own lists (data/codes).
+      {"participation = { PN1 = 35", "participation = { PN0 = 5, PN1 = 35",
+       "[looked_after] participation: 'PN0' is not a code"},
+      {"\"18C\" = 2.5", "\"18A\" = 2.5", "[assessment] factors: '18A' is not a code"},
+      {"other_change_reason = { MANAGE = 40", "other_change_reason = { MANAGED = 40",
+       "[workforce] other_change_reason: 'MANAGED' is not a code"},
       {"first_referral_percent = ", "first_referral_percent = 1", "first_referral_percent: must be between 0 and 100"},
   };
   for (const Case& c : cases) {

@@ -17,16 +17,6 @@ Role RoleFor(Service service) {
   return service == Service::kCareLeavers ? Role::kPersonalAdviser : Role::kSocialWorker;
 }
 
-// The SSDA903 reasons for a change of worker, as static text (allocation records hold views).
-std::string_view StaticReason(std::string_view reason) {
-  static constexpr std::string_view kReasons[] = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC",
-                                                  "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS"};
-  for (std::string_view known : kReasons) {
-    if (known == reason) return known;
-  }
-  return "OTHERS";
-}
-
 void RemoveValue(std::vector<uint32_t>& values, uint32_t value) {
   auto found = std::find(values.begin(), values.end(), value);
   if (found == values.end()) return;
@@ -105,7 +95,7 @@ uint32_t Council::Hire(Service service, Role role, Date date, std::optional<uint
   worker.serial = static_cast<uint32_t>(workers_.size() + 1);
   worker.role = role;
   worker.started = date;
-  if (role != Role::kPersonalAdviser) {
+  if (IsRegisteredSocialWorker(worker)) {
     // Agency when the share of agency staff is below the profile's rate.
     worker.agency = static_cast<double>(active_agency_) <
                     profile_.workforce.agency_percent / 100 * static_cast<double>(active_registered_ + 1);
@@ -115,7 +105,7 @@ uint32_t Council::Hire(Service service, Role role, Date date, std::optional<uint
   const auto index = static_cast<uint32_t>(workers_.size() - 1);
   active_pos_.push_back(static_cast<int32_t>(active_.size()));
   active_.push_back(index);
-  if (role != Role::kPersonalAdviser) {
+  if (IsRegisteredSocialWorker(workers_[index])) {
     ++active_registered_;
     if (workers_[index].agency) ++active_agency_;
   }
@@ -150,7 +140,7 @@ void Council::OnWorkerLeaves(uint32_t worker, Date date) {
   rec.left = date;
   TeamRec& team = teams_[rec.team];
   const Service service = team.service;
-  if (rec.role != Role::kPersonalAdviser) {
+  if (IsRegisteredSocialWorker(rec)) {
     --active_registered_;
     if (rec.agency) --active_agency_;
   }
@@ -215,7 +205,7 @@ void Council::OnHrCycle(Date date) {
   int64_t advisers = 0;
   for (uint32_t worker : active_) {
     const WorkerRec& rec = workers_[worker];
-    if (rec.role == Role::kPersonalAdviser)
+    if (!IsRegisteredSocialWorker(rec))
       ++advisers;
     else if (rec.agency)
       ++agency;
@@ -236,11 +226,11 @@ void Council::OnHrCycle(Date date) {
     }
   };
   draw_leavers(leaver_debt_permanent_, permanent, w.turnover_percent,
-               [](const WorkerRec& r) { return r.role != Role::kPersonalAdviser && !r.agency; });
+               [](const WorkerRec& r) { return IsRegisteredSocialWorker(r) && !r.agency; });
   draw_leavers(leaver_debt_agency_, agency, w.agency_leavers_percent,
-               [](const WorkerRec& r) { return r.role != Role::kPersonalAdviser && r.agency; });
+               [](const WorkerRec& r) { return IsRegisteredSocialWorker(r) && r.agency; });
   draw_leavers(leaver_debt_advisers_, advisers, w.turnover_percent,
-               [](const WorkerRec& r) { return r.role == Role::kPersonalAdviser; });
+               [](const WorkerRec& r) { return !IsRegisteredSocialWorker(r); });
 
   // Other changes of worker: sickness, a manager's rebalancing, a child's own request.
   other_change_debt_ += static_cast<double>(open_cases) * w.other_changes_per_case_year / kWeeksPerYear;
@@ -253,8 +243,8 @@ void Council::OnHrCycle(Date date) {
     const std::vector<uint32_t>& cases = workers_[worker].cases;
     if (cases.empty()) continue;
     const uint32_t slot = cases[workforce_rng_.Below(static_cast<uint32_t>(cases.size()))];
-    const std::string& reason = w.other_change_reason.Sample(workforce_rng_.Uniform());
-    EndAllocation(slot, date, StaticReason(reason));
+    // A view of the profile's own text, which outlives the council (allocation records keep views).
+    EndAllocation(slot, date, w.other_change_reason.Sample(workforce_rng_.Uniform()));
     Allocate(slot, date, service, worker);
   }
 }

@@ -26,9 +26,11 @@ enum SettingsFact : uint32_t {
   kContinues,        // looked-after-episode: REC continues into the next episode
   kPlacementChange,  // looked-after-episode: RNE is a change of placement
   kLongTerm,         // looked-after-episode: PLACE is a long-term placement
+  kAdoptionPlacement,  // looked-after-episode: PLACE is a placement for adoption
   kMissingCode,      // missing: MISSING counts as missing
   kFirstRuleFact,
 };
+static_assert(kFirstRuleFact == 8, "update the number of rule conditions in Evaluator::Create's contract");
 constexpr uint32_t Bit(uint32_t fact) { return uint32_t{1} << fact; }
 
 constexpr size_t kMaxFacts = 32;
@@ -189,6 +191,7 @@ Result<Evaluator> Evaluator::Create(RuleSet rules, WorkingDayCalendar calendar) 
   facts.push_back({EventKind::kLookedAfterEpisode, "REC", settings.continuing_reasons_ceased});
   facts.push_back({EventKind::kLookedAfterEpisode, "RNE", settings.placement_change_reasons});
   facts.push_back({EventKind::kLookedAfterEpisode, "PLACE", settings.long_term_placements});
+  facts.push_back({EventKind::kLookedAfterEpisode, "PLACE", settings.adoption_placements});
   facts.push_back({EventKind::kMissing, "MISSING", settings.missing_codes});
 
   // Each distinct (kind, field, values) condition gets one bit, shared by every rule that tests it.
@@ -224,7 +227,8 @@ Result<Evaluator> Evaluator::Create(RuleSet rules, WorkingDayCalendar calendar) 
     slot = field;
     return Status::Ok();
   };
-  CAIRN_RETURN_IF_ERROR(keep_date_field(EventKind::kAdoptionDecision, "DATE_MATCH", "drift.adoption-order-to-match"));
+  CAIRN_RETURN_IF_ERROR(keep_date_field(EventKind::kAdoptionDecision, "DATE_MATCH",
+                                        "signal '" + set.SignalOf(SignalKind::kAdoptionDecisionToMatch).id + "'"));
 
   for (const Rule& rule : set.rules()) {
     CompiledRule compiled;
@@ -991,33 +995,40 @@ class Evaluator::ChildRun {
     AddSignal(SignalKind::kMissing, since, std::move(evidence));
   }
 
+  // The SSDA903 records an adoption plan as PlacedAdoption: DATE_PLACED is the date of the
+  // decision that the child should be placed for adoption, DATE_PLACED_CEASED the day that
+  // decision ended (DfE validation rule 1003). The child is placed for adoption when an episode's
+  // PLACE is an adoption placement (A3-A6; rule 521). AD1, with the match date, is returned only
+  // for children adopted, so for a child still in care a match usually shows as the placement.
   void Adoption() {
     if (!LookedAfterNow()) return;
     const Period& period = s_.periods.back();
-    const std::span<const CompactEvent> decisions = Visible(EventKind::kAdoptionDecision);
-    const int32_t base = c_.FirstOfKind(EventKind::kAdoptionDecision);
+    const std::span<const CompactEvent> decisions = Visible(EventKind::kPlacedForAdoption);
+    const int32_t base = c_.FirstOfKind(EventKind::kPlacedForAdoption);
     int32_t decision = -1;
     for (size_t i = 0; i < decisions.size(); ++i) {
       if (decisions[i].start >= period.start) decision = base + static_cast<int32_t>(i);
     }
     if (decision < 0) return;  // no adoption plan in this period of care
-    for (const CompactEvent& placed : Visible(EventKind::kPlacedForAdoption)) {
-      if (placed.start >= period.start) return;  // placed: the wait is over
-    }
     const CompactEvent& should_be_placed = c_.event(decision);
+    if (EndOf(should_be_placed) != kOpenEnd) return;  // the decision ceased: adopted, or no longer the plan
+    for (int32_t episode = period.first; episode <= period.last; ++episode) {
+      if (Has(c_.event(episode), kAdoptionPlacement)) return;  // placed: the wait is over
+    }
     // "More than N days": in effect from day N + 1.
     const int32_t entry_since = AddInterval(*SignalOf(SignalKind::kAdoptionEntryToPlacement).threshold, period.start) + 1;
     if (entry_since <= a_) {
       AddSignal(SignalKind::kAdoptionEntryToPlacement, entry_since,
                 {EventEvidence(period.first, "entered care"), EventEvidence(decision, "should be placed for adoption")});
     }
-    if (AuxDate(should_be_placed) == kNoDay) {
-      const int32_t match_since =
-          AddInterval(*SignalOf(SignalKind::kAdoptionDecisionToMatch).threshold, should_be_placed.start) + 1;
-      if (match_since <= a_) {
-        AddSignal(SignalKind::kAdoptionDecisionToMatch, match_since,
-                  {EventEvidence(decision, "should be placed for adoption; not matched")});
-      }
+    for (const CompactEvent& ad1 : Visible(EventKind::kAdoptionDecision)) {
+      if (ad1.start >= period.start && AuxDate(ad1) != kNoDay) return;  // a match recorded (AD1 DATE_MATCH)
+    }
+    const int32_t match_since =
+        AddInterval(*SignalOf(SignalKind::kAdoptionDecisionToMatch).threshold, should_be_placed.start) + 1;
+    if (match_since <= a_) {
+      AddSignal(SignalKind::kAdoptionDecisionToMatch, match_since,
+                {EventEvidence(decision, "should be placed for adoption; not matched")});
     }
   }
 

@@ -4,8 +4,8 @@
 // children in parallel over their compact forms; a child whose chronology changed is
 // re-evaluated alone.
 //
-//   CAIRN_ASSIGN_OR_RETURN(RuleSet rules, RuleSet::England());
 //   CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+//   CAIRN_ASSIGN_OR_RETURN(RuleSet rules, RuleSet::England(calendar));
 //   CAIRN_ASSIGN_OR_RETURN(Evaluator evaluator, Evaluator::Create(rules, calendar));
 //   ChildEvaluation result = evaluator.Evaluate(evaluator.Compact(chronology), as_at);
 //
@@ -81,8 +81,9 @@ struct ChildEvaluation {
 
 class Evaluator {
  public:
-  // Compiles the rule set's field conditions; fails (kInvalidArgument) when it tests more than
-  // 32 distinct field conditions or reads two different date fields of one kind of event.
+  // Compiles the rule set's field conditions; fails (kInvalidArgument) when its rules test more
+  // than 24 distinct field conditions (of 32 bits per event, 8 go to [settings]) or read two
+  // different date fields of one kind of event.
   static Result<Evaluator> Create(RuleSet rules, WorkingDayCalendar calendar);
 
   const RuleSet& rules() const { return rules_; }

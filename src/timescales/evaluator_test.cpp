@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_text.h"
 #include "timescales/report.h"
 
 namespace cairn::timescales {
@@ -19,8 +20,8 @@ using model::EventKind;
 Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 
 const Evaluator& England() {
-  static const Evaluator evaluator =
-      Evaluator::Create(RuleSet::England().value(), WorkingDayCalendar::EnglandAndWales().value()).value();
+  static const WorkingDayCalendar calendar = WorkingDayCalendar::EnglandAndWales().value();
+  static const Evaluator evaluator = Evaluator::Create(RuleSet::England(calendar).value(), calendar).value();
   return evaluator;
 }
 
@@ -162,7 +163,8 @@ TEST(TimescaleEvaluator, ManyOverdueCountsLiveObligationsOnly) {
 }
 
 TEST(TimescaleEvaluator, CreateRefusesRulesItCannotCompile) {
-  const RuleSet rules = RuleSet::England().value();
+  const WorkingDayCalendar calendar = WorkingDayCalendar::EnglandAndWales().value();
+  const RuleSet rules = RuleSet::England(calendar).value();
   // Two rules reading different date fields of the same kind.
   {
     const std::string base = R"(
@@ -175,6 +177,7 @@ new_period_reasons = ["S"]
 continuing_reasons_ceased = ["X1"]
 placement_change_reasons = ["P"]
 long_term_placements = ["U4"]
+adoption_placements = ["A5"]
 missing_codes = ["M"]
 [[rule]]
 id = "a"
@@ -200,9 +203,9 @@ recurrence = "once"
       if (signal.count) signals += "count = " + std::to_string(*signal.count) + "\n";
       if (signal.window) signals += "window = \"" + signal.window->ToString() + "\"\n";
     }
-    Result<RuleSet> parsed = RuleSet::FromToml(base + signals, "two-fields.toml");
+    Result<RuleSet> parsed = RuleSet::FromToml(base + signals, "two-fields.toml", calendar);
     ASSERT_TRUE(parsed.ok()) << parsed.status().message();
-    Result<Evaluator> evaluator = Evaluator::Create(*parsed, WorkingDayCalendar::EnglandAndWales().value());
+    Result<Evaluator> evaluator = Evaluator::Create(*parsed, calendar);
     ASSERT_FALSE(evaluator.ok());
     EXPECT_NE(evaluator.status().message().find("one date field per kind"), std::string::npos)
         << evaluator.status().message();
@@ -340,6 +343,35 @@ TEST(TimescaleReport, JsonLinesHaveExactlyTheIssuesKeys) {
             R"({"child":"C1","signal":"drift.cp-plan-2y","since":"2024-03-01","evidence":[{"what":"cp-plan","date":"2022-03-01","end":null,"note":""},{"what":"cp-plan","date":"2019-01-01","end":"2020-01-01","note":"previous plan"}]})");
   EXPECT_EQ(SignalCsv("C1", signal, England().rules()),
             "C1,drift.cp-plan-2y,2024-03-01,cp-plan 2022-03-01; cp-plan 2019-01-01 to 2020-01-01 (previous plan)");
+}
+
+TEST(TimescaleReport, InvalidUtf8BecomesReplacementCharacters) {
+  Obligation obligation;
+  obligation.rule = static_cast<uint16_t>(*England().rules().FindRule("cla.visit-6w"));
+  obligation.status = ObligationStatus::kDue;
+  obligation.trigger = D(2024, 1, 2);
+  obligation.due = D(2024, 2, 13);
+  // Latin-1 "Zoë" (0xEB alone), then a quote the escaping must keep, then valid UTF-8 "é".
+  EXPECT_EQ(ObligationJson("Zo\xEB\"\xC3\xA9", obligation, England().rules()),
+            "{\"child\":\"Zo\xEF\xBF\xBD\\\"\xC3\xA9\",\"rule\":\"cla.visit-6w\",\"trigger\":\"2024-01-02\","
+            "\"due\":\"2024-02-13\",\"done\":null,\"status\":\"due\",\"days\":0}");
+  // A truncated sequence: each byte on its own becomes one U+FFFD.
+  DriftSignal signal{static_cast<uint16_t>(*England().rules().FindSignal("drift.cp-plan-2y")), D(2024, 3, 1),
+                     {{"cp-plan", D(2022, 3, 1), std::nullopt, "worker \xE2\x82"}}};
+  const std::string json = SignalJson("C1", signal, England().rules());
+  EXPECT_NE(json.find("\"note\":\"worker \xEF\xBF\xBD\xEF\xBF\xBD\"}"), std::string::npos) << json;
+  EXPECT_TRUE(IsValidUtf8(json));
+}
+
+TEST(TimescaleReport, CsvQuotesWhatToolsWouldTrim) {
+  Obligation obligation;
+  obligation.rule = static_cast<uint16_t>(*England().rules().FindRule("cla.visit-6w"));
+  obligation.status = ObligationStatus::kDue;
+  obligation.trigger = D(2024, 1, 2);
+  obligation.due = D(2024, 2, 13);
+  EXPECT_EQ(ObligationCsv(" C1", obligation, England().rules()), "\" C1\",cla.visit-6w,2024-01-02,2024-02-13,,due,0");
+  EXPECT_EQ(ObligationCsv("\xEF\xBB\xBF" "C1", obligation, England().rules()),
+            "\"\xEF\xBB\xBF" "C1\",cla.visit-6w,2024-01-02,2024-02-13,,due,0");
 }
 
 TEST(TimescaleStatus, NamesRoundTrip) {

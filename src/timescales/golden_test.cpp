@@ -153,9 +153,9 @@ TEST_P(GoldenFile, Matches) {
     ASSERT_TRUE(children.count(child_id)) << "no child " << child_id;
     const Date as_at = DateOf(test.get("as_at"), where + ".as_at");
 
-    RuleSet rules = RuleSet::England().value();
+    RuleSet rules = RuleSet::England(calendar).value();
     if (const std::string local = StringOf(test, "local"); !local.empty()) {
-      const Status applied = rules.ApplyOverrides(local, "local");
+      const Status applied = rules.ApplyOverrides(local, "local", calendar);
       ASSERT_TRUE(applied.ok()) << applied.message();
     }
     Result<Evaluator> evaluator = Evaluator::Create(std::move(rules), calendar);

@@ -1,30 +1,35 @@
 #include "timescales/report.h"
 
-#include <cstdio>
+#include "base/json_text.h"
+#include "returns/csv.h"
 
 namespace cairn::timescales {
 namespace {
 
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += escaped;
-        } else {
-          out += c;
-        }
+// Child ids and worker ids come from imported files, which Cairn keeps byte for byte; JSON holds
+// only UTF-8, so a byte that does not belong to a well-formed sequence is written as U+FFFD (the
+// replacement character), one per byte, rather than losing the whole line.
+void AppendJsonText(std::string& out, std::string_view text) {
+  const size_t mark = out.size();
+  if (AppendJsonString(text, out)) return;
+  out.resize(mark);  // refused part-way: drop what it wrote and write a repaired copy
+  std::string repaired;
+  repaired.reserve(text.size() + 8);
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      repaired += text[i++];
+      continue;
+    }
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      repaired += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      repaired.append(text.substr(i, length));
+      i += length;
     }
   }
-  out += '"';
+  AppendJsonString(repaired, out);
 }
 
 void AppendJsonDate(std::string& out, const std::optional<Date>& date) {
@@ -35,16 +40,6 @@ void AppendJsonDate(std::string& out, const std::optional<Date>& date) {
   } else {
     out += "null";
   }
-}
-
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 std::string DateOrDash(const std::optional<Date>& date) { return date ? date->ToIso() : "-"; }
@@ -62,9 +57,9 @@ std::string JoinedEvidence(const DriftSignal& signal) {
 
 std::string ObligationJson(std::string_view child, const Obligation& obligation, const RuleSet& rules) {
   std::string out = "{\"child\":";
-  AppendJsonString(out, child);
+  AppendJsonText(out, child);
   out += ",\"rule\":";
-  AppendJsonString(out, rules.rules()[obligation.rule].id);
+  AppendJsonText(out, rules.rules()[obligation.rule].id);
   out += ",\"trigger\":";
   AppendJsonDate(out, obligation.trigger);
   out += ",\"due\":";
@@ -72,7 +67,7 @@ std::string ObligationJson(std::string_view child, const Obligation& obligation,
   out += ",\"done\":";
   AppendJsonDate(out, obligation.done);
   out += ",\"status\":";
-  AppendJsonString(out, StatusName(obligation.status));
+  AppendJsonText(out, StatusName(obligation.status));
   out += ",\"days\":";
   out += std::to_string(obligation.days);
   out += '}';
@@ -81,9 +76,9 @@ std::string ObligationJson(std::string_view child, const Obligation& obligation,
 
 std::string SignalJson(std::string_view child, const DriftSignal& signal, const RuleSet& rules) {
   std::string out = "{\"child\":";
-  AppendJsonString(out, child);
+  AppendJsonText(out, child);
   out += ",\"signal\":";
-  AppendJsonString(out, rules.signals()[signal.signal].id);
+  AppendJsonText(out, rules.signals()[signal.signal].id);
   out += ",\"since\":";
   AppendJsonDate(out, signal.since);
   out += ",\"evidence\":[";
@@ -91,13 +86,13 @@ std::string SignalJson(std::string_view child, const DriftSignal& signal, const 
     const Evidence& evidence = signal.evidence[i];
     if (i > 0) out += ',';
     out += "{\"what\":";
-    AppendJsonString(out, evidence.what);
+    AppendJsonText(out, evidence.what);
     out += ",\"date\":";
     AppendJsonDate(out, evidence.date);
     out += ",\"end\":";
     AppendJsonDate(out, evidence.end);
     out += ",\"note\":";
-    AppendJsonString(out, evidence.note);
+    AppendJsonText(out, evidence.note);
     out += '}';
   }
   out += "]}";
@@ -119,9 +114,7 @@ std::vector<std::string> ObligationCells(std::string_view child, const Obligatio
 std::string ObligationCsv(std::string_view child, const Obligation& obligation, const RuleSet& rules) {
   std::vector<std::string> cells = ObligationCells(child, obligation, rules);
   if (!obligation.done) cells[4].clear();
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) line += (i == 0 ? "" : ",") + CsvField(cells[i]);
-  return line;
+  return FormatCsvFields(cells);
 }
 
 std::string SignalCsvHeader() { return "child,signal,since,evidence"; }
@@ -132,9 +125,7 @@ std::vector<std::string> SignalCells(std::string_view child, const DriftSignal& 
 
 std::string SignalCsv(std::string_view child, const DriftSignal& signal, const RuleSet& rules) {
   const std::vector<std::string> cells = SignalCells(child, signal, rules);
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) line += (i == 0 ? "" : ",") + CsvField(cells[i]);
-  return line;
+  return FormatCsvFields(cells);
 }
 
 std::string DescribeEvidence(const Evidence& evidence) {

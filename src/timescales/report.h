@@ -6,6 +6,8 @@
 //   {"child":"C1","rule":"cp.visit","trigger":"2024-01-02","due":"2024-01-16","done":null,"status":"overdue","days":3}
 //   {"child":"C1","signal":"drift.cp-plan-2y","since":"2024-03-01","evidence":[{"what":"cp-plan",
 //    "date":"2022-03-01","end":null,"note":""}]}
+// Strings are written as cairn::AppendJsonString writes them; bytes that are not well-formed
+// UTF-8 (an id imported from a file in another encoding) become U+FFFD, one per byte.
 #pragma once
 
 #include <string>
@@ -20,7 +22,8 @@ namespace cairn::timescales {
 std::string ObligationJson(std::string_view child, const Obligation& obligation, const RuleSet& rules);
 std::string SignalJson(std::string_view child, const DriftSignal& signal, const RuleSet& rules);
 
-// CSV (RFC 4180: fields with commas, quotes or line breaks are quoted). No trailing newline.
+// CSV, each line as FormatCsvFields (returns/csv.h) writes it: fields with commas, quotes, line
+// breaks, leading or trailing blanks or a byte order mark are quoted. No trailing newline.
 std::string ObligationCsvHeader();  // child,rule,trigger,due,done,status,days
 std::string ObligationCsv(std::string_view child, const Obligation& obligation, const RuleSet& rules);
 std::string SignalCsvHeader();  // child,signal,since,evidence

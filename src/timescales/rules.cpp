@@ -6,7 +6,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <initializer_list>
 #include <utility>
 
 #include "base/embedded.h"
@@ -17,22 +16,10 @@ namespace {
 
 using model::EventKind;
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 std::string Lower(std::string_view text) {
   std::string lower(text);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower;
-}
-
-std::string JoinOr(std::initializer_list<std::string_view> names) {
-  std::string joined;
-  size_t i = 0;
-  for (std::string_view name : names) {
-    joined += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + std::string(name);
-    ++i;
-  }
-  return joined;
 }
 
 constexpr std::array<std::string_view, kTriggerCount> kTriggerNames = {
@@ -100,98 +87,15 @@ constexpr std::array<SignalName, kSignalKindCount> kSignalNames = {{
 
 // Reads one table of the file ([[rule]], [[signal]], [settings], an override) and words its
 // errors: "FILE line N: rule 'ID', field 'F': problem".
-class Reader {
- public:
-  Reader(std::string_view source, std::string label, const toml::table& table)
-      : source_(source), label_(std::move(label)), table_(table) {}
+using Reader = TomlEntry;
 
-  void set_label(std::string label) { label_ = std::move(label); }
-
-  Status Error(std::string_view field, const std::string& problem) const {
-    const toml::node* node = field.empty() ? nullptr : table_.get(field);
-    return ErrorAt(node != nullptr ? LineOf(*node) : LineOf(table_), field, problem);
-  }
-  Status ErrorAt(uint32_t line, std::string_view field, const std::string& problem) const {
-    std::string message = std::string(source_) + " line " + std::to_string(line) + ": " + label_;
-    if (!field.empty()) message += ", field " + Quote(field);
-    return Status::InvalidArgument(message + ": " + problem);
-  }
-
-  Status CheckKeys(std::initializer_list<std::string_view> allowed) const {
-    for (const auto& [key, node] : table_) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-      return ErrorAt(key.source().begin.line, key.str(), "there is no such field; use " + JoinOr(allowed) + ".");
-    }
-    return Status::Ok();
-  }
-
-  Result<std::optional<std::string>> OptionalString(std::string_view field) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return std::optional<std::string>();
-    const auto* text = node->as_string();
-    if (text == nullptr) return Error(field, "must be text in double quotes, not " + DescribeTomlValue(*node) + ".");
-    if (text->get().empty()) return Error(field, "is empty.");
-    return std::optional<std::string>(text->get());
-  }
-
-  Result<std::string> RequiredString(std::string_view field, std::string_view hint) const {
-    CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(field));
-    if (!text) return Error(field, "is missing; " + std::string(hint));
-    return *text;
-  }
-
-  Result<bool> OptionalBool(std::string_view field) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return false;
-    if (!node->is_boolean()) return Error(field, "must be true or false, not " + DescribeTomlValue(*node) + ".");
-    return node->as_boolean()->get();
-  }
-
-  Result<std::optional<int>> OptionalInteger(std::string_view field, int min, int max) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return std::optional<int>();
-    const auto* number = node->as_integer();
-    const std::string range = "a whole number between " + std::to_string(min) + " and " + std::to_string(max);
-    if (number == nullptr) return Error(field, "must be " + range + ", not " + DescribeTomlValue(*node) + ".");
-    if (number->get() < min || number->get() > max) {
-      return Error(field, std::to_string(number->get()) + " is not " + range + ".");
-    }
-    return std::optional<int>(static_cast<int>(number->get()));
-  }
-
-  Result<std::optional<Interval>> OptionalInterval(std::string_view field) const {
-    CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(field));
-    if (!text) return std::optional<Interval>();
-    Result<Interval> interval = Interval::Parse(*text);
-    if (!interval.ok()) return Error(field, interval.status().message());
-    return std::optional<Interval>(*interval);
-  }
-
-  Result<std::vector<std::string>> StringList(std::string_view field, const toml::node& node) const {
-    const toml::array* array = node.as_array();
-    if (array == nullptr) {
-      return Error(field, "must be a list of text values such as [\"V3\", \"V4\"], not " + DescribeTomlValue(node) + ".");
-    }
-    std::vector<std::string> values;
-    for (const toml::node& item : *array) {
-      const auto* text = item.as_string();
-      if (text == nullptr) return Error(field, "every item must be text in double quotes; " + DescribeTomlValue(item) + " is not.");
-      values.push_back(text->get());
-    }
-    return values;
-  }
-
-  Result<std::vector<std::string>> RequiredStringList(std::string_view field) const {
-    const toml::node* node = table_.get(field);
-    if (node == nullptr) return Error(field, "is missing; give a list such as [\"V3\", \"V4\"].");
-    return StringList(field, *node);
-  }
-
- private:
-  std::string_view source_;
-  std::string label_;
-  const toml::table& table_;
-};
+Result<std::optional<Interval>> OptionalInterval(const Reader& reader, std::string_view field) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> text, reader.OptionalString(field));
+  if (!text) return std::optional<Interval>();
+  Result<Interval> interval = Interval::Parse(*text);
+  if (!interval.ok()) return reader.Error(field, interval.status().message());
+  return std::optional<Interval>(*interval);
+}
 
 Result<std::vector<const toml::table*>> TablesOf(const toml::table& root, std::string_view key,
                                                  std::string_view source) {
@@ -199,7 +103,7 @@ Result<std::vector<const toml::table*>> TablesOf(const toml::table& root, std::s
   const toml::node* node = root.get(key);
   if (node == nullptr) return tables;
   const toml::array* array = node->as_array();
-  const std::string where = std::string(source) + " line " + std::to_string(LineOf(*node)) + ": " + Quote(key);
+  const std::string where = std::string(source) + " line " + std::to_string(LineOf(*node)) + ": " + QuoteText(key);
   if (array == nullptr) {
     return Status::InvalidArgument(where + " must be a list of [[" + std::string(key) + "]] entries.");
   }
@@ -230,11 +134,11 @@ Result<std::vector<FieldCondition>> ParseConditions(const Reader& reader, std::s
   for (const auto& [key, value] : *table) {
     const std::optional<model::FieldType> type = model::FieldTypeOf(kind, key.str());
     if (!type) {
-      return reader.Error(field, Quote(key.str()) + " is not a field of " + Quote(model::IdOf(kind)) +
+      return reader.Error(field, QuoteText(key.str()) + " is not a field of " + QuoteText(model::IdOf(kind)) +
                                      " events; its fields are " + KnownFields(kind) + ".");
     }
     CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> values, reader.StringList(field, value));
-    if (values.empty()) return reader.Error(field, "the values for " + Quote(key.str()) + " are an empty list.");
+    if (values.empty()) return reader.Error(field, "the values for " + QuoteText(key.str()) + " are an empty list.");
     conditions.push_back({std::string(key.str()), std::move(values)});
   }
   return conditions;
@@ -242,18 +146,18 @@ Result<std::vector<FieldCondition>> ParseConditions(const Reader& reader, std::s
 
 Result<Satisfier> ParseSatisfier(const toml::table& table, size_t index,
                                  const Rule& rule, std::string_view source) {
-  Reader reader(source, "rule " + Quote(rule.id) + ", satisfied_by item " + std::to_string(index + 1), table);
+  Reader reader(source, "rule " + QuoteText(rule.id) + ", satisfied_by item " + std::to_string(index + 1), table);
   Satisfier satisfier;
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> field, reader.OptionalString("field"));
   if (field) {
     CAIRN_RETURN_IF_ERROR(reader.CheckKeys({"field"}));
     const std::optional<EventKind> trigger_kind = TriggerEventKind(rule.trigger);
     if (!trigger_kind) {
-      return reader.Error("field", "trigger " + Quote(TriggerName(rule.trigger)) +
+      return reader.Error("field", "trigger " + QuoteText(TriggerName(rule.trigger)) +
                                        " is not a single event, so it has no fields to read.");
     }
     if (model::FieldTypeOf(*trigger_kind, *field) != model::FieldType::kDate) {
-      return reader.Error("field", Quote(*field) + " is not a date field of " + Quote(model::IdOf(*trigger_kind)) +
+      return reader.Error("field", QuoteText(*field) + " is not a date field of " + QuoteText(model::IdOf(*trigger_kind)) +
                                        " events; its fields are " + KnownFields(*trigger_kind) + ".");
     }
     satisfier.trigger_field = *field;
@@ -273,23 +177,23 @@ Result<Satisfier> ParseSatisfier(const toml::table& table, size_t index,
   }
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> date, reader.OptionalString("date"));
   if (date && *date != "start" && *date != "end") {
-    return reader.Error("date", Quote(*date) + " is not start or end.");
+    return reader.Error("date", QuoteText(*date) + " is not start or end.");
   }
   satisfier.use_end_date = date == "end";
   if (satisfier.use_end_date && model::Spec(*kind).end_field.empty()) {
-    return reader.Error("date", Quote(kind_id) + " events have no end date.");
+    return reader.Error("date", QuoteText(kind_id) + " events have no end date.");
   }
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> of, reader.OptionalString("of"));
   if (of) {
-    if (*of != "trigger") return reader.Error("of", Quote(*of) + " is not understood; the only choice is \"trigger\".");
+    if (*of != "trigger") return reader.Error("of", QuoteText(*of) + " is not understood; the only choice is \"trigger\".");
     const std::optional<EventKind> trigger_kind = TriggerEventKind(rule.trigger);
     bool nests = false;
     for (std::optional<EventKind> parent = model::Spec(*kind).parent; parent; parent = model::Spec(*parent).parent) {
       if (trigger_kind && *parent == *trigger_kind) nests = true;
     }
     if (!nests) {
-      return reader.Error("of", Quote(kind_id) + " events are never nested under the trigger " +
-                                    Quote(TriggerName(rule.trigger)) + ".");
+      return reader.Error("of", QuoteText(kind_id) + " events are never nested under the trigger " +
+                                    QuoteText(TriggerName(rule.trigger)) + ".");
     }
     satisfier.nested_in_trigger = true;
   }
@@ -305,7 +209,7 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
   Rule rule;
   rule.line = LineOf(table);
   CAIRN_ASSIGN_OR_RETURN(std::string id, reader.RequiredString("id", "every rule needs a stable id such as \"cp.visit\"."));
-  reader.set_label("rule " + Quote(id));
+  reader.set_label("rule " + QuoteText(id));
   const bool id_ok = std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
   });
@@ -318,8 +222,9 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
                                           "starts_at_kind"}));
   CAIRN_ASSIGN_OR_RETURN(rule.title, reader.RequiredString("title", "say in plain English what must happen."));
   CAIRN_ASSIGN_OR_RETURN(rule.source, reader.RequiredString("source", "cite the law or guidance, such as \"CPPCR 2010 reg 33(1)\"."));
-  CAIRN_ASSIGN_OR_RETURN(rule.local, reader.OptionalBool("local"));
-  CAIRN_ASSIGN_OR_RETURN(rule.maximum, reader.OptionalInterval("maximum"));
+  CAIRN_ASSIGN_OR_RETURN(const std::optional<bool> local, reader.OptionalBool("local"));
+  rule.local = local.value_or(false);
+  CAIRN_ASSIGN_OR_RETURN(rule.maximum, OptionalInterval(reader, "maximum"));
   if (rule.maximum && !rule.local) return reader.Error("maximum", "only a local rule has a maximum; this rule is set nationally.");
 
   CAIRN_ASSIGN_OR_RETURN(std::string trigger, reader.RequiredString("trigger", "say what starts the clock, such as \"cp-plan\"."));
@@ -327,7 +232,7 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
   if (found == kTriggerNames.end()) {
     std::string known;
     for (std::string_view name : kTriggerNames) known += (known.empty() ? "" : ", ") + std::string(name);
-    return reader.Error("trigger", Quote(trigger) + " is not a trigger Cairn knows; use one of " + known + ".");
+    return reader.Error("trigger", QuoteText(trigger) + " is not a trigger Cairn knows; use one of " + known + ".");
   }
   rule.trigger = static_cast<Trigger>(found - kTriggerNames.begin());
   const std::optional<EventKind> trigger_kind = TriggerEventKind(rule.trigger);
@@ -335,7 +240,7 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
     const toml::node* node = table.get(key);
     if (node == nullptr) continue;
     if (!trigger_kind) {
-      return reader.Error(key, "trigger " + Quote(trigger) + " is not a single event, so it has no fields to test.");
+      return reader.Error(key, "trigger " + QuoteText(trigger) + " is not a single event, so it has no fields to test.");
     }
     CAIRN_ASSIGN_OR_RETURN(std::vector<FieldCondition> conditions, ParseConditions(reader, key, *node, *trigger_kind));
     (key == "trigger_where" ? rule.trigger_where : rule.trigger_unless) = std::move(conditions);
@@ -346,7 +251,7 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
     if (*placements == "any") rule.placements = PlacementFilter::kAny;
     else if (*placements == "long-term") rule.placements = PlacementFilter::kLongTerm;
     else if (*placements == "not-long-term") rule.placements = PlacementFilter::kNotLongTerm;
-    else return reader.Error("placements", Quote(*placements) + " is not any, long-term or not-long-term.");
+    else return reader.Error("placements", QuoteText(*placements) + " is not any, long-term or not-long-term.");
   }
   CAIRN_ASSIGN_OR_RETURN(rule.age_from, reader.OptionalInteger("age_from", 0, 30));
   CAIRN_ASSIGN_OR_RETURN(rule.age_under, reader.OptionalInteger("age_under", 1, 30));
@@ -359,7 +264,7 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
     else if (*starts_at == "first") rule.starts_at = 1;
     else if (*starts_at == "second") rule.starts_at = 2;
     else if (*starts_at == "third") rule.starts_at = 3;
-    else return reader.Error("starts_at", Quote(*starts_at) + " is not trigger, first, second or third.");
+    else return reader.Error("starts_at", QuoteText(*starts_at) + " is not trigger, first, second or third.");
   }
 
   const toml::node* satisfied_by = table.get("satisfied_by");
@@ -389,7 +294,7 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
                                      "(or starts_at_kind to say which events to count).");
   }
 
-  CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> interval, reader.OptionalInterval("interval"));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> interval, OptionalInterval(reader, "interval"));
   if (!interval) return reader.Error("interval", "is missing; give the time allowed, such as \"20 working days\".");
   rule.interval = *interval;
   if (const toml::node* bands = table.get("interval_under_age")) {
@@ -398,11 +303,11 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
     for (const toml::node& item : *array) {
       const toml::table* band_table = item.as_table();
       if (band_table == nullptr) return reader.Error("interval_under_age", "every item must be { under = AGE, interval = \"...\" }.");
-      Reader band(source, "rule " + Quote(rule.id) + ", interval_under_age", *band_table);
+      Reader band(source, "rule " + QuoteText(rule.id) + ", interval_under_age", *band_table);
       CAIRN_RETURN_IF_ERROR(band.CheckKeys({"under", "interval"}));
       CAIRN_ASSIGN_OR_RETURN(std::optional<int> under, band.OptionalInteger("under", 1, 30));
       if (!under) return band.Error("under", "is missing; give the age the interval applies under.");
-      CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> band_interval, band.OptionalInterval("interval"));
+      CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> band_interval, OptionalInterval(band, "interval"));
       if (!band_interval) return band.Error("interval", "is missing.");
       if (!rule.interval_under_age.empty() && rule.interval_under_age.back().under >= *under) {
         return band.Error("under", "list the age bands youngest first.");
@@ -413,17 +318,17 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
   CAIRN_ASSIGN_OR_RETURN(std::string recurrence, reader.RequiredString("recurrence", "use \"once\" or \"after-each\"."));
   if (recurrence == "once") rule.recurrence = Recurrence::kOnce;
   else if (recurrence == "after-each") rule.recurrence = Recurrence::kAfterEach;
-  else return reader.Error("recurrence", Quote(recurrence) + " is not once or after-each.");
+  else return reader.Error("recurrence", QuoteText(recurrence) + " is not once or after-each.");
 
-  CAIRN_ASSIGN_OR_RETURN(rule.applies_from, reader.OptionalInterval("applies_from"));
-  CAIRN_ASSIGN_OR_RETURN(rule.applies_until, reader.OptionalInterval("applies_until"));
+  CAIRN_ASSIGN_OR_RETURN(rule.applies_from, OptionalInterval(reader, "applies_from"));
+  CAIRN_ASSIGN_OR_RETURN(rule.applies_until, OptionalInterval(reader, "applies_until"));
   if ((rule.applies_from || rule.applies_until) && rule.recurrence != Recurrence::kAfterEach) {
     return reader.Error(rule.applies_from ? "applies_from" : "applies_until",
                         "applies only to \"after-each\" rules (it chooses which intervals belong to the rule).");
   }
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> until_for, reader.OptionalString("applies_until_for"));
   if (until_for) {
-    if (*until_for != "long-term") return reader.Error("applies_until_for", Quote(*until_for) + " is not understood; use \"long-term\".");
+    if (*until_for != "long-term") return reader.Error("applies_until_for", QuoteText(*until_for) + " is not understood; use \"long-term\".");
     if (rule.trigger != Trigger::kPlacement) return reader.Error("applies_until_for", "applies only to the \"placement\" trigger.");
     if (!rule.applies_until) return reader.Error("applies_until_for", "needs applies_until.");
     rule.applies_until_long_term_only = true;
@@ -448,10 +353,10 @@ Result<Rule> ParseRule(const toml::table& table, size_t index, std::string_view 
           continue;
         }
       }
-      std::string hint = own_end.empty() ? "trigger " + Quote(trigger) + " has no end of its own; use an age such as \"turns-18\"."
-                                         : "use " + Quote(own_end) + " (the end of trigger " + Quote(trigger) +
+      std::string hint = own_end.empty() ? "trigger " + QuoteText(trigger) + " has no end of its own; use an age such as \"turns-18\"."
+                                         : "use " + QuoteText(own_end) + " (the end of trigger " + QuoteText(trigger) +
                                                ") and/or an age such as \"turns-18\".";
-      return reader.Error("stops", Quote(name) + " does not stop this rule; " + hint);
+      return reader.Error("stops", QuoteText(name) + " does not stop this rule; " + hint);
     }
   }
   return rule;
@@ -462,22 +367,23 @@ Result<Signal> ParseSignal(const toml::table& table, size_t index, std::string_v
   Signal signal;
   signal.line = LineOf(table);
   CAIRN_ASSIGN_OR_RETURN(signal.id, reader.RequiredString("id", "every signal needs an id such as \"drift.cp-plan-2y\"."));
-  reader.set_label("signal " + Quote(signal.id));
+  reader.set_label("signal " + QuoteText(signal.id));
   const auto found = std::find_if(kSignalNames.begin(), kSignalNames.end(),
                                   [&](const SignalName& name) { return name.id == signal.id; });
   if (found == kSignalNames.end()) {
     std::string known;
     for (const SignalName& name : kSignalNames) known += (known.empty() ? "" : ", ") + std::string(name.id);
-    return reader.Error("id", "Cairn has no logic for a signal called " + Quote(signal.id) + "; it knows " + known + ".");
+    return reader.Error("id", "Cairn has no logic for a signal called " + QuoteText(signal.id) + "; it knows " + known + ".");
   }
   signal.kind = found->kind;
   CAIRN_RETURN_IF_ERROR(reader.CheckKeys({"id", "title", "source", "local", "threshold", "count", "window"}));
   CAIRN_ASSIGN_OR_RETURN(signal.title, reader.RequiredString("title", "say in plain English what the signal means."));
   CAIRN_ASSIGN_OR_RETURN(signal.source, reader.RequiredString("source", "say where the measure comes from."));
-  CAIRN_ASSIGN_OR_RETURN(signal.local, reader.OptionalBool("local"));
-  CAIRN_ASSIGN_OR_RETURN(signal.threshold, reader.OptionalInterval("threshold"));
+  CAIRN_ASSIGN_OR_RETURN(const std::optional<bool> local, reader.OptionalBool("local"));
+  signal.local = local.value_or(false);
+  CAIRN_ASSIGN_OR_RETURN(signal.threshold, OptionalInterval(reader, "threshold"));
   CAIRN_ASSIGN_OR_RETURN(signal.count, reader.OptionalInteger("count", 1, 1000));
-  CAIRN_ASSIGN_OR_RETURN(signal.window, reader.OptionalInterval("window"));
+  CAIRN_ASSIGN_OR_RETURN(signal.window, OptionalInterval(reader, "window"));
   const std::pair<const char*, bool> parameters[] = {
       {"threshold", found->threshold}, {"count", found->count}, {"window", found->window}};
   const bool present[] = {signal.threshold.has_value(), signal.count.has_value(), signal.window.has_value()};
@@ -500,7 +406,8 @@ Result<Settings> ParseSettings(const toml::table& root, std::string_view source)
   Reader reader(source, "[settings]", *node->as_table());
   CAIRN_RETURN_IF_ERROR(reader.CheckKeys({"short_break_legal_statuses", "section20_legal_statuses",
                                           "new_period_reasons", "continuing_reasons_ceased",
-                                          "placement_change_reasons", "long_term_placements", "missing_codes"}));
+                                          "placement_change_reasons", "long_term_placements", "adoption_placements",
+                                          "missing_codes"}));
   Settings settings;
   CAIRN_ASSIGN_OR_RETURN(settings.short_break_legal_statuses, reader.RequiredStringList("short_break_legal_statuses"));
   CAIRN_ASSIGN_OR_RETURN(settings.section20_legal_statuses, reader.RequiredStringList("section20_legal_statuses"));
@@ -508,6 +415,7 @@ Result<Settings> ParseSettings(const toml::table& root, std::string_view source)
   CAIRN_ASSIGN_OR_RETURN(settings.continuing_reasons_ceased, reader.RequiredStringList("continuing_reasons_ceased"));
   CAIRN_ASSIGN_OR_RETURN(settings.placement_change_reasons, reader.RequiredStringList("placement_change_reasons"));
   CAIRN_ASSIGN_OR_RETURN(settings.long_term_placements, reader.RequiredStringList("long_term_placements"));
+  CAIRN_ASSIGN_OR_RETURN(settings.adoption_placements, reader.RequiredStringList("adoption_placements"));
   CAIRN_ASSIGN_OR_RETURN(settings.missing_codes, reader.RequiredStringList("missing_codes"));
   return settings;
 }
@@ -528,7 +436,7 @@ bool Exceeds(const Interval& interval, const Interval& maximum, const WorkingDay
 std::string_view TriggerName(Trigger trigger) { return kTriggerNames[static_cast<size_t>(trigger)]; }
 
 Result<Interval> Interval::Parse(std::string_view text) {
-  const std::string problem = Quote(text) +
+  const std::string problem = QuoteText(text) +
                               " is not an interval; write a number and a unit, such as \"20 working days\", "
                               "\"6 weeks\" or \"3 months\".";
   size_t i = 0;
@@ -591,13 +499,14 @@ const Interval& Rule::IntervalStarting(Date from, std::optional<Date> birth) con
   return interval;
 }
 
-Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view source_name) {
+Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view source_name,
+                                  const WorkingDayCalendar& calendar) {
   CAIRN_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   for (const auto& [key, node] : root) {
     const std::string_view name = key.str();
     if (name != "sources" && name != "settings" && name != "rule" && name != "signal") {
       return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(key.source().begin.line) +
-                                     ": " + Quote(name) +
+                                     ": " + QuoteText(name) +
                                      " is not part of a rules file; use [sources], [settings], [[rule]] or [[signal]].");
     }
   }
@@ -632,14 +541,14 @@ Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view s
     CAIRN_ASSIGN_OR_RETURN(Rule rule, ParseRule(*rule_tables[i], i, source_name));
     if (set.FindRule(rule.id)) {
       return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(rule.line) + ": rule " +
-                                     Quote(rule.id) + ", field 'id': another rule already has this id.");
+                                     QuoteText(rule.id) + ", field 'id': another rule already has this id.");
     }
     for (const Satisfier& satisfier : rule.satisfied_by) {
       if (!satisfier.carried_by) continue;
       for (const std::string& name : *satisfier.carried_by) {
         if (std::find(set.source_names_.begin(), set.source_names_.end(), name) == set.source_names_.end()) {
           return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(rule.line) + ": rule " +
-                                         Quote(rule.id) + ", field 'carried_by': " + Quote(name) +
+                                         QuoteText(rule.id) + ", field 'carried_by': " + QuoteText(name) +
                                          " is not a source listed in [sources].");
         }
       }
@@ -655,48 +564,55 @@ Result<RuleSet> RuleSet::FromToml(std::string_view toml_text, std::string_view s
     size_t& slot = set.signal_by_kind_[static_cast<size_t>(signal.kind)];
     if (slot != SIZE_MAX) {
       return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(signal.line) + ": signal " +
-                                     Quote(signal.id) + ", field 'id': the signal is defined twice.");
+                                     QuoteText(signal.id) + ", field 'id': the signal is defined twice.");
     }
     slot = set.signals_.size();
     set.signals_.push_back(std::move(signal));
   }
   for (const SignalName& name : kSignalNames) {
     if (set.signal_by_kind_[static_cast<size_t>(name.kind)] == SIZE_MAX) {
-      return Status::InvalidArgument(std::string(source_name) + ": signal " + Quote(name.id) +
+      return Status::InvalidArgument(std::string(source_name) + ": signal " + QuoteText(name.id) +
                                      " is not defined; every drift signal needs its [[signal]] entry.");
     }
   }
 
   // A local rule's own number must already be within the law.
-  Result<WorkingDayCalendar> calendar = WorkingDayCalendar::EnglandAndWales();
-  if (!calendar.ok()) return calendar.status();
   for (const Rule& rule : set.rules_) {
-    if (rule.maximum && Exceeds(rule.interval, *rule.maximum, *calendar)) {
+    if (rule.maximum && Exceeds(rule.interval, *rule.maximum, calendar)) {
       return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(rule.line) + ": rule " +
-                                     Quote(rule.id) + ", field 'interval': " + rule.interval.ToString() +
+                                     QuoteText(rule.id) + ", field 'interval': " + rule.interval.ToString() +
                                      " is longer than the maximum the law allows (" + rule.maximum->ToString() + ").");
     }
   }
   return set;
 }
 
-Result<RuleSet> RuleSet::England() {
+Result<RuleSet> RuleSet::England(const WorkingDayCalendar& calendar) {
   const embedded::Resource* resource = embedded::Find(embedded::Data(), "timescales/england.toml");
   if (resource == nullptr) return Status::Internal("data/timescales/england.toml is not compiled into this Cairn");
-  return FromToml(resource->text, "england.toml");
+  return FromToml(resource->text, "england.toml", calendar);
+}
+
+Result<RuleSet> RuleSet::England() {
+  CAIRN_ASSIGN_OR_RETURN(const WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  return England(calendar);
 }
 
 Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view source_name) {
+  CAIRN_ASSIGN_OR_RETURN(const WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  return ApplyOverrides(toml_text, source_name, calendar);
+}
+
+Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view source_name,
+                               const WorkingDayCalendar& calendar) {
   CAIRN_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   RuleSet updated = *this;
-  Result<WorkingDayCalendar> calendar = WorkingDayCalendar::EnglandAndWales();
-  if (!calendar.ok()) return calendar.status();
   for (const auto& [key, node] : root) {
     const std::string_view section = key.str();
     const uint32_t section_line = key.source().begin.line;
     if (section != "rule" && section != "signal") {
       return Status::InvalidArgument(std::string(source_name) + " line " + std::to_string(section_line) + ": " +
-                                     Quote(section) +
+                                     QuoteText(section) +
                                      " cannot be overridden; an override file has [rule.\"ID\"] and "
                                      "[signal.\"ID\"] tables only.");
     }
@@ -710,10 +626,10 @@ Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view sour
       const uint32_t line = id_key.source().begin.line;
       const toml::table* entry = entry_node.as_table();
       const std::string where = std::string(source_name) + " line " + std::to_string(line) + ": " +
-                                std::string(section) + " " + Quote(id);
+                                std::string(section) + " " + QuoteText(id);
       if (entry == nullptr) return Status::InvalidArgument(where + ": write the override as a table [" +
                                                            std::string(section) + ".\"" + id + "\"].");
-      Reader reader(source_name, std::string(section) + " " + Quote(id), *entry);
+      Reader reader(source_name, std::string(section) + " " + QuoteText(id), *entry);
       if (section == "rule") {
         const std::optional<size_t> index = updated.FindRule(id);
         if (!index) return Status::InvalidArgument(where + ": there is no rule with this id.");
@@ -723,9 +639,9 @@ Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view sour
                                          "); a council cannot change it.");
         }
         CAIRN_RETURN_IF_ERROR(reader.CheckKeys({"interval"}));
-        CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> interval, reader.OptionalInterval("interval"));
+        CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> interval, OptionalInterval(reader, "interval"));
         if (!interval) return reader.Error("interval", "is missing; an override of a rule sets its interval.");
-        if (rule.maximum && Exceeds(*interval, *rule.maximum, *calendar)) {
+        if (rule.maximum && Exceeds(*interval, *rule.maximum, calendar)) {
           return reader.Error("interval", interval->ToString() + " is longer than the law allows (" +
                                               rule.maximum->ToString() + ").");
         }
@@ -739,9 +655,9 @@ Status RuleSet::ApplyOverrides(std::string_view toml_text, std::string_view sour
                                          "); a council cannot change it.");
         }
         CAIRN_RETURN_IF_ERROR(reader.CheckKeys({"threshold", "count", "window"}));
-        CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> threshold, reader.OptionalInterval("threshold"));
+        CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> threshold, OptionalInterval(reader, "threshold"));
         CAIRN_ASSIGN_OR_RETURN(std::optional<int> count, reader.OptionalInteger("count", 1, 1000));
-        CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> window, reader.OptionalInterval("window"));
+        CAIRN_ASSIGN_OR_RETURN(std::optional<Interval> window, OptionalInterval(reader, "window"));
         if (threshold) {
           if (!signal.threshold) return reader.Error("threshold", "this signal has no threshold.");
           signal.threshold = threshold;

@@ -166,6 +166,7 @@ struct Settings {
   std::vector<std::string> continuing_reasons_ceased;
   std::vector<std::string> placement_change_reasons;
   std::vector<std::string> long_term_placements;
+  std::vector<std::string> adoption_placements;  // PLACE values for a placement for adoption
   std::vector<std::string> missing_codes;
 };
 
@@ -175,13 +176,21 @@ class RuleSet {
   // Unknown keys, unknown triggers, stops that do not belong to the trigger, event kinds or
   // fields Cairn does not know, malformed intervals, duplicate ids, a signal id Cairn has no
   // logic for, a missing signal parameter: all kInvalidArgument naming the line, id and field.
-  static Result<RuleSet> FromToml(std::string_view toml_text, std::string_view source_name);
+  // `calendar` counts working days when a local rule's interval is checked against its maximum
+  // (the calendar the rules will be evaluated with).
+  static Result<RuleSet> FromToml(std::string_view toml_text, std::string_view source_name,
+                                  const WorkingDayCalendar& calendar);
   // The rules compiled into Cairn from data/timescales/england.toml.
+  static Result<RuleSet> England(const WorkingDayCalendar& calendar);
+  // The same, checked with WorkingDayCalendar::EnglandAndWales() (built for the call).
   static Result<RuleSet> England();
 
   // Applies a council's override file (see "LOCAL OVERRIDES" in england.toml): only the
-  // interval of a rule marked local (never beyond its `maximum`) and the threshold, count and
-  // window of a signal marked local. Nothing changes unless the whole file is valid.
+  // interval of a rule marked local (never beyond its `maximum`, in working days of `calendar`)
+  // and the threshold, count and window of a signal marked local. Nothing changes unless the
+  // whole file is valid.
+  Status ApplyOverrides(std::string_view toml_text, std::string_view source_name, const WorkingDayCalendar& calendar);
+  // The same with WorkingDayCalendar::EnglandAndWales(), for callers that have no calendar to hand.
   Status ApplyOverrides(std::string_view toml_text, std::string_view source_name);
 
   const std::vector<Rule>& rules() const { return rules_; }

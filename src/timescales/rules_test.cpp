@@ -31,11 +31,13 @@ std::string EnglandWith(const std::string& from, const std::string& to) {
   return text;
 }
 
-std::string ErrorOf(const std::string& text) {
-  Result<RuleSet> rules = RuleSet::FromToml(text, "test.toml");
+std::string ErrorOfIn(const std::string& text, const WorkingDayCalendar& calendar) {
+  Result<RuleSet> rules = RuleSet::FromToml(text, "test.toml", calendar);
   EXPECT_FALSE(rules.ok()) << "expected the file to be refused";
   return rules.ok() ? std::string() : rules.status().message();
 }
+
+std::string ErrorOf(const std::string& text) { return ErrorOfIn(text, Calendar()); }
 
 void ExpectMentions(const std::string& message, std::initializer_list<std::string> parts) {
   for (const std::string& part : parts) EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
@@ -66,7 +68,7 @@ TEST(TimescaleRules, EnglandDefinesEveryRuleTheIssueNames) {
 }
 
 TEST(TimescaleRules, EnglandRulesCarryTheirNumbersAndSources) {
-  const RuleSet rules = RuleSet::England().value();
+  const RuleSet rules = RuleSet::England(Calendar()).value();
   const Rule& review = rules.rules()[*rules.FindRule("cla.review-first-20wd")];
   EXPECT_EQ(review.interval, (Interval{20, IntervalUnit::kWorkingDays}));
   EXPECT_EQ(review.source, "CPPCR 2010 reg 33(1)");
@@ -99,7 +101,7 @@ TEST(TimescaleRules, EnglandRulesCarryTheirNumbersAndSources) {
 }
 
 TEST(TimescaleRules, SourcesSayWhichKindsTheyCarry) {
-  const RuleSet rules = RuleSet::England().value();
+  const RuleSet rules = RuleSet::England(Calendar()).value();
   auto source = [&](std::string_view name) {
     for (size_t i = 0; i < rules.source_names().size(); ++i) {
       if (rules.source_names()[i] == name) return i;
@@ -195,11 +197,11 @@ TEST(TimescaleRules, FileLevelErrors) {
 }
 
 TEST(TimescaleOverrides, ChangeLocalIntervalsOnly) {
-  RuleSet rules = RuleSet::England().value();
+  RuleSet rules = RuleSet::England(Calendar()).value();
   ASSERT_TRUE(rules.ApplyOverrides("[rule.\"cp.visit\"]\ninterval = \"15 working days\"\n\n"
                                    "[rule.\"oversight.supervision\"]\ninterval = \"6 weeks\"\n\n"
                                    "[signal.\"drift.missing-3-90d\"]\ncount = 2\n",
-                                   "anytown.toml")
+                                   "anytown.toml", Calendar())
                   .ok());
   EXPECT_EQ(rules.rules()[*rules.FindRule("cp.visit")].interval, (Interval{15, IntervalUnit::kWorkingDays}));
   EXPECT_EQ(rules.rules()[*rules.FindRule("oversight.supervision")].interval, (Interval{6, IntervalUnit::kWeeks}));
@@ -210,8 +212,8 @@ TEST(TimescaleOverrides, ChangeLocalIntervalsOnly) {
 
 TEST(TimescaleOverrides, RefusalsNameTheRuleAndChangeNothing) {
   auto refused = [](const std::string& text) {
-    RuleSet rules = RuleSet::England().value();
-    const Status status = rules.ApplyOverrides(text, "anytown.toml");
+    RuleSet rules = RuleSet::England(Calendar()).value();
+    const Status status = rules.ApplyOverrides(text, "anytown.toml", Calendar());
     EXPECT_FALSE(status.ok()) << text;
     // Nothing changed, even for the entries before the bad one.
     EXPECT_EQ(rules.rules()[*rules.FindRule("cp.visit")].interval, (Interval{10, IntervalUnit::kWorkingDays}));
@@ -227,9 +229,38 @@ TEST(TimescaleOverrides, RefusalsNameTheRuleAndChangeNothing) {
   ExpectMentions(refused("[signal.\"drift.cp-plan-2y\"]\nthreshold = \"3 years\"\n"), {"signal 'drift.cp-plan-2y'", "national measure"});
   ExpectMentions(refused("[settings]\nmissing_codes = [\"M\", \"A\"]\n"), {"'settings' cannot be overridden"});
 
-  RuleSet rules = RuleSet::England().value();
-  EXPECT_TRUE(rules.ApplyOverrides("[rule.\"leaver.contact-8w\"]\ninterval = \"2 months\"\n", "anytown.toml").ok());
+  RuleSet rules = RuleSet::England(Calendar()).value();
+  EXPECT_TRUE(
+      rules.ApplyOverrides("[rule.\"leaver.contact-8w\"]\ninterval = \"2 months\"\n", "anytown.toml", Calendar()).ok());
+  // Without a calendar, England and Wales's.
   EXPECT_TRUE(rules.ApplyOverrides("[rule.\"leaver.contact-8w\"]\ninterval = \"4 weeks\"\n", "anytown.toml").ok());
+}
+
+TEST(TimescaleOverrides, WorkingDaysAreCountedInTheCalendarGiven) {
+  // New Year's Day only; then the same with every weekday of 5-16 February 2024 a holiday.
+  const std::string open_text =
+      "name = \"Open\"\n[[holiday]]\nname = \"New Year's Day\"\nrule = \"fixed\"\nmonth = 1\nday = 1\n"
+      "substitute = \"next-free-weekday\"\n";
+  std::string closed_text = open_text;
+  for (const char* day : {"05", "06", "07", "08", "09", "12", "13", "14", "15", "16"}) {
+    closed_text += "[[one_off]]\nname = \"Closed " + std::string(day) + "\"\ndate = 2024-02-" + day + "\n";
+  }
+  const WorkingDayCalendar open = WorkingDayCalendar::FromToml(open_text, "open.toml").value();
+  const WorkingDayCalendar closed = WorkingDayCalendar::FromToml(closed_text, "closed.toml").value();
+  // 40 working days is at most 59 days with one holiday a year: within 2 months from any day.
+  // With two weeks closed in February, 40 working days from 8 January 2024 reach 18 March, past
+  // 8 March.
+  const std::string text = "[rule.\"leaver.contact-8w\"]\ninterval = \"40 working days\"\n";
+  RuleSet rules = RuleSet::England(open).value();
+  EXPECT_TRUE(rules.ApplyOverrides(text, "anytown.toml", open).ok());
+  RuleSet strict = RuleSet::England(closed).value();
+  ExpectMentions(strict.ApplyOverrides(text, "anytown.toml", closed).message(),
+                 {"rule 'leaver.contact-8w'", "longer than the law allows (2 months)"});
+  // A rules file's own local interval is checked in the calendar given too.
+  const std::string stops = "recurrence = \"after-each\"\nstops = [\"returns-to-care\", \"turns-21\"]";
+  const std::string forty = EnglandWith("interval = \"8 weeks\"\n" + stops, "interval = \"40 working days\"\n" + stops);
+  EXPECT_TRUE(RuleSet::FromToml(forty, "test.toml", open).ok());
+  ExpectMentions(ErrorOfIn(forty, closed), {"rule 'leaver.contact-8w'", "longer than the maximum the law allows"});
 }
 
 }  // namespace
