@@ -56,7 +56,7 @@ Result<std::unique_ptr<Council>> Build() {
   for (const auto& chronology : council->chronologies) council->events += static_cast<int64_t>(chronology.events().size());
   CAIRN_ASSIGN_OR_RETURN(Catalogue catalogue, Catalogue::England());
   CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
-  CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England());
+  CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England(calendar));
   CAIRN_ASSIGN_OR_RETURN(IndicatorEngine engine, IndicatorEngine::Create(std::move(catalogue), std::move(calendar),
                                                                          std::move(rules)));
   council->engine.emplace(std::move(engine));

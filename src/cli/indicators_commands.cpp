@@ -108,7 +108,7 @@ Action DefineIndicators(CLI::App& app) {
       return Status::NotFound("there is no indicator '" + args->indicator + "'; the indicators are " + known);
     }
     CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
-    CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England());
+    CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England(calendar));
     CAIRN_ASSIGN_OR_RETURN(indicators::IndicatorEngine engine,
                            indicators::IndicatorEngine::Create(std::move(catalogue), std::move(calendar),
                                                                std::move(rules)));

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <set>
@@ -69,18 +70,22 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 
-Result<Prepared> Prepare(const TimescaleArgs& args, Environment& env, std::string_view command) {
+// Builds the evaluator (rules, local overrides, calendar), lets `check` refuse the command line
+// against those rules before anything is loaded, then loads the children to evaluate.
+Result<Prepared> Prepare(const TimescaleArgs& args, Environment& env, std::string_view command,
+                         const std::function<Status(const timescales::RuleSet&)>& check) {
   Prepared prepared;
   prepared.as_at = env.clock.Today();
   if (!args.as_at.empty()) {
     CAIRN_ASSIGN_OR_RETURN(prepared.as_at, Date::ParseIso(args.as_at));
   }
-  CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England());
+  CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England(calendar));
   if (!args.local_rules.empty()) {
     CAIRN_ASSIGN_OR_RETURN(std::string text, ReadFile(args.local_rules));
-    CAIRN_RETURN_IF_ERROR(rules.ApplyOverrides(text, args.local_rules));
+    CAIRN_RETURN_IF_ERROR(rules.ApplyOverrides(text, args.local_rules, calendar));
   }
-  CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  CAIRN_RETURN_IF_ERROR(check(rules));
   CAIRN_ASSIGN_OR_RETURN(Evaluator evaluator, Evaluator::Create(std::move(rules), std::move(calendar)));
   prepared.evaluator = std::make_unique<Evaluator>(std::move(evaluator));
 
@@ -137,19 +142,18 @@ Action DefineDue(CLI::App& app) {
   app.add_flag("--live", args->live,
                "Leave out deadlines missed under plans, placements and cases that have since ended (a to-do list)");
   return [args](Environment& env) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet check_rules, timescales::RuleSet::England());
     std::optional<size_t> rule;
-    if (!args->rule.empty()) {
-      rule = check_rules.FindRule(args->rule);
-      if (!rule) {
-        std::string known;
-        for (const timescales::Rule& candidate : check_rules.rules()) known += (known.empty() ? "" : ", ") + candidate.id;
-        return Status::NotFound("there is no rule '" + args->rule + "'; the rules are " + known);
-      }
-    }
+    auto check = [&](const timescales::RuleSet& rules) -> Status {
+      if (args->rule.empty()) return Status::Ok();
+      rule = rules.FindRule(args->rule);
+      if (rule) return Status::Ok();
+      std::string known;
+      for (const timescales::Rule& candidate : rules.rules()) known += (known.empty() ? "" : ", ") + candidate.id;
+      return Status::NotFound("there is no rule '" + args->rule + "'; the rules are " + known);
+    };
     const std::optional<timescales::ObligationStatus> status =
         args->status.empty() ? std::nullopt : timescales::StatusFromName(args->status);
-    CAIRN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(*args, env, "due"));
+    CAIRN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(*args, env, "due", check));
     const timescales::RuleSet& rules = prepared.evaluator->rules();
     const std::vector<ChildEvaluation> results =
         timescales::EvaluateCouncil(*prepared.evaluator, prepared.children, prepared.as_at, Threads());
@@ -188,17 +192,16 @@ Action DefineDrift(CLI::App& app) {
   auto args = std::make_shared<TimescaleArgs>();
   AddCommonOptions(app, *args, "Only this drift signal (e.g. drift.cp-plan-2y)");
   return [args](Environment& env) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet check_rules, timescales::RuleSet::England());
     std::optional<size_t> signal;
-    if (!args->rule.empty()) {
-      signal = check_rules.FindSignal(args->rule);
-      if (!signal) {
-        std::string known;
-        for (const timescales::Signal& candidate : check_rules.signals()) known += (known.empty() ? "" : ", ") + candidate.id;
-        return Status::NotFound("there is no drift signal '" + args->rule + "'; the signals are " + known);
-      }
-    }
-    CAIRN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(*args, env, "drift"));
+    auto check = [&](const timescales::RuleSet& rules) -> Status {
+      if (args->rule.empty()) return Status::Ok();
+      signal = rules.FindSignal(args->rule);
+      if (signal) return Status::Ok();
+      std::string known;
+      for (const timescales::Signal& candidate : rules.signals()) known += (known.empty() ? "" : ", ") + candidate.id;
+      return Status::NotFound("there is no drift signal '" + args->rule + "'; the signals are " + known);
+    };
+    CAIRN_ASSIGN_OR_RETURN(Prepared prepared, Prepare(*args, env, "drift", check));
     const timescales::RuleSet& rules = prepared.evaluator->rules();
     const std::vector<ChildEvaluation> results =
         timescales::EvaluateCouncil(*prepared.evaluator, prepared.children, prepared.as_at, Threads());
