@@ -35,6 +35,12 @@ struct Child {
   std::optional<Date> uasc_ceased{};        // DUC: date UASC status ceased or will cease
   std::string mother{};                     // 903 MOTHER: 1 if the child is a mother, 0 if not
   std::optional<Date> mother_child_birth_date{};  // 903 MC_DOB
+  // Names are special category data: shown only to users whose scope covers the child, never
+  // logged, never in an audit row, never in a return (the returns carry none, so an imported
+  // child has none until the council records them).
+  std::string given_name{};
+  std::string family_name{};
+  std::string preferred_name{};  // what the child likes to be called, when not their given name
 
   // Age in completed years on `date`, if the birth date is known.
   std::optional<int> AgeOn(Date date) const;
