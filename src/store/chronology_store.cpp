@@ -263,7 +263,7 @@ constexpr size_t kReportsPerInsert = 64;
 // Prepared once per save: an import runs these statements hundreds of thousands of times.
 struct SaveStatements {
   std::unique_ptr<Statement> find_child, insert_child, update_child, insert_child_revision, held_events,
-      insert_event, update_event, insert_event_revision, insert_report, insert_reports, insert_audit;
+      insert_event, update_event, insert_event_revision, insert_report, insert_reports;
 
   static Result<SaveStatements> Prepare(Connection& db) {
     SaveStatements s;
@@ -304,8 +304,6 @@ struct SaveStatements {
     CAIRN_ASSIGN_OR_RETURN(s.insert_report,
                            db.Prepare("INSERT INTO event_report (event_id, collection_year) VALUES ($1, $2) "
                                       "ON CONFLICT DO NOTHING"));
-    CAIRN_ASSIGN_OR_RETURN(s.insert_audit, db.Prepare("INSERT INTO audit_log (at, actor, action, child_id, detail) "
-                                                      "VALUES ($1, $2, $3, $4, $5)"));
     return s;
   }
 };
@@ -442,6 +440,7 @@ struct ChronologyWriter::State {
   Connection& db;
   ChangeContext context;
   SaveStatements s;
+  std::optional<AuditTrail> audit;
   SaveReport report;
   std::string now;
   bool finished = false;
@@ -473,7 +472,7 @@ Result<ChronologyWriter> ChronologyWriter::Start(Connection& db, ChangeContext c
       any_child.reset();
       if (empty) {
         CAIRN_ASSIGN_OR_RETURN(auto indexes, db.Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                                        "AND tbl_name IN ('event', 'event_report', 'audit_log') "
+                                                        "AND tbl_name IN ('event', 'event_report', 'audit_log', 'audit_child') "
                                                         "AND sql IS NOT NULL ORDER BY name"));
         std::vector<std::pair<std::string, std::string>> found;
         while (true) {
@@ -491,6 +490,8 @@ Result<ChronologyWriter> ChronologyWriter::Start(Connection& db, ChangeContext c
   }
   // Prepared after any DROP INDEX, so SQLite need not prepare them again for the new schema.
   CAIRN_ASSIGN_OR_RETURN(state.s, SaveStatements::Prepare(db));
+  CAIRN_ASSIGN_OR_RETURN(AuditTrail audit, AuditTrail::Open(db));
+  state.audit.emplace(std::move(audit));
   return writer;
 }
 
@@ -528,6 +529,7 @@ Result<SaveReport> ChronologyWriter::Finish() {
   if (state_ == nullptr || state_->finished) {
     return Status::FailedPrecondition("this chronology writer has already finished");
   }
+  CAIRN_RETURN_IF_ERROR(state_->audit->Flush());
   CAIRN_RETURN_IF_ERROR(state_->RestoreIndexes());
   CAIRN_RETURN_IF_ERROR(state_->RestoreCache());
   state_->finished = true;
@@ -698,9 +700,16 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
   if (created || added > 0 || amended > 0 || report.children_updated > before.children_updated) {
     const std::string detail = context.reason + " (" + std::to_string(added) + " events added, " +
                                std::to_string(amended) + " amended)";
-    CAIRN_RETURN_IF_ERROR(s.insert_audit->BindAll(
-        {now, context.actor, std::string(created ? "create" : "change"), child_id, detail}));
-    CAIRN_RETURN_IF_ERROR(s.insert_audit->Run());
+    AuditEntry entry;
+    entry.at = now;
+    entry.actor = context.actor;
+    entry.role = context.role;
+    entry.action = created ? "create" : "change";
+    entry.route = context.route;
+    entry.children = {chronology.child().la_child_id};
+    entry.client = context.client;
+    entry.detail = detail;
+    CAIRN_RETURN_IF_ERROR(audit->Append(entry));
   }
   return Status::Ok();
 }
@@ -816,14 +825,15 @@ Result<std::vector<EventRevision>> EventHistory(Connection& db, int64_t event_id
 
 Status RecordAudit(Connection& db, std::string_view actor, std::string_view action, std::string_view la_child_id,
                    std::string_view detail) {
-  const std::string now = UtcTimestamp();
-  if (la_child_id.empty()) {
-    return db.Execute("INSERT INTO audit_log (at, actor, action, child_id, detail) VALUES ($1, $2, $3, NULL, $4)",
-                      {now, std::string(actor), std::string(action), std::string(detail)});
-  }
-  return db.Execute("INSERT INTO audit_log (at, actor, action, child_id, detail) "
-                    "SELECT $1, $2, $3, id, $5 FROM child WHERE la_child_id = $4",
-                    {now, std::string(actor), std::string(action), std::string(la_child_id), std::string(detail)});
+  AuditEntry entry;
+  entry.actor = actor;
+  entry.role = "cli";
+  entry.action = action;
+  entry.route = "cli";
+  if (!la_child_id.empty()) entry.children.emplace_back(la_child_id);
+  entry.client = "local";
+  entry.detail = detail;
+  return AppendAudit(db, entry);
 }
 
 }  // namespace cairn::store

@@ -17,6 +17,7 @@
 
 #include "base/status.h"
 #include "model/chronology.h"
+#include "store/audit.h"
 #include "store/database.h"
 
 namespace cairn::store {
@@ -25,6 +26,11 @@ namespace cairn::store {
 struct ChangeContext {
   std::string actor;   // a user name, or "import"
   std::string reason;  // "imported from episodes.csv", "corrected date of birth"
+  // Where the change came from, for the audit trail: the actor's role, the route or command,
+  // and the client's address ("local" on the command line).
+  std::string role = "cli";
+  std::string route = "cli";
+  std::string client = "local";
 };
 
 struct SaveReport {
@@ -114,7 +120,8 @@ struct EventRevision {
 Result<std::vector<EventRevision>> EventHistory(Connection& db, int64_t event_id);
 
 // Records that `actor` did `action` ("read", "import", ...) to a child's record, or to the
-// whole council when la_child_id is empty. Holds identifiers only, never record content.
+// whole council when la_child_id is empty, as a command-line row of the audit chain
+// (store/audit.h). Holds identifiers only, never record content.
 Status RecordAudit(Connection& db, std::string_view actor, std::string_view action, std::string_view la_child_id,
                    std::string_view detail);
 

@@ -1,0 +1,191 @@
+#include "store/audit.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/chronology_store.h"
+#include "store/migrations.h"
+
+namespace cairn::store {
+namespace {
+
+class AuditTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("cairn_audit_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    Cleanup();
+    auto opened = Connection::Open(path_.string());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    db_ = std::move(opened).value();
+    auto migrations = BuiltInMigrations();
+    ASSERT_TRUE(migrations.ok());
+    ASSERT_TRUE(Migrate(*db_, *migrations).ok());
+  }
+  void TearDown() override {
+    db_.reset();
+    Cleanup();
+  }
+  void Cleanup() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+
+  // Six rows: views of children A and B by two users, a search naming both, a login.
+  void WriteSix() {
+    const std::vector<AuditEntry> entries = {
+        {"", "ann", "practitioner", "read", "GET /children/{id}", {"A"}, "127.0.0.1", "ok", ""},
+        {"", "ann", "practitioner", "read", "GET /children/{id}", {"B"}, "127.0.0.1", "not-found", ""},
+        {"", "bob", "team-manager", "search", "GET /search", {"A", "B"}, "127.0.0.2", "ok", "2 found"},
+        {"", "bob", "team-manager", "login", "POST /login", {}, "127.0.0.2", "ok", ""},
+        {"", "ann", "practitioner", "read", "GET /children/{id}", {"A"}, "127.0.0.1", "ok", ""},
+        {"", "os:root", "cli", "export", "cli", {}, "local", "ok", "ssda903 2025"},
+    };
+    for (const AuditEntry& entry : entries) ASSERT_TRUE(AppendAudit(*db_, entry).ok());
+  }
+
+  AuditVerdict Verify() {
+    auto verdict = VerifyAudit(*db_);
+    EXPECT_TRUE(verdict.ok()) << verdict.status().message();
+    return verdict.ok() ? *verdict : AuditVerdict{};
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<Connection> db_;
+};
+
+TEST_F(AuditTest, AnIntactChainVerifies) {
+  WriteSix();
+  AuditVerdict verdict = Verify();
+  EXPECT_TRUE(verdict.intact) << verdict.problem;
+  EXPECT_EQ(verdict.rows, 6);
+}
+
+TEST_F(AuditTest, AnEditedFieldNamesItsRow) {
+  WriteSix();
+  // Every field a row holds is covered: change each in turn and the same row is named.
+  for (const char* column : {"at", "actor", "role", "action", "route", "client", "outcome", "detail"}) {
+    ASSERT_TRUE(db_->Execute(std::string("UPDATE audit_log SET ") + column + " = " + column + " || 'x' WHERE id = 3").ok());
+    AuditVerdict verdict = Verify();
+    EXPECT_FALSE(verdict.intact) << column;
+    EXPECT_EQ(verdict.first_bad_row, 3) << column;
+    ASSERT_TRUE(db_->Execute(std::string("UPDATE audit_log SET ") + column + " = substr(" + column + ", 1, length(" +
+                             column + ") - 1) WHERE id = 3")
+                    .ok());
+    EXPECT_TRUE(Verify().intact) << column << " put back";
+  }
+}
+
+TEST_F(AuditTest, ADeletedRowIsNamed) {
+  WriteSix();
+  ASSERT_TRUE(db_->Execute("DELETE FROM audit_log WHERE id = 4").ok());
+  AuditVerdict verdict = Verify();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_bad_row, 4);
+  EXPECT_NE(verdict.problem.find("deleted"), std::string::npos) << verdict.problem;
+}
+
+TEST_F(AuditTest, DeletingTheLastRowIsNoticed) {
+  WriteSix();
+  ASSERT_TRUE(db_->Execute("DELETE FROM audit_log WHERE id = 6").ok());
+  AuditVerdict verdict = Verify();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_bad_row, 6);
+}
+
+TEST_F(AuditTest, ARowAddedOutsideCairnIsNamed) {
+  WriteSix();
+  ASSERT_TRUE(db_->Execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES "
+                           "(7, '2026-01-01T00:00:00Z', 'ann', 'read', '')")
+                  .ok());
+  AuditVerdict verdict = Verify();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_bad_row, 7);
+}
+
+TEST_F(AuditTest, ReorderedRowsAreNamed) {
+  WriteSix();
+  // Swap rows 2 and 3 whole (hashes and links included): the chain breaks at row 2.
+  ASSERT_TRUE(db_->Execute("UPDATE audit_log SET id = -2 WHERE id = 2").ok());
+  ASSERT_TRUE(db_->Execute("UPDATE audit_log SET id = 2 WHERE id = 3").ok());
+  ASSERT_TRUE(db_->Execute("UPDATE audit_log SET id = 3 WHERE id = -2").ok());
+  AuditVerdict verdict = Verify();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_bad_row, 2);
+}
+
+TEST_F(AuditTest, TheChildIndexIsCheckedToo) {
+  WriteSix();
+  ASSERT_TRUE(db_->Execute("DELETE FROM audit_child WHERE audit_id = 5").ok());
+  AuditVerdict verdict = Verify();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_bad_row, 5);
+}
+
+TEST_F(AuditTest, QueriesByChildAndUser) {
+  WriteSix();
+  AuditQuery by_child;
+  by_child.child = "A";
+  auto rows = QueryAudit(*db_, by_child);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].id, 1);
+  EXPECT_EQ((*rows)[1].id, 3);
+  EXPECT_EQ((*rows)[2].id, 5);
+  AuditQuery by_user;
+  by_user.actor = "bob";
+  rows = QueryAudit(*db_, by_user);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 2u);
+  AuditQuery refused;
+  refused.outcome = "not-found";
+  rows = QueryAudit(*db_, refused);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].entry.children, std::vector<std::string>{"B"});
+}
+
+TEST_F(AuditTest, RowsInACallersTransactionCommitOrVanishWithIt) {
+  WriteSix();
+  {
+    auto transaction = Transaction::Begin(*db_);
+    ASSERT_TRUE(transaction.ok());
+    ASSERT_TRUE(AppendAudit(*db_, {"", "ann", "practitioner", "read", "x", {"C"}, "l", "ok", ""}).ok());
+    ASSERT_TRUE(AppendAudit(*db_, {"", "ann", "practitioner", "read", "x", {"D"}, "l", "ok", ""}).ok());
+    // Rolled back on destruction.
+  }
+  EXPECT_TRUE(Verify().intact);
+  EXPECT_EQ(Verify().rows, 6);
+  {
+    auto transaction = Transaction::Begin(*db_);
+    ASSERT_TRUE(transaction.ok());
+    ASSERT_TRUE(AppendAudit(*db_, {"", "ann", "practitioner", "read", "x", {"C"}, "l", "ok", ""}).ok());
+    ASSERT_TRUE(transaction->Commit().ok());
+  }
+  EXPECT_TRUE(Verify().intact);
+  EXPECT_EQ(Verify().rows, 7);
+}
+
+TEST_F(AuditTest, RowsWrittenBeforeTheChainAreSealedOnTheNextAppend) {
+  // As an older Cairn wrote them: no hash, and an id gap where a row was deleted.
+  ASSERT_TRUE(db_->Execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES "
+                           "(1, '2025-01-01T00:00:00Z', 'import', 'import', 'a'), "
+                           "(3, '2025-01-02T00:00:00Z', 'cli', 'export', 'b')")
+                  .ok());
+  EXPECT_TRUE(Verify().intact);
+  ASSERT_TRUE(AppendAudit(*db_, {"", "ann", "practitioner", "login", "POST /login", {}, "l", "ok", ""}).ok());
+  AuditVerdict verdict = Verify();
+  EXPECT_TRUE(verdict.intact) << verdict.problem;
+  EXPECT_EQ(verdict.rows, 3);
+  ASSERT_TRUE(db_->Execute("UPDATE audit_log SET detail = 'changed' WHERE id = 1").ok());
+  EXPECT_EQ(Verify().first_bad_row, 1);
+}
+
+TEST_F(AuditTest, TheCommandLineNamesTheOperatingSystemAccount) {
+  const std::string actor = OperatingSystemActor();
+  EXPECT_EQ(actor.rfind("os:", 0), 0u) << actor;
+  EXPECT_GT(actor.size(), 3u);
+}
+
+}  // namespace
+}  // namespace cairn::store
