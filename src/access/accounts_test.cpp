@@ -1,0 +1,166 @@
+#include "access/accounts.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/audit.h"
+#include "store/migrations.h"
+
+namespace cairn::access {
+namespace {
+
+Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("cairn_accounts_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    Cleanup();
+    auto db = store::Connection::Open(path_.string());
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    auto migrations = store::BuiltInMigrations();
+    ASSERT_TRUE(migrations.ok());
+    ASSERT_TRUE(store::Migrate(*db_, *migrations).ok());
+    auto roles = RoleCatalogue::BuiltIn();
+    ASSERT_TRUE(roles.ok());
+    roles_ = std::move(*roles);
+    accounts_ = std::make_unique<Accounts>(*db_, roles_, clock_, PasswordHasher(PasswordCost::ForTests()));
+  }
+  void TearDown() override {
+    accounts_.reset();
+    db_.reset();
+    Cleanup();
+  }
+  void Cleanup() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+  int64_t AuditRows(const std::string& action) {
+    store::AuditQuery query;
+    auto rows = store::QueryAudit(*db_, query);
+    int64_t count = 0;
+    for (const auto& row : *rows) count += row.entry.action == action;
+    return count;
+  }
+
+  std::filesystem::path path_;
+  FixedClock clock_{D(2025, 3, 31), 1'743'400'000};
+  std::unique_ptr<store::Connection> db_;
+  RoleCatalogue roles_;
+  std::unique_ptr<Accounts> accounts_;
+  const Actor cli_{"os:test", "cli", "test", "local"};
+};
+
+TEST_F(AccountsTest, AddingAUserChecksRoleScopeAndPassword) {
+  EXPECT_FALSE(accounts_->AddUser({"ann", "wizard", "SW1", "", "", "a-long-password-1"}, cli_).ok());
+  EXPECT_FALSE(accounts_->AddUser({"ann", "practitioner", "", "", "", "a-long-password-1"}, cli_).ok())
+      << "a practitioner needs a worker id";
+  EXPECT_FALSE(accounts_->AddUser({"ann", "team-manager", "", "", "", "a-long-password-1"}, cli_).ok());
+  EXPECT_FALSE(accounts_->AddUser({"ann", "practitioner", "SW1", "", "", "short"}, cli_).ok());
+  EXPECT_FALSE(accounts_->AddUser({"ann", "practitioner", "SW1", "", "", "Password1234"}, cli_).ok())
+      << "a common password";
+  EXPECT_FALSE(accounts_->AddUser({"ann", "practitioner", "SW1", "", "", "xxann-is-my-name"}, cli_).ok())
+      << "the username inside";
+  EXPECT_FALSE(accounts_->AddUser({"a n", "practitioner", "SW1", "", "", "a-long-password-1"}, cli_).ok());
+  auto added = accounts_->AddUser({"ann", "practitioner", "SW1", "", "", "a-long-password-1"}, cli_);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_TRUE(added->one_time_password.empty());
+  auto again = accounts_->AddUser({"ann", "director", "", "", "", "a-long-password-1"}, cli_);
+  EXPECT_EQ(again.status().code(), Status::Code::kAlreadyExists);
+  EXPECT_EQ(AuditRows("user-add"), 1);
+}
+
+TEST_F(AccountsTest, AOneTimePasswordMustBeChanged) {
+  auto added = accounts_->AddUser({"bob", "director", "", "", "", std::nullopt}, cli_);
+  ASSERT_TRUE(added.ok());
+  ASSERT_EQ(added->one_time_password.size(), 23u);
+  auto signed_in = accounts_->SignInWithPassword("bob", added->one_time_password, cli_);
+  ASSERT_TRUE(signed_in.ok());
+  EXPECT_EQ(signed_in->outcome, Accounts::SignIn::Outcome::kSignedIn);
+  EXPECT_TRUE(signed_in->must_change_password);
+  EXPECT_TRUE(accounts_->ChangePassword(added->id, added->one_time_password, "a-new-password-9", cli_).ok());
+  auto again = accounts_->SignInWithPassword("bob", "a-new-password-9", cli_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->must_change_password);
+}
+
+TEST_F(AccountsTest, StoredHashesAreArgon2idAndRehashedWhenTheCostChanges) {
+  ASSERT_TRUE(accounts_->AddUser({"cat", "director", "", "", "", "a-long-password-1"}, cli_).ok());
+  auto stored = store::FindUser(*db_, "cat");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->password_hash.rfind("$argon2id$", 0), 0u);
+  EXPECT_EQ((*stored)->password_hash.find("a-long-password-1"), std::string::npos);
+  // A server with the interactive cost re-hashes at the next sign-in.
+  Accounts stronger(*db_, roles_, clock_, PasswordHasher(PasswordCost::Interactive()));
+  ASSERT_EQ(stronger.SignInWithPassword("cat", "a-long-password-1", cli_)->outcome,
+            Accounts::SignIn::Outcome::kSignedIn);
+  auto rehashed = store::FindUser(*db_, "cat");
+  EXPECT_NE((*rehashed)->password_hash, (*stored)->password_hash);
+  EXPECT_FALSE(PasswordHasher(PasswordCost::Interactive()).NeedsRehash((*rehashed)->password_hash));
+}
+
+TEST_F(AccountsTest, DisablingEndsSessionsAndRefusesSignIn) {
+  ASSERT_TRUE(accounts_->AddUser({"dan", "director", "", "", "", "a-long-password-1"}, cli_).ok());
+  auto signed_in = accounts_->SignInWithPassword("dan", "a-long-password-1", cli_);
+  ASSERT_TRUE(signed_in.ok());
+  auto session = accounts_->Resume(signed_in->token);
+  ASSERT_TRUE(session.ok() && session->has_value());
+  ASSERT_TRUE(accounts_->SetDisabled("dan", true, cli_).ok());
+  EXPECT_FALSE(accounts_->Resume(signed_in->token)->has_value());
+  EXPECT_EQ(accounts_->SignInWithPassword("dan", "a-long-password-1", cli_)->outcome,
+            Accounts::SignIn::Outcome::kRefused);
+  ASSERT_TRUE(accounts_->SetDisabled("dan", false, cli_).ok());
+  EXPECT_EQ(accounts_->SignInWithPassword("dan", "a-long-password-1", cli_)->outcome,
+            Accounts::SignIn::Outcome::kSignedIn);
+}
+
+TEST_F(AccountsTest, OnlyTheTokensHashIsStored) {
+  ASSERT_TRUE(accounts_->AddUser({"eve", "director", "", "", "", "a-long-password-1"}, cli_).ok());
+  auto signed_in = accounts_->SignInWithPassword("eve", "a-long-password-1", cli_);
+  ASSERT_TRUE(signed_in.ok());
+  ASSERT_EQ(signed_in->token.size(), 64u);
+  EXPECT_FALSE(store::FindSession(*db_, signed_in->token)->has_value());
+  EXPECT_TRUE(store::FindSession(*db_, TokenHash(signed_in->token))->has_value());
+}
+
+TEST_F(AccountsTest, GrantsAreInForceUntilTheirLastDayOnly) {
+  ASSERT_TRUE(accounts_->AddUser({"ins", "inspector", "", "", "", "a-long-password-1"}, cli_).ok());
+  EXPECT_FALSE(accounts_->GrantAccess({"ins", Grant::Kind::kAll, "", D(2025, 3, 30), "past"}, cli_).ok());
+  EXPECT_FALSE(accounts_->GrantAccess({"ins", Grant::Kind::kAll, "", D(2025, 4, 30), ""}, cli_).ok());
+  EXPECT_FALSE(accounts_->GrantAccess({"nobody", Grant::Kind::kAll, "", D(2025, 4, 30), "x"}, cli_).ok());
+  ASSERT_TRUE(accounts_->GrantAccess({"ins", Grant::Kind::kTeam, "T1", D(2025, 4, 30), "inspection"}, cli_).ok());
+  auto user = store::FindUser(*db_, "ins");
+  auto principal = accounts_->PrincipalOf(**user);
+  ASSERT_TRUE(principal.ok());
+  ASSERT_EQ(principal->grants.size(), 1u);
+  clock_.Set(D(2025, 4, 30));
+  EXPECT_EQ(accounts_->PrincipalOf(**user)->grants.size(), 1u) << "the last day counts";
+  clock_.Set(D(2025, 5, 1));
+  EXPECT_TRUE(accounts_->PrincipalOf(**user)->grants.empty()) << "expired";
+  EXPECT_EQ(AuditRows("grant"), 1);
+}
+
+TEST_F(AccountsTest, RestrictionsNameExistingUsers) {
+  ASSERT_TRUE(accounts_->AddUser({"fay", "director", "", "", "", "a-long-password-1"}, cli_).ok());
+  EXPECT_FALSE(accounts_->Restrict("C1", {"ghost"}, "staff child", cli_).ok());
+  EXPECT_FALSE(accounts_->Restrict("C1", {}, "staff child", cli_).ok());
+  EXPECT_FALSE(accounts_->Restrict("C1", {"fay"}, "", cli_).ok());
+  ASSERT_TRUE(accounts_->Restrict("C1", {"fay"}, "staff child", cli_).ok());
+  auto restrictions = accounts_->LoadRestrictions();
+  ASSERT_TRUE(restrictions.ok());
+  EXPECT_TRUE(restrictions->IsRestricted("C1"));
+  EXPECT_TRUE(restrictions->Allows("C1", "fay"));
+  EXPECT_FALSE(restrictions->Allows("C1", "someone"));
+  ASSERT_TRUE(accounts_->Unrestrict("C1", cli_).ok());
+  EXPECT_FALSE(accounts_->LoadRestrictions()->IsRestricted("C1"));
+  // The reason is free text: kept with the restriction, never in the audit trail.
+  store::AuditQuery query;
+  auto rows = store::QueryAudit(*db_, query);
+  ASSERT_TRUE(rows.ok());
+  for (const auto& row : *rows) EXPECT_EQ(row.entry.detail.find("staff child"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cairn::access
