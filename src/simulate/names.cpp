@@ -13,9 +13,8 @@ constexpr std::string_view kBuiltInPath = "names/england.toml";
 
 bool IsSeparator(char c) { return c == '\'' || c == '-' || c == ' '; }
 
-// What is wrong with `name` as the file's header describes a name, or "" when nothing is.
-// Characters beyond ASCII are taken as letters: telling a letter from other symbols there needs
-// Unicode tables Cairn does not carry, and the list is written by people, not read from outside.
+// What is wrong with `name` as names.h describes a name, or "" when nothing is. Characters
+// beyond ASCII pass as letters: the lists are written by people, not read from outside.
 std::string ProblemWith(std::string_view name) {
   if (name.empty()) return "is empty";
   bool after_separator = true;  // a name may not start with one

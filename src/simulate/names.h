@@ -8,9 +8,10 @@
 //   male_given = ["Noah", ...]           ... and as M (sex U draws from either, evenly)
 //   family = ["Smith", "O'Brien", ...]   family names
 //   Every key is required, unknown keys are errors, and every list holds at least two names.
-//   A name is UTF-8 letters (any script, accents included), with an apostrophe, a hyphen or one
-//   space between its parts: "O'Brien", "Smith-Jones", "Zoë", "Da Silva". A list names each
-//   name once.
+//   A name is letters, with an apostrophe, a hyphen or one space between its parts: "O'Brien",
+//   "Smith-Jones", "Zoë", "Da Silva". Every character beyond ASCII counts as a letter (telling
+//   letters from symbols there needs Unicode tables Cairn does not carry); ASCII digits,
+//   punctuation and control characters are refused. A list names each name once.
 //
 // ERRORS name the file, the line, the list and the entry: "england.toml line 40: name lists,
 // field 'female_given': entry 12 'Ol  ivia': has two of ', - or space together; ...". TOML syntax
