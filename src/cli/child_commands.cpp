@@ -1,4 +1,6 @@
-// `cairn child show`: one child's chronology, readably. Every read is audited.
+// `cairn child show`: one child's chronology, readably. Every read is audited. It shows the
+// child's names when Cairn holds them: the read is of the whole record, by someone allowed it,
+// and the audit row says who read it (never what it held).
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
@@ -27,6 +29,15 @@ int Depth(const model::Chronology& chronology, const model::Event& event) {
 void PrintChronology(const model::Chronology& chronology, std::ostream& out) {
   const model::Child& child = chronology.child();
   out << "Child " << child.la_child_id << "\n";
+  // No line at all for a child without names (every child imported from a return, until the
+  // council records them), rather than a line saying there are none.
+  std::string name = child.given_name;
+  if (!child.family_name.empty()) name += (name.empty() ? "" : " ") + child.family_name;
+  if (!name.empty() || !child.preferred_name.empty()) {
+    out << "  name " << (name.empty() ? "(not recorded)" : name);
+    if (!child.preferred_name.empty()) out << ", known as " << child.preferred_name;
+    out << "\n";
+  }
   out << "  born " << DateOr(child.birth_date, "(not recorded)");
   if (child.expected_birth_date) out << ", expected " << child.expected_birth_date->ToIso();
   if (child.death_date) out << ", died " << child.death_date->ToIso();

@@ -134,6 +134,7 @@ TEST_F(CliTest, ChildShowPrintsTheChronologyAndAuditsTheRead) {
   EXPECT_NE(shown.out.find("2012-05-01"), std::string::npos);
   EXPECT_NE(shown.out.find("ReferralSource 3A"), std::string::npos);
   EXPECT_NE(shown.out.find("      2024-07-01"), std::string::npos) << "the plan is indented under its episode\n" << shown.out;
+  EXPECT_EQ(shown.out.find("  name "), std::string::npos) << "no name line for a child without names\n" << shown.out;
 
   const Outcome missing = RunCairn({"child", "show", "--db", db_, "nobody"});
   EXPECT_EQ(missing.code, 1);
@@ -145,6 +146,43 @@ TEST_F(CliTest, ChildShowPrintsTheChronologyAndAuditsTheRead) {
   ASSERT_TRUE(count.ok());
   ASSERT_TRUE(*(*count)->Step());
   EXPECT_EQ((*count)->ColumnInt(0), 1);
+}
+
+TEST_F(CliTest, ChildShowPrintsTheNamesHeldAndNotIntoTheAudit) {
+  ASSERT_EQ(RunCairn({"init", "--db", db_}).code, 0);
+  {
+    auto db = store::Connection::OpenExisting(db_);
+    ASSERT_TRUE(db.ok());
+    model::Child named{.la_child_id = "C42", .birth_date = Date::FromYmdOrDie(2012, 5, 1)};
+    named.given_name = "Zo\xC3\xAB";
+    named.family_name = "O'Brien";
+    named.preferred_name = "Zo";
+    model::Child family_only{.la_child_id = "C43"};
+    family_only.family_name = "Smith-Jones";
+    auto saved = store::SaveChronologies(
+        **db, std::vector<model::Chronology>{model::Chronology(named), model::Chronology(family_only)},
+        {"test", "setup"});
+    ASSERT_TRUE(saved.ok()) << saved.status().message();
+  }
+  const Outcome shown = RunCairn({"child", "show", "--db", db_, "C42"});
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("Child C42\n  name Zo\xC3\xAB O'Brien, known as Zo\n"), std::string::npos) << shown.out;
+  const Outcome family = RunCairn({"child", "show", "--db", db_, "C43"});
+  ASSERT_EQ(family.code, 0) << family.err;
+  EXPECT_NE(family.out.find("Child C43\n  name Smith-Jones\n"), std::string::npos) << family.out;
+
+  auto db = store::Connection::OpenExisting(db_);
+  ASSERT_TRUE(db.ok());
+  auto audit = (*db)->Prepare("SELECT actor || ' ' || action || ' ' || detail FROM audit_log");
+  ASSERT_TRUE(audit.ok());
+  int rows = 0;
+  while (*(*audit)->Step()) {
+    ++rows;
+    const std::string row((*audit)->ColumnText(0));
+    EXPECT_EQ(row.find("O'Brien"), std::string::npos) << row;
+    EXPECT_EQ(row.find("Smith-Jones"), std::string::npos) << row;
+  }
+  EXPECT_EQ(rows, 4) << "two children created, two read";
 }
 
 }  // namespace

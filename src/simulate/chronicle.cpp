@@ -115,6 +115,12 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
   }
   if (child.death && *child.death <= as_at) person.death_date = child.death;
   if (person.sex == "F" && !child.care.empty() && as_at.AgeInYears(child.birth) >= 12) person.mother = "0";
+  // Names come from a stream of their own, so naming a child shifts none of their other draws.
+  Rng naming(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), child.index, 5));
+  PersonName name = DrawChildName(names_, person.sex, naming);
+  person.given_name = std::move(name.given);
+  person.family_name = std::move(name.family);
+  person.preferred_name = std::move(name.preferred);
 
   Builder out(std::move(person), as_at, limit);
   const std::string la_code = spec_.la_code;

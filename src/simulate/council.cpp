@@ -36,9 +36,11 @@ std::string MakeUpn(std::string_view la_code, uint64_t number) {
   return std::string(1, UpnCheckLetter(digits)) + digits;
 }
 
-Council::Council(const Profile& profile, const WorkingDayCalendar& calendar, CouncilSpec spec)
+Council::Council(const Profile& profile, const WorkingDayCalendar& calendar, const NameLists& names,
+                 CouncilSpec spec)
     : profile_(profile),
       calendar_(calendar),
+      names_(names),
       spec_(std::move(spec)),
       council_rng_(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), 0xC0FFEE)),
       workforce_rng_(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), 0xBEEF)) {
@@ -268,22 +270,13 @@ void Council::AppendWorkforce(std::vector<model::Team>& teams, std::vector<model
     teams.push_back({TeamId(t), std::string(kServiceNames[service]) + " team " + std::to_string(teams_[t].number),
                      std::string(kServiceIds[service])});
   }
-  static constexpr std::string_view kFirst[] = {
-      "Aisha",  "Ben",   "Chloe", "Daniel", "Ellie", "Farah",  "George", "Hannah", "Imran", "Jade",
-      "Kieran", "Leah",  "Mo",    "Niamh",  "Owen",  "Priya",  "Rosa",   "Sam",    "Tariq", "Una",
-      "Vikram", "Wendy", "Yusuf", "Zoe",    "Amara", "Callum", "Grace",  "Joel",   "Maya",  "Nathan"};
-  static constexpr std::string_view kLast[] = {
-      "Ashworth", "Begum",   "Clarke", "Dawson", "Evans",     "Fletcher", "Gill",  "Hughes", "Iqbal", "Jones",
-      "Kaur",     "Lewis",   "Mensah", "Nowak",  "Okafor",    "Patel",    "Quinn", "Rahman", "Shaw",  "Taylor",
-      "Usman",    "Vaughan", "Walsh",  "Yates",  "Zielinski", "Brennan",  "Osei",  "Murphy", "Singh", "Wright"};
   static constexpr std::string_view kRoles[] = {"social-worker", "team-manager", "personal-adviser"};
   for (uint32_t w = 0; w < workers_.size(); ++w) {
     const WorkerRec& rec = workers_[w];
-    Rng names(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), rec.serial, 7));
-    const std::string name =
-        std::string(kFirst[names.Below(std::size(kFirst))]) + " " + std::string(kLast[names.Below(std::size(kLast))]);
-    workers.push_back({WorkerId(w), name, std::string(kRoles[static_cast<size_t>(rec.role)]), TeamId(rec.team),
-                       rec.agency, rec.started, rec.left});
+    // A stream of the worker's own, so naming shifts no allocation or staffing draw.
+    Rng naming(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), rec.serial, 7));
+    workers.push_back({WorkerId(w), DrawWorkerName(names_, naming), std::string(kRoles[static_cast<size_t>(rec.role)]),
+                       TeamId(rec.team), rec.agency, rec.started, rec.left});
   }
 }
 

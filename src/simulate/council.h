@@ -30,6 +30,7 @@
 #include "base/status.h"
 #include "base/working_day_calendar.h"
 #include "model/chronology.h"
+#include "simulate/names.h"
 #include "simulate/profile.h"
 #include "simulate/random.h"
 
@@ -193,7 +194,8 @@ struct TeamRec {
 
 class Council {
  public:
-  Council(const Profile& profile, const WorkingDayCalendar& calendar, CouncilSpec spec);
+  // `names` gives every child and worker a name; it must outlive the council.
+  Council(const Profile& profile, const WorkingDayCalendar& calendar, const NameLists& names, CouncilSpec spec);
 
   // Phase 1. `progress` is called now and then with the date reached.
   void Run(const std::function<void(Date)>& progress = {});
@@ -264,6 +266,7 @@ class Council {
  private:
   const Profile& profile_;
   const WorkingDayCalendar& calendar_;
+  const NameLists& names_;
   CouncilSpec spec_;
   Rng council_rng_;    // the council-wide streams and quotas of journeys
   Rng workforce_rng_;  // allocation and staffing, kept apart so they never shift a journey

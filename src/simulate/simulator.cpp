@@ -92,6 +92,7 @@ Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptio
                                    const Progress& progress) {
   CAIRN_RETURN_IF_ERROR(ValidateOptions(options));
   CAIRN_ASSIGN_OR_RETURN(const WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  CAIRN_ASSIGN_OR_RETURN(const NameLists names, LoadBuiltInNameLists());
 
   SimulationSummary summary;
   summary.as_at = options.as_at;
@@ -114,7 +115,7 @@ Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptio
   };
 
   if (specs.size() == 1) {
-    internal::Council council(profile, calendar, specs.front());
+    internal::Council council(profile, calendar, names, specs.front());
     council.Run([&](Date date) {
       if (date < summary.window_start) {
         if (date.year() % 6 == 0) say("simulating the years before the window: reached " + std::to_string(date.year()));
@@ -130,9 +131,9 @@ Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptio
   }
 
   // Several councils: `threads` at a time, handed to the sink in council order.
-  auto run_one = [&profile, &calendar](const internal::CouncilSpec& spec) {
+  auto run_one = [&profile, &calendar, &names](const internal::CouncilSpec& spec) {
     auto output = std::make_unique<CouncilOutput>();
-    internal::Council council(profile, calendar, spec);
+    internal::Council council(profile, calendar, names, spec);
     council.Run();
     output->status = council.Emit([&](model::Chronology&& child) {
       output->children.push_back(std::move(child));

@@ -75,8 +75,9 @@ Status ValidateOptions(const SimulationOptions& options);
 // Simulates the council(s) and hands every child with any record in the window to `sink`, in a
 // deterministic order. Each chronology holds the child's journeys that overlap the window, told
 // from their start (a child in care since 2015 has that whole period of care), with every event's
-// provenance source "simulation" and nothing dated after `as_at` or the child's death. The
-// workforce (every team and every worker who was in post at any time) is in the summary.
+// provenance source "simulation" and nothing dated after `as_at` or the child's death. Every
+// child and worker is named from data/names/england.toml (simulate/names.h). The workforce
+// (every team and every worker who was in post at any time) is in the summary.
 Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptions& options, const ChildSink& sink,
                                    const Progress& progress = {});
 

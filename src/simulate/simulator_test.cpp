@@ -18,6 +18,7 @@
 #include "returns/importer.h"
 #include "returns/ssda903/ssda903.h"
 #include "simulate/council.h"
+#include "simulate/names.h"
 #include "simulate/random.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
@@ -724,6 +725,124 @@ TEST(SimulationExports, ReturnsImportIntoADatabaseAndExportUnchanged) {
   }
   ExpectSameText(again.cin_census, original.cin_census, "CIN census");
   std::filesystem::remove_all(folder);
+}
+
+// ---- Names -----------------------------------------------------------------------------------
+
+std::string FullName(const model::Child& child) {
+  return child.given_name + "|" + child.preferred_name + "|" + child.family_name;
+}
+
+TEST(SimulationNames, EveryChildAndWorkerIsNamedFromTheLists) {
+  const NameLists names = LoadBuiltInNameLists().value();
+  const std::set<std::string> female(names.female_given.begin(), names.female_given.end());
+  const std::set<std::string> male(names.male_given.begin(), names.male_given.end());
+  const std::set<std::string> family(names.family.begin(), names.family.end());
+  const SimRun& run = Small();
+  int preferred = 0, failures = 0;
+  std::set<std::string> distinct;
+  for (const Chronology& chronology : run.children) {
+    const model::Child& child = chronology.child();
+    const bool given_ok = child.sex == "F"   ? female.contains(child.given_name)
+                          : child.sex == "M" ? male.contains(child.given_name)
+                                             : female.contains(child.given_name) || male.contains(child.given_name);
+    const bool preferred_ok = child.preferred_name.empty() ||
+                              (child.preferred_name != child.given_name &&
+                               (female.contains(child.given_name) ? female : male).contains(child.preferred_name));
+    if ((!given_ok || !preferred_ok || !family.contains(child.family_name)) && ++failures <= 20) {
+      ADD_FAILURE() << child.la_child_id << " (sex " << child.sex << ") is named " << FullName(child);
+    }
+    preferred += !child.preferred_name.empty();
+    distinct.insert(FullName(child));
+  }
+  const double children = static_cast<double>(run.children.size());
+  EXPECT_NEAR(preferred / children, names.preferred_name_percent / 100, 0.02);
+  EXPECT_GT(distinct.size() / children, 0.9) << "names are spread over the lists";
+  for (const model::Worker& worker : run.summary.workers) {
+    const size_t space = worker.name.find(' ');
+    ASSERT_NE(space, std::string::npos) << worker.id << " " << worker.name;
+    const std::string given = worker.name.substr(0, space);
+    EXPECT_TRUE((female.contains(given) || male.contains(given)) && family.contains(worker.name.substr(space + 1)))
+        << worker.name;
+  }
+}
+
+TEST(SimulationNames, TheSameSeedGivesTheSameNamesAndAnotherSeedOthers) {
+  const SimRun a = Simulated("england", 5000, 2, 21);
+  const SimRun b = Simulated("england", 5000, 2, 21);
+  const SimRun c = Simulated("england", 5000, 2, 22);
+  ASSERT_EQ(a.children.size(), b.children.size());
+  for (size_t i = 0; i < a.children.size(); ++i) {
+    ASSERT_EQ(FullName(a.children[i].child()), FullName(b.children[i].child())) << a.children[i].child().la_child_id;
+  }
+  EXPECT_EQ(a.summary.workers, b.summary.workers);
+  // Children with the same id under another seed: nearly all named otherwise.
+  std::map<std::string, std::string> by_id;
+  for (const Chronology& child : a.children) by_id[child.child().la_child_id] = FullName(child.child());
+  int common = 0, same = 0;
+  for (const Chronology& child : c.children) {
+    auto found = by_id.find(child.child().la_child_id);
+    if (found == by_id.end()) continue;
+    ++common;
+    same += found->second == FullName(child.child());
+  }
+  ASSERT_GT(common, 20);
+  EXPECT_LT(same, common / 10);
+  std::map<std::string, std::string> worker_names;
+  for (const model::Worker& worker : a.summary.workers) worker_names[worker.id] = worker.name;
+  int common_workers = 0, same_workers = 0;
+  for (const model::Worker& worker : c.summary.workers) {
+    auto found = worker_names.find(worker.id);
+    if (found == worker_names.end()) continue;
+    ++common_workers;
+    same_workers += found->second == worker.name;
+  }
+  ASSERT_GT(common_workers, 20);
+  EXPECT_LT(same_workers, common_workers / 10);
+}
+
+// The returns carry no names: not one simulated child's name is a value in a return, and the
+// names with an apostrophe, a hyphen or an accent (which no code or date has) appear nowhere.
+TEST(SimulationNames, ExportedReturnsHoldNoName) {
+  const SimRun& run = Small();
+  const Exports exports = Export(run.children, 2024);
+  std::set<std::string> values;
+  for (const returns::Ssda903CsvText& table : exports.ssda903) {
+    size_t begin = 0;
+    for (size_t i = 0; i <= table.text.size(); ++i) {
+      if (i == table.text.size() || table.text[i] == ',' || table.text[i] == '\r' || table.text[i] == '\n') {
+        values.insert(table.text.substr(begin, i - begin));
+        begin = i + 1;
+      }
+    }
+  }
+  const std::string& xml = exports.cin_census;
+  for (size_t open = xml.find('>'); open != std::string::npos; open = xml.find('>', open + 1)) {
+    const size_t close = xml.find('<', open);
+    if (close == std::string::npos) break;
+    values.insert(xml.substr(open + 1, close - open - 1));
+  }
+  ASSERT_GT(values.size(), 1000u);
+  int checked = 0, distinctive = 0;
+  for (const Chronology& chronology : run.children) {
+    const model::Child& child = chronology.child();
+    for (const std::string* name : {&child.given_name, &child.family_name, &child.preferred_name}) {
+      if (name->empty()) continue;
+      ++checked;
+      EXPECT_FALSE(values.contains(*name)) << child.la_child_id << ": a name is a value in a return";
+      if (std::any_of(name->begin(), name->end(),
+                      [](char c) { return c == '\'' || c == '-' || static_cast<unsigned char>(c) >= 0x80; })) {
+        ++distinctive;
+        bool anywhere = xml.find(*name) != std::string::npos;
+        for (const returns::Ssda903CsvText& table : exports.ssda903) {
+          anywhere = anywhere || table.text.find(*name) != std::string::npos;
+        }
+        EXPECT_FALSE(anywhere) << child.la_child_id << ": a name is in a return";
+      }
+    }
+  }
+  EXPECT_GT(checked, 2000);
+  EXPECT_GT(distinctive, 20);
 }
 
 // ---- Saving ----------------------------------------------------------------------------------

@@ -18,7 +18,10 @@ using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kChildColumns =
     "id, la_child_id, upn, former_upn, upn_unknown, birth_date, expected_birth_date, death_date, sex, ethnicity, "
-    "disabilities, uasc, uasc_ceased, mother, mother_child_birth_date";
+    "disabilities, uasc, uasc_ceased, mother, mother_child_birth_date, given_name, family_name, preferred_name";
+
+// How many values BindChildDetails binds: every column of kChildColumns but id and la_child_id.
+constexpr int kChildDetailCount = 16;
 
 std::optional<std::string> IsoOrNull(const std::optional<Date>& date) {
   if (!date) return std::nullopt;
@@ -147,7 +150,15 @@ Status ParseFieldsJson(std::string_view text, Event& event) {
   return Status::Ok();
 }
 
-std::string ChildJson(const Child& child) {
+bool NamesDiffer(const Child& a, const Child& b) {
+  return a.given_name != b.given_name || a.family_name != b.family_name || a.preferred_name != b.preferred_name;
+}
+
+// The child's details as a revision's "previous" JSON. The names go in only `with_names`, when
+// the change touched one: they are special category data, so they are copied no more often than
+// they change (the history of the names is still whole: a revision without them left them as
+// they were).
+std::string ChildJson(const Child& child, bool with_names) {
   Json object = Json::object();
   object["upn"] = child.upn;
   object["former_upn"] = child.former_upn;
@@ -162,6 +173,11 @@ std::string ChildJson(const Child& child) {
   object["uasc_ceased"] = child.uasc_ceased ? child.uasc_ceased->ToIso() : "";
   object["mother"] = child.mother;
   object["mother_child_birth_date"] = child.mother_child_birth_date ? child.mother_child_birth_date->ToIso() : "";
+  if (with_names) {
+    object["given_name"] = child.given_name;
+    object["family_name"] = child.family_name;
+    object["preferred_name"] = child.preferred_name;
+  }
   return object.dump();
 }
 
@@ -190,6 +206,9 @@ Result<Child> ReadChild(const Statement& row) {
   CAIRN_ASSIGN_OR_RETURN(child.uasc_ceased, OptionalDateColumn(row, 12, "UASC end date"));
   child.mother = std::string(row.ColumnText(13));
   CAIRN_ASSIGN_OR_RETURN(child.mother_child_birth_date, OptionalDateColumn(row, 14, "mother's child's birth date"));
+  child.given_name = std::string(row.ColumnText(15));
+  child.family_name = std::string(row.ColumnText(16));
+  child.preferred_name = std::string(row.ColumnText(17));
   return child;
 }
 
@@ -227,7 +246,23 @@ bool MergeChild(Child& held, const Child& incoming) {
   date(held.uasc_ceased, incoming.uasc_ceased);
   text(held.mother, incoming.mother);
   date(held.mother_child_birth_date, incoming.mother_child_birth_date);
+  text(held.given_name, incoming.given_name);
+  text(held.family_name, incoming.family_name);
+  text(held.preferred_name, incoming.preferred_name);
   return changed;
+}
+
+// PostgreSQL refuses text that is not UTF-8, and a revision's JSON cannot hold it. The message
+// says which name, never the name itself: names stay out of messages and logs.
+Status CheckNamesAreText(const Child& child) {
+  const auto check = [&](const std::string& name, std::string_view what) {
+    if (name.empty() || IsValidUtf8(name)) return Status::Ok();
+    return Status::InvalidArgument("the " + std::string(what) + " of child " + child.la_child_id +
+                                   " is not UTF-8 text");
+  };
+  CAIRN_RETURN_IF_ERROR(check(child.given_name, "given name"));
+  CAIRN_RETURN_IF_ERROR(check(child.family_name, "family name"));
+  return check(child.preferred_name, "preferred name");
 }
 
 Status BindChildDetails(Statement& statement, const Child& child, int first) {
@@ -244,6 +279,9 @@ Status BindChildDetails(Statement& statement, const Child& child, int first) {
   CAIRN_RETURN_IF_ERROR(statement.Bind(first + 10, IsoOrNull(child.uasc_ceased)));
   CAIRN_RETURN_IF_ERROR(statement.Bind(first + 11, child.mother));
   CAIRN_RETURN_IF_ERROR(statement.Bind(first + 12, IsoOrNull(child.mother_child_birth_date)));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 13, child.given_name));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 14, child.family_name));
+  CAIRN_RETURN_IF_ERROR(statement.Bind(first + 15, child.preferred_name));
   return Status::Ok();
 }
 
@@ -273,14 +311,14 @@ struct SaveStatements {
         s.insert_child,
         db.Prepare("INSERT INTO child (la_child_id, upn, former_upn, upn_unknown, birth_date, expected_birth_date, "
                    "death_date, sex, ethnicity, disabilities, uasc, uasc_ceased, mother, mother_child_birth_date, "
-                   "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-                   "$15, $15)"));
+                   "given_name, family_name, preferred_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+                   "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)"));
     CAIRN_ASSIGN_OR_RETURN(
         s.update_child,
         db.Prepare("UPDATE child SET upn = $2, former_upn = $3, upn_unknown = $4, birth_date = $5, "
                    "expected_birth_date = $6, death_date = $7, sex = $8, ethnicity = $9, disabilities = $10, "
-                   "uasc = $11, uasc_ceased = $12, mother = $13, mother_child_birth_date = $14, updated_at = $15 "
-                   "WHERE id = $1"));
+                   "uasc = $11, uasc_ceased = $12, mother = $13, mother_child_birth_date = $14, given_name = $15, "
+                   "family_name = $16, preferred_name = $17, updated_at = $18 WHERE id = $1"));
     CAIRN_ASSIGN_OR_RETURN(s.insert_child_revision,
                            db.Prepare("INSERT INTO child_revision (child_id, recorded_at, recorded_by, reason, "
                                       "previous) VALUES ($1, $2, $3, $4, $5)"));
@@ -578,6 +616,7 @@ Status ChronologyWriter::State::RestoreCache() {
 Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
   const Child& incoming = chronology.child();
   if (incoming.la_child_id.empty()) return Status::InvalidArgument("a child has no LA child id");
+  CAIRN_RETURN_IF_ERROR(CheckNamesAreText(incoming));
   const auto& events = chronology.events();
   const std::vector<int32_t> order = ParentsFirst(chronology);
   const std::vector<std::string> keys = chronology.NaturalKeys();
@@ -606,7 +645,7 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
     CAIRN_RETURN_IF_ERROR(s.find_child->Reset());
     CAIRN_RETURN_IF_ERROR(s.insert_child->Bind(1, incoming.la_child_id));
     CAIRN_RETURN_IF_ERROR(BindChildDetails(*s.insert_child, incoming, 2));
-    CAIRN_RETURN_IF_ERROR(s.insert_child->Bind(15, now));
+    CAIRN_RETURN_IF_ERROR(s.insert_child->Bind(2 + kChildDetailCount, now));
     CAIRN_ASSIGN_OR_RETURN(child_id, RunInsert(db, *s.insert_child));
     ++report.children_added;
   } else {
@@ -616,13 +655,14 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
     // A child given twice in one load into an empty database: finding its events needs the
     // indexes, so they are built now and kept up row by row from here on.
     CAIRN_RETURN_IF_ERROR(RestoreIndexes());
-    const std::string previous = ChildJson(current);
+    const Child held_before = current;
     if (MergeChild(current, incoming)) {
+      const std::string previous = ChildJson(held_before, NamesDiffer(held_before, current));
       CAIRN_RETURN_IF_ERROR(s.insert_child_revision->BindAll({child_id, now, context.actor, context.reason, previous}));
       CAIRN_RETURN_IF_ERROR(s.insert_child_revision->Run());
       CAIRN_RETURN_IF_ERROR(s.update_child->Bind(1, child_id));
       CAIRN_RETURN_IF_ERROR(BindChildDetails(*s.update_child, current, 2));
-      CAIRN_RETURN_IF_ERROR(s.update_child->Bind(15, now));
+      CAIRN_RETURN_IF_ERROR(s.update_child->Bind(2 + kChildDetailCount, now));
       CAIRN_RETURN_IF_ERROR(s.update_child->Run());
       ++report.children_updated;
     }

@@ -44,12 +44,16 @@ struct SaveReport {
 // Saves chronologies: children are matched on la_child_id, events on (child, natural key).
 // New ones are added; matched ones whose content differs are amended with a revision; the
 // provenance's reported years are added to every saved event. A child detail that arrives
-// empty never blanks one already held. An event withdrawn in Cairn stays withdrawn when an old
-// return mentioning it is imported again. Fills in Event::id on nothing (chronologies are
-// read-only here); reload to see ids. Every child whose record changes gets an audit_log row
-// ("create" or "change", with the context's actor and reason). `progress` is called every few
-// thousand children. One ChronologyWriter (below) does the work, so a save inside a transaction
-// into an empty database builds its indexes once at the end.
+// empty never blanks one already held, names included (the returns carry none, so importing a
+// return leaves the names Cairn holds alone). A changed child's revision JSON holds its details
+// as they were, and its names as they were only when a name changed. A name that is not UTF-8
+// is refused (kInvalidArgument naming the child and which name, never the name itself). An
+// event withdrawn in Cairn stays withdrawn when an old return mentioning it is imported again.
+// Fills in Event::id on nothing (chronologies are read-only here); reload to see ids. Every
+// child whose record changes gets an audit_log row ("create" or "change", with the context's
+// actor and reason and the counts of events added and amended: never the record's content).
+// `progress` is called every few thousand children. One ChronologyWriter (below) does the work,
+// so a save inside a transaction into an empty database builds its indexes once at the end.
 Result<SaveReport> SaveChronologies(Connection& db, std::span<const model::Chronology> chronologies,
                                     const ChangeContext& context,
                                     const std::function<void(size_t children_done)>& progress = {});

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -158,6 +159,162 @@ TEST_F(ChronologyStoreTest, ChildDetailsMergeWithoutBlankingAndKeepHistory) {
   EXPECT_EQ((**loaded).child().ethnicity, "WIRI");
   EXPECT_TRUE((**loaded).child().uasc);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM child_revision"), 1);
+}
+
+Chronology NamedChild() {
+  Chronology chronology = SampleChild();
+  chronology.mutable_child().given_name = "Jessica";
+  chronology.mutable_child().family_name = "Okafor";
+  chronology.mutable_child().preferred_name = "Jess";
+  return chronology;
+}
+
+// Every text in the audit log, for checking that no name went into it.
+std::string AuditText(Connection& db) {
+  auto select = db.Prepare("SELECT actor || '|' || action || '|' || detail FROM audit_log ORDER BY id");
+  EXPECT_TRUE(select.ok());
+  std::string text;
+  while (true) {
+    auto row = (*select)->Step();
+    if (!row.ok() || !*row) break;
+    text += std::string((*select)->ColumnText(0)) + "\n";
+  }
+  return text;
+}
+
+TEST_F(ChronologyStoreTest, NamesAreSavedAndLoaded) {
+  const Chronology named = NamedChild();
+  ASSERT_TRUE(Save({named, Chronology(Child{.la_child_id = "A999"})}).ok());
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_EQ((**loaded).child(), named.child());
+  auto all = LoadAllChronologies(*db_);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].child().given_name, "") << "a child saved without names has none";
+  EXPECT_EQ((*all)[1].child().given_name, "Jessica");
+  EXPECT_EQ((*all)[1].child().family_name, "Okafor");
+  EXPECT_EQ((*all)[1].child().preferred_name, "Jess");
+  EXPECT_EQ(AuditText(*db_).find("Jess"), std::string::npos) << AuditText(*db_);
+  EXPECT_EQ(AuditText(*db_).find("Okafor"), std::string::npos);
+}
+
+TEST_F(ChronologyStoreTest, AChangedNameKeepsThePreviousNamesInTheRevision) {
+  ASSERT_TRUE(Save({NamedChild()}).ok());
+  Chronology renamed = NamedChild();
+  renamed.mutable_child().family_name = "Okafor-Hughes";
+  renamed.mutable_child().preferred_name = "";  // not given: the held one stays
+  auto report = Save({renamed}, "surname changed by deed poll");
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->children_updated, 1);
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((**loaded).child().family_name, "Okafor-Hughes");
+  EXPECT_EQ((**loaded).child().preferred_name, "Jess");
+
+  // A later change that leaves the names alone does not copy them into its revision.
+  Chronology moved = NamedChild();
+  moved.mutable_child().family_name = "";
+  moved.mutable_child().ethnicity = "WIRI";
+  ASSERT_TRUE(Save({moved}).ok());
+
+  auto revisions = db_->Prepare("SELECT reason, previous FROM child_revision ORDER BY id");
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_TRUE(*(*revisions)->Step());
+  EXPECT_EQ((*revisions)->ColumnText(0), "surname changed by deed poll");
+  const auto before_rename = nlohmann::json::parse((*revisions)->ColumnText(1));
+  EXPECT_EQ(before_rename["given_name"], "Jessica");
+  EXPECT_EQ(before_rename["family_name"], "Okafor");
+  EXPECT_EQ(before_rename["preferred_name"], "Jess");
+  ASSERT_TRUE(*(*revisions)->Step());
+  const auto before_move = nlohmann::json::parse((*revisions)->ColumnText(1));
+  EXPECT_EQ(before_move["ethnicity"], "WBRI");
+  EXPECT_FALSE(before_move.contains("given_name")) << before_move.dump();
+  EXPECT_FALSE(before_move.contains("family_name"));
+  EXPECT_FALSE(before_move.contains("preferred_name"));
+  EXPECT_FALSE(*(*revisions)->Step());
+  EXPECT_EQ(AuditText(*db_).find("Okafor"), std::string::npos) << AuditText(*db_);
+}
+
+TEST_F(ChronologyStoreTest, AReturnWithoutNamesNeverBlanksThem) {
+  ASSERT_TRUE(Save({NamedChild()}).ok());
+  // As an SSDA903 or CIN import brings the child: no names at all.
+  auto report = Save({SampleChild()}, "imported from header.csv");
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->children_updated, 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child_revision"), 0);
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((**loaded).child(), NamedChild().child());
+}
+
+TEST_F(ChronologyStoreTest, AwkwardNamesSurviveByteForByte) {
+  Chronology awkward(Child{.la_child_id = "C004"});
+  awkward.mutable_child().given_name = "<script>alert('x')</script>";
+  awkward.mutable_child().family_name = "O'Brien \"Bobby\" Smith-Jones \\ ; DROP TABLE child; --";
+  awkward.mutable_child().preferred_name = "Zo\xC3\xAB \xC3\x91\xC3\xBA\xC3\xB1" "ez \xE6\x9D\x8E \xF0\x9F\x98\x80";
+  ASSERT_TRUE(Save({awkward}).ok());
+  auto stored = db_->Prepare("SELECT given_name, family_name, preferred_name FROM child WHERE la_child_id = 'C004'");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(*(*stored)->Step());
+  EXPECT_EQ((*stored)->ColumnText(0), awkward.child().given_name);
+  EXPECT_EQ((*stored)->ColumnText(1), awkward.child().family_name);
+  EXPECT_EQ((*stored)->ColumnText(2), awkward.child().preferred_name);
+  stored->reset();
+  auto loaded = LoadChronology(*db_, "C004");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((**loaded).child(), awkward.child());
+
+  // And through a revision's JSON.
+  Chronology renamed = awkward;
+  renamed.mutable_child().given_name = "Zo\xC3\xAB";
+  ASSERT_TRUE(Save({renamed}).ok());
+  auto previous = db_->Prepare("SELECT previous FROM child_revision");
+  ASSERT_TRUE(previous.ok());
+  ASSERT_TRUE(*(*previous)->Step());
+  const auto json = nlohmann::json::parse((*previous)->ColumnText(0));
+  EXPECT_EQ(json["given_name"], awkward.child().given_name);
+  EXPECT_EQ(json["family_name"], awkward.child().family_name);
+  EXPECT_EQ(json["preferred_name"], awkward.child().preferred_name);
+}
+
+TEST_F(ChronologyStoreTest, ANameThatIsNotUtf8IsRefusedWithoutRepeatingIt) {
+  Chronology bad = NamedChild();
+  bad.mutable_child().family_name = "Okaf\xFFor";
+  auto report = Save({bad});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(report.status().message().find("family name of child C001"), std::string::npos)
+      << report.status().message();
+  EXPECT_EQ(report.status().message().find("Okaf"), std::string::npos) << report.status().message();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0);
+}
+
+TEST_F(ChronologyStoreTest, ChildrenSavedBeforeNamesWereKeptHaveNone) {
+  auto migrations = BuiltInMigrations();
+  ASSERT_TRUE(migrations.ok());
+  auto names = std::find_if(migrations->begin(), migrations->end(),
+                            [](const Migration& m) { return m.name == "0004_child_names.sql"; });
+  ASSERT_NE(names, migrations->end());
+  // A database as it was before the names migration, with a child in it.
+  db_.reset();
+  Cleanup();
+  auto opened = Connection::Open(path_.string());
+  ASSERT_TRUE(opened.ok());
+  db_ = std::move(opened).value();
+  const std::vector<Migration> before(migrations->begin(), names);
+  ASSERT_TRUE(Migrate(*db_, before).ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO child (la_child_id, sex, created_at, updated_at) "
+                           "VALUES ('C009', 'F', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')")
+                  .ok());
+  auto migrated = Migrate(*db_, *migrations);
+  ASSERT_TRUE(migrated.ok()) << migrated.status().message();
+  auto loaded = LoadChronology(*db_, "C009");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_EQ((**loaded).child().sex, "F");
+  EXPECT_EQ((**loaded).child().given_name, "");
+  EXPECT_EQ((**loaded).child().family_name, "");
+  EXPECT_EQ((**loaded).child().preferred_name, "");
 }
 
 TEST_F(ChronologyStoreTest, WithdrawnEventsLeaveTheChronologyButNotHistoryAndStayWithdrawn) {

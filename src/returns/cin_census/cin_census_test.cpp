@@ -1152,6 +1152,26 @@ TEST(CinCensusWrite, ValuesAreEscapedAndComeBackUnchanged) {
   EXPECT_EQ(batch->children[0].OfKind(EventKind::kCinEpisode)[0]->Get("ReferralSource"), "x&y");
 }
 
+// Names are special category data and the CIN census has no place for them: a named child's
+// record holds their identifier and not one of their names.
+TEST(CinCensusWrite, ANamedChildsRecordHoldsNoName) {
+  Chronology child = MakeChild("N1");
+  child.mutable_child().given_name = "Zo\xC3\xAB-Quillan";
+  child.mutable_child().family_name = "O'Brien-Ravensworth";
+  child.mutable_child().preferred_name = "Bluebell";
+  const int32_t episode =
+      child.Add(MakeEvent(EventKind::kCinEpisode, Date::FromYmdOrDie(2024, 5, 1), std::nullopt, -1));
+  child.Add(MakeEvent(EventKind::kAssessment, Date::FromYmdOrDie(2024, 5, 2), Date::FromYmdOrDie(2024, 6, 1), episode));
+  child.Add(MakeEvent(EventKind::kCpPlan, Date::FromYmdOrDie(2024, 7, 1), std::nullopt, episode));
+  Result<std::string> written = WriteCinCensusText({child}, 2025, Options());
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_NE(written->find("<LAchildID>N1</LAchildID>"), std::string::npos) << *written;
+  for (const std::string& name : {std::string("Quillan"), std::string("Zo\xC3\xAB"), std::string("O'Brien"),
+                                  std::string("O&apos;Brien"), std::string("Ravensworth"), std::string("Bluebell")}) {
+    EXPECT_EQ(written->find(name), std::string::npos) << name << " is in the return:\n" << *written;
+  }
+}
+
 TEST(CinCensusWrite, FileIsWrittenWholeIntoANewFolder) {
   const std::filesystem::path folder =
       std::filesystem::temp_directory_path() / ("cairn_cin_test_" + std::to_string(::getpid()));

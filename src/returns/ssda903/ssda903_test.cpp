@@ -824,6 +824,32 @@ TEST(Ssda903WriterTest, RecordsReadFromTheYearsReturnGoBackAsTheyCame) {
                 {"1002", "01/06/2017", "S", "C2", "N1", "U1", "PR1", "", "", "", "AB1 2CD", "EF3 4GH", ""}}));
 }
 
+// Names are special category data and the SSDA903 has no place for them: a named child's tables
+// hold their identifier and not one of their names.
+TEST(Ssda903WriterTest, ANamedChildsTablesHoldNoName) {
+  model::Chronology named(model::Child{.la_child_id = "N1", .birth_date = D(2010, 1, 2), .sex = "2"});
+  named.mutable_child().uasc = true;
+  named.mutable_child().given_name = "Zo\xC3\xAB-Quillan";
+  named.mutable_child().family_name = "O'Brien-Ravensworth";
+  named.mutable_child().preferred_name = "Bluebell";
+  model::Event episode = Recorded(EventKind::kLookedAfterEpisode, D(2017, 5, 1));
+  episode.Set("PLACE", "U1");
+  named.Add(episode);
+  named.Add(Recorded(EventKind::kClaReview, D(2017, 6, 1)));
+  named.Add(Recorded(EventKind::kHealthOutcomes, D(2018, 3, 31)));
+  named.Add(Recorded(EventKind::kSocialWorkerAllocation, D(2017, 5, 1)));
+  named.Add(Recorded(EventKind::kMissing, D(2017, 8, 1), D(2017, 8, 2)));
+  Result<std::vector<Ssda903CsvText>> files = FormatSsda903Csv({named}, 2018);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  std::string all;
+  for (const Ssda903CsvText& file : *files) all += file.text;
+  EXPECT_NE(all.find("N1,"), std::string::npos) << all;
+  for (const std::string& name : {std::string("Quillan"), std::string("Zo\xC3\xAB"), std::string("O'Brien"),
+                                  std::string("Ravensworth"), std::string("Bluebell")}) {
+    EXPECT_EQ(all.find(name), std::string::npos) << name << " is in the return:\n" << all;
+  }
+}
+
 TEST(Ssda903WriterTest, WritesEveryFileIntoANewFolder) {
   const std::filesystem::path folder =
       std::filesystem::temp_directory_path() / ("cairn_ssda903_test_" + std::to_string(::getpid())) / "2018";
