@@ -1,6 +1,7 @@
 // Simple charts drawn with Observable Plot from a JSON spec the server puts in the page.
 //
-// Markup (either form):
+// Markup (either form; a data-chart value that is not a JSON object is ignored, so it may name
+// the chart):
 //   <figure data-chart>
 //     <script type="application/json">{"type":"line", ...}</script>
 //   </figure>
@@ -48,9 +49,11 @@ export function renderCharts(root = document) {
 
 // The spec of a chart element, or throws saying why not.
 export function readSpec(element) {
+  // The attribute is the spec when it holds a JSON object; otherwise (empty, or a name for the
+  // chart) the spec is in the script block.
   const attribute = (element.getAttribute("data-chart") || "").trim();
   let text = attribute;
-  if (!attribute) {
+  if (!attribute.startsWith("{")) {
     const block = element.querySelector(':scope > script[type="application/json"]');
     if (!block) throw new Error("no JSON spec: give data-chart a value or add a script block");
     text = block.textContent;
