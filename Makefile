@@ -4,13 +4,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 FUZZ_SECONDS ?= 10
 
-.PHONY: build bootstrap demo test test-release test-asan fuzz bench clean help
+.PHONY: build bootstrap demo test test-release test-asan fuzz bench e2e clean help
 
 help:
 	@echo "make            build the optimised binary at build/cairn"
 	@echo "make demo       set up, build and run Cairn's main job on the embedded database"
 	@echo "make test       set up, build and run every test (release, ASan+UBSan, fuzz smoke)"
 	@echo "make bench      build and run the benchmarks"
+	@echo "make e2e        build and run the browser tests (headless Chromium against cairn serve)"
 	@echo "make clean      remove build output"
 
 bootstrap:
@@ -40,6 +41,10 @@ fuzz:
 
 bench: bootstrap build
 	@scripts/bench
+
+# Browser tests (tests/e2e). Not yet part of `make test`.
+e2e: bootstrap build
+	@scripts/e2e
 
 clean:
 	rm -rf build build-asan build-debug build-fuzz out

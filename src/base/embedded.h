@@ -16,6 +16,12 @@ struct Resource {
 const std::vector<Resource>& Migrations();
 // data/**/*.toml: calendars, rules, code lists, profiles.
 const std::vector<Resource>& Data();
+// The files the web server sends to browsers, built from web/src at build time
+// (cmake/frontend.cmake): "app.js" (htmx, the CSRF header and the charts, bundled and minified
+// by esbuild) and "cairn.css". Both are UTF-8 (the bundle is not pure ASCII: esbuild leaves
+// characters in regular expressions as they are), so serve them with charset=utf-8, as they
+// are, from Cairn's own origin.
+const std::vector<Resource>& Static();
 
 // The resource at `path` in `set`, or nullptr.
 const Resource* Find(const std::vector<Resource>& set, std::string_view path);
