@@ -23,6 +23,9 @@ const std::vector<Resource>& Data();
 // are, from Cairn's own origin.
 const std::vector<Resource>& Static();
 
+// src/web/templates/*.mustache: the pages' Mustache templates.
+const std::vector<Resource>& Templates();
+
 // The resource at `path` in `set`, or nullptr.
 const Resource* Find(const std::vector<Resource>& set, std::string_view path);
 

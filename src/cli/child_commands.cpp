@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 
+#include "access/accounts.h"
 #include "cli/commands.h"
 #include "store/chronology_store.h"
 
@@ -14,6 +15,8 @@ namespace {
 struct ChildArgs {
   std::string db;
   std::string id;
+  std::vector<std::string> allow;
+  std::string reason;
 };
 
 std::string DateOr(const std::optional<Date>& date, std::string_view missing) {
@@ -82,8 +85,33 @@ Action DefineChild(CLI::App& app) {
   CLI::App* show = app.add_subcommand("show", "Print a child's details and chronology (the read is audited)");
   show->add_option("--db", args->db, "Cairn database")->required();
   show->add_option("id", args->id, "The child's LA child id")->required();
-  return [args](Environment& env) -> Status {
+  CLI::App* restrict_command = app.add_subcommand(
+      "restrict", "Restrict a child's record to named users: nobody else sees it, whatever their role");
+  restrict_command->add_option("--db", args->db, "Cairn database")->required();
+  restrict_command->add_option("id", args->id, "The child's LA child id")->required();
+  restrict_command->add_option("--allow", args->allow, "Users who may see the record (USER[,USER...])")
+      ->required()
+      ->delimiter(',');
+  restrict_command->add_option("--reason", args->reason, "Why (kept with the restriction, not in the audit trail)")
+      ->required();
+  CLI::App* unrestrict = app.add_subcommand("unrestrict", "Lift a restriction: the record follows the roles again");
+  unrestrict->add_option("--db", args->db, "Cairn database")->required();
+  unrestrict->add_option("id", args->id, "The child's LA child id")->required();
+  return [args, restrict_command, unrestrict](Environment& env) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    if (restrict_command->parsed() || unrestrict->parsed()) {
+      CAIRN_ASSIGN_OR_RETURN(access::RoleCatalogue roles, access::RoleCatalogue::BuiltIn());
+      access::Accounts accounts(*db, roles, env.clock);
+      const access::Actor actor{env.actor, "cli", restrict_command->parsed() ? "cairn child restrict" : "cairn child unrestrict", "local"};
+      if (unrestrict->parsed()) {
+        CAIRN_RETURN_IF_ERROR(accounts.Unrestrict(args->id, actor));
+        env.out << "The record of " << args->id << " is no longer restricted.\n";
+        return Status::Ok();
+      }
+      CAIRN_RETURN_IF_ERROR(accounts.Restrict(args->id, args->allow, args->reason, actor));
+      env.out << "The record of " << args->id << " is restricted to " << args->allow.size() << " user(s).\n";
+      return Status::Ok();
+    }
     CAIRN_ASSIGN_OR_RETURN(auto chronology, store::LoadChronology(*db, args->id));
     if (!chronology) return Status::NotFound("there is no child '" + args->id + "' in " + args->db);
     CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "read", args->id, "cairn child show"));

@@ -47,6 +47,10 @@ Action DefineDue(CLI::App& app);
 Action DefineDrift(CLI::App& app);
 Action DefineBenchmarks(CLI::App& app);
 Action DefineIndicators(CLI::App& app);
+Action DefineServe(CLI::App& app);
+Action DefineUser(CLI::App& app);
+Action DefineGrant(CLI::App& app);
+Action DefineAudit(CLI::App& app);
 
 // Every command, in the order `cairn --help` lists them.
 std::span<const Command> Commands();

@@ -376,8 +376,8 @@ TEST_F(ChronologyStoreTest, AuditRecordsIdentifiersOnly) {
   ASSERT_TRUE(RecordAudit(*db_, "tester", "read", "C001", "cairn child show").ok());
   ASSERT_TRUE(RecordAudit(*db_, "tester", "export", "", "ssda903 2024").ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'create'"), 1);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND child_id IS NOT NULL"), 1);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND child_id IS NULL"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND children = 'C001'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND children = ''"), 1);
 }
 
 TEST_F(ChronologyStoreTest, LoadAllOrdersChildrenById) {

@@ -1,0 +1,308 @@
+#include "web/app.h"
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+#include <utility>
+
+#include "base/embedded.h"
+#include "base/working_day_calendar.h"
+#include "http/router.h"
+#include "store/audit.h"
+#include "store/chronology_store.h"
+#include "store/database.h"
+#include "store/settings.h"
+#include "store/workforce_store.h"
+#include "timescales/evaluator.h"
+#include "timescales/rules.h"
+#include "web/pages.h"
+
+namespace cairn::web {
+namespace {
+
+constexpr std::string_view kSessionCookie = "cairn_session";
+
+// Connections for request threads: a Connection belongs to one thread at a time, so each request
+// borrows one and gives it back.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(std::string target) : target_(std::move(target)) {}
+
+  class Lease {
+   public:
+    Lease(ConnectionPool* pool, std::unique_ptr<store::Connection> connection)
+        : pool_(pool), connection_(std::move(connection)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (connection_ != nullptr) pool_->Return(std::move(connection_));
+    }
+    store::Connection& operator*() { return *connection_; }
+
+   private:
+    ConnectionPool* pool_;
+    std::unique_ptr<store::Connection> connection_;
+  };
+
+  Result<Lease> Borrow() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!idle_.empty()) {
+        std::unique_ptr<store::Connection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(connection));
+      }
+    }
+    CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> connection, store::Connection::OpenExisting(target_));
+    return Lease(this, std::move(connection));
+  }
+
+ private:
+  void Return(std::unique_ptr<store::Connection> connection) {
+    // A connection left inside a transaction (a failed request) is rolled back before reuse.
+    if (connection->InTransaction()) (void)connection->Rollback();
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(connection));
+  }
+
+  std::string target_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<store::Connection>> idle_;
+};
+
+void AddSecurityHeaders(http::Response& response, bool child_data) {
+  response.SetHeader("Content-Security-Policy",
+                     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  response.SetHeader("X-Content-Type-Options", "nosniff");
+  response.SetHeader("X-Frame-Options", "DENY");
+  response.SetHeader("Referrer-Policy", "no-referrer");
+  response.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
+  response.SetHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (child_data) {
+    response.SetHeader("Cache-Control", "no-store");
+  } else if (std::none_of(response.headers.begin(), response.headers.end(),
+                          [](const auto& header) { return header.first == "Cache-Control"; })) {
+    response.SetHeader("Cache-Control", "no-store");
+  }
+}
+
+bool IsApi(std::string_view path) { return path.rfind("/api/", 0) == 0; }
+
+}  // namespace
+
+struct WebApp::State {
+  State(const Clock& c, WebOptions o, std::string target, access::RoleCatalogue r, timescales::Evaluator e)
+      : clock(c), options(std::move(o)), pool(std::move(target)), roles(std::move(r)), evaluator(std::move(e)) {}
+
+  const Clock& clock;
+  WebOptions options;
+  ConnectionPool pool;
+  access::RoleCatalogue roles;
+  timescales::Evaluator evaluator;
+  http::Router router;
+  std::vector<Route> routes;
+  bool synthetic = false;
+
+  // The council in memory, read under a shared lock and changed under an exclusive one.
+  mutable std::shared_mutex council_mutex;
+  Council council;
+
+  Date Today() const { return options.as_at.value_or(clock.Today()); }
+};
+
+Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const Clock& clock, WebOptions options) {
+  CAIRN_ASSIGN_OR_RETURN(access::RoleCatalogue roles, access::RoleCatalogue::BuiltIn());
+  CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
+  CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England(calendar));
+  CAIRN_ASSIGN_OR_RETURN(timescales::Evaluator evaluator, timescales::Evaluator::Create(std::move(rules), calendar));
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> db, store::Connection::OpenExisting(db_target));
+  CAIRN_ASSIGN_OR_RETURN(bool migrated, db->TableExists("app_user"));
+  if (!migrated) {
+    return Status::FailedPrecondition("the database has not been brought up to date; run `cairn migrate --db " +
+                                      db_target + "` first");
+  }
+  auto state = std::make_unique<State>(clock, std::move(options), db_target, std::move(roles), std::move(evaluator));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> synthetic, store::GetSetting(*db, "synthetic"));
+  state->synthetic = synthetic.has_value() && *synthetic == "true";
+
+  CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
+  CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(*db));
+  state->council.Build(state->evaluator, std::move(chronologies),
+                       access::CouncilDirectory(std::move(workforce.workers), std::move(workforce.teams)),
+                       state->Today(), state->options.threads);
+
+  state->routes = BuildRoutes();
+  for (size_t i = 0; i < state->routes.size(); ++i) {
+    CAIRN_RETURN_IF_ERROR(state->router.Add(state->routes[i].method, state->routes[i].pattern, i));
+  }
+  return std::unique_ptr<WebApp>(new WebApp(std::move(state)));
+}
+
+WebApp::WebApp(std::unique_ptr<State> state) : state_(std::move(state)) {}
+WebApp::~WebApp() = default;
+
+std::vector<RouteInfo> WebApp::Routes() const {
+  std::vector<RouteInfo> infos;
+  for (const Route& route : state_->routes) infos.push_back({route.method, std::string(route.pattern), route.access});
+  return infos;
+}
+
+Date WebApp::as_at() const {
+  std::shared_lock lock(state_->council_mutex);
+  return state_->council.as_at();
+}
+
+size_t WebApp::child_count() const {
+  std::shared_lock lock(state_->council_mutex);
+  return state_->council.size();
+}
+
+Status WebApp::ReloadChild(std::string_view la_child_id) {
+  CAIRN_ASSIGN_OR_RETURN(ConnectionPool::Lease db, state_->pool.Borrow());
+  CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(*db, la_child_id));
+  if (!chronology) return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
+  std::unique_lock lock(state_->council_mutex);
+  state_->council.Update(state_->evaluator, std::move(*chronology));
+  return Status::Ok();
+}
+
+http::Response WebApp::Handle(const http::Request& incoming) {
+  State& s = *state_;
+  http::Request request = incoming;
+  const bool api = IsApi(incoming.target);
+  http::Response response;
+
+  auto finish = [&](http::Response r, bool child_data) {
+    AddSecurityHeaders(r, child_data);
+    return r;
+  };
+
+  Status parsed = http::ParseTarget(incoming.target, request);
+  if (!parsed.ok()) return finish(ErrorResponse(400, "That address is not one Cairn understands: " + parsed.message() + ".", api), false);
+  if (request.method == http::Method::kOther) {
+    http::Response refused = ErrorResponse(405, "Cairn answers GET and POST only.", api);
+    refused.SetHeader("Allow", "GET, HEAD, POST");
+    return finish(std::move(refused), false);
+  }
+
+  http::RouteMatch match;
+  switch (s.router.Match(request.method, request.path, match)) {
+    case http::Router::Outcome::kNoSuchPath:
+      return finish(ErrorResponse(404, "There is no page at this address.", api), false);
+    case http::Router::Outcome::kWrongMethod:
+      return finish(ErrorResponse(405, "This address does not take that kind of request.", api), false);
+    case http::Router::Outcome::kMatched:
+      break;
+  }
+  const Route& route = s.routes[match.route];
+
+  // The council's day has moved on (a server left running past midnight): evaluate it again.
+  if (!s.options.as_at) {
+    const Date today = s.clock.Today();
+    bool stale;
+    {
+      std::shared_lock lock(s.council_mutex);
+      stale = s.council.as_at() != today;
+    }
+    if (stale) {
+      std::unique_lock lock(s.council_mutex);
+      if (s.council.as_at() != today) s.council.EvaluateAt(s.evaluator, today, s.options.threads);
+    }
+  }
+
+  Result<ConnectionPool::Lease> lease = s.pool.Borrow();
+  if (!lease.ok()) return finish(ErrorResponse(503, "Cairn cannot reach its database just now; try again shortly.", api), false);
+  store::Connection& db = **lease;
+  access::Accounts accounts(db, s.roles, s.clock, access::PasswordHasher(s.options.password_cost), s.options.sessions);
+
+  Context context{request, match, db, accounts, s.roles, s.evaluator, s.council, s.council_mutex, s.options, s.clock};
+  context.api = api;
+  context.synthetic = s.synthetic;
+  {
+    std::shared_lock lock(s.council_mutex);
+    context.as_at = s.council.as_at();
+  }
+  context.actor.route = std::string(http::MethodName(request.method == http::Method::kHead ? http::Method::kGet
+                                                                                          : request.method)) +
+                        " " + std::string(route.pattern);
+  context.actor.client = request.client;
+
+  if (route.access.kind() != Access::Kind::kPublic) {
+    std::optional<std::string> token = request.Cookie(kSessionCookie);
+    Result<std::optional<access::Accounts::Session>> session =
+        token ? accounts.Resume(*token) : Result<std::optional<access::Accounts::Session>>(std::nullopt);
+    if (!session.ok()) return finish(ErrorResponse(503, "Cairn cannot check your session just now; try again shortly.", api), false);
+    if (!session->has_value()) {
+      if (api) return finish(ErrorResponse(401, "Sign in first.", true), false);
+      http::Response redirect;
+      redirect.status = 303;
+      redirect.SetHeader("Location", "/login");
+      redirect.body = "";
+      return finish(std::move(redirect), false);
+    }
+    context.session = std::move(**session);
+    context.actor.name = context.session->principal.username;
+    context.actor.role = context.session->principal.role->id;
+
+    // Every change needs the session's CSRF token, from the form or (htmx, the API) a header.
+    if (request.method == http::Method::kPost) {
+      std::string sent;
+      if (auto header = request.Header("x-csrf-token")) sent = std::string(*header);
+      if (sent.empty()) {
+        Result<std::vector<std::pair<std::string, std::string>>> form = http::ParseForm(request.body);
+        if (form.ok()) {
+          if (auto field = http::FormValue(*form, "csrf")) sent = std::string(*field);
+        }
+      }
+      if (!access::ConstantTimeEquals(sent, context.session->csrf_token)) {
+        (void)context.Audit("csrf", "refused", {}, "missing or wrong CSRF token");
+        return finish(ErrorResponse(403, "This form has expired. Go back, reload the page and try again.", api), false);
+      }
+    }
+
+    if (route.access.kind() == Access::Kind::kPermission || route.access.kind() == Access::Kind::kChildRecord) {
+      if (!context.session->principal.role->Has(route.access.permission())) {
+        Status audited = context.Audit("refused", "refused", {}, std::string(route.access.permission()));
+        if (!audited.ok()) return finish(ErrorResponse(503, "Cairn cannot record this request just now.", api), false);
+        return finish(ErrorResponse(403, "Your role does not allow this.", api), false);
+      }
+    }
+    Result<access::Restrictions> restrictions = accounts.LoadRestrictions();
+    if (!restrictions.ok()) return finish(ErrorResponse(503, "Cairn cannot check access just now.", api), false);
+    context.restrictions = std::move(*restrictions);
+
+    if (route.access.kind() == Access::Kind::kChildRecord) {
+      const std::string id(match.Param("id"));
+      if (!access::CheckIdentifier(id, "the child id").ok()) {
+        return finish(ErrorResponse(400, "That is not a child id Cairn uses.", api), false);
+      }
+      bool visible = false;
+      {
+        std::shared_lock lock(s.council_mutex);
+        std::optional<size_t> index = s.council.Find(id);
+        visible = index && access::CanSee(context.session->principal, id, s.council.place(*index), context.restrictions);
+      }
+      if (!visible) {
+        // The same answer whether the child exists or not; the attempt is recorded either way.
+        Status audited = context.Audit("read", "not-found", {id}, "");
+        if (!audited.ok()) return finish(ErrorResponse(503, "Cairn cannot record this request just now.", api), false);
+        return finish(ErrorResponse(404, "There is no child with that id that you can see.", api, "not-found"), true);
+      }
+      context.child_id = id;
+    }
+  }
+
+  response = route.handler(context);
+  // What the page showed of children is recorded before it leaves: if the row cannot be
+  // written, the page is not sent.
+  if (!context.audit_action.empty()) {
+    Status audited = context.Audit(context.audit_action, "ok", context.audit_children, context.audit_detail);
+    if (!audited.ok()) {
+      return finish(ErrorResponse(503, "Cairn cannot record this request just now, so it is not shown.", api), true);
+    }
+  }
+  return finish(std::move(response), route.access.kind() != Access::Kind::kPublic);
+}
+
+}  // namespace cairn::web

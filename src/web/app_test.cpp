@@ -1,0 +1,423 @@
+#include "web/app.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "access/accounts.h"
+#include "store/audit.h"
+#include "store/chronology_store.h"
+#include "store/migrations.h"
+#include "store/workforce_store.h"
+
+namespace cairn::web {
+namespace {
+
+Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
+
+model::Chronology Child(std::string id, std::string worker, std::string given = "") {
+  model::Child child;
+  child.la_child_id = std::move(id);
+  child.birth_date = D(2015, 5, 1);
+  child.given_name = std::move(given);
+  model::Chronology chronology(child);
+  model::Event allocation;
+  allocation.kind = model::EventKind::kSocialWorkerAllocation;
+  allocation.start = D(2024, 1, 1);
+  allocation.Set("SW_ID", std::move(worker));
+  chronology.Add(std::move(allocation));
+  model::Event referral;
+  referral.kind = model::EventKind::kCinEpisode;
+  referral.start = D(2024, 1, 1);
+  referral.Set("ReferralSource", "1A");
+  chronology.Add(std::move(referral));
+  return chronology;
+}
+
+std::string Password(const std::string& username) { return "Orchard-kestrel-river-" + std::to_string(username.size()); }
+
+// The users of the matrix: one per role, and for each the child in scope (or "" for none).
+struct TestUser {
+  std::string username;
+  std::string role;
+  std::string worker;
+  std::string team;
+  std::string service;
+  std::string in_scope;      // a child this user may see
+  std::string out_of_scope;  // a child that exists and this user may not see
+};
+
+const std::vector<TestUser> kUsers = {
+    {"prac", "practitioner", "SW1", "", "", "C1", "C2"},
+    {"tm", "team-manager", "", "T1", "", "C1", "C2"},
+    {"sm", "service-manager", "", "", "assessment", "C1", "C2"},
+    {"dir", "director", "", "", "", "C1", "C3"},  // C3 is restricted to tm
+    {"ana", "analyst", "", "", "", "C2", "C3"},
+    {"mem", "elected-member", "", "", "", "", "C1"},
+    {"insp", "inspector", "", "", "", "C1", "C2"},  // granted C1 only
+    {"admin", "admin", "", "", "", "", "C1"},
+};
+
+class WebAppTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("cairn_web_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    Cleanup();
+    auto db = store::Connection::Open(path_.string());
+    ASSERT_TRUE(db.ok());
+    auto migrations = store::BuiltInMigrations();
+    ASSERT_TRUE(migrations.ok());
+    ASSERT_TRUE(store::Migrate(**db, *migrations).ok());
+    {
+      auto transaction = store::Transaction::Begin(**db);
+      ASSERT_TRUE(transaction.ok());
+      std::vector<model::Team> teams = {{"T1", "Assessment North", "assessment"},
+                                        {"T2", "Children in care", "children-in-care"}};
+      std::vector<model::Worker> workers = {{"SW1", "Sam", "social-worker", "T1", false, {}, {}},
+                                            {"SW2", "Kim", "social-worker", "T2", true, {}, {}}};
+      ASSERT_TRUE(store::SaveWorkforce(**db, teams, workers).ok());
+      std::vector<model::Chronology> children = {Child("C1", "SW1", "<script>alert(1)</script>"), Child("C2", "SW2"),
+                                                 Child("C3", "SW1")};
+      ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "setup"}).ok());
+      ASSERT_TRUE(transaction->Commit().ok());
+    }
+    auto roles = access::RoleCatalogue::BuiltIn();
+    ASSERT_TRUE(roles.ok());
+    roles_ = std::move(*roles);
+    access::Accounts accounts(**db, roles_, clock_, access::PasswordHasher(access::PasswordCost::ForTests()));
+    const access::Actor setup{"os:test", "cli", "test", "local"};
+    for (const TestUser& user : kUsers) {
+      auto added = accounts.AddUser({user.username, user.role, user.worker, user.team, user.service,
+                                     Password(user.username)},
+                                    setup);
+      ASSERT_TRUE(added.ok()) << added.status().message();
+    }
+    ASSERT_TRUE(accounts.AddUser({"victim", "practitioner", "SW9", "", "", "Orchard-kestrel-river-x"}, setup).ok());
+    ASSERT_TRUE(accounts.GrantAccess({"insp", access::Grant::Kind::kChild, "C1", D(2025, 12, 31), "inspection"}, setup).ok());
+    ASSERT_TRUE(accounts.Restrict("C3", {"tm"}, "staff member's child", setup).ok());
+    db->reset();
+
+    WebOptions options;
+    options.password_cost = access::PasswordCost::ForTests();
+    options.as_at = D(2025, 3, 31);
+    options.threads = 1;
+    auto app = WebApp::Open(path_.string(), clock_, options);
+    ASSERT_TRUE(app.ok()) << app.status().message();
+    app_ = std::move(*app);
+  }
+  void TearDown() override {
+    app_.reset();
+    Cleanup();
+  }
+  void Cleanup() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+
+  static std::string CookieValue(const http::Response& response, std::string_view name) {
+    for (const auto& [header, value] : response.headers) {
+      if (header != "Set-Cookie" || value.rfind(std::string(name) + "=", 0) != 0) continue;
+      return value.substr(name.size() + 1, value.find(';') - name.size() - 1);
+    }
+    return "";
+  }
+
+  http::Response Send(http::Method method, std::string target, std::string cookie = "", std::string body = "",
+                      std::string csrf = "") {
+    http::Request request;
+    request.method = method;
+    request.target = std::move(target);
+    request.client = "127.0.0.1";
+    if (!cookie.empty()) request.headers.emplace_back("cookie", cookie);
+    if (!csrf.empty()) request.headers.emplace_back("x-csrf-token", csrf);
+    if (method == http::Method::kPost) {
+      request.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    }
+    request.body = std::move(body);
+    return app_->Handle(request);
+  }
+
+  struct Session {
+    std::string cookie;
+    std::string csrf;
+  };
+
+  Session SignIn(const std::string& username, const std::string& password) {
+    http::Response form = Send(http::Method::kGet, "/login");
+    const std::string login_token = CookieValue(form, "cairn_login");
+    http::Response signed_in = Send(http::Method::kPost, "/login", "cairn_login=" + login_token,
+                                    "csrf=" + login_token + "&username=" + username + "&password=" + password);
+    Session session;
+    const std::string token = CookieValue(signed_in, "cairn_session");
+    if (token.empty()) return session;
+    session.cookie = "cairn_session=" + token;
+    http::Response home = Send(http::Method::kGet, "/", session.cookie);
+    const size_t at = home.body.find("name=\"csrf-token\" content=\"");
+    if (at != std::string::npos) session.csrf = home.body.substr(at + 27, 64);
+    return session;
+  }
+
+  Session SignInAs(const TestUser& user) { return SignIn(user.username, Password(user.username)); }
+
+  std::filesystem::path path_;
+  FixedClock clock_{D(2025, 3, 31), 1'743'400'000};
+  access::RoleCatalogue roles_;
+  std::unique_ptr<WebApp> app_;
+};
+
+// Every route the router registers, with the rule this test expects it to carry. A route added
+// to routes.cpp but not here fails the test, and so does one whose rule differs.
+const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules = {
+    {"GET /login", {Access::Kind::kPublic, ""}},
+    {"POST /login", {Access::Kind::kPublic, ""}},
+    {"GET /static/{file}", {Access::Kind::kPublic, ""}},
+    {"GET /healthz", {Access::Kind::kPublic, ""}},
+    {"POST /logout", {Access::Kind::kSignedIn, ""}},
+    {"GET /password", {Access::Kind::kSignedIn, ""}},
+    {"POST /password", {Access::Kind::kSignedIn, ""}},
+    {"GET /", {Access::Kind::kSignedIn, ""}},
+    {"GET /api/v1/home", {Access::Kind::kSignedIn, ""}},
+    {"GET /children/{id}", {Access::Kind::kChildRecord, "child.read"}},
+    {"GET /api/v1/children/{id}", {Access::Kind::kChildRecord, "child.read"}},
+    {"GET /children/{id}/audit", {Access::Kind::kChildRecord, "audit.read.scope"}},
+    {"GET /api/v1/children/{id}/audit", {Access::Kind::kChildRecord, "audit.read.scope"}},
+    {"GET /search", {Access::Kind::kPermission, "child.search"}},
+    {"GET /api/v1/search", {Access::Kind::kPermission, "child.search"}},
+    {"GET /audit", {Access::Kind::kPermission, "audit.read.all"}},
+    {"GET /api/v1/audit", {Access::Kind::kPermission, "audit.read.all"}},
+    {"GET /admin/users", {Access::Kind::kPermission, "users.manage"}},
+    {"GET /api/v1/admin/users", {Access::Kind::kPermission, "users.manage"}},
+    {"POST /admin/users", {Access::Kind::kPermission, "users.manage"}},
+    {"POST /admin/users/{username}/{action}", {Access::Kind::kPermission, "users.manage"}},
+    {"POST /admin/role", {Access::Kind::kPermission, "users.manage"}},
+    {"GET /admin/grants", {Access::Kind::kPermission, "grants.manage"}},
+    {"GET /api/v1/admin/grants", {Access::Kind::kPermission, "grants.manage"}},
+    {"POST /admin/grants", {Access::Kind::kPermission, "grants.manage"}},
+    {"POST /admin/grants/{grant}/revoke", {Access::Kind::kPermission, "grants.manage"}},
+    {"GET /admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
+    {"GET /api/v1/admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
+    {"POST /admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
+};
+
+std::string Key(const RouteInfo& route) { return std::string(http::MethodName(route.method)) + " " + route.pattern; }
+
+std::string Fill(std::string pattern, const std::string& child) {
+  auto replace = [&](std::string_view name, std::string_view value) {
+    const size_t at = pattern.find(name);
+    if (at != std::string::npos) pattern.replace(at, name.size(), value);
+  };
+  replace("{id}", child);
+  replace("{file}", "cairn.css");
+  replace("{username}", "victim");
+  replace("{action}", "enable");
+  replace("{grant}", "999999");
+  return pattern;
+}
+
+TEST_F(WebAppTest, EveryRouteCarriesTheRuleThisTestExpects) {
+  std::set<std::string> seen;
+  for (const RouteInfo& route : app_->Routes()) {
+    const std::string key = Key(route);
+    auto expected = kExpectedRules.find(key);
+    ASSERT_NE(expected, kExpectedRules.end()) << "route " << key << " is not in the role matrix";
+    EXPECT_EQ(route.access.kind(), expected->second.first) << key;
+    EXPECT_EQ(route.access.permission(), expected->second.second) << key;
+    seen.insert(key);
+  }
+  EXPECT_EQ(seen.size(), kExpectedRules.size()) << "a route of the matrix is no longer registered";
+}
+
+TEST_F(WebAppTest, RoleMatrix) {
+  int checked = 0;
+  for (const TestUser& user : kUsers) {
+    const Session session = SignInAs(user);
+    ASSERT_FALSE(session.cookie.empty()) << user.username << " could not sign in";
+    ASSERT_EQ(session.csrf.size(), 64u) << user.username;
+    const access::Role* role = roles_.Find(user.role);
+    ASSERT_NE(role, nullptr);
+    for (const RouteInfo& route : app_->Routes()) {
+      if (route.access.kind() == Access::Kind::kPublic) continue;
+      if (Key(route) == "POST /logout") continue;  // checked on its own below
+      std::vector<std::pair<std::string, int>> cases;  // target, expected status (0: allowed)
+      const bool permitted = route.access.kind() == Access::Kind::kSignedIn || role->Has(route.access.permission());
+      if (route.access.kind() == Access::Kind::kChildRecord) {
+        if (!permitted) {
+          cases.emplace_back(Fill(route.pattern, "C1"), 403);
+          cases.emplace_back(Fill(route.pattern, "NOPE"), 403);
+        } else {
+          if (!user.in_scope.empty()) cases.emplace_back(Fill(route.pattern, user.in_scope), 0);
+          cases.emplace_back(Fill(route.pattern, user.out_of_scope), 404);
+          cases.emplace_back(Fill(route.pattern, "NOPE"), 404);
+        }
+      } else {
+        cases.emplace_back(Fill(route.pattern, ""), permitted ? 0 : 403);
+      }
+      for (const auto& [target, expected] : cases) {
+        http::Response response = Send(route.method, target, session.cookie, "", session.csrf);
+        ++checked;
+        if (expected != 0) {
+          EXPECT_EQ(response.status, expected) << user.role << " " << Key(route) << " " << target;
+        } else if (route.method == http::Method::kGet) {
+          EXPECT_EQ(response.status, 200) << user.role << " " << Key(route) << " " << target;
+        } else {
+          // An empty form is refused by the page itself, never by the access rules.
+          EXPECT_TRUE(response.status != 401 && response.status != 403 && response.status != 404)
+              << user.role << " " << Key(route) << " " << target << " gave " << response.status;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 150);
+}
+
+TEST_F(WebAppTest, WithoutASessionPagesSendToSignInAndTheApiSays401) {
+  for (const RouteInfo& route : app_->Routes()) {
+    if (route.access.kind() == Access::Kind::kPublic) continue;
+    http::Response response = Send(route.method, Fill(route.pattern, "C1"));
+    if (route.pattern.rfind("/api/", 0) == 0) {
+      EXPECT_EQ(response.status, 401) << Key(route);
+      EXPECT_EQ(response.content_type, "application/json");
+    } else {
+      EXPECT_EQ(response.status, 303) << Key(route);
+    }
+  }
+}
+
+TEST_F(WebAppTest, ChangesNeedTheSessionsCsrfToken) {
+  const Session session = SignInAs(kUsers.back());  // admin
+  http::Response without = Send(http::Method::kPost, "/admin/users/victim/disable", session.cookie);
+  EXPECT_EQ(without.status, 403);
+  http::Response wrong = Send(http::Method::kPost, "/admin/users/victim/disable", session.cookie, "",
+                              std::string(64, 'a'));
+  EXPECT_EQ(wrong.status, 403);
+  http::Response right = Send(http::Method::kPost, "/admin/users/victim/disable", session.cookie,
+                              "csrf=" + session.csrf);
+  EXPECT_EQ(right.status, 200);
+}
+
+TEST_F(WebAppTest, NamesAreEscapedAndChildPagesAreNotCached) {
+  const Session session = SignInAs(kUsers[0]);
+  http::Response page = Send(http::Method::kGet, "/children/C1", session.cookie);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.find("<script>alert(1)"), std::string::npos);
+  EXPECT_NE(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  std::map<std::string, std::string> headers(page.headers.begin(), page.headers.end());
+  EXPECT_EQ(headers["Cache-Control"], "no-store");
+  EXPECT_NE(headers["Content-Security-Policy"].find("script-src 'self'"), std::string::npos);
+  EXPECT_NE(headers["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(headers["X-Content-Type-Options"], "nosniff");
+  http::Response json = Send(http::Method::kGet, "/api/v1/children/C1", session.cookie);
+  ASSERT_EQ(json.status, 200);
+  EXPECT_NE(json.body.find("\"given_name\":\"<script>alert(1)</script>\""), std::string::npos) << json.body;
+}
+
+TEST_F(WebAppTest, EveryLookIsAuditedAndRefusalsToo) {
+  const Session prac = SignInAs(kUsers[0]);
+  ASSERT_EQ(Send(http::Method::kGet, "/children/C1", prac.cookie).status, 200);
+  ASSERT_EQ(Send(http::Method::kGet, "/api/v1/children/C1", prac.cookie).status, 200);
+  ASSERT_EQ(Send(http::Method::kGet, "/children/C2", prac.cookie).status, 404);
+  ASSERT_EQ(Send(http::Method::kGet, "/", prac.cookie).status, 200);
+  auto db = store::Connection::OpenExisting(path_.string());
+  ASSERT_TRUE(db.ok());
+  store::AuditQuery c1;
+  c1.child = "C1";
+  c1.actor = "prac";
+  auto rows = store::QueryAudit(**db, c1);
+  ASSERT_TRUE(rows.ok());
+  int reads = 0, lists = 0;
+  for (const auto& row : *rows) {
+    if (row.entry.action == "read") ++reads;
+    if (row.entry.action == "read-list") ++lists;
+    EXPECT_EQ(row.entry.client, "127.0.0.1");
+    EXPECT_EQ(row.entry.role, "practitioner");
+  }
+  EXPECT_EQ(reads, 2);
+  EXPECT_GE(lists, 1);  // the home page listed C1 (SignIn loads it once too)
+  store::AuditQuery c2;
+  c2.child = "C2";
+  c2.outcome = "not-found";
+  rows = store::QueryAudit(**db, c2);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].entry.actor, "prac");
+  auto verdict = store::VerifyAudit(**db);
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_TRUE(verdict->intact) << verdict->problem;
+  // No row holds a child's name.
+  store::AuditQuery all;
+  rows = store::QueryAudit(**db, all);
+  ASSERT_TRUE(rows.ok());
+  for (const auto& row : *rows) EXPECT_EQ(row.entry.detail.find("script"), std::string::npos);
+}
+
+TEST_F(WebAppTest, SessionsEndOnLogoutIdleAndAbsoluteTimeouts) {
+  Session session = SignInAs(kUsers[0]);
+  ASSERT_EQ(Send(http::Method::kGet, "/", session.cookie).status, 200);
+  http::Response out = Send(http::Method::kPost, "/logout", session.cookie, "csrf=" + session.csrf);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(Send(http::Method::kGet, "/", session.cookie).status, 303);
+
+  session = SignInAs(kUsers[0]);
+  clock_.Advance(29 * 60);
+  EXPECT_EQ(Send(http::Method::kGet, "/", session.cookie).status, 200);
+  clock_.Advance(31 * 60);
+  EXPECT_EQ(Send(http::Method::kGet, "/", session.cookie).status, 303) << "idle for 31 minutes";
+
+  session = SignInAs(kUsers[0]);
+  for (int i = 0; i < 26; ++i) {
+    clock_.Advance(29 * 60);
+    ASSERT_EQ(Send(http::Method::kGet, "/api/v1/home", session.cookie).status, i < 24 ? 200 : 401) << i;
+  }
+}
+
+TEST_F(WebAppTest, FiveFailuresLockTheAccountWithTheSameMessage) {
+  http::Response form = Send(http::Method::kGet, "/login");
+  const std::string token = CookieValue(form, "cairn_login");
+  auto attempt = [&](const std::string& username, const std::string& password) {
+    return Send(http::Method::kPost, "/login", "cairn_login=" + token,
+                "csrf=" + token + "&username=" + username + "&password=" + password);
+  };
+  const http::Response unknown = attempt("nobody", "whatever-password");
+  const http::Response wrong = attempt("prac", "wrong-password-1");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.status, 401);
+  auto message = [](const std::string& body) { return body.substr(body.find("login-error")); };
+  EXPECT_EQ(message(unknown.body).substr(0, 200), message(wrong.body).substr(0, 200));
+  for (int i = 0; i < 4; ++i) attempt("prac", "wrong-password-1");
+  EXPECT_TRUE(SignInAs(kUsers[0]).cookie.empty()) << "locked after five failures";
+  clock_.Advance(16 * 60);
+  EXPECT_FALSE(SignInAs(kUsers[0]).cookie.empty()) << "unlocked after 15 minutes";
+  // The login form's token must match its cookie.
+  EXPECT_EQ(Send(http::Method::kPost, "/login", "", "csrf=" + token + "&username=prac&password=" + Password("prac"))
+                .status,
+            403);
+}
+
+TEST_F(WebAppTest, HostileRequestsGetClearAnswers) {
+  const Session session = SignInAs(kUsers[3]);  // director
+  EXPECT_EQ(Send(http::Method::kGet, "/static/../../etc/passwd").status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/static/%2e%2e%2fcairn.db").status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/children/%00", session.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/children/'%20OR%201=1--", session.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/children/<script>", session.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/search?q=%ff", session.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/no/such/page", session.cookie).status, 404);
+  EXPECT_EQ(Send(http::Method::kOther, "/", session.cookie).status, 405);
+  http::Response search = Send(http::Method::kGet, "/search?q=%3Cscript%3E", session.cookie);
+  EXPECT_EQ(search.status, 200);
+  EXPECT_EQ(search.body.find("<script>"), std::string::npos);
+}
+
+TEST_F(WebAppTest, MembersSeeSuppressedCountsOnly) {
+  const Session session = SignInAs(kUsers[5]);
+  http::Response home = Send(http::Method::kGet, "/api/v1/home", session.cookie);
+  ASSERT_EQ(home.status, 200);
+  EXPECT_EQ(home.body.find("\"children\":["), std::string::npos);
+  EXPECT_NE(home.body.find("fewer than 5"), std::string::npos) << home.body;
+  EXPECT_EQ(home.body.find("C1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cairn::web
