@@ -24,12 +24,16 @@ const model::Team* CouncilDirectory::FindTeam(std::string_view id) const {
 ChildPlace CouncilDirectory::PlaceOf(const model::Chronology& chronology, Date as_at) const {
   const model::Event* open = nullptr;    // open on as_at, latest start
   const model::Event* latest = nullptr;  // started on or before as_at, latest start
+  ChildPlace place;
   for (const model::Event& event : chronology.events()) {
+    if ((event.kind == model::EventKind::kCinEpisode || event.kind == model::EventKind::kLookedAfterEpisode) &&
+        event.IsOpenOn(as_at)) {
+      place.open_case = true;
+    }
     if (event.kind != model::EventKind::kSocialWorkerAllocation || event.start > as_at) continue;
     if (latest == nullptr || event.start >= latest->start) latest = &event;
     if (event.IsOpenOn(as_at) && (open == nullptr || event.start >= open->start)) open = &event;
   }
-  ChildPlace place;
   const model::Event* chosen = open != nullptr ? open : latest;
   if (chosen == nullptr) return place;
   place.worker = std::string(chosen->Get("SW_ID"));

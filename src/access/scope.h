@@ -25,6 +25,7 @@ struct ChildPlace {
   std::string team;        // that worker's team ("" when unknown)
   std::string service;     // that team's service
   bool allocated = false;  // whether `worker` is allocated on the date
+  bool open_case = false;  // whether a referral (CIN episode) or a period of care is open on the date
 };
 
 // Teams and workers, to place children.

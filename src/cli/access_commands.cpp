@@ -2,6 +2,7 @@
 // through the same code (access::Accounts, store/audit) as the browser's admin pages.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <ostream>
 
@@ -12,6 +13,8 @@
 #include "returns/csv.h"
 #include "store/access_store.h"
 #include "store/audit.h"
+#include "store/chronology_store.h"
+#include "store/workforce_store.h"
 
 namespace cairn::cli {
 namespace {
@@ -24,6 +27,66 @@ Result<std::string> ReadPasswordLine(std::istream& in) {
   if (!std::getline(in, line)) return Status::InvalidArgument("--password-stdin: nothing was given on standard input");
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
+}
+
+// One account per role, linked to the worker with the most children allocated on the day, that
+// worker's team and service, so every home page has something to show.
+Status MakeDemoAccounts(store::Connection& db, access::Accounts& accounts, Environment& env, const std::string& as_at_text,
+                        const std::string& prefix_option, bool password_stdin) {
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::HoldsOnlySimulatedRecords(db));
+  if (!synthetic) {
+    return Status::FailedPrecondition("this database holds records that did not come from `cairn simulate`; demo "
+                                      "accounts are made only in synthetic databases");
+  }
+  Date as_at = env.clock.Today();
+  if (!as_at_text.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(as_at, Date::ParseIso(as_at_text));
+  }
+  const std::string prefix = prefix_option.empty() ? "demo-" : prefix_option;
+  std::optional<std::string> password;
+  if (password_stdin) {
+    CAIRN_ASSIGN_OR_RETURN(std::string read, ReadPasswordLine(std::cin));
+    password = read;
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(db));
+  CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(db));
+  access::CouncilDirectory directory(std::move(workforce.workers), std::move(workforce.teams));
+  std::map<std::string, int> caseload;
+  for (const model::Chronology& chronology : chronologies) {
+    access::ChildPlace place = directory.PlaceOf(chronology, as_at);
+    if (place.allocated && !place.service.empty()) ++caseload[place.worker];
+  }
+  std::string worker;
+  int most = 0;
+  for (const auto& [id, count] : caseload) {
+    if (count > most) {
+      worker = id;
+      most = count;
+    }
+  }
+  if (worker.empty()) return Status::FailedPrecondition("no child has an allocated worker on " + as_at.ToIso());
+  const model::Worker* found = directory.FindWorker(worker);
+  const std::string team = found->team_id;
+  const std::string service = directory.FindTeam(team)->service;
+  for (const access::Role& role : accounts.roles().roles()) {
+    access::Accounts::NewUser user{prefix + role.id, role.id, "", "", "", password};
+    if (role.scope == access::Scope::kAllocated) user.worker_id = worker;
+    if (role.scope == access::Scope::kTeam) user.team_id = team;
+    if (role.scope == access::Scope::kService) user.service = service;
+    CAIRN_ASSIGN_OR_RETURN(access::Accounts::Created created,
+                           accounts.AddUser(user, {env.actor, "cli", "cairn user demo", "local"}));
+    env.out << "  " << user.username << (user.username.size() < 28 ? std::string(28 - user.username.size(), ' ') : " ")
+            << (created.one_time_password.empty() ? "(the password given)" : created.one_time_password) << "\n";
+    if (role.id == "inspector") {
+      access::Accounts::NewGrant grant{user.username, access::Grant::Kind::kTeam, team,
+                                       env.clock.Today().AddDays(30), "demonstration inspection"};
+      CAIRN_RETURN_IF_ERROR(accounts.GrantAccess(grant, {env.actor, "cli", "cairn user demo", "local"}).status());
+    }
+  }
+  env.out << "The practitioner is worker " << worker << " (" << most << " children on " << as_at.ToIso()
+          << "), in team " << team << " (" << service << "); the inspector holds a grant to that team.\n"
+          << "These accounts are for a demonstration on synthetic data only.\n";
+  return Status::Ok();
 }
 
 }  // namespace
@@ -63,6 +126,13 @@ Action DefineUser(CLI::App& app) {
   common(reset);
   reset->add_option("username", args->username, "The user")->required();
   reset->add_flag("--password-stdin", args->password_stdin, "Read the new password from standard input");
+  CLI::App* demo = app.add_subcommand(
+      "demo", "Make one account per role for a demonstration (synthetic databases only) and print their passwords");
+  common(demo);
+  demo->add_option("--as-at", args->role, "The date the demonstration shows (YYYY-MM-DD); default today");
+  demo->add_option("--prefix", args->team, "Start of each username (default demo-)");
+  demo->add_flag("--password-stdin", args->password_stdin,
+                 "Give every account the password on standard input instead of one-time passwords (for tests)");
   CLI::App* set_role = app.add_subcommand("set-role", "Change a user's role (and team, worker or service)");
   common(set_role);
   set_role->add_option("username", args->username, "The user")->required();
@@ -91,6 +161,7 @@ Action DefineUser(CLI::App& app) {
       }
       return Status::Ok();
     }
+    if (demo->parsed()) return MakeDemoAccounts(*db, accounts, env, args->role, args->team, args->password_stdin);
     if (list->parsed()) {
       CAIRN_ASSIGN_OR_RETURN(std::vector<store::UserRecord> users, store::ListUsers(*db));
       const std::vector<std::string> headings = {"username", "role", "worker", "team", "service", "state"};

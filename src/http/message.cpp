@@ -65,6 +65,7 @@ void Response::SetHeader(std::string name, std::string value) {
 std::string_view ReasonPhrase(int status) {
   switch (status) {
     case 200: return "OK";
+    case 204: return "No Content";
     case 303: return "See Other";
     case 304: return "Not Modified";
     case 400: return "Bad Request";

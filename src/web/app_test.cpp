@@ -174,6 +174,7 @@ const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules
     {"POST /login", {Access::Kind::kPublic, ""}},
     {"GET /static/{file}", {Access::Kind::kPublic, ""}},
     {"GET /healthz", {Access::Kind::kPublic, ""}},
+    {"GET /favicon.ico", {Access::Kind::kPublic, ""}},
     {"POST /logout", {Access::Kind::kSignedIn, ""}},
     {"GET /password", {Access::Kind::kSignedIn, ""}},
     {"POST /password", {Access::Kind::kSignedIn, ""}},

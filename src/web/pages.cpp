@@ -140,6 +140,13 @@ std::string_view StatusIcon(ObligationStatus status) {
   return "";
 }
 
+// "Maya Harding (W00000014)", or the id alone when the workforce does not name them.
+std::string WorkerLabel(const access::CouncilDirectory& directory, const std::string& id) {
+  if (id.empty()) return "none";
+  const model::Worker* worker = directory.FindWorker(id);
+  return worker == nullptr || worker->name.empty() ? id : worker->name + " (" + id + ")";
+}
+
 std::string CurrentSituation(const model::Chronology& chronology, Date as_at) {
   const model::Event* cla = nullptr;
   const model::Event* cp = nullptr;
@@ -191,7 +198,7 @@ ChildRow MakeRow(const Context& context, size_t index) {
   row.id = chronology.child().la_child_id;
   row.display_name = DisplayName(chronology.child());
   row.age = AgeText(chronology.child(), as_at);
-  row.worker = council.place(index).worker;
+  row.worker = WorkerLabel(council.directory(), council.place(index).worker);
   row.allocated = council.place(index).allocated;
   row.restricted = context.restrictions.IsRestricted(row.id);
   for (const timescales::Obligation& obligation : result.obligations) {
@@ -239,7 +246,7 @@ Data RowsData(const std::vector<ChildRow>& rows, size_t limit) {
     item.set("id", row.id);
     item.set("display_name", row.display_name);
     item.set("age", row.age);
-    item.set("worker", row.worker.empty() ? "none" : row.worker);
+    item.set("worker", row.worker);
     item.set("allocated", Data(row.allocated));
     item.set("restricted", Data(row.restricted));
     if (row.overdue > 0) item.set("overdue", std::to_string(row.overdue));
@@ -367,8 +374,12 @@ Home BuildHome(Context& context) {
     const model::Team* team = council.directory().FindTeam(who.team_id);
     home.heading = "My team" + std::string(team ? ": " + team->name : "");
     home.intro = "Every child allocated to a worker in the team, and the team's unallocated children, as at " + as_at + ".";
-    home.children_heading = "The team's children";
-    home.children = VisibleChildren(context);
+    home.children_heading = "The team's open cases";
+    // Closed cases stay in the team's scope (a re-referral needs their history) but are not
+    // listed: the list is the team's work.
+    home.children = VisibleChildren(context, [](const access::ChildPlace& place) {
+      return place.allocated || place.open_case;
+    });
     home.groups_heading = "Workers";
     home.group_label = "Worker";
     home.show_agency = true;
@@ -591,7 +602,7 @@ http::Response ChildPage(Context& context) {
   data.set("id", chronology.child().la_child_id);
   data.set("display_name", DisplayName(chronology.child()));
   data.set("age", AgeText(chronology.child(), as_at));
-  data.set("worker", place.worker.empty() ? "none" : place.worker);
+  data.set("worker", WorkerLabel(council.directory(), place.worker));
   data.set("allocated", Data(place.allocated));
   data.set("team", team ? team->name : (place.team.empty() ? "none" : place.team));
   data.set("current", CurrentSituation(chronology, as_at));
@@ -628,6 +639,7 @@ http::Response ChildPage(Context& context) {
       piece.set("what", e.what);
       piece.set("date", e.date.ToIso());
       piece.set("note", e.note);
+      piece.set("has_note", Data(!e.note.empty()));
       evidence.push_back(piece);
     }
     item.set("evidence", evidence);
@@ -1101,6 +1113,14 @@ http::Response StaticFile(Context& context) {
   return response;
 }
 
+http::Response NoIcon(Context&) {
+  http::Response response;
+  response.status = 204;
+  response.content_type = "image/x-icon";
+  response.SetHeader("Cache-Control", "public, max-age=86400");
+  return response;
+}
+
 http::Response Health(Context&) {
   http::Response response;
   response.content_type = "text/plain; charset=utf-8";
@@ -1198,6 +1218,7 @@ std::vector<Route> BuildRoutes() {
   routes.push_back({M::kPost, "/login", Access::Public(), LoginSubmit});
   routes.push_back({M::kGet, "/static/{file}", Access::Public(), StaticFile});
   routes.push_back({M::kGet, "/healthz", Access::Public(), Health});
+  routes.push_back({M::kGet, "/favicon.ico", Access::Public(), NoIcon});
   routes.push_back({M::kPost, "/logout", Access::SignedIn(), Logout});
   routes.push_back({M::kGet, "/password", Access::SignedIn(), PasswordPage});
   routes.push_back({M::kPost, "/password", Access::SignedIn(), PasswordSubmit});
