@@ -51,10 +51,12 @@ void Restrictions::Add(std::string la_child_id, std::vector<std::string> allowed
 }
 
 bool Restrictions::IsRestricted(std::string_view la_child_id) const {
+  if (allowed_.empty()) return false;
   return allowed_.find(std::string(la_child_id)) != allowed_.end();
 }
 
 bool Restrictions::Allows(std::string_view la_child_id, std::string_view username) const {
+  if (allowed_.empty()) return true;
   auto found = allowed_.find(std::string(la_child_id));
   if (found == allowed_.end()) return true;
   return std::binary_search(found->second.begin(), found->second.end(), username);

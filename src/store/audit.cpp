@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <utility>
 
@@ -213,10 +215,92 @@ Status AuditTrail::Flush() {
   return written;
 }
 
+void AuditTrail::Forget() {
+  state_->head_known = false;
+  state_->head_dirty = false;
+}
+
 Status AppendAudit(Connection& db, const AuditEntry& entry) {
   CAIRN_ASSIGN_OR_RETURN(AuditTrail trail, AuditTrail::Open(db));
   CAIRN_RETURN_IF_ERROR(trail.Append(entry));
   return trail.Flush();
+}
+
+struct GroupAuditWriter::State {
+  std::unique_ptr<Connection> db;
+  std::optional<AuditTrail> trail;
+  std::mutex mutex;
+  std::condition_variable done;
+  struct Pending {
+    AuditEntry entry;
+    bool written = false;
+    Status status;
+  };
+  std::vector<Pending*> queue;
+  bool writing = false;
+
+  // Writes a batch in one transaction; every row shares its outcome.
+  Status WriteBatch(const std::vector<Pending*>& batch) {
+    Status written = TryBatch(batch);
+    if (!written.ok()) trail->Forget();  // rolled back: the kept head is no longer the head
+    return written;
+  }
+  Status TryBatch(const std::vector<Pending*>& batch) {
+    CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*db));
+    for (Pending* pending : batch) CAIRN_RETURN_IF_ERROR(trail->Append(pending->entry));
+    CAIRN_RETURN_IF_ERROR(trail->Flush());
+    return transaction.Commit();
+  }
+};
+
+Result<std::unique_ptr<GroupAuditWriter>> GroupAuditWriter::Open(const std::string& target) {
+  auto state = std::make_unique<State>();
+  CAIRN_ASSIGN_OR_RETURN(state->db, Connection::OpenExisting(target));
+  CAIRN_RETURN_IF_ERROR(DeferCheckpoints(*state->db));
+  CAIRN_ASSIGN_OR_RETURN(AuditTrail trail, AuditTrail::Open(*state->db));
+  state->trail.emplace(std::move(trail));
+  return std::unique_ptr<GroupAuditWriter>(new GroupAuditWriter(std::move(state)));
+}
+
+GroupAuditWriter::GroupAuditWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
+GroupAuditWriter::~GroupAuditWriter() = default;
+
+Status GroupAuditWriter::Append(AuditEntry entry) {
+  State& s = *state_;
+  if (entry.at.empty()) entry.at = UtcTimestamp();
+  State::Pending pending{std::move(entry), false, Status::Ok()};
+  std::unique_lock<std::mutex> lock(s.mutex);
+  s.queue.push_back(&pending);
+  while (!pending.written) {
+    if (s.writing) {
+      s.done.wait(lock);
+      continue;
+    }
+    // This thread leads: it takes everything queued so far and writes it in one commit.
+    s.writing = true;
+    std::vector<State::Pending*> batch;
+    batch.swap(s.queue);
+    lock.unlock();
+    Status written = s.WriteBatch(batch);
+    lock.lock();
+    for (State::Pending* item : batch) {
+      item->status = written;
+      item->written = true;
+    }
+    s.writing = false;
+    s.done.notify_all();
+  }
+  return pending.status;
+}
+
+Status DeferCheckpoints(Connection& db) {
+  if (db.backend_name() != "sqlite") return Status::Ok();
+  return db.ExecuteScript("PRAGMA wal_autocheckpoint = 0");
+}
+
+Status Checkpoint(Connection& db) {
+  if (db.backend_name() != "sqlite") return Status::Ok();
+  return db.ExecuteScript("PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 Result<AuditVerdict> VerifyAudit(Connection& db) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,8 @@ class AuditTrail {
   Status Append(const AuditEntry& entry);
   // Writes the head kept since the transaction's first Append (nothing to do when none).
   Status Flush();
+  // Forgets the head it kept, after the transaction was rolled back.
+  void Forget();
 
  private:
   struct State;
@@ -65,6 +68,29 @@ class AuditTrail {
 
 // One row, through a trail of its own (see AuditTrail for transactions).
 Status AppendAudit(Connection& db, const AuditEntry& entry);
+
+// Audit rows from many threads, committed together: each Append returns once its row is
+// committed (so nothing is shown before it is recorded), but rows that arrive while a commit is
+// under way share the next one, so a busy server pays one commit for many requests. The first
+// waiting thread writes the whole batch (no thread of its own). Owns its connection.
+class GroupAuditWriter {
+ public:
+  static Result<std::unique_ptr<GroupAuditWriter>> Open(const std::string& target);
+  ~GroupAuditWriter();
+  Status Append(AuditEntry entry);
+
+ private:
+  struct State;
+  explicit GroupAuditWriter(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// For a long-running server on SQLite: the connection no longer checkpoints the write-ahead log
+// itself at commit (which costs a file sync on the request path); call Checkpoint() from a
+// background thread instead. Nothing for other backends.
+Status DeferCheckpoints(Connection& db);
+// Copies the write-ahead log into the database without waiting for readers (SQLite PASSIVE).
+Status Checkpoint(Connection& db);
 
 struct AuditVerdict {
   bool intact = true;

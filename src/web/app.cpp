@@ -1,7 +1,10 @@
 #include "web/app.h"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <shared_mutex>
 #include <unordered_map>
 #include <utility>
@@ -29,45 +32,50 @@ class ConnectionPool {
  public:
   explicit ConnectionPool(std::string target) : target_(std::move(target)) {}
 
+  struct Pooled {
+    std::unique_ptr<store::Connection> db;
+  };
+
   class Lease {
    public:
-    Lease(ConnectionPool* pool, std::unique_ptr<store::Connection> connection)
-        : pool_(pool), connection_(std::move(connection)) {}
+    Lease(ConnectionPool* pool, std::unique_ptr<Pooled> pooled) : pool_(pool), pooled_(std::move(pooled)) {}
     Lease(Lease&&) = default;
     ~Lease() {
-      if (connection_ != nullptr) pool_->Return(std::move(connection_));
+      if (pooled_ != nullptr) pool_->Return(std::move(pooled_));
     }
-    store::Connection& operator*() { return *connection_; }
+    store::Connection& operator*() { return *pooled_->db; }
 
    private:
     ConnectionPool* pool_;
-    std::unique_ptr<store::Connection> connection_;
+    std::unique_ptr<Pooled> pooled_;
   };
 
   Result<Lease> Borrow() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!idle_.empty()) {
-        std::unique_ptr<store::Connection> connection = std::move(idle_.back());
+        std::unique_ptr<Pooled> pooled = std::move(idle_.back());
         idle_.pop_back();
-        return Lease(this, std::move(connection));
+        return Lease(this, std::move(pooled));
       }
     }
-    CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> connection, store::Connection::OpenExisting(target_));
-    return Lease(this, std::move(connection));
+    auto pooled = std::make_unique<Pooled>();
+    CAIRN_ASSIGN_OR_RETURN(pooled->db, store::Connection::OpenExisting(target_));
+    CAIRN_RETURN_IF_ERROR(store::DeferCheckpoints(*pooled->db));
+    return Lease(this, std::move(pooled));
   }
 
  private:
-  void Return(std::unique_ptr<store::Connection> connection) {
+  void Return(std::unique_ptr<Pooled> pooled) {
     // A connection left inside a transaction (a failed request) is rolled back before reuse.
-    if (connection->InTransaction()) (void)connection->Rollback();
+    if (pooled->db->InTransaction()) (void)pooled->db->Rollback();
     std::lock_guard<std::mutex> lock(mutex_);
-    idle_.push_back(std::move(connection));
+    idle_.push_back(std::move(pooled));
   }
 
   std::string target_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<store::Connection>> idle_;
+  std::vector<std::unique_ptr<Pooled>> idle_;
 };
 
 void AddSecurityHeaders(http::Response& response, bool child_data) {
@@ -98,6 +106,15 @@ struct WebApp::State {
   const Clock& clock;
   WebOptions options;
   ConnectionPool pool;
+  // Requests' audit rows, committed together when they arrive together (one commit for many),
+  // and within this process one writer at a time, so request threads never wait on SQLite's
+  // lock, whose busy handler sleeps in whole milliseconds.
+  std::unique_ptr<store::GroupAuditWriter> audit;
+  // The write-ahead log is copied into the database by this thread, off the request path.
+  std::thread checkpointer;
+  std::mutex checkpoint_mutex;
+  std::condition_variable checkpoint_wake;
+  bool stopping = false;
   access::RoleCatalogue roles;
   timescales::Evaluator evaluator;
   http::Router router;
@@ -132,6 +149,18 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
                        access::CouncilDirectory(std::move(workforce.workers), std::move(workforce.teams)),
                        state->Today(), state->options.threads);
 
+  CAIRN_ASSIGN_OR_RETURN(state->audit, store::GroupAuditWriter::Open(db_target));
+  CAIRN_RETURN_IF_ERROR(store::DeferCheckpoints(*db));
+  State* raw = state.get();
+  state->checkpointer = std::thread([raw, checkpoint_db = std::move(db)] {
+    std::unique_lock<std::mutex> lock(raw->checkpoint_mutex);
+    while (!raw->stopping) {
+      raw->checkpoint_wake.wait_for(lock, std::chrono::seconds(1));
+      lock.unlock();
+      (void)store::Checkpoint(*checkpoint_db);  // a busy reader only defers it to the next turn
+      lock.lock();
+    }
+  });
   state->routes = BuildRoutes();
   for (size_t i = 0; i < state->routes.size(); ++i) {
     CAIRN_RETURN_IF_ERROR(state->router.Add(state->routes[i].method, state->routes[i].pattern, i));
@@ -140,7 +169,14 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
 }
 
 WebApp::WebApp(std::unique_ptr<State> state) : state_(std::move(state)) {}
-WebApp::~WebApp() = default;
+WebApp::~WebApp() {
+  {
+    std::lock_guard<std::mutex> lock(state_->checkpoint_mutex);
+    state_->stopping = true;
+  }
+  state_->checkpoint_wake.notify_all();
+  if (state_->checkpointer.joinable()) state_->checkpointer.join();
+}
 
 std::vector<RouteInfo> WebApp::Routes() const {
   std::vector<RouteInfo> infos;
@@ -217,6 +253,7 @@ http::Response WebApp::Handle(const http::Request& incoming) {
   access::Accounts accounts(db, s.roles, s.clock, access::PasswordHasher(s.options.password_cost), s.options.sessions);
 
   Context context{request, match, db, accounts, s.roles, s.evaluator, s.council, s.council_mutex, s.options, s.clock};
+  context.audit_writer = s.audit.get();
   context.api = api;
   context.synthetic = s.synthetic;
   {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <span>
@@ -21,6 +22,7 @@
 #include "http/message.h"
 #include "http/router.h"
 #include "model/chronology.h"
+#include "store/audit.h"
 #include "store/database.h"
 #include "timescales/evaluator.h"
 #include "web/app.h"
@@ -73,6 +75,7 @@ struct Context {
 
   bool api = false;
   bool synthetic = false;
+  store::GroupAuditWriter* audit_writer = nullptr;  // nullptr: rows go straight through `db`
   Date as_at;  // the council's date when the request began
   access::Actor actor;
   std::optional<access::Accounts::Session> session;
