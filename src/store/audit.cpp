@@ -373,13 +373,13 @@ Result<AuditVerdict> VerifyAudit(Connection& db) {
     ++verdict.rows;
   }
   if (!has_head) return verdict;
-  if (has_link) {
-    return fail(links->ColumnInt(0),
-                "the child index names audit row " + std::to_string(links->ColumnInt(0)) + ", which does not exist");
-  }
   if (previous_id != head_id) {
     return fail(previous_id + 1, "audit row " + std::to_string(previous_id + 1) + " has been deleted (the chain ends at row " +
                                      std::to_string(head_id) + ")");
+  }
+  if (has_link) {
+    return fail(links->ColumnInt(0),
+                "the child index names audit row " + std::to_string(links->ColumnInt(0)) + ", which does not exist");
   }
   if (previous_hash != head_hash) {
     return fail(head_id, "audit row " + std::to_string(head_id) + " does not match the chain's recorded end");
