@@ -422,3 +422,41 @@ TEST_F(WebAppTest, MembersSeeSuppressedCountsOnly) {
 
 }  // namespace
 }  // namespace cairn::web
+
+namespace cairn::web {
+namespace {
+
+TEST_F(WebAppTest, AChangedChildIsEvaluatedAgainAloneAndANewOneAppears) {
+  const Session director = SignInAs(kUsers[3]);
+  const std::string before = Send(http::Method::kGet, "/api/v1/children/C2", director.cookie).body;
+  EXPECT_EQ(Send(http::Method::kGet, "/api/v1/children/C4", director.cookie).status, 404);
+  {
+    auto db = store::Connection::OpenExisting(path_.string());
+    ASSERT_TRUE(db.ok());
+    auto transaction = store::Transaction::Begin(**db);
+    ASSERT_TRUE(transaction.ok());
+    model::Chronology changed = Child("C2", "SW2");
+    model::Event plan;
+    plan.kind = model::EventKind::kCinPlan;
+    plan.start = D(2024, 2, 1);
+    plan.parent = 1;
+    changed.Add(std::move(plan));
+    std::vector<model::Chronology> children = {changed, Child("C4", "SW1")};
+    ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "change"}).ok());
+    ASSERT_TRUE(transaction->Commit().ok());
+  }
+  // Nothing changes in the pages until the server is told...
+  EXPECT_EQ(Send(http::Method::kGet, "/api/v1/children/C2", director.cookie).body, before);
+  ASSERT_TRUE(app_->ReloadChild("C2").ok());
+  ASSERT_TRUE(app_->ReloadChild("C4").ok());
+  EXPECT_FALSE(app_->ReloadChild("C99").ok());
+  // ... and then the changed child shows its plan, and the new child is there.
+  const std::string after = Send(http::Method::kGet, "/api/v1/children/C2", director.cookie).body;
+  EXPECT_NE(after.find("\"kind\":\"cin-plan\""), std::string::npos) << after;
+  EXPECT_EQ(before.find("\"kind\":\"cin-plan\""), std::string::npos);
+  EXPECT_EQ(Send(http::Method::kGet, "/api/v1/children/C4", director.cookie).status, 200);
+  EXPECT_EQ(app_->child_count(), 4u);
+}
+
+}  // namespace
+}  // namespace cairn::web
