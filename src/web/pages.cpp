@@ -425,7 +425,10 @@ Home BuildHome(Context& context) {
     home.heading = home_kind == "service" ? "My service" : "The council";
     home.intro = "Children, overdue deadlines and drift by team, as at " + as_at + ".";
     home.children_heading = "Children with overdue deadlines";
-    std::vector<ChildRow> all = VisibleChildren(context);
+    // Open cases only: a closed case is history, not work (it stays in scope to be looked up).
+    std::vector<ChildRow> all = VisibleChildren(context, [](const access::ChildPlace& place) {
+      return place.allocated || place.open_case;
+    });
     home.groups_heading = "Teams";
     home.group_label = "Team";
     std::map<std::string, Home::Group> by_team;
@@ -453,7 +456,7 @@ Home BuildHome(Context& context) {
       const auto& spec = context.evaluator.rules().rules()[rule];
       home.rules.emplace_back(spec.title, spec.source, count);
     }
-    home.summary = {{std::to_string(all.size()), "children"},
+    home.summary = {{std::to_string(all.size()), "open cases"},
                     {std::to_string(overdue_children), "children with a deadline overdue"}};
     for (const ChildRow& row : all) {
       if (row.overdue > 0) home.children.push_back(row);
