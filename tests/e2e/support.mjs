@@ -11,10 +11,11 @@
 //   test("...", async () => { const page = await cairn.newPage(); await page.goto("/login"); });
 //
 // The server is `build/cairn serve` (or $CAIRN) over the database at $CAIRN_E2E_DB, on a free
-// loopback port; it is stopped with SIGTERM when the file's tests end, pass or fail. Each
-// startCairn() launches Chromium with a fresh, empty profile in a new temporary directory, and
-// each newPage() opens a new browser context, so no cookie or storage passes between tests.
-// Pages are watched for console errors, uncaught exceptions and Content-Security-Policy
+// loopback port, as at $CAIRN_E2E_AS_AT (YYYY-MM-DD) when that is set; it is stopped with
+// SIGTERM when the file's tests end, pass or fail. Each startCairn() launches Chromium with a
+// fresh, empty profile in a new temporary directory, and each newPage() opens a new browser
+// context, so no cookie or storage passes between tests unless a test asks for it
+// (pageAs(role) shares one signed-in session per role within a file). Pages are watched for console errors, uncaught exceptions and Content-Security-Policy
 // violations (see problems()).
 //
 // The packages come from web/node_modules (web/package-lock.json), not from a node_modules
@@ -48,7 +49,9 @@ export const viewports = {
   phone: { width: 390, height: 844 },
 };
 
-// Every role has one test user, made by create_users in scripts/e2e with this same pattern.
+// Every role has one test user, e2e-<role>, made by create_users in scripts/e2e (`cairn user
+// demo --prefix e2e-`), all with the one password below, which scripts/e2e also gives.
+export const password = "Kestrel-river-e2e-Passw0rd!";
 export const roles = [
   "practitioner",
   "team-manager",
@@ -61,7 +64,7 @@ export const roles = [
 ];
 export function userFor(role) {
   if (!roles.includes(role)) throw new Error(`no e2e user for role '${role}'`);
-  return { username: `e2e-${role}`, password: `e2e-${role}-Passw0rd!` };
+  return { username: `e2e-${role}`, password };
 }
 
 // A free TCP port on 127.0.0.1 (asked of the kernel, then released for the server to take).
@@ -96,6 +99,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startServer({
   db = process.env.CAIRN_E2E_DB,
   binary = process.env.CAIRN || path.join(repoRoot, "build", "cairn"),
+  asAt = process.env.CAIRN_E2E_AS_AT,
   threads = 2,
   timeoutMs = 30_000,
 } = {}) {
@@ -105,6 +109,7 @@ export async function startServer({
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const args = ["serve", "--db", db, "--listen", `127.0.0.1:${port}`, "--threads", String(threads)];
+  if (asAt) args.push("--as-at", asAt);
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
@@ -197,6 +202,13 @@ function watch(page) {
     if (message.type() !== "error") return;
     // Chromium asks every site for /favicon.ico by itself; a 404 there is not the page's fault.
     if (/\/favicon\.ico$/.test(message.location().url || "")) return;
+    // A page that is itself an error page (Cairn's 403 and 404) makes Chromium log "Failed to
+    // load resource" for the page's own address; the tests check those statuses themselves. A
+    // failed stylesheet, script or request from the page is still a problem.
+    if (/^Failed to load resource: the server responded with a status of (403|404)\b/.test(message.text()) &&
+        message.location().url === page.url()) {
+      return;
+    }
     found.push(`console error: ${message.text()} (${message.location().url || "page"})`);
   });
   page.on("pageerror", (error) => found.push(`uncaught exception: ${error.message}`));
@@ -206,24 +218,36 @@ export function problems(page) {
 }
 
 // Signs in through the login form; resolves once the form's submission has been answered.
-export async function signIn(page, username, password) {
+// signIn(page, role) signs in as that role's test user and throws, with the page's error
+// message, unless Cairn let the user in (the page no longer being /login);
+// signIn(page, username, password) tries any username and password and checks nothing.
+export async function signIn(page, usernameOrRole, password) {
+  const asRole = password === undefined;
+  const user = asRole ? userFor(usernameOrRole) : { username: usernameOrRole, password };
   await page.goto("/login");
-  await page.fill("#username", username);
-  await page.fill("#password", password);
+  await page.fill("#username", user.username);
+  await page.fill("#password", user.password);
   // The form's own button (a page may have others, such as a header's sign-out). click() waits
   // for the navigation it starts to commit; then wait for the new page to load.
   await page.click("form:has(#password) button[type=submit]");
   await page.waitForLoadState("load");
+  if (asRole && new URL(page.url()).pathname === "/login") {
+    const error = page.locator("[data-testid=login-error]");
+    const why = (await error.count()) ? (await error.innerText()).trim() : "no error shown";
+    throw new Error(`${user.username} could not sign in: ${why}`);
+  }
 }
 
 export async function signInAs(page, role) {
-  const { username, password } = userFor(role);
-  await signIn(page, username, password);
+  await signIn(page, role);
 }
 
 // axe-core's WCAG 2.2 A/AA violations on the page as it is now ([] when none).
+// Legacy mode runs axe.run in the page itself; the default mode also opens a blank page to
+// merge per-frame results, which Cairn's pages (no iframes) do not need and which costs
+// seconds per check.
 export async function axeViolations(page, { exclude = [] } = {}) {
-  let builder = new AxeBuilder({ page }).withTags(axeTags);
+  let builder = new AxeBuilder({ page }).withTags(axeTags).setLegacyMode();
   for (const selector of exclude) builder = builder.exclude(selector);
   const results = await builder.analyze();
   return results.violations;
@@ -260,20 +284,42 @@ export async function startCairn(options = {}) {
     await server.stop();
     throw error;
   }
+  // A page in a new context (its own cookies and storage). viewport: "desktop", "phone" or
+  // {width, height}; storageState: cookies to start with (Playwright's storageState).
+  async function newPage({ viewport = "desktop", storageState } = {}) {
+    const context = await browser.newContext({
+      baseURL: server.baseURL,
+      viewport: typeof viewport === "string" ? viewports[viewport] : viewport,
+      storageState,
+    });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    watch(page);
+    return page;
+  }
+  // Each role's session, once signed in through the form: role -> Promise of storageState.
+  const sessions = new Map();
   return {
     server,
     browser,
     baseURL: server.baseURL,
-    // A page in a new context (its own cookies and storage). viewport: "desktop", "phone" or
-    // {width, height}.
-    async newPage({ viewport = "desktop" } = {}) {
-      const context = await browser.newContext({
-        baseURL: server.baseURL,
-        viewport: typeof viewport === "string" ? viewports[viewport] : viewport,
-      });
-      context.setDefaultTimeout(10_000);
-      const page = await context.newPage();
-      watch(page);
+    newPage,
+    // A page in a new context, signed in as role, on the role's home page (/). The first call
+    // for a role signs in through the login form; later calls open a new context holding the
+    // same session cookie, which saves a sign-in (and its deliberately slow password hash) per
+    // page. A test that signs out must use newPage() and signIn() instead, so as not to end
+    // the session the others share.
+    async pageAs(role, options = {}) {
+      if (!sessions.has(role)) {
+        const page = await newPage(options);
+        const state = signIn(page, role).then(() => page.context().storageState());
+        sessions.set(role, state);
+        state.catch(() => sessions.delete(role));
+        await state;
+        return page;
+      }
+      const page = await newPage({ ...options, storageState: await sessions.get(role) });
+      await page.goto("/");
       return page;
     },
     async stop() {
