@@ -15,8 +15,8 @@
 // SIGTERM when the file's tests end, pass or fail. Each startCairn() launches Chromium with a
 // fresh, empty profile in a new temporary directory, and each newPage() opens a new browser
 // context, so no cookie or storage passes between tests unless a test asks for it
-// (pageAs(role) shares one signed-in session per role within a file). Pages are watched for console errors, uncaught exceptions and Content-Security-Policy
-// violations (see problems()).
+// (pageAs(role) shares one signed-in session per role within a file). Pages are watched for
+// console errors, uncaught exceptions and Content-Security-Policy violations (see problems()).
 //
 // The packages come from web/node_modules (web/package-lock.json), not from a node_modules
 // beside this file.
