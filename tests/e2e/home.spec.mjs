@@ -1,0 +1,85 @@
+// Each role's home page: signing in as each of the eight roles lands on the home page that
+// data/access/roles.toml names for it, which is screenshot on a desktop and a phone, has no
+// axe-core WCAG 2.2 A/AA violation, does not scroll sideways on the phone, and logs no console
+// error or Content-Security-Policy violation.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  axeViolations,
+  describeViolations,
+  problems,
+  repoRoot,
+  roles,
+  screenshot,
+  scrollsSideways,
+  signIn,
+  startCairn,
+  userFor,
+  viewports,
+} from "./support.mjs";
+
+// Each [[role]]'s id, home and aggregates_only, read from roles.toml (only these keys, each a
+// simple `key = value` line, are needed).
+function rolesFromToml() {
+  const text = readFileSync(path.join(repoRoot, "data", "access", "roles.toml"), "utf8");
+  const found = new Map();
+  for (const block of text.split(/^\[\[role\]\]\s*$/m).slice(1)) {
+    const value = (key) => block.match(new RegExp(`^${key}\\s*=\\s*"?([^"\\n]*?)"?\\s*$`, "m"))?.[1];
+    found.set(value("id"), { home: value("home"), aggregatesOnly: value("aggregates_only") === "true" });
+  }
+  return found;
+}
+const fromToml = rolesFromToml();
+
+let cairn;
+before(async () => {
+  cairn = await startCairn();
+});
+after(async () => {
+  await cairn?.stop();
+});
+
+test("roles.toml and the test users name the same eight roles", () => {
+  assert.deepEqual([...fromToml.keys()].sort(), [...roles].sort());
+});
+
+// The roles' pages are independent (a context each), so two are checked at a time.
+describe("each role's home page", { concurrency: 2 }, () => {
+  for (const role of roles) {
+    test(`${role}: signing in shows the ${fromToml.get(role)?.home} home page`, async () => {
+      const { home, aggregatesOnly } = fromToml.get(role);
+      assert.ok(home, `roles.toml gives ${role} a home`);
+      const page = await cairn.newPage({ viewport: "desktop" });
+      try {
+        await signIn(page, role);
+        assert.equal(new URL(page.url()).pathname, "/", `${role} lands on /`);
+        const heading = page.locator(`h1[data-testid="home-${home}"]`);
+        assert.equal(await heading.count(), 1, `${role}: the page's heading is home-${home}`);
+        assert.ok(await heading.isVisible(), `${role}: the home-${home} heading is visible`);
+        assert.ok(
+          (await page.locator("[data-testid=signed-in-as]").innerText()).includes(userFor(role).username),
+          `${role}: the header names the signed-in user`,
+        );
+        if (aggregatesOnly) {
+          // Counts only: no child's name, link or id on the page.
+          assert.equal(await page.locator("[data-testid=child-link]").count(), 0, `${role}: no child links`);
+          assert.equal(await page.locator('a[href^="/children/"]').count(), 0, `${role}: no link to a child`);
+        }
+        for (const viewport of ["desktop", "phone"]) {
+          await page.setViewportSize(viewports[viewport]);
+          const violations = await axeViolations(page);
+          assert.equal(violations.length, 0, `${role} home, ${viewport}:\n${describeViolations(violations)}`);
+          if (viewport === "phone") {
+            assert.equal(await scrollsSideways(page), false, `${role} home: the page scrolls sideways at 390px`);
+          }
+          await screenshot(page, `home-${role}-${viewport}`);
+        }
+        assert.deepEqual(problems(page), [], `${role} home: console errors or CSP violations`);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+});
