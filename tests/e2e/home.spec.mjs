@@ -66,6 +66,11 @@ describe("each role's home page", { concurrency: 2 }, () => {
           // Counts only: no child's name, link or id on the page.
           assert.equal(await page.locator("[data-testid=child-link]").count(), 0, `${role}: no child links`);
           assert.equal(await page.locator('a[href^="/children/"]').count(), 0, `${role}: no link to a child`);
+          // A count from 1 to 4 is shown as "fewer than 5".
+          const small = await page
+            .locator("main td, main .figure")
+            .evaluateAll((cells) => cells.map((c) => c.innerText.trim()).filter((t) => /^[1-4]$/.test(t)));
+          assert.deepEqual(small, [], `${role}: a count from 1 to 4 is shown as it is`);
         }
         for (const viewport of ["desktop", "phone"]) {
           await page.setViewportSize(viewports[viewport]);
