@@ -31,17 +31,21 @@ function pageFor(role, options) {
 
 // The children on role's home page, from /api/v1/home (with the page's session cookie).
 async function homeChildren(page) {
-  const response = await page.request.get("/api/v1/home");
-  assert.equal(response.status(), 200, "GET /api/v1/home");
-  const body = await response.text();
-  let children;
-  try {
-    ({ children } = JSON.parse(body));
-  } catch (error) {
-    assert.fail(`GET /api/v1/home did not answer JSON (${error.message}): ${body.slice(0, 200)}`);
-  }
+  const { children } = await getJSON(page, "/api/v1/home");
   assert.ok(Array.isArray(children), "/api/v1/home lists children");
   return children;
+}
+
+// GET path's JSON with the page's session cookie (asserting a 200 and valid JSON).
+async function getJSON(page, path) {
+  const response = await page.request.get(path);
+  assert.equal(response.status(), 200, `GET ${path}`);
+  const body = await response.text();
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    assert.fail(`GET ${path} did not answer JSON (${error.message}): ${body.slice(0, 200)}`);
+  }
 }
 
 // Goes to path and resolves with the HTTP status of the page finally shown.
@@ -136,6 +140,46 @@ test("an elected member is not allowed a child's page (403)", async () => {
     await screenshot(page, "not-allowed");
   } finally {
     await page.context().close();
+  }
+});
+
+test("the inspector sees only the granted team's children, the administrator no child", async () => {
+  const practitioner = await pageFor("practitioner");
+  const director = await pageFor("director");
+  const inspector = await pageFor("inspector");
+  const admin = await pageFor("admin");
+  try {
+    // `cairn user demo` grants the inspector the practitioner's team.
+    const [mine] = await homeChildren(practitioner);
+    const { team } = await getJSON(practitioner, `/api/v1/children/${mine.id}`);
+    assert.ok(team, "a child's JSON names its team");
+    let elsewhere;
+    for (const child of await homeChildren(director)) {
+      const record = await getJSON(director, `/api/v1/children/${child.id}`);
+      if (record.team && record.team !== team) {
+        elsewhere = child;
+        break;
+      }
+    }
+    assert.ok(elsewhere, `the director's list holds a child outside team ${team}`);
+
+    const granted = await homeChildren(inspector);
+    assert.ok(granted.length > 0, "the inspector's home lists the granted team's children");
+    for (const child of granted) {
+      const record = await getJSON(inspector, `/api/v1/children/${child.id}`);
+      assert.equal(record.team, team, `the inspector's ${child.id} is in the granted team`);
+    }
+    assert.equal(await statusOf(inspector, `/children/${mine.id}`), 200, "the inspector opens a granted child");
+    assert.ok(await inspector.locator("[data-testid=child-heading]").isVisible());
+    assert.equal(await statusOf(inspector, `/children/${elsewhere.id}`), 404, "a child of another team");
+    assert.ok(await inspector.locator("[data-testid=not-found]").isVisible(), "the not-found page is shown");
+
+    assert.equal(await statusOf(admin, `/children/${mine.id}`), 403, "the administrator opens no child");
+    assert.ok(await admin.locator("[data-testid=error-403]").isVisible(), "the not-allowed page is shown");
+    assert.ok(!(await admin.locator("body").innerText()).includes(mine.name), "the page does not name the child");
+    for (const page of [inspector, admin]) assert.deepEqual(problems(page), []);
+  } finally {
+    for (const page of [practitioner, director, inspector, admin]) await page.context().close();
   }
 });
 
