@@ -54,13 +54,10 @@ async function statusOf(page, path) {
   return response.status();
 }
 
-// Clicks a link and resolves with the response of the navigation it starts.
+// Clicks a link or button and resolves, once the new page has loaded, with the response that
+// page came in (the last of any redirects).
 async function follow(page, link) {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame()),
-    link.click(),
-  ]);
-  await page.waitForLoadState("load");
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), link.click()]);
   return response;
 }
 
