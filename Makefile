@@ -4,14 +4,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 FUZZ_SECONDS ?= 10
 
-.PHONY: build bootstrap demo test test-release test-asan fuzz bench e2e clean help
+.PHONY: build bootstrap demo test test-release test-asan fuzz bench e2e hostile e2e-only hostile-only clean help
 
 help:
 	@echo "make            build the optimised binary at build/cairn"
 	@echo "make demo       set up, build and run Cairn's main job on the embedded database"
-	@echo "make test       set up, build and run every test (release, ASan+UBSan, fuzz smoke)"
+	@echo "make test       set up, build and run every test (release, browser, hostile HTTP, ASan+UBSan, fuzz smoke)"
 	@echo "make bench      build and run the benchmarks"
 	@echo "make e2e        build and run the browser tests (headless Chromium against cairn serve)"
+	@echo "make hostile    build and run the hostile-HTTP suite against cairn serve on 127.0.0.1"
 	@echo "make clean      remove build output"
 
 bootstrap:
@@ -24,7 +25,7 @@ build:
 demo: bootstrap build
 	@scripts/demo
 
-test: bootstrap test-release test-asan fuzz
+test: bootstrap test-release e2e-only hostile-only test-asan fuzz
 
 test-release:
 	@cmake --preset release >/dev/null
@@ -42,9 +43,16 @@ fuzz:
 bench: bootstrap build
 	@scripts/bench
 
-# Browser tests (tests/e2e). Not yet part of `make test`.
-e2e: bootstrap build
+# Browser tests (tests/e2e) and the hostile-HTTP suite (tests/hostile), both against
+# `cairn serve` on 127.0.0.1; `make test` runs them on the build test-release made.
+e2e: bootstrap build e2e-only
+hostile: bootstrap build hostile-only
+
+e2e-only:
 	@scripts/e2e
+
+hostile-only:
+	@tests/hostile/run
 
 clean:
 	rm -rf build build-asan build-debug build-fuzz out
