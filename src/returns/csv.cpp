@@ -1,5 +1,7 @@
 #include "returns/csv.h"
 
+#include "base/atomic_file.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -411,29 +413,6 @@ Status CsvWriter::AddRow(const std::vector<std::string>& fields) {
   return Status::Ok();
 }
 
-Status CsvWriter::WriteFile(const std::string& path) const {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return Status::IoError(fmt::format("could not create {}: {}", temporary, std::strerror(errno)));
-    }
-    out.write(text_.data(), static_cast<std::streamsize>(text_.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      return Status::IoError(fmt::format("could not write {} (is the disk full?)", temporary));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    return Status::IoError(fmt::format("could not replace {}: {}", path, ec.message()));
-  }
-  return Status::Ok();
-}
+Status CsvWriter::WriteFile(const std::string& path) const { return WriteFileAtomically(path, text_); }
 
 }  // namespace cairn

@@ -131,8 +131,9 @@ class CsvWriter {
   // The file so far: header line plus every added row, each ending in kCsvLineEnding.
   const std::string& text() const { return text_; }
 
-  // Writes text() to `path`, replacing the file only once the whole text is written (via a
-  // temporary file beside it). kIoError naming the path if that fails.
+  // Writes text() to `path` through AtomicFile (base/atomic_file.h): the file is replaced only
+  // once the whole text is on disk, is created mode 0600, and a link, device or folder at
+  // `path` is refused. kIoError naming the path if that fails.
   Status WriteFile(const std::string& path) const;
 
  private:

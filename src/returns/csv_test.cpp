@@ -401,6 +401,22 @@ TEST_F(CsvFileTest, WriteFileReportsFailure) {
   EXPECT_NE(status.message().find("no_such_folder"), std::string::npos);
 }
 
+TEST_F(CsvFileTest, WriteFileNeverWritesThroughAPlantedLink) {
+  const std::filesystem::path victim = dir_ / "victim.txt";
+  std::ofstream(victim) << "keep me";
+  const std::string path = (dir_ / "findings.csv").string();
+  std::filesystem::create_symlink(victim, path + ".tmp");
+  CsvWriter writer({"CHILD"});
+  ASSERT_TRUE(writer.AddRow({"566910"}).ok());
+  ASSERT_TRUE(writer.WriteFile(path).ok());
+  std::ifstream in(victim);
+  std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(kept, "keep me");
+  EXPECT_FALSE(std::filesystem::is_symlink(path));
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 // The DfE's fake SSDA903 data, as shipped with its validator. Counts checked independently
 // (Python's csv module) when these tests were written.
 

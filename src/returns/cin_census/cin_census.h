@@ -138,7 +138,8 @@ Result<std::string> WriteCinCensusText(const std::vector<model::Chronology>& chi
                                        const WriteOptions& options);
 
 // Writes the year's file to `path`, creating its folder if needed. The file appears whole or not
-// at all: it is written beside `path` under a temporary name and renamed into place. kIoError
+// at all: it is written through AtomicFile (base/atomic_file.h: an unpredictable temporary name
+// beside `path`, never through a link, mode 0600) and renamed into place. kIoError
 // naming the path when the disk refuses; kInvalidArgument as for WriteCinCensusText.
 Status WriteCinCensus(const std::vector<model::Chronology>& children, int collection_year, const std::string& path,
                       const WriteOptions& options);

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "base/atomic_file.h"
 #include "model/event_kind.h"
 #include "returns/year_end.h"
 
@@ -412,29 +413,14 @@ Status WriteCinCensus(const std::vector<Chronology>& children, int collection_ye
                                          target.parent_path().string(), ec.message()));
     }
   }
-  const std::string temporary = fmt::format("{}.tmp-{}", path, ::getpid());
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (file == nullptr) {
-    return Status::IoError(fmt::format("could not create {}: {}", temporary, std::strerror(errno)));
-  }
+  CAIRN_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
   bool written = false;
   {
-    Output out(file);
+    Output out(file.stream());
     written = WriteAll(children, collection_year, options, out);
   }
-  written = std::fflush(file) == 0 && written;
-  written = ::fsync(::fileno(file)) == 0 && written;
-  written = std::fclose(file) == 0 && written;
-  if (!written) {
-    std::filesystem::remove(temporary, ec);
-    return Status::IoError(fmt::format("could not write {} (is the disk full?)", temporary));
-  }
-  std::filesystem::rename(temporary, target, ec);
-  if (ec) {
-    const std::string reason = ec.message();
-    std::filesystem::remove(temporary, ec);
-    return Status::IoError(fmt::format("could not put the CIN census file in place at {}: {}", path, reason));
-  }
+  if (!written) return Status::IoError(fmt::format("could not write {} (is the disk full?)", path));
+  CAIRN_RETURN_IF_ERROR(file.Commit());
   return Status::Ok();
 }
 

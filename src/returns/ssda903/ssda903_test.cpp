@@ -849,5 +849,24 @@ TEST(Ssda903WriterTest, WritesEveryFileIntoANewFolder) {
   std::filesystem::remove_all(folder.parent_path());
 }
 
+// A link planted where the writer once put its temporary file (header.csv.tmp) must not make
+// Cairn write children's records through it.
+TEST(Ssda903WriterTest, APlantedLinkIsNeverWrittenThrough) {
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("cairn_ssda903_link_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const std::filesystem::path victim = folder / "victim.txt";
+  std::ofstream(victim) << "keep me";
+  for (const char* name : {"header.csv.tmp", "episodes.csv.tmp"}) std::filesystem::create_symlink(victim, folder / name);
+  ImportBatch batch = ReadOk(SmallReturn("1001,01/04/2017,S,C2,N1,U1,PR1,,,,AB1 2CD,EF3 4GH,\n"));
+  ASSERT_TRUE(WriteSsda903Csv(batch.children, 2018, folder.string()).ok());
+  EXPECT_EQ(ReadText(victim.string()), "keep me");
+  EXPECT_TRUE(std::filesystem::is_symlink(folder / "header.csv.tmp"));
+  EXPECT_FALSE(std::filesystem::is_symlink(folder / "header.csv"));
+  EXPECT_NE(ReadText((folder / "header.csv").string()).find("1001"), std::string::npos);
+  std::filesystem::remove_all(folder);
+}
+
 }  // namespace
 }  // namespace cairn::returns
