@@ -186,6 +186,7 @@ int Run(std::span<const std::string> args, Environment& env) {
 
   for (auto& [sub, action] : actions) {
     if (!sub->parsed()) continue;
+    store::SetOperationName("cairn " + sub->get_name());
     const Status status = action(env);
     if (!status.ok()) {
       env.err << "cairn " << sub->get_name() << ": " << status.message() << "\n";
