@@ -29,10 +29,12 @@ void PrintProblems(std::ostream& stream, const std::vector<returns::Problem>& pr
   if (problems.size() > limit) stream << "  ... and " << problems.size() - limit << " more\n";
 }
 
-std::string DefaultRejectsPath() {
+// Beside the database rather than in whatever folder the command was run from: the rejected
+// records are children's records, and belong where the council keeps its data.
+std::string DefaultRejectsPath(const std::string& db) {
   std::string stamp = store::UtcTimestamp();
   std::erase(stamp, ':');
-  return "rejects-" + stamp + ".csv";
+  return (std::filesystem::path(db).parent_path() / ("rejects-" + stamp + ".csv")).string();
 }
 
 struct ImportArgs {
@@ -57,7 +59,7 @@ Action DefineImport(CLI::App& app) {
   app.add_flag("--skip-invalid", args->skip_invalid,
                "Load the readable records and write every unreadable one, with its reason, to a rejects file "
                "(default: refuse the whole import and change nothing)");
-  app.add_option("--rejects", args->rejects, "Where --skip-invalid writes rejected records (default rejects-TIME.csv)");
+  app.add_option("--rejects", args->rejects, "Where --skip-invalid writes rejected records (default rejects-TIME.csv beside the database)");
   app.add_option("--findings", args->findings, "Write every data-quality finding to this CSV file");
   app.add_option("--year", args->year, "The SSDA903 collection year (the year it ends, e.g. 2025) if not inferred")
       ->check(CLI::Range(2000, 2100));
@@ -73,7 +75,8 @@ Action DefineImport(CLI::App& app) {
 
     returns::ImportOptions options;
     options.skip_invalid = args->skip_invalid;
-    options.rejects_path = args->rejects.empty() ? DefaultRejectsPath() : args->rejects;
+    options.rejects_path = args->rejects.empty() ? DefaultRejectsPath(args->db) : args->rejects;
+    options.findings_path = args->findings;
     if (args->year != 0) options.ssda903_year = args->year;
     options.actor = env.actor;
     options.progress = [&env](const std::string& message) { env.err << message << "\n"; };
@@ -87,7 +90,6 @@ Action DefineImport(CLI::App& app) {
       env.out << "\n";
       for (const auto& [kind, count] : batch.events_by_kind) env.out << "  " << kind << ": " << count << "\n";
     }
-    if (!args->findings.empty()) CAIRN_RETURN_IF_ERROR(returns::WriteProblemsCsv(result.findings, args->findings));
     if (!result.findings.empty()) {
       env.out << result.findings.size() << " data-quality finding(s); the data is kept as recorded"
               << (args->findings.empty() ? " (--findings FILE lists them all)" : " (all in " + args->findings + ")")
@@ -109,6 +111,7 @@ Action DefineImport(CLI::App& app) {
       env.out << result.rejected.size() << " record(s) could not be read and were NOT loaded; each is in "
               << options.rejects_path << " with its reason.\n";
     }
+    for (const std::string& why : result.unwritten_files) env.err << "warning: the import was saved, but " << why << "\n";
     const store::SaveReport& saved = result.save;
     env.out << "Saved " << result.children << " children (" << saved.children_added << " new, "
             << saved.children_updated << " updated) and " << saved.events_added + saved.events_amended + saved.events_unchanged
@@ -130,8 +133,10 @@ struct ExportArgs {
 Status ExportSsda903(const ExportArgs& args, Environment& env) {
   CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
   CAIRN_ASSIGN_OR_RETURN(auto children, store::LoadAllChronologies(*db));
-  CAIRN_RETURN_IF_ERROR(returns::WriteSsda903Csv(children, args.year, args.out));
+  // Audited before a byte is written: no audited data leaves Cairn unrecorded. The writer puts
+  // the files in place only once all are whole, and leaves nothing if it fails.
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "ssda903 " + std::to_string(args.year)));
+  CAIRN_RETURN_IF_ERROR(returns::WriteSsda903Csv(children, args.year, args.out));
   env.out << "Wrote the SSDA903 tables for the " << YearText(args.year) << " to " << args.out << "\n";
   return Status::Ok();
 }
@@ -149,8 +154,9 @@ Status ExportCin(const ExportArgs& args, Environment& env) {
     }
     options.lea = *la_code;
   }
-  CAIRN_RETURN_IF_ERROR(returns::cin_census::WriteCinCensus(children, args.year, args.out, options));
+  // Audited before a byte is written (see ExportSsda903).
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "cin-census " + std::to_string(args.year)));
+  CAIRN_RETURN_IF_ERROR(returns::cin_census::WriteCinCensus(children, args.year, args.out, options));
   env.out << "Wrote the CIN census for the " << YearText(args.year) << " to " << args.out << "\n";
   return Status::Ok();
 }

@@ -4,8 +4,10 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 
+#include "base/atomic_file.h"
 #include "returns/cin_census/cin_census.h"
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
@@ -140,19 +142,49 @@ std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chro
   return merged;
 }
 
-Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path) {
+Result<std::string> FormatProblemsCsv(const std::vector<Problem>& problems) {
   CsvWriter writer({"file", "line", "location", "field", "value", "reason", "child", "record"});
   for (const Problem& problem : problems) {
     CAIRN_RETURN_IF_ERROR(writer.AddRow({problem.file, problem.line > 0 ? std::to_string(problem.line) : "",
                                          problem.location, problem.field, problem.value, problem.message,
                                          problem.child, problem.record}));
   }
-  return writer.WriteFile(path);
+  return writer.text();
 }
+
+Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path) {
+  CAIRN_ASSIGN_OR_RETURN(std::string text, FormatProblemsCsv(problems));
+  return WriteFileAtomically(path, text);
+}
+
+namespace {
+
+// The problems written out in full to a temporary file beside `path`, ready to be put in place.
+Result<AtomicFile> PrepareProblemsCsv(const std::vector<Problem>& problems, const std::string& path) {
+  CAIRN_ASSIGN_OR_RETURN(std::string text, FormatProblemsCsv(problems));
+  CAIRN_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
+  CAIRN_RETURN_IF_ERROR(file.Append(text));
+  CAIRN_RETURN_IF_ERROR(file.Flush());
+  return file;
+}
+
+}  // namespace
 
 Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
                                  const ImportOptions& options) {
   ImportResult result;
+  // Checked before the reading, which can take minutes, and long before anything is saved.
+  if (!options.findings_path.empty()) {
+    CAIRN_RETURN_IF_ERROR(CheckWritablePath(options.findings_path, "the findings file"));
+  }
+  if (options.skip_invalid && !options.rejects_path.empty()) {
+    CAIRN_RETURN_IF_ERROR(CheckWritablePath(options.rejects_path, "the rejects file"));
+  }
+  // A refused import still lists its findings when asked: the database is unchanged either way.
+  auto refused = [&]() -> Result<ImportResult> {
+    if (!options.findings_path.empty()) CAIRN_RETURN_IF_ERROR(WriteProblemsCsv(result.findings, options.findings_path));
+    return result;
+  };
   std::vector<std::string> ssda903_csv;
   std::vector<std::string> ssda903_xml;
   std::vector<std::string> cin_xml;
@@ -197,11 +229,13 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
     result.rejected.insert(result.rejected.end(), batch.rejected.begin(), batch.rejected.end());
     result.findings.insert(result.findings.end(), batch.findings.begin(), batch.findings.end());
   }
-  if (!result.unreadable_files.empty()) return result;
+  if (!result.unreadable_files.empty()) return refused();
+  std::optional<AtomicFile> rejects_file;
   if (!result.rejected.empty()) {
-    if (!options.skip_invalid) return result;
+    if (!options.skip_invalid) return refused();
     if (options.rejects_path.empty()) return Status::InvalidArgument("--skip-invalid needs a file for the rejected records");
-    CAIRN_RETURN_IF_ERROR(WriteProblemsCsv(result.rejected, options.rejects_path));
+    CAIRN_ASSIGN_OR_RETURN(AtomicFile prepared, PrepareProblemsCsv(result.rejected, options.rejects_path));
+    rejects_file.emplace(std::move(prepared));
   }
 
   std::vector<model::Chronology> all;
@@ -210,6 +244,12 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   }
   std::vector<model::Chronology> children = MergeChildren(std::move(all), result.findings);
   result.children = children.size();
+
+  std::optional<AtomicFile> findings_file;
+  if (!options.findings_path.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(AtomicFile prepared, PrepareProblemsCsv(result.findings, options.findings_path));
+    findings_file.emplace(std::move(prepared));
+  }
 
   std::string reason = "imported from";
   for (const std::string& file : files) reason += " " + std::filesystem::path(file).filename().string();
@@ -222,6 +262,12 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(db, options.actor, "import", "", reason));
   CAIRN_RETURN_IF_ERROR(transaction.Commit());
   result.saved = true;
+  // Only renames remain, which a local disk does not refuse for want of space; if one fails
+  // anyway the import stands and the caller says which file is missing.
+  for (std::optional<AtomicFile>* file : {&rejects_file, &findings_file}) {
+    if (!file->has_value()) continue;
+    if (Status placed = (*file)->Commit(); !placed.ok()) result.unwritten_files.push_back(placed.message());
+  }
   return result;
 }
 

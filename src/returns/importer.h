@@ -19,9 +19,14 @@
 
 namespace cairn::returns {
 
+// Output files: both paths are checked before anything is read (a missing folder, a link or a
+// device there refuses the import), both files are written out in full before the database
+// commits, and renamed into place after it (base/atomic_file.h), so a failure to write either
+// leaves the database unchanged. Both are created mode 0600: they hold children's records.
 struct ImportOptions {
   bool skip_invalid = false;
   std::string rejects_path;            // required with skip_invalid when anything is rejected
+  std::string findings_path;           // every finding as CSV (WriteProblemsCsv); empty: none
   std::optional<int> ssda903_year;     // the 903 collection year, when it should not be inferred
   std::string actor = "import";        // recorded in revisions and the audit log
   std::function<void(const std::string& message)> progress;  // long-running steps report here
@@ -46,6 +51,9 @@ struct ImportResult {
   size_t children = 0;             // distinct children after merging the batches
   bool saved = false;              // false when the import was refused and nothing changed
   store::SaveReport save;
+  // An output file that could not be put in place after the database committed (the import
+  // stands; only renaming failed), with why.
+  std::vector<std::string> unwritten_files;
 };
 
 // Reads, merges and (unless refused) saves. A Status error means Cairn could not do its job
@@ -58,7 +66,9 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
                                              std::vector<Problem>& findings);
 
-// Writes problems as CSV: file, line, location, field, value, reason, child, record.
+// Problems as CSV: file, line, location, field, value, reason, child, record.
+Result<std::string> FormatProblemsCsv(const std::vector<Problem>& problems);
+// FormatProblemsCsv written to `path` through AtomicFile.
 Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path);
 
 }  // namespace cairn::returns
