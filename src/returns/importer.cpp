@@ -118,12 +118,59 @@ void MergeDetails(model::Child& into, const model::Child& from, std::vector<Prob
   date(into.mother_child_birth_date, from.mother_child_birth_date, "MC_DOB");
 }
 
+// The latest collection year whose return reported the event; 0 for none.
+int LatestYear(const model::Event& event) {
+  return event.provenance.reported_in_years.empty() ? 0 : event.provenance.reported_in_years.back();
+}
+
+// One event per natural key in a chronology merged from several returns. An episode open across
+// 31 March is in both years' returns: it is one episode reported twice, as the store treats it
+// when the years are imported one at a time. Its provenance gains every year that reported it,
+// and the latest year's content is kept (as importing the years in order would leave it); the
+// events nested under each copy end up under the one kept.
+void MergeRepeatedEvents(model::Chronology& chronology) {
+  std::vector<model::Event>& events = chronology.mutable_events();
+  const std::vector<std::string> keys = chronology.NaturalKeys();
+  std::unordered_map<std::string_view, int32_t> first_with_key;
+  std::vector<int32_t> same_as(events.size());
+  bool repeated = false;
+  for (size_t i = 0; i < events.size(); ++i) {
+    auto [it, inserted] = first_with_key.emplace(keys[i], static_cast<int32_t>(i));
+    same_as[i] = it->second;
+    if (inserted) continue;
+    repeated = true;
+    model::Event& kept = events[static_cast<size_t>(it->second)];
+    model::Event& repeat = events[i];
+    if (LatestYear(repeat) > LatestYear(kept)) {
+      kept.start = repeat.start;
+      kept.end = repeat.end;
+      kept.fields = std::move(repeat.fields);
+    }
+    for (int year : repeat.provenance.reported_in_years) kept.provenance.AddReportedYear(year);
+  }
+  if (!repeated) return;
+  std::vector<int32_t> new_index(events.size(), -1);
+  std::vector<model::Event> kept_events;
+  kept_events.reserve(first_with_key.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (same_as[i] != static_cast<int32_t>(i)) continue;
+    new_index[i] = static_cast<int32_t>(kept_events.size());
+    kept_events.push_back(std::move(events[i]));
+  }
+  for (model::Event& event : kept_events) {
+    // A parent precedes its children, so the parent's copy that is kept already has its index.
+    if (event.parent >= 0) event.parent = new_index[static_cast<size_t>(same_as[static_cast<size_t>(event.parent)])];
+  }
+  events = std::move(kept_events);
+}
+
 }  // namespace
 
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
                                              std::vector<Problem>& findings) {
   std::vector<model::Chronology> merged;
   std::unordered_map<std::string, size_t> position;
+  std::vector<size_t> merged_from_several;
   merged.reserve(chronologies.size());
   for (model::Chronology& chronology : chronologies) {
     auto [it, inserted] = position.emplace(chronology.child().la_child_id, merged.size());
@@ -131,6 +178,7 @@ std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chro
       merged.push_back(std::move(chronology));
       continue;
     }
+    if (merged_from_several.empty() || merged_from_several.back() != it->second) merged_from_several.push_back(it->second);
     model::Chronology& into = merged[it->second];
     MergeDetails(into.mutable_child(), chronology.child(), findings);
     const int32_t offset = static_cast<int32_t>(into.events().size());
@@ -139,6 +187,11 @@ std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chro
       into.mutable_events().push_back(std::move(event));
     }
   }
+  // Only across returns: one return giving an event twice was already refused by its reader.
+  std::sort(merged_from_several.begin(), merged_from_several.end());
+  merged_from_several.erase(std::unique(merged_from_several.begin(), merged_from_several.end()),
+                            merged_from_several.end());
+  for (size_t index : merged_from_several) MergeRepeatedEvents(merged[index]);
   return merged;
 }
 

@@ -62,7 +62,10 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
                                  const ImportOptions& options);
 
 // Merges chronologies of the same child (same la_child_id) from several returns into one,
-// filling blank details from later ones; conflicting details become findings.
+// filling blank details from later ones; conflicting details become findings. An event two
+// returns both report (same natural key: an episode open across 31 March is in both years'
+// census) is one event, reported in both years, with the latest year's content; so importing
+// several years at once gives what importing them one at a time, in order, gives.
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
                                              std::vector<Problem>& findings);
 
