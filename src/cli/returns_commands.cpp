@@ -4,6 +4,7 @@
 #include <memory>
 #include <ostream>
 
+#include "base/display_text.h"
 #include "cli/commands.h"
 #include "returns/cin_census/cin_census.h"
 #include "returns/importer.h"
@@ -24,8 +25,15 @@ std::string YearText(int year) {
          (short_year < 10 ? "0" : "") + std::to_string(short_year) + ")";
 }
 
+// On the terminal a problem names where it is and the child's id, never the value (a date of
+// birth, a UPN): the findings and rejects files hold the detail. Printed escaped, so a control
+// character in a return cannot drive the terminal.
 void PrintProblems(std::ostream& stream, const std::vector<returns::Problem>& problems, size_t limit) {
-  for (size_t i = 0; i < problems.size() && i < limit; ++i) stream << "  " << problems[i].ToString() << "\n";
+  for (size_t i = 0; i < problems.size() && i < limit; ++i) {
+    returns::Problem shown = problems[i];
+    shown.value.clear();
+    stream << "  " << EscapeForDisplay(shown.ToString()) << "\n";
+  }
   if (problems.size() > limit) stream << "  ... and " << problems.size() - limit << " more\n";
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/cli_test_support.h"
+#include "returns/csv.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
 
@@ -177,6 +178,62 @@ TEST_F(ReturnsCli, TwoCinCensusYearsImportTogetherAsTheyDoOneAtATime) {
     };
     EXPECT_TRUE(strip_time(ta) == strip_time(tb)) << year;
   }
+}
+
+// Issue 14, defect 3: nothing a return holds is run by the spreadsheet that opens a findings
+// or rejects file; the return itself keeps the council's value, with a finding.
+TEST_F(ReturnsCli, ValuesThatStartLikeFormulasAreNeutralisedInFindingsAndReported) {
+  const fs::path header = dir_ / "header.csv";
+  std::ofstream(header) << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+                           "1,1,01/01/2010,@SUM(A1),=HYPERLINK(A1),,\n";
+  const fs::path findings = dir_ / "findings.csv";
+  const Outcome imported =
+      RunCairn({"import", "--db", db_, "--year", "2025", "--findings", findings.string(), header.string()});
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  std::ifstream in(findings);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("spreadsheet formula"), std::string::npos) << text;
+  // No cell of the findings file starts with a formula character.
+  Result<CsvTable> table = ParseCsv(text, "findings.csv");
+  ASSERT_TRUE(table.ok()) << table.status().message();
+  for (const CsvRecord& record : table->records) {
+    for (const std::string& cell : record.fields) EXPECT_FALSE(LooksLikeSpreadsheetFormula(cell)) << cell;
+  }
+  EXPECT_NE(text.find("'=HYPERLINK"), std::string::npos) << text;
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM child WHERE upn = '=HYPERLINK(A1)'"), 1);
+}
+
+// Issue 14, defect 6: text no DfE return can carry is refused where it is read, never written,
+// and never echoed raw to the terminal.
+TEST_F(ReturnsCli, ControlCharactersAndInvalidUtf8AreRefusedAndNeverEchoedRaw) {
+  const fs::path header = dir_ / "header.csv";
+  std::ofstream(header) << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+                           "1,1,01/01/2010,WBRI,A12345678901\x1B[2J,,\n"
+                           "2,1,01/01/2010,WBR\xFF,A123456789012,,\n";
+  const Outcome refused = RunCairn({"import", "--db", db_, "--year", "2025", header.string()});
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM child"), 0);
+  EXPECT_EQ(refused.err.find('\x1B'), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.out.find('\x1B'), std::string::npos) << refused.out;
+  EXPECT_NE(refused.err.find("UPN"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("ethnicity"), std::string::npos) << refused.err;
+
+  // A value already held (saved before Cairn checked) is never written into a census file.
+  ASSERT_EQ(RunCairn({"init", "--db", db_}).code, 0);
+  {
+    auto db = store::Connection::OpenExisting(db_);
+    ASSERT_TRUE(db.ok());
+    model::Chronology chronology(model::Child{.la_child_id = "C42", .birth_date = Date::FromYmdOrDie(2012, 5, 1)});
+    chronology.Add(testing::MakeEvent(model::EventKind::kCinEpisode, Date::FromYmdOrDie(2024, 6, 3), std::nullopt, -1,
+                                      {{"ReferralSource", "3A\x1B"}, {"PrimaryNeedCode", "N1"}}));
+    ASSERT_TRUE(store::SaveChronologies(**db, std::vector<model::Chronology>{chronology}, {"test", "setup"}).ok());
+  }
+  const fs::path cin = dir_ / "cin.xml";
+  const Outcome exported = RunCairn({"export", "cin", "--db", db_, "--year", "2025", "--lea", "343", "--out", cin});
+  EXPECT_EQ(exported.code, 1);
+  EXPECT_FALSE(fs::exists(cin));
+  EXPECT_NE(exported.err.find("C42"), std::string::npos) << exported.err;
+  EXPECT_EQ(exported.err.find('\x1B'), std::string::npos) << exported.err;
 }
 
 }  // namespace

@@ -380,6 +380,46 @@ std::string FormatCsvRow(const std::vector<std::string>& fields) {
   return out;
 }
 
+bool LooksLikeSpreadsheetFormula(std::string_view value) {
+  if (value.empty()) return false;
+  const char first = value.front();
+  if (first == '\t' || first == '\r') return true;
+  if (first != '=' && first != '+' && first != '-' && first != '@') return false;
+  if (first == '=' || first == '@') return true;
+  // "+44", "-3", "-0.5", "-1e5": a sign, digits with at most one point, an optional exponent.
+  size_t i = 1;
+  size_t digits = 0;
+  bool point = false;
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (digits == 0) return true;
+  if (i < value.size() && (value[i] == 'e' || value[i] == 'E')) {
+    ++i;
+    if (i < value.size() && (value[i] == '+' || value[i] == '-')) ++i;
+    const size_t exponent_start = i;
+    while (i < value.size() && value[i] >= '0' && value[i] <= '9') ++i;
+    if (i == exponent_start) return true;
+  }
+  return i != value.size();
+}
+
+std::string NeutraliseForSpreadsheet(std::string_view value) {
+  if (!LooksLikeSpreadsheetFormula(value)) return std::string(value);
+  std::string safe;
+  safe.reserve(value.size() + 1);
+  safe += '\'';
+  safe += value;
+  return safe;
+}
+
 CsvWriter::CsvWriter(std::vector<std::string> header) : header_(std::move(header)) {
   if (header_.empty()) throw std::invalid_argument("CsvWriter: the header needs at least one column");
   std::unordered_map<std::string_view, std::size_t> seen;

@@ -107,6 +107,20 @@ std::string FormatCsvFields(const std::vector<std::string>& fields);
 // Appends FormatCsvRow(fields) to `out`, without the temporary.
 void AppendCsvRow(const std::vector<std::string>& fields, std::string& out);
 
+// Whether a spreadsheet opening a CSV file might take `value` for a formula: it starts with
+// =, +, - or @, or with a tab or carriage return (which some spreadsheets skip before reading
+// one). A plain number ("-3", "+44", "-0.5", "1e-3") is not: spreadsheets read it as a number.
+bool LooksLikeSpreadsheetFormula(std::string_view value);
+
+// `value` made safe for a file meant for a spreadsheet (findings, rejects, page downloads): a
+// value LooksLikeSpreadsheetFormula is prefixed with a single quote, which spreadsheets take as
+// "this cell is text" and do not show; anything else is returned unchanged. Negative numbers
+// stay numbers, so a numeric column still sums. The price: a reader of the raw CSV sees the
+// quote, and reading the file back gives "'=..." rather than "=...". Files meant for the DfE
+// (the returns) are never neutralised: they carry the council's values exactly, and the
+// importer raises a finding for any value that starts like a formula instead.
+std::string NeutraliseForSpreadsheet(std::string_view value);
+
 // Builds a CSV file in memory: the header line, then one line per AddRow, so that
 // ParseCsv(writer.text()) gives back the same header and records.
 //

@@ -353,6 +353,18 @@ TEST(CsvRoundTripTest, OneColumnTablesKeepEmptyValues) {
   EXPECT_EQ(table.records[3].fields, Fields{""});
 }
 
+TEST(SpreadsheetTest, TextThatStartsLikeAFormulaIsNeutralisedAndNumbersAreNot) {
+  for (const char* formula : {"=1+2", "@SUM(A1)", "+cmd|' /C calc'!A0", "-1+1", "-", "+", "\t=1", "\r=1", "-1e",
+                              "=HYPERLINK(\"http://x\")"}) {
+    EXPECT_TRUE(LooksLikeSpreadsheetFormula(formula)) << formula;
+    EXPECT_EQ(NeutraliseForSpreadsheet(formula), std::string("'") + formula);
+  }
+  for (const char* plain : {"", "566910", "-3", "+44", "-0.5", "-1e5", "1E-3", "WBRI", "a=b", " =1"}) {
+    EXPECT_FALSE(LooksLikeSpreadsheetFormula(plain)) << plain;
+    EXPECT_EQ(NeutraliseForSpreadsheet(plain), plain);
+  }
+}
+
 // Files.
 
 class CsvFileTest : public ::testing::Test {

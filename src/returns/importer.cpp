@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "base/atomic_file.h"
+#include "base/display_text.h"
+#include "base/json_text.h"
 #include "returns/cin_census/cin_census.h"
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
@@ -80,10 +82,11 @@ void MergeDetails(model::Child& into, const model::Child& from, std::vector<Prob
   auto conflict = [&](const char* field, const std::string& kept, const std::string& other) {
     Problem finding;
     finding.field = field;
-    finding.value = other;
+    // The values (a date of birth, a UPN) go in the value, which the terminal never shows.
+    finding.value = "kept '" + kept + "', not '" + other + "'";
     finding.child = into.la_child_id;
-    finding.message = "the returns disagree about this child's " + std::string(field) + ": keeping '" + kept +
-                      "' from the first file, not '" + other + "'";
+    finding.message = "the returns disagree about this child's " + std::string(field) +
+                      "; the first file's value is kept";
     findings.push_back(std::move(finding));
   };
   auto text = [&](std::string& target, const std::string& value, const char* field) {
@@ -164,6 +167,61 @@ void MergeRepeatedEvents(model::Chronology& chronology) {
   events = std::move(kept_events);
 }
 
+// Every value of a batch that no DfE file may carry, and every value a spreadsheet would run.
+// A value that is not UTF-8, or holds a character XML cannot write (ESC, NUL, ...), makes its
+// child unreadable: kept, it would be exported as a CIN census the DfE's upload refuses. A value
+// that starts like a spreadsheet formula is kept as the council recorded it, with a finding. In
+// problems the value is shown escaped (\xNN), never raw.
+void CheckValues(ImportBatch& batch) {
+  const std::string file = batch.files.size() == 1 ? batch.files.front() : batch.source + " return";
+  std::vector<bool> unreadable(batch.children.size(), false);
+  for (size_t k = 0; k < batch.children.size(); ++k) {
+    const model::Chronology& chronology = batch.children[k];
+    const std::string child_id = EscapeForDisplay(chronology.child().la_child_id);
+    auto check = [&](std::string_view location, std::string_view field, std::string_view value) {
+      if (value.empty()) return;
+      Problem problem;
+      problem.file = file;
+      problem.location = std::string(location);
+      problem.field = std::string(field);
+      problem.value = EscapeForDisplay(value.substr(0, 200));
+      problem.child = child_id;
+      if (!XmlCanCarry(value)) {
+        problem.message = IsValidUtf8(value)
+                              ? "holds a control character (shown as \\xNN) that no DfE return can carry; the "
+                                "child's record was not read. Correct the value at source and export the return again"
+                              : "is not UTF-8 text (the bytes shown as \\xNN); the child's record was not read. Save "
+                                "the file as UTF-8 and try again";
+        batch.rejected.push_back(std::move(problem));
+        unreadable[k] = true;
+      } else if (LooksLikeSpreadsheetFormula(value)) {
+        problem.message = "starts like a spreadsheet formula (=, +, -, @ or a tab); kept as recorded, but a "
+                          "spreadsheet opening a file that holds it could run it";
+        batch.findings.push_back(std::move(problem));
+      }
+    };
+    const model::Child& child = chronology.child();
+    check("child", "child id", child.la_child_id);
+    check("child", "UPN", child.upn);
+    check("child", "former UPN", child.former_upn);
+    check("child", "UPN unknown reason", child.upn_unknown);
+    check("child", "sex", child.sex);
+    check("child", "ethnicity", child.ethnicity);
+    for (const std::string& code : child.disabilities) check("child", "disability", code);
+    check("child", "MOTHER", child.mother);
+    for (const model::Event& event : chronology.events()) {
+      for (const model::Field& field : event.fields) check(model::IdOf(event.kind), field.name, field.value);
+    }
+  }
+  if (std::find(unreadable.begin(), unreadable.end(), true) == unreadable.end()) return;
+  std::vector<model::Chronology> readable;
+  readable.reserve(batch.children.size());
+  for (size_t k = 0; k < batch.children.size(); ++k) {
+    if (!unreadable[k]) readable.push_back(std::move(batch.children[k]));
+  }
+  batch.children = std::move(readable);
+}
+
 }  // namespace
 
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
@@ -198,9 +256,12 @@ std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chro
 Result<std::string> FormatProblemsCsv(const std::vector<Problem>& problems) {
   CsvWriter writer({"file", "line", "location", "field", "value", "reason", "child", "record"});
   for (const Problem& problem : problems) {
-    CAIRN_RETURN_IF_ERROR(writer.AddRow({problem.file, problem.line > 0 ? std::to_string(problem.line) : "",
-                                         problem.location, problem.field, problem.value, problem.message,
-                                         problem.child, problem.record}));
+    // Meant for a spreadsheet, and every text here may hold what a return held.
+    std::vector<std::string> row = {problem.file, problem.line > 0 ? std::to_string(problem.line) : "",
+                                    problem.location, problem.field, problem.value, problem.message,
+                                    problem.child, problem.record};
+    for (std::string& value : row) value = NeutraliseForSpreadsheet(value);
+    CAIRN_RETURN_IF_ERROR(writer.AddRow(row));
   }
   return writer.text();
 }
@@ -278,6 +339,7 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   }
 
   for (ImportBatch& batch : batches) {
+    CheckValues(batch);
     result.batches.push_back(Summarise(batch));
     result.rejected.insert(result.rejected.end(), batch.rejected.begin(), batch.rejected.end());
     result.findings.insert(result.findings.end(), batch.findings.begin(), batch.findings.end());

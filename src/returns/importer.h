@@ -69,7 +69,8 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
                                              std::vector<Problem>& findings);
 
-// Problems as CSV: file, line, location, field, value, reason, child, record.
+// Problems as CSV: file, line, location, field, value, reason, child, record. Meant for a
+// spreadsheet, so every value goes through NeutraliseForSpreadsheet (returns/csv.h).
 Result<std::string> FormatProblemsCsv(const std::vector<Problem>& problems);
 // FormatProblemsCsv written to `path` through AtomicFile.
 Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path);

@@ -133,7 +133,9 @@ struct WriteOptions {
 };
 
 // The year's file as text. kInvalidArgument when `collection_year` is outside 2023..2026 or
-// options.lea is not three digits.
+// options.lea is not three digits, or when a value to be written is not UTF-8 or holds a
+// character XML 1.0 cannot carry (ESC, NUL, ...; see XmlCanCarry in base/display_text.h): the
+// message names the child and element. No file that would not parse is ever written.
 Result<std::string> WriteCinCensusText(const std::vector<model::Chronology>& children, int collection_year,
                                        const WriteOptions& options);
 

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "base/atomic_file.h"
+#include "base/display_text.h"
 #include "model/event_kind.h"
 #include "returns/year_end.h"
 
@@ -91,6 +92,15 @@ class Output {
   // <name>value</name>, left out when the value is empty.
   void Leaf(int depth, std::string_view name, std::string_view value) {
     if (value.empty()) return;
+    if (!XmlCanCarry(value)) {
+      // Never written: the file would not parse, and the DfE's upload would refuse it.
+      if (unwritable_.empty()) {
+        unwritable_ = fmt::format("child {}, {}: '{}' holds a character XML cannot carry (shown as \\xNN), so no "
+                                  "CIN census can be written; correct the value in Cairn and export again",
+                                  EscapeForDisplay(child_), name, EscapeForDisplay(value.substr(0, 200)));
+      }
+      return;
+    }
     Indent(depth);
     text_ += '<';
     text_ += name;
@@ -111,6 +121,10 @@ class Output {
 
   bool ok() const { return ok_; }
   std::string& text() { return text_; }
+  // The child being written, for messages.
+  void set_child(std::string_view id) { child_ = id; }
+  // Why a value could not be written ("" when every value could).
+  const std::string& unwritable() const { return unwritable_; }
 
  private:
   static constexpr size_t kFlushAt = size_t{1} << 20;
@@ -147,6 +161,8 @@ class Output {
   std::FILE* file_;
   std::string text_;
   bool ok_ = true;
+  std::string child_;
+  std::string unwritable_;
 };
 
 bool ReportedIn(const Event& event, int year) { return event.provenance.ReportedIn(year); }
@@ -383,6 +399,7 @@ bool WriteAll(const std::vector<Chronology>& children, int collection_year, cons
   for (const Chronology& chronology : children) {
     const ChildPlan plan(chronology, year, layout);
     if (plan.episodes().empty()) continue;
+    out.set_child(chronology.child().la_child_id);
     WriteChild(out, chronology, plan, layout);
     if (!out.ok()) return false;
   }
@@ -398,6 +415,7 @@ Result<std::string> WriteCinCensusText(const std::vector<Chronology>& children, 
   CAIRN_RETURN_IF_ERROR(CheckArguments(collection_year, options));
   Output out(nullptr);
   WriteAll(children, collection_year, options, out);
+  if (!out.unwritable().empty()) return Status::InvalidArgument(out.unwritable());
   return std::move(out.text());
 }
 
@@ -418,6 +436,7 @@ Status WriteCinCensus(const std::vector<Chronology>& children, int collection_ye
   {
     Output out(file.stream());
     written = WriteAll(children, collection_year, options, out);
+    if (!out.unwritable().empty()) return Status::InvalidArgument(out.unwritable());
   }
   if (!written) return Status::IoError(fmt::format("could not write {} (is the disk full?)", path));
   CAIRN_RETURN_IF_ERROR(file.Commit());
