@@ -4,6 +4,7 @@
 #include <memory>
 #include <ostream>
 
+#include "base/atomic_file.h"
 #include "base/display_text.h"
 #include "cli/commands.h"
 #include "returns/cin_census/cin_census.h"
@@ -17,6 +18,8 @@ namespace cairn::cli {
 namespace {
 
 constexpr size_t kProblemsShown = 20;
+constexpr std::string_view kSyntheticNote =
+    "SYNTHETIC DATA: this database holds a council simulated by cairn simulate; no real child's record";
 
 // "year ending 31 March 2025 (2024/25)"
 std::string YearText(int year) {
@@ -145,6 +148,13 @@ Status ExportSsda903(const ExportArgs& args, Environment& env) {
   // the files in place only once all are whole, and leaves nothing if it fails.
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "ssda903 " + std::to_string(args.year)));
   CAIRN_RETURN_IF_ERROR(returns::WriteSsda903Csv(children, args.year, args.out));
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(*db));
+  if (synthetic) {
+    // CSV tables have no place for a remark, so the folder carries it.
+    CAIRN_RETURN_IF_ERROR(WriteFileAtomically((std::filesystem::path(args.out) / "SYNTHETIC-DATA.txt").string(),
+                                              std::string(kSyntheticNote) + "\n", 0644));
+    env.out << kSyntheticNote << "\n";
+  }
   env.out << "Wrote the SSDA903 tables for the " << YearText(args.year) << " to " << args.out << "\n";
   return Status::Ok();
 }
@@ -164,7 +174,9 @@ Status ExportCin(const ExportArgs& args, Environment& env) {
   }
   // Audited before a byte is written (see ExportSsda903).
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "cin-census " + std::to_string(args.year)));
+  CAIRN_ASSIGN_OR_RETURN(options.synthetic, store::IsSynthetic(*db));
   CAIRN_RETURN_IF_ERROR(returns::cin_census::WriteCinCensus(children, args.year, args.out, options));
+  if (options.synthetic) env.out << kSyntheticNote << "\n";
   env.out << "Wrote the CIN census for the " << YearText(args.year) << " to " << args.out << "\n";
   return Status::Ok();
 }

@@ -236,5 +236,44 @@ TEST_F(ReturnsCli, ControlCharactersAndInvalidUtf8AreRefusedAndNeverEchoedRaw) {
   EXPECT_EQ(exported.err.find('\x1B'), std::string::npos) << exported.err;
 }
 
+// Issue 14, defect 9: a simulation is never mixed with real records, and its exports say what
+// they hold.
+TEST_F(ReturnsCli, SimulateRefusesRealRecordsAndMarksWhatItBuilds) {
+  SaveOneChild();
+  const std::vector<std::string> simulate = {"--population", "2000", "--years", "1", "--seed", "2",
+                                             "--as-at", "2025-03-31"};
+  auto run_simulate = [&](const std::string& db, bool replace) {
+    std::vector<std::string> args = {"simulate", "--db", db};
+    args.insert(args.end(), simulate.begin(), simulate.end());
+    if (replace) args.push_back("--replace");
+    return RunCairn(args);
+  };
+  const Outcome mixed = run_simulate(db_, false);
+  EXPECT_EQ(mixed.code, 1);
+  EXPECT_NE(mixed.err.find("real"), std::string::npos) << mixed.err;
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM child"), 1);
+  EXPECT_EQ(run_simulate(db_, true).code, 1) << "--replace never removes real records";
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM child"), 1);
+
+  const std::string council = (dir_ / "council.db").string();
+  ASSERT_EQ(run_simulate(council, false).code, 0);
+  EXPECT_EQ(Count(council, "SELECT COUNT(*) FROM setting WHERE key = 'synthetic' AND value = 'true'"), 1);
+  const int64_t children = Count(council, "SELECT COUNT(*) FROM child");
+  EXPECT_EQ(run_simulate(council, false).code, 1) << "an earlier simulation is replaced only when asked";
+  ASSERT_EQ(run_simulate(council, true).code, 0);
+  EXPECT_EQ(Count(council, "SELECT COUNT(*) FROM child"), children);
+
+  const fs::path cin = dir_ / "cin.xml";
+  const Outcome exported = RunCairn({"export", "cin", "--db", council, "--year", "2025", "--lea", "343", "--out", cin});
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_NE(exported.out.find("SYNTHETIC"), std::string::npos) << exported.out;
+  std::ifstream in(cin);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("<!-- SYNTHETIC DATA"), std::string::npos);
+  const fs::path folder = dir_ / "903";
+  ASSERT_EQ(RunCairn({"export", "ssda903", "--db", council, "--year", "2025", "--out", folder}).code, 0);
+  EXPECT_TRUE(fs::exists(folder / "SYNTHETIC-DATA.txt"));
+}
+
 }  // namespace
 }  // namespace cairn::cli

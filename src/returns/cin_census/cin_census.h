@@ -130,6 +130,9 @@ struct WriteOptions {
   std::string release;  // empty: Cairn's version
   std::string serial_no = "001";
   std::string date_time;  // "2025-05-01T10:00:00"; empty leaves DateTime out
+  // The children are a simulated council's (the database's `synthetic` setting): an XML
+  // comment after the declaration says so, which the DfE's schema ignores and a reader sees.
+  bool synthetic = false;
 };
 
 // The year's file as text. kInvalidArgument when `collection_year` is outside 2023..2026 or

@@ -379,7 +379,11 @@ Status CheckArguments(int collection_year, const WriteOptions& options) {
 bool WriteAll(const std::vector<Chronology>& children, int collection_year, const WriteOptions& options, Output& out) {
   const Layout layout = LayoutFor(collection_year);
   const model::CollectionYear year{collection_year};
-  out.Raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Message>\n");
+  out.Raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+  if (options.synthetic) {
+    out.Raw("<!-- SYNTHETIC DATA: a council simulated by cairn simulate; no real child's record. -->\n");
+  }
+  out.Raw("<Message>\n");
   out.Open(1, "Header");
   out.Open(2, "CollectionDetails");
   out.Leaf(3, "Collection", "CIN");
