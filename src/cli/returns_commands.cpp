@@ -35,6 +35,9 @@ void PrintProblems(std::ostream& stream, const std::vector<returns::Problem>& pr
   for (size_t i = 0; i < problems.size() && i < limit; ++i) {
     returns::Problem shown = problems[i];
     shown.value.clear();
+    // An id no return could hold (thousands of characters) must not flood the terminal either.
+    constexpr size_t kLongestId = 40;
+    if (shown.child.size() > kLongestId) shown.child = shown.child.substr(0, kLongestId) + "...";
     stream << "  " << EscapeForDisplay(shown.ToString()) << "\n";
   }
   if (problems.size() > limit) stream << "  ... and " << problems.size() - limit << " more\n";

@@ -275,5 +275,45 @@ TEST_F(ReturnsCli, SimulateRefusesRealRecordsAndMarksWhatItBuilds) {
   EXPECT_TRUE(fs::exists(folder / "SYNTHETIC-DATA.txt"));
 }
 
+// Issue 14, lesser findings: a database is private; what cannot be imported says why; a value no
+// return could hold is refused before it reaches the database.
+TEST_F(ReturnsCli, TheDatabaseIsPrivateAndFilesThatCannotBeImportedSayWhy) {
+  ASSERT_EQ(RunCairn({"init", "--db", db_}).code, 0);
+  struct stat info {};
+  ASSERT_EQ(::stat(db_.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+
+  const fs::path empty = dir_ / "empty.xml";
+  std::ofstream(empty).close();
+  const fs::path utf16 = dir_ / "cin16.xml";
+  std::ofstream(utf16, std::ios::binary) << std::string("\xFF\xFE<\0?\0x\0m\0l\0", 12);
+  const fs::path utf32 = dir_ / "header32.csv";
+  std::ofstream(utf32, std::ios::binary) << std::string("\xFF\xFE\0\0C\0\0\0", 8);
+  const fs::path fifo = dir_ / "pipe.xml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  struct Case {
+    fs::path file;
+    const char* says;
+  };
+  for (const Case& c : {Case{empty, "empty"}, Case{utf16, "UTF-16"}, Case{utf32, "UTF-32"}, Case{fifo, "pipe"}}) {
+    const Outcome refused = RunCairn({"import", "--db", db_, "--year", "2025", c.file.string()});
+    EXPECT_EQ(refused.code, 1) << c.file;
+    EXPECT_NE(refused.err.find(c.says), std::string::npos) << refused.err;
+  }
+}
+
+TEST_F(ReturnsCli, AValueNoReturnCouldHoldIsRefused) {
+  const fs::path header = dir_ / "header.csv";
+  std::ofstream(header) << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+                        << std::string(5000, '7') << ",1,01/01/2010,WBRI,A123456789012,,\n"
+                        << "2,1,01/01/2010,WBRI," << std::string(100000, 'A') << ",,\n";
+  const Outcome refused = RunCairn({"import", "--db", db_, "--year", "2025", header.string()});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("child id"), std::string::npos) << refused.err.substr(0, 2000);
+  EXPECT_NE(refused.err.find("UPN"), std::string::npos) << refused.err.substr(0, 2000);
+  EXPECT_LT(refused.err.size(), 4000u) << "the terminal is not flooded with the value";
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM child"), 0);
+}
+
 }  // namespace
 }  // namespace cairn::cli

@@ -62,6 +62,12 @@ class Parser {
       return Status::InvalidArgument(
           fmt::format("{} is 2 GB or larger, too large to read as one CSV file", source_));
     }
+    // UTF-32 first: its little-endian byte order mark starts as UTF-16's does.
+    if (text_.starts_with(std::string_view("\xFF\xFE\x00\x00", 4)) ||
+        text_.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) {
+      return Status::InvalidArgument(fmt::format(
+          "{} is saved as UTF-32 text; save it as \"CSV UTF-8 (comma delimited)\" and try again", source_));
+    }
     if (text_.starts_with("\xFF\xFE") || text_.starts_with("\xFE\xFF")) {
       return Status::InvalidArgument(fmt::format(
           "{} is saved as UTF-16 text; save it as \"CSV UTF-8 (comma delimited)\" and try again", source_));

@@ -43,6 +43,39 @@ std::string XmlRootName(const std::string& path) {
   return {};
 }
 
+// Why a file that is not one Cairn imports is not, in words that say what to do.
+std::string WhyNotImportable(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 4> buffer{};
+  in.read(buffer.data(), buffer.size());
+  const std::string_view head(buffer.data(), static_cast<size_t>(in.gcount()));
+  if (head.empty()) return path + ": the file is empty";
+  if (head.starts_with(std::string_view("\xFF\xFE\x00\x00", 4)) || head.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) {
+    return path + ": the file is saved as UTF-32 text; save it as UTF-8 and import it again";
+  }
+  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF") ||
+      (head.size() >= 2 && (head[0] == '\0' || head[1] == '\0'))) {
+    return path + ": the file is saved as UTF-16 text; save it as UTF-8 and import it again";
+  }
+  return path +
+         ": not a file Cairn can import (expected SSDA903 CSV tables, SSDA903 XML with root EXPSSDA903, or CIN "
+         "census XML with root Message)";
+}
+
+// What is at `path` when it is not a regular file, or "" when it is one.
+std::string NotARegularFile(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) return path + ": no such file";
+  if (ec) return path + ": cannot be read (" + ec.message() + ")";
+  switch (status.type()) {
+    case std::filesystem::file_type::regular: return "";
+    case std::filesystem::file_type::directory: return path + ": is a folder; give the files in it";
+    case std::filesystem::file_type::fifo: return path + ": is a pipe, not a file; save the return to a file first";
+    default: return path + ": is a device or socket, not a file";
+  }
+}
+
 FileType Classify(const std::string& path) {
   const std::string extension = Lower(std::filesystem::path(path).extension().string());
   if (extension == ".csv") return FileType::kSsda903Csv;
@@ -167,6 +200,20 @@ void MergeRepeatedEvents(model::Chronology& chronology) {
   events = std::move(kept_events);
 }
 
+// The longest value Cairn reads into each field, and what the returns' specifications allow.
+// The limits are a few times the specifications', so a council's slightly long identifier is
+// still read (and a DfE rule will say so), while a value no return could hold (a 100 MB UPN)
+// refuses its record before it reaches the database.
+struct LengthLimit {
+  size_t refused_above;
+  std::string_view specification;
+};
+LengthLimit LimitFor(std::string_view field) {
+  if (field == "child id") return {40, "the CIN census and SSDA903 allow 10 characters"};
+  if (field == "UPN" || field == "former UPN") return {40, "a UPN has 13 characters"};
+  return {1000, "no field of either return is longer than 100 characters"};
+}
+
 // Every value of a batch that no DfE file may carry, and every value a spreadsheet would run.
 // A value that is not UTF-8, or holds a character XML cannot write (ESC, NUL, ...), makes its
 // child unreadable: kept, it would be exported as a CIN census the DfE's upload refuses. A value
@@ -186,7 +233,13 @@ void CheckValues(ImportBatch& batch) {
       problem.field = std::string(field);
       problem.value = EscapeForDisplay(value.substr(0, 200));
       problem.child = child_id;
-      if (!XmlCanCarry(value)) {
+      if (const LengthLimit limit = LimitFor(field); value.size() > limit.refused_above) {
+        problem.message = "is " + std::to_string(value.size()) + " bytes long, more than the " +
+                          std::to_string(limit.refused_above) + " Cairn reads into this field (" +
+                          std::string(limit.specification) + "); the child's record was not read";
+        batch.rejected.push_back(std::move(problem));
+        unreadable[k] = true;
+      } else if (!XmlCanCarry(value)) {
         problem.message = IsValidUtf8(value)
                               ? "holds a control character (shown as \\xNN) that no DfE return can carry; the "
                                 "child's record was not read. Correct the value at source and export the return again"
@@ -303,8 +356,8 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   std::vector<std::string> ssda903_xml;
   std::vector<std::string> cin_xml;
   for (const std::string& file : files) {
-    if (!std::filesystem::is_regular_file(file)) {
-      result.unreadable_files.push_back(file + ": no such file");
+    if (std::string why = NotARegularFile(file); !why.empty()) {
+      result.unreadable_files.push_back(std::move(why));
       continue;
     }
     switch (Classify(file)) {
@@ -312,9 +365,7 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
       case FileType::kSsda903Xml: ssda903_xml.push_back(file); break;
       case FileType::kCinCensusXml: cin_xml.push_back(file); break;
       case FileType::kUnknown:
-        result.unreadable_files.push_back(file +
-                                          ": not a file Cairn can import (expected SSDA903 CSV tables, SSDA903 XML "
-                                          "with root EXPSSDA903, or CIN census XML with root Message)");
+        result.unreadable_files.push_back(WhyNotImportable(file));
         break;
     }
   }

@@ -514,7 +514,16 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& path, OpenMo
   (void)memory_statistics_off;
 
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (mode == OpenMode::kCreateIfMissing) flags |= SQLITE_OPEN_CREATE;
+  if (mode == OpenMode::kCreateIfMissing) {
+    flags |= SQLITE_OPEN_CREATE;
+    // A new database is created by Cairn, mode 0600, before SQLite opens it: it holds children's
+    // records, and SQLite would create it 0644 (less the umask). SQLite gives its -wal and -shm
+    // files the database's own permissions. O_EXCL: an existing file or link is left alone.
+    if (path != ":memory:" && !path.empty()) {
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
+    }
+  }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   // Owned at once: SQLite hands back a handle even when opening fails, and it must be closed.
