@@ -575,6 +575,25 @@ TEST(Ssda903CsvTest, ErrorsWhenNothingCanBeRead) {
 // ---------------------------------------------------------------------------------------------
 // Findings
 
+// Issue 14: without --year, a file that cannot be read reported only "cannot tell which
+// collection year"; the problem that made the year unknowable is what the analyst must fix.
+TEST(Ssda903CsvTest, AnUnknowableYearSaysWhatWasWrongWithTheFiles) {
+  Result<ImportBatch> quoting = ReadSsda903CsvTexts(
+      {{"header.csv", std::string(kHeaderCsv)},
+       {"episodes.csv", std::string(kEpisodesHeader) + "1001,01/04/2017,S,C2,N1,U1,PR1,,,,\"AB1 2CD,EF3 4GH,\n"}},
+      std::nullopt);
+  ASSERT_FALSE(quoting.ok());
+  EXPECT_NE(quoting.status().message().find("cannot tell which collection year"), std::string::npos);
+  EXPECT_NE(quoting.status().message().find("episodes.csv"), std::string::npos) << quoting.status().message();
+  EXPECT_NE(quoting.status().message().find("double quote"), std::string::npos) << quoting.status().message();
+
+  Result<ImportBatch> unknown = ReadSsda903CsvTexts(
+      {{"header.csv", std::string(kHeaderCsv)}, {"episodes.csv", "CHILD,DECOMM,RNE\n1001,01/04/2017,S\n"}},
+      std::nullopt);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("DECOMM"), std::string::npos) << unknown.status().message();
+}
+
 TEST(Ssda903CsvTest, UnknownCodeIsAFindingAndTheValueIsKept) {
   ImportBatch batch = ReadOk(SmallReturn("1001,01/04/2017,S,C2,N1,Q9,PR1,,,,AB1 2CD,EF3 4GH,\n"));
   EXPECT_TRUE(batch.rejected.empty()) << AllMessages(batch.rejected);
