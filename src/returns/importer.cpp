@@ -111,15 +111,18 @@ void Report(const ImportOptions& options, const std::string& message) {
 }
 
 // Fills blanks in `into` from `from`; a value both hold differently is a finding.
-void MergeDetails(model::Child& into, const model::Child& from, std::vector<Problem>& findings) {
+void MergeDetails(model::Child& into, const model::Child& from, std::vector<Problem>& findings,
+                  const std::string& kept_from, const std::string& other_from) {
   auto conflict = [&](const char* field, const std::string& kept, const std::string& other) {
     Problem finding;
+    finding.file = other_from;
+    finding.location = "child";
     finding.field = field;
     // The values (a date of birth, a UPN) go in the value, which the terminal never shows.
     finding.value = "kept '" + kept + "', not '" + other + "'";
     finding.child = into.la_child_id;
-    finding.message = "the returns disagree about this child's " + std::string(field) +
-                      "; the first file's value is kept";
+    finding.message = "the returns disagree about this child's " + std::string(field) + "; the value from " +
+                      (kept_from.empty() ? std::string("the first file") : kept_from) + " is kept";
     findings.push_back(std::move(finding));
   };
   auto text = [&](std::string& target, const std::string& value, const char* field) {
@@ -278,20 +281,25 @@ void CheckValues(ImportBatch& batch) {
 }  // namespace
 
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
-                                             std::vector<Problem>& findings) {
+                                             std::vector<Problem>& findings, const std::vector<std::string>& sources) {
+  auto source_of = [&](size_t index) { return index < sources.size() ? sources[index] : std::string(); };
+  std::vector<size_t> first_source;  // for each merged child, the chronology it started from
   std::vector<model::Chronology> merged;
   std::unordered_map<std::string, size_t> position;
   std::vector<size_t> merged_from_several;
   merged.reserve(chronologies.size());
-  for (model::Chronology& chronology : chronologies) {
+  for (size_t at = 0; at < chronologies.size(); ++at) {
+    model::Chronology& chronology = chronologies[at];
     auto [it, inserted] = position.emplace(chronology.child().la_child_id, merged.size());
     if (inserted) {
       merged.push_back(std::move(chronology));
+      first_source.push_back(at);
       continue;
     }
     if (merged_from_several.empty() || merged_from_several.back() != it->second) merged_from_several.push_back(it->second);
     model::Chronology& into = merged[it->second];
-    MergeDetails(into.mutable_child(), chronology.child(), findings);
+    MergeDetails(into.mutable_child(), chronology.child(), findings, source_of(first_source[it->second]),
+                 source_of(at));
     const int32_t offset = static_cast<int32_t>(into.events().size());
     for (model::Event& event : chronology.mutable_events()) {
       if (event.parent >= 0) event.parent += offset;
@@ -405,10 +413,15 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   }
 
   std::vector<model::Chronology> all;
+  std::vector<std::string> sources;
   for (ImportBatch& batch : batches) {
-    for (model::Chronology& chronology : batch.children) all.push_back(std::move(chronology));
+    const std::string source = batch.files.size() == 1 ? batch.files.front() : batch.source + " return";
+    for (model::Chronology& chronology : batch.children) {
+      all.push_back(std::move(chronology));
+      sources.push_back(source);
+    }
   }
-  std::vector<model::Chronology> children = MergeChildren(std::move(all), result.findings);
+  std::vector<model::Chronology> children = MergeChildren(std::move(all), result.findings, sources);
   result.children = children.size();
 
   std::optional<AtomicFile> findings_file;
