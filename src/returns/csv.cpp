@@ -93,6 +93,19 @@ class Parser {
       fields.clear();
       fields.reserve(header_->size());
       CAIRN_RETURN_IF_ERROR(ReadRecord(fields));
+      const auto oversized = std::find_if(fields.begin(), fields.end(),
+                                          [](const std::string& value) { return value.size() > kMaxCsvFieldBytes; });
+      if (oversized != fields.end()) {
+        // Dropped at once: kept, one absurd value would be copied into every record and
+        // problem downstream (a 100 MB value once took 500 MB to refuse).
+        const std::size_t index = static_cast<std::size_t>(oversized - fields.begin());
+        table.problems.push_back(CsvProblem{
+            record_line, fmt::format("{} line {}: {} is {} bytes long; Cairn reads values of at most {} bytes, and no "
+                                     "field of a return comes near that",
+                                     source_, record_line, DescribeField(index), oversized->size(), kMaxCsvFieldBytes)});
+        fields = {};
+        continue;
+      }
       if (fields.size() == header_->size()) {
         table.records.push_back(CsvRecord{record_line, std::move(fields)});
         fields = {};

@@ -29,6 +29,9 @@
 //    byte. So are an empty file, a header with an empty or repeated name, and a file of 2 GiB
 //    or more.
 //
+// A record with a value longer than kMaxCsvFieldBytes is left out and described in `problems`
+// (its values are not kept), so one absurd value cannot multiply memory downstream.
+//
 // Columns in messages count characters (UTF-8 code points) from 1. Parsing is one linear pass:
 // no input can make it slow, crash or loop.
 #pragma once
@@ -42,6 +45,9 @@
 #include "base/status.h"
 
 namespace cairn {
+
+// The longest value the reader keeps: far beyond any field of the DfE's returns or statistics.
+inline constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
 
 // One data record: its values in header order, and where it starts in the file.
 struct CsvRecord {

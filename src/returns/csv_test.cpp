@@ -255,11 +255,18 @@ TEST(ParseCsvTest, PathologicalInputsStayLinear) {
   std::string unterminated = "A\n\"";
   unterminated.append(2'000'000, 'x');
   EXPECT_EQ(ParseError(unterminated).substr(0, 58), "test.csv line 2, column 1 (field A): this value opens with");
-  // A value of a million doubled quotes.
+  // A value of a million doubled quotes: read in one pass, and left out as too long to keep; a
+  // value of thirty thousand is kept.
   std::string quotes = "A\n\"";
   for (int i = 0; i < 1'000'000; ++i) quotes += "\"\"";
   quotes += "\"\n";
-  EXPECT_EQ(ParseOk(quotes).records.at(0).fields.at(0).size(), 1'000'000u);
+  const CsvTable long_quotes = ParseOk(quotes);
+  EXPECT_TRUE(long_quotes.records.empty());
+  EXPECT_EQ(long_quotes.problems.size(), 1u);
+  std::string some_quotes = "A\n\"";
+  for (int i = 0; i < 30'000; ++i) some_quotes += "\"\"";
+  some_quotes += "\"\n";
+  EXPECT_EQ(ParseOk(some_quotes).records.at(0).fields.at(0).size(), 30'000u);
   // A header of a hundred thousand columns, then a record of commas only.
   std::string wide;
   for (int i = 0; i < 100'000; ++i) wide += (i ? ",c" : "c") + std::to_string(i);
@@ -363,6 +370,17 @@ TEST(SpreadsheetTest, TextThatStartsLikeAFormulaIsNeutralisedAndNumbersAreNot) {
     EXPECT_FALSE(LooksLikeSpreadsheetFormula(plain)) << plain;
     EXPECT_EQ(NeutraliseForSpreadsheet(plain), plain);
   }
+}
+
+TEST(ParseCsvTest, AValueTooLongForAnyReturnLeavesItsRecordOut) {
+  const std::string text = "CHILD,UPN\n1," + std::string(kMaxCsvFieldBytes + 1, 'A') + "\n2,B\n";
+  CsvTable table = ParseOk(text, "header.csv");
+  ASSERT_EQ(table.records.size(), 1u);
+  EXPECT_EQ(table.records[0].fields[0], "2");
+  ASSERT_EQ(table.problems.size(), 1u);
+  EXPECT_EQ(table.problems[0].line, 2);
+  EXPECT_NE(table.problems[0].message.find("field UPN is 65537 bytes long"), std::string::npos)
+      << table.problems[0].message;
 }
 
 // Files.
