@@ -162,6 +162,9 @@ void CheckRoundTrip(const cairn::returns::ImportBatch& batch) {
   cin::WriteOptions options;
   options.lea = "999";
   cairn::Result<std::string> written = cin::WriteCinCensusText(batch.children, year, options);
+  // The writer refuses a value XML cannot carry (the importer refuses such a child before it is
+  // saved); only then may writing fail.
+  if (!written.ok() && written.status().message().find("XML cannot carry") != std::string::npos) return;
   Check(written.ok(), "a batch can be written", written.status().ToString());
   cairn::Result<cairn::returns::ImportBatch> again = cin::ReadCinCensusText(*written, kName);
   Check(again.ok(), "written text reads", again.status().ToString() + "\n" + *written);

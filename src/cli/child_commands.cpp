@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "access/accounts.h"
+#include "base/display_text.h"
 #include "cli/commands.h"
 #include "store/chronology_store.h"
 
@@ -23,6 +24,9 @@ std::string DateOr(const std::optional<Date>& date, std::string_view missing) {
   return date ? date->ToIso() : std::string(missing);
 }
 
+// What the record holds, printed so that control characters cannot drive the terminal.
+std::string Shown(std::string_view value) { return EscapeForDisplay(value); }
+
 int Depth(const model::Chronology& chronology, const model::Event& event) {
   int depth = 0;
   for (int32_t p = event.parent; p >= 0; p = chronology.events()[static_cast<size_t>(p)].parent) ++depth;
@@ -31,29 +35,29 @@ int Depth(const model::Chronology& chronology, const model::Event& event) {
 
 void PrintChronology(const model::Chronology& chronology, std::ostream& out) {
   const model::Child& child = chronology.child();
-  out << "Child " << child.la_child_id << "\n";
+  out << "Child " << Shown(child.la_child_id) << "\n";
   // No line at all for a child without names (every child imported from a return, until the
   // council records them), rather than a line saying there are none.
   std::string name = child.given_name;
   if (!child.family_name.empty()) name += (name.empty() ? "" : " ") + child.family_name;
   if (!name.empty() || !child.preferred_name.empty()) {
-    out << "  name " << (name.empty() ? "(not recorded)" : name);
-    if (!child.preferred_name.empty()) out << ", known as " << child.preferred_name;
+    out << "  name " << (name.empty() ? "(not recorded)" : Shown(name));
+    if (!child.preferred_name.empty()) out << ", known as " << Shown(child.preferred_name);
     out << "\n";
   }
   out << "  born " << DateOr(child.birth_date, "(not recorded)");
   if (child.expected_birth_date) out << ", expected " << child.expected_birth_date->ToIso();
   if (child.death_date) out << ", died " << child.death_date->ToIso();
-  out << "; sex " << (child.sex.empty() ? "-" : child.sex) << "; ethnicity "
-      << (child.ethnicity.empty() ? "-" : child.ethnicity) << "\n";
+  out << "; sex " << (child.sex.empty() ? "-" : Shown(child.sex)) << "; ethnicity "
+      << (child.ethnicity.empty() ? "-" : Shown(child.ethnicity)) << "\n";
   if (!child.upn.empty() || !child.upn_unknown.empty()) {
-    out << "  UPN " << (child.upn.empty() ? "unknown (" + child.upn_unknown + ")" : child.upn);
-    if (!child.former_upn.empty()) out << ", former " << child.former_upn;
+    out << "  UPN " << (child.upn.empty() ? "unknown (" + Shown(child.upn_unknown) + ")" : Shown(child.upn));
+    if (!child.former_upn.empty()) out << ", former " << Shown(child.former_upn);
     out << "\n";
   }
   if (!child.disabilities.empty()) {
     out << "  disabilities";
-    for (const std::string& code : child.disabilities) out << " " << code;
+    for (const std::string& code : child.disabilities) out << " " << Shown(code);
     out << "\n";
   }
   if (child.uasc) out << "  unaccompanied asylum-seeking child" << (child.uasc_ceased ? " until " + child.uasc_ceased->ToIso() : "") << "\n";
@@ -65,7 +69,7 @@ void PrintChronology(const model::Chronology& chronology, std::ostream& out) {
     out << "  " << spec.title;
     bool first = true;
     for (const model::Field& field : event.fields) {
-      out << (first ? ": " : ", ") << field.name << " " << field.value;
+      out << (first ? ": " : ", ") << field.name << " " << Shown(field.value);
       first = false;
     }
     if (!event.provenance.source.empty()) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <ostream>
 
+#include "base/display_text.h"
 #include "store/database.h"
 #include "store/inspect.h"
 #include "store/migrations.h"
@@ -192,9 +193,11 @@ int Run(std::span<const std::string> args, Environment& env) {
 
   for (auto& [sub, action] : actions) {
     if (!sub->parsed()) continue;
+    store::SetOperationName("cairn " + sub->get_name());
     const Status status = action(env);
     if (!status.ok()) {
-      env.err << "cairn " << sub->get_name() << ": " << status.message() << "\n";
+      // Escaped: a message can quote a file's content, and the terminal must show it, not obey it.
+      env.err << "cairn " << sub->get_name() << ": " << EscapeForDisplay(status.message()) << "\n";
       return 1;
     }
     return 0;

@@ -4,6 +4,8 @@
 #include <memory>
 #include <ostream>
 
+#include "base/atomic_file.h"
+#include "base/display_text.h"
 #include "cli/commands.h"
 #include "returns/cin_census/cin_census.h"
 #include "returns/importer.h"
@@ -16,6 +18,8 @@ namespace cairn::cli {
 namespace {
 
 constexpr size_t kProblemsShown = 20;
+constexpr std::string_view kSyntheticNote =
+    "SYNTHETIC DATA: this database holds a council simulated by cairn simulate; no real child's record";
 
 // "year ending 31 March 2025 (2024/25)"
 std::string YearText(int year) {
@@ -24,15 +28,27 @@ std::string YearText(int year) {
          (short_year < 10 ? "0" : "") + std::to_string(short_year) + ")";
 }
 
+// On the terminal a problem names where it is and the child's id, never the value (a date of
+// birth, a UPN): the findings and rejects files hold the detail. Printed escaped, so a control
+// character in a return cannot drive the terminal.
 void PrintProblems(std::ostream& stream, const std::vector<returns::Problem>& problems, size_t limit) {
-  for (size_t i = 0; i < problems.size() && i < limit; ++i) stream << "  " << problems[i].ToString() << "\n";
+  for (size_t i = 0; i < problems.size() && i < limit; ++i) {
+    returns::Problem shown = problems[i];
+    shown.value.clear();
+    // An id no return could hold (thousands of characters) must not flood the terminal either.
+    constexpr size_t kLongestId = 40;
+    if (shown.child.size() > kLongestId) shown.child = shown.child.substr(0, kLongestId) + "...";
+    stream << "  " << EscapeForDisplay(shown.ToString()) << "\n";
+  }
   if (problems.size() > limit) stream << "  ... and " << problems.size() - limit << " more\n";
 }
 
-std::string DefaultRejectsPath() {
+// Beside the database rather than in whatever folder the command was run from: the rejected
+// records are children's records, and belong where the council keeps its data.
+std::string DefaultRejectsPath(const std::string& db) {
   std::string stamp = store::UtcTimestamp();
   std::erase(stamp, ':');
-  return "rejects-" + stamp + ".csv";
+  return (std::filesystem::path(db).parent_path() / ("rejects-" + stamp + ".csv")).string();
 }
 
 struct ImportArgs {
@@ -57,7 +73,7 @@ Action DefineImport(CLI::App& app) {
   app.add_flag("--skip-invalid", args->skip_invalid,
                "Load the readable records and write every unreadable one, with its reason, to a rejects file "
                "(default: refuse the whole import and change nothing)");
-  app.add_option("--rejects", args->rejects, "Where --skip-invalid writes rejected records (default rejects-TIME.csv)");
+  app.add_option("--rejects", args->rejects, "Where --skip-invalid writes rejected records (default rejects-TIME.csv beside the database)");
   app.add_option("--findings", args->findings, "Write every data-quality finding to this CSV file");
   app.add_option("--year", args->year, "The SSDA903 collection year (the year it ends, e.g. 2025) if not inferred")
       ->check(CLI::Range(2000, 2100));
@@ -73,7 +89,8 @@ Action DefineImport(CLI::App& app) {
 
     returns::ImportOptions options;
     options.skip_invalid = args->skip_invalid;
-    options.rejects_path = args->rejects.empty() ? DefaultRejectsPath() : args->rejects;
+    options.rejects_path = args->rejects.empty() ? DefaultRejectsPath(args->db) : args->rejects;
+    options.findings_path = args->findings;
     if (args->year != 0) options.ssda903_year = args->year;
     options.actor = env.actor;
     options.progress = [&env](const std::string& message) { env.err << message << "\n"; };
@@ -87,7 +104,6 @@ Action DefineImport(CLI::App& app) {
       env.out << "\n";
       for (const auto& [kind, count] : batch.events_by_kind) env.out << "  " << kind << ": " << count << "\n";
     }
-    if (!args->findings.empty()) CAIRN_RETURN_IF_ERROR(returns::WriteProblemsCsv(result.findings, args->findings));
     if (!result.findings.empty()) {
       env.out << result.findings.size() << " data-quality finding(s); the data is kept as recorded"
               << (args->findings.empty() ? " (--findings FILE lists them all)" : " (all in " + args->findings + ")")
@@ -109,6 +125,7 @@ Action DefineImport(CLI::App& app) {
       env.out << result.rejected.size() << " record(s) could not be read and were NOT loaded; each is in "
               << options.rejects_path << " with its reason.\n";
     }
+    for (const std::string& why : result.unwritten_files) env.err << "warning: the import was saved, but " << why << "\n";
     const store::SaveReport& saved = result.save;
     env.out << "Saved " << result.children << " children (" << saved.children_added << " new, "
             << saved.children_updated << " updated) and " << saved.events_added + saved.events_amended + saved.events_unchanged
@@ -130,8 +147,17 @@ struct ExportArgs {
 Status ExportSsda903(const ExportArgs& args, Environment& env) {
   CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
   CAIRN_ASSIGN_OR_RETURN(auto children, store::LoadAllChronologies(*db));
-  CAIRN_RETURN_IF_ERROR(returns::WriteSsda903Csv(children, args.year, args.out));
+  // Audited before a byte is written: no audited data leaves Cairn unrecorded. The writer puts
+  // the files in place only once all are whole, and leaves nothing if it fails.
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "ssda903 " + std::to_string(args.year)));
+  CAIRN_RETURN_IF_ERROR(returns::WriteSsda903Csv(children, args.year, args.out));
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(*db));
+  if (synthetic) {
+    // CSV tables have no place for a remark, so the folder carries it.
+    CAIRN_RETURN_IF_ERROR(WriteFileAtomically((std::filesystem::path(args.out) / "SYNTHETIC-DATA.txt").string(),
+                                              std::string(kSyntheticNote) + "\n", 0644));
+    env.out << kSyntheticNote << "\n";
+  }
   env.out << "Wrote the SSDA903 tables for the " << YearText(args.year) << " to " << args.out << "\n";
   return Status::Ok();
 }
@@ -149,8 +175,11 @@ Status ExportCin(const ExportArgs& args, Environment& env) {
     }
     options.lea = *la_code;
   }
-  CAIRN_RETURN_IF_ERROR(returns::cin_census::WriteCinCensus(children, args.year, args.out, options));
+  // Audited before a byte is written (see ExportSsda903).
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "export", "", "cin-census " + std::to_string(args.year)));
+  CAIRN_ASSIGN_OR_RETURN(options.synthetic, store::IsSynthetic(*db));
+  CAIRN_RETURN_IF_ERROR(returns::cin_census::WriteCinCensus(children, args.year, args.out, options));
+  if (options.synthetic) env.out << kSyntheticNote << "\n";
   env.out << "Wrote the CIN census for the " << YearText(args.year) << " to " << args.out << "\n";
   return Status::Ok();
 }

@@ -1,12 +1,15 @@
 // `cairn simulate`: builds a synthetic council into a Cairn database (see src/simulate/README.md).
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 
 #include "cli/commands.h"
 #include "simulate/simulator.h"
 #include "store/database.h"
+#include "store/migrations.h"
+#include "store/settings.h"
 
 namespace cairn::cli {
 namespace {
@@ -19,7 +22,32 @@ struct SimulateArgs {
   std::string profile = "england";
   std::string as_at;
   int threads = 1;
+  bool replace = false;
 };
+
+// Removes a database holding an earlier simulation, so that --replace starts from nothing. A
+// database holding real records (not marked synthetic) is never removed.
+Status RemoveEarlierSimulation(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Status::Ok();
+  {
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(path));
+    CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+    CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
+    CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(*db));
+    CAIRN_ASSIGN_OR_RETURN(auto count, db->Prepare("SELECT COUNT(*) FROM child"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, count->Step());
+    if (!synthetic && row && count->ColumnInt(0) > 0) {
+      return Status::FailedPrecondition("--replace only replaces an earlier simulation, and " + path +
+                                        " holds real children's records; give a new --db for the simulated council");
+    }
+  }
+  for (const char* suffix : {"", "-wal", "-shm", "-writer"}) {
+    std::filesystem::remove(path + suffix, ec);
+    if (ec) return Status::IoError("could not remove the earlier simulation at " + path + suffix + ": " + ec.message());
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -35,6 +63,10 @@ Action DefineSimulate(CLI::App& app) {
   app.add_option("--profile", args->profile, "Simulation profile: england or struggling")->capture_default_str();
   app.add_option("--as-at", args->as_at, "Last day simulated, YYYY-MM-DD (default: the latest 31 March)");
   app.add_option("--threads", args->threads, "Councils simulated at once for large populations")->capture_default_str();
+  app.add_flag("--replace", args->replace,
+               "Replace the earlier simulation held in --db (a database holding real records is always refused)");
+  app.footer("A simulation goes only into a new database, or with --replace over an earlier simulation; the database "
+             "is marked synthetic (setting synthetic = true) and every export from it says so.");
   return [args](Environment& env) -> Status {
     CAIRN_ASSIGN_OR_RETURN(simulate::Profile profile, simulate::LoadBuiltInProfile(args->profile));
     simulate::SimulationOptions options;
@@ -51,6 +83,7 @@ Action DefineSimulate(CLI::App& app) {
     }
     CAIRN_RETURN_IF_ERROR(simulate::ValidateOptions(options));
     const auto started = std::chrono::steady_clock::now();
+    if (args->replace) CAIRN_RETURN_IF_ERROR(RemoveEarlierSimulation(args->db));
     CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(args->db));
     env.err << "simulating " << options.population << " children over " << options.years << " years to "
             << options.as_at.ToIso() << " (profile " << profile.name << ", seed " << options.seed << ")\n";

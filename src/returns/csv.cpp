@@ -1,5 +1,7 @@
 #include "returns/csv.h"
 
+#include "base/atomic_file.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,6 +62,12 @@ class Parser {
       return Status::InvalidArgument(
           fmt::format("{} is 2 GB or larger, too large to read as one CSV file", source_));
     }
+    // UTF-32 first: its little-endian byte order mark starts as UTF-16's does.
+    if (text_.starts_with(std::string_view("\xFF\xFE\x00\x00", 4)) ||
+        text_.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) {
+      return Status::InvalidArgument(fmt::format(
+          "{} is saved as UTF-32 text; save it as \"CSV UTF-8 (comma delimited)\" and try again", source_));
+    }
     if (text_.starts_with("\xFF\xFE") || text_.starts_with("\xFE\xFF")) {
       return Status::InvalidArgument(fmt::format(
           "{} is saved as UTF-16 text; save it as \"CSV UTF-8 (comma delimited)\" and try again", source_));
@@ -85,6 +93,19 @@ class Parser {
       fields.clear();
       fields.reserve(header_->size());
       CAIRN_RETURN_IF_ERROR(ReadRecord(fields));
+      const auto oversized = std::find_if(fields.begin(), fields.end(),
+                                          [](const std::string& value) { return value.size() > kMaxCsvFieldBytes; });
+      if (oversized != fields.end()) {
+        // Dropped at once: kept, one absurd value would be copied into every record and
+        // problem downstream (a 100 MB value once took 500 MB to refuse).
+        const std::size_t index = static_cast<std::size_t>(oversized - fields.begin());
+        table.problems.push_back(CsvProblem{
+            record_line, fmt::format("{} line {}: {} is {} bytes long; Cairn reads values of at most {} bytes, and no "
+                                     "field of a return comes near that",
+                                     source_, record_line, DescribeField(index), oversized->size(), kMaxCsvFieldBytes)});
+        fields = {};
+        continue;
+      }
       if (fields.size() == header_->size()) {
         table.records.push_back(CsvRecord{record_line, std::move(fields)});
         fields = {};
@@ -378,6 +399,46 @@ std::string FormatCsvRow(const std::vector<std::string>& fields) {
   return out;
 }
 
+bool LooksLikeSpreadsheetFormula(std::string_view value) {
+  if (value.empty()) return false;
+  const char first = value.front();
+  if (first == '\t' || first == '\r') return true;
+  if (first != '=' && first != '+' && first != '-' && first != '@') return false;
+  if (first == '=' || first == '@') return true;
+  // "+44", "-3", "-0.5", "-1e5": a sign, digits with at most one point, an optional exponent.
+  size_t i = 1;
+  size_t digits = 0;
+  bool point = false;
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (digits == 0) return true;
+  if (i < value.size() && (value[i] == 'e' || value[i] == 'E')) {
+    ++i;
+    if (i < value.size() && (value[i] == '+' || value[i] == '-')) ++i;
+    const size_t exponent_start = i;
+    while (i < value.size() && value[i] >= '0' && value[i] <= '9') ++i;
+    if (i == exponent_start) return true;
+  }
+  return i != value.size();
+}
+
+std::string NeutraliseForSpreadsheet(std::string_view value) {
+  if (!LooksLikeSpreadsheetFormula(value)) return std::string(value);
+  std::string safe;
+  safe.reserve(value.size() + 1);
+  safe += '\'';
+  safe += value;
+  return safe;
+}
+
 CsvWriter::CsvWriter(std::vector<std::string> header) : header_(std::move(header)) {
   if (header_.empty()) throw std::invalid_argument("CsvWriter: the header needs at least one column");
   std::unordered_map<std::string_view, std::size_t> seen;
@@ -411,29 +472,6 @@ Status CsvWriter::AddRow(const std::vector<std::string>& fields) {
   return Status::Ok();
 }
 
-Status CsvWriter::WriteFile(const std::string& path) const {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return Status::IoError(fmt::format("could not create {}: {}", temporary, std::strerror(errno)));
-    }
-    out.write(text_.data(), static_cast<std::streamsize>(text_.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      return Status::IoError(fmt::format("could not write {} (is the disk full?)", temporary));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    return Status::IoError(fmt::format("could not replace {}: {}", path, ec.message()));
-  }
-  return Status::Ok();
-}
+Status CsvWriter::WriteFile(const std::string& path) const { return WriteFileAtomically(path, text_); }
 
 }  // namespace cairn

@@ -29,6 +29,9 @@
 //    byte. So are an empty file, a header with an empty or repeated name, and a file of 2 GiB
 //    or more.
 //
+// A record with a value longer than kMaxCsvFieldBytes is left out and described in `problems`
+// (its values are not kept), so one absurd value cannot multiply memory downstream.
+//
 // Columns in messages count characters (UTF-8 code points) from 1. Parsing is one linear pass:
 // no input can make it slow, crash or loop.
 #pragma once
@@ -42,6 +45,9 @@
 #include "base/status.h"
 
 namespace cairn {
+
+// The longest value the reader keeps: far beyond any field of the DfE's returns or statistics.
+inline constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
 
 // One data record: its values in header order, and where it starts in the file.
 struct CsvRecord {
@@ -107,6 +113,20 @@ std::string FormatCsvFields(const std::vector<std::string>& fields);
 // Appends FormatCsvRow(fields) to `out`, without the temporary.
 void AppendCsvRow(const std::vector<std::string>& fields, std::string& out);
 
+// Whether a spreadsheet opening a CSV file might take `value` for a formula: it starts with
+// =, +, - or @, or with a tab or carriage return (which some spreadsheets skip before reading
+// one). A plain number ("-3", "+44", "-0.5", "1e-3") is not: spreadsheets read it as a number.
+bool LooksLikeSpreadsheetFormula(std::string_view value);
+
+// `value` made safe for a file meant for a spreadsheet (findings, rejects, page downloads): a
+// value LooksLikeSpreadsheetFormula is prefixed with a single quote, which spreadsheets take as
+// "this cell is text" and do not show; anything else is returned unchanged. Negative numbers
+// stay numbers, so a numeric column still sums. The price: a reader of the raw CSV sees the
+// quote, and reading the file back gives "'=..." rather than "=...". Files meant for the DfE
+// (the returns) are never neutralised: they carry the council's values exactly, and the
+// importer raises a finding for any value that starts like a formula instead.
+std::string NeutraliseForSpreadsheet(std::string_view value);
+
 // Builds a CSV file in memory: the header line, then one line per AddRow, so that
 // ParseCsv(writer.text()) gives back the same header and records.
 //
@@ -131,8 +151,9 @@ class CsvWriter {
   // The file so far: header line plus every added row, each ending in kCsvLineEnding.
   const std::string& text() const { return text_; }
 
-  // Writes text() to `path`, replacing the file only once the whole text is written (via a
-  // temporary file beside it). kIoError naming the path if that fails.
+  // Writes text() to `path` through AtomicFile (base/atomic_file.h): the file is replaced only
+  // once the whole text is on disk, is created mode 0600, and a link, device or folder at
+  // `path` is refused. kIoError naming the path if that fails.
   Status WriteFile(const std::string& path) const;
 
  private:

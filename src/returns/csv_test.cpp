@@ -255,11 +255,18 @@ TEST(ParseCsvTest, PathologicalInputsStayLinear) {
   std::string unterminated = "A\n\"";
   unterminated.append(2'000'000, 'x');
   EXPECT_EQ(ParseError(unterminated).substr(0, 58), "test.csv line 2, column 1 (field A): this value opens with");
-  // A value of a million doubled quotes.
+  // A value of a million doubled quotes: read in one pass, and left out as too long to keep; a
+  // value of thirty thousand is kept.
   std::string quotes = "A\n\"";
   for (int i = 0; i < 1'000'000; ++i) quotes += "\"\"";
   quotes += "\"\n";
-  EXPECT_EQ(ParseOk(quotes).records.at(0).fields.at(0).size(), 1'000'000u);
+  const CsvTable long_quotes = ParseOk(quotes);
+  EXPECT_TRUE(long_quotes.records.empty());
+  EXPECT_EQ(long_quotes.problems.size(), 1u);
+  std::string some_quotes = "A\n\"";
+  for (int i = 0; i < 30'000; ++i) some_quotes += "\"\"";
+  some_quotes += "\"\n";
+  EXPECT_EQ(ParseOk(some_quotes).records.at(0).fields.at(0).size(), 30'000u);
   // A header of a hundred thousand columns, then a record of commas only.
   std::string wide;
   for (int i = 0; i < 100'000; ++i) wide += (i ? ",c" : "c") + std::to_string(i);
@@ -353,6 +360,29 @@ TEST(CsvRoundTripTest, OneColumnTablesKeepEmptyValues) {
   EXPECT_EQ(table.records[3].fields, Fields{""});
 }
 
+TEST(SpreadsheetTest, TextThatStartsLikeAFormulaIsNeutralisedAndNumbersAreNot) {
+  for (const char* formula : {"=1+2", "@SUM(A1)", "+cmd|' /C calc'!A0", "-1+1", "-", "+", "\t=1", "\r=1", "-1e",
+                              "=HYPERLINK(\"http://x\")"}) {
+    EXPECT_TRUE(LooksLikeSpreadsheetFormula(formula)) << formula;
+    EXPECT_EQ(NeutraliseForSpreadsheet(formula), std::string("'") + formula);
+  }
+  for (const char* plain : {"", "566910", "-3", "+44", "-0.5", "-1e5", "1E-3", "WBRI", "a=b", " =1"}) {
+    EXPECT_FALSE(LooksLikeSpreadsheetFormula(plain)) << plain;
+    EXPECT_EQ(NeutraliseForSpreadsheet(plain), plain);
+  }
+}
+
+TEST(ParseCsvTest, AValueTooLongForAnyReturnLeavesItsRecordOut) {
+  const std::string text = "CHILD,UPN\n1," + std::string(kMaxCsvFieldBytes + 1, 'A') + "\n2,B\n";
+  CsvTable table = ParseOk(text, "header.csv");
+  ASSERT_EQ(table.records.size(), 1u);
+  EXPECT_EQ(table.records[0].fields[0], "2");
+  ASSERT_EQ(table.problems.size(), 1u);
+  EXPECT_EQ(table.problems[0].line, 2);
+  EXPECT_NE(table.problems[0].message.find("field UPN is 65537 bytes long"), std::string::npos)
+      << table.problems[0].message;
+}
+
 // Files.
 
 class CsvFileTest : public ::testing::Test {
@@ -399,6 +429,22 @@ TEST_F(CsvFileTest, WriteFileReportsFailure) {
   Status status = writer.WriteFile((dir_ / "no_such_folder" / "a.csv").string());
   EXPECT_EQ(status.code(), Status::Code::kIoError);
   EXPECT_NE(status.message().find("no_such_folder"), std::string::npos);
+}
+
+TEST_F(CsvFileTest, WriteFileNeverWritesThroughAPlantedLink) {
+  const std::filesystem::path victim = dir_ / "victim.txt";
+  std::ofstream(victim) << "keep me";
+  const std::string path = (dir_ / "findings.csv").string();
+  std::filesystem::create_symlink(victim, path + ".tmp");
+  CsvWriter writer({"CHILD"});
+  ASSERT_TRUE(writer.AddRow({"566910"}).ok());
+  ASSERT_TRUE(writer.WriteFile(path).ok());
+  std::ifstream in(victim);
+  std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(kept, "keep me");
+  EXPECT_FALSE(std::filesystem::is_symlink(path));
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 // The DfE's fake SSDA903 data, as shipped with its validator. Counts checked independently

@@ -4,8 +4,12 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 
+#include "base/atomic_file.h"
+#include "base/display_text.h"
+#include "base/json_text.h"
 #include "returns/cin_census/cin_census.h"
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
@@ -37,6 +41,39 @@ std::string XmlRootName(const std::string& path) {
     return std::string(head.substr(at + 1, end - at - 1));
   }
   return {};
+}
+
+// Why a file that is not one Cairn imports is not, in words that say what to do.
+std::string WhyNotImportable(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 4> buffer{};
+  in.read(buffer.data(), buffer.size());
+  const std::string_view head(buffer.data(), static_cast<size_t>(in.gcount()));
+  if (head.empty()) return path + ": the file is empty";
+  if (head.starts_with(std::string_view("\xFF\xFE\x00\x00", 4)) || head.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) {
+    return path + ": the file is saved as UTF-32 text; save it as UTF-8 and import it again";
+  }
+  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF") ||
+      (head.size() >= 2 && (head[0] == '\0' || head[1] == '\0'))) {
+    return path + ": the file is saved as UTF-16 text; save it as UTF-8 and import it again";
+  }
+  return path +
+         ": not a file Cairn can import (expected SSDA903 CSV tables, SSDA903 XML with root EXPSSDA903, or CIN "
+         "census XML with root Message)";
+}
+
+// What is at `path` when it is not a regular file, or "" when it is one.
+std::string NotARegularFile(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) return path + ": no such file";
+  if (ec) return path + ": cannot be read (" + ec.message() + ")";
+  switch (status.type()) {
+    case std::filesystem::file_type::regular: return "";
+    case std::filesystem::file_type::directory: return path + ": is a folder; give the files in it";
+    case std::filesystem::file_type::fifo: return path + ": is a pipe, not a file; save the return to a file first";
+    default: return path + ": is a device or socket, not a file";
+  }
 }
 
 FileType Classify(const std::string& path) {
@@ -74,14 +111,18 @@ void Report(const ImportOptions& options, const std::string& message) {
 }
 
 // Fills blanks in `into` from `from`; a value both hold differently is a finding.
-void MergeDetails(model::Child& into, const model::Child& from, std::vector<Problem>& findings) {
+void MergeDetails(model::Child& into, const model::Child& from, std::vector<Problem>& findings,
+                  const std::string& kept_from, const std::string& other_from) {
   auto conflict = [&](const char* field, const std::string& kept, const std::string& other) {
     Problem finding;
+    finding.file = other_from;
+    finding.location = "child";
     finding.field = field;
-    finding.value = other;
+    // The values (a date of birth, a UPN) go in the value, which the terminal never shows.
+    finding.value = "kept '" + kept + "', not '" + other + "'";
     finding.child = into.la_child_id;
-    finding.message = "the returns disagree about this child's " + std::string(field) + ": keeping '" + kept +
-                      "' from the first file, not '" + other + "'";
+    finding.message = "the returns disagree about this child's " + std::string(field) + "; the value from " +
+                      (kept_from.empty() ? std::string("the first file") : kept_from) + " is kept";
     findings.push_back(std::move(finding));
   };
   auto text = [&](std::string& target, const std::string& value, const char* field) {
@@ -116,49 +157,215 @@ void MergeDetails(model::Child& into, const model::Child& from, std::vector<Prob
   date(into.mother_child_birth_date, from.mother_child_birth_date, "MC_DOB");
 }
 
+// The latest collection year whose return reported the event; 0 for none.
+int LatestYear(const model::Event& event) {
+  return event.provenance.reported_in_years.empty() ? 0 : event.provenance.reported_in_years.back();
+}
+
+// One event per natural key in a chronology merged from several returns. An episode open across
+// 31 March is in both years' returns: it is one episode reported twice, as the store treats it
+// when the years are imported one at a time. Its provenance gains every year that reported it,
+// and the latest year's content is kept (as importing the years in order would leave it); the
+// events nested under each copy end up under the one kept.
+void MergeRepeatedEvents(model::Chronology& chronology) {
+  std::vector<model::Event>& events = chronology.mutable_events();
+  const std::vector<std::string> keys = chronology.NaturalKeys();
+  std::unordered_map<std::string_view, int32_t> first_with_key;
+  std::vector<int32_t> same_as(events.size());
+  bool repeated = false;
+  for (size_t i = 0; i < events.size(); ++i) {
+    auto [it, inserted] = first_with_key.emplace(keys[i], static_cast<int32_t>(i));
+    same_as[i] = it->second;
+    if (inserted) continue;
+    repeated = true;
+    model::Event& kept = events[static_cast<size_t>(it->second)];
+    model::Event& repeat = events[i];
+    if (LatestYear(repeat) > LatestYear(kept)) {
+      kept.start = repeat.start;
+      kept.end = repeat.end;
+      kept.fields = std::move(repeat.fields);
+    }
+    for (int year : repeat.provenance.reported_in_years) kept.provenance.AddReportedYear(year);
+  }
+  if (!repeated) return;
+  std::vector<int32_t> new_index(events.size(), -1);
+  std::vector<model::Event> kept_events;
+  kept_events.reserve(first_with_key.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (same_as[i] != static_cast<int32_t>(i)) continue;
+    new_index[i] = static_cast<int32_t>(kept_events.size());
+    kept_events.push_back(std::move(events[i]));
+  }
+  for (model::Event& event : kept_events) {
+    // A parent precedes its children, so the parent's copy that is kept already has its index.
+    if (event.parent >= 0) event.parent = new_index[static_cast<size_t>(same_as[static_cast<size_t>(event.parent)])];
+  }
+  events = std::move(kept_events);
+}
+
+// The longest value Cairn reads into each field, and what the returns' specifications allow.
+// The limits are a few times the specifications', so a council's slightly long identifier is
+// still read (and a DfE rule will say so), while a value no return could hold (a 100 MB UPN)
+// refuses its record before it reaches the database.
+struct LengthLimit {
+  size_t refused_above;
+  std::string_view specification;
+};
+LengthLimit LimitFor(std::string_view field) {
+  if (field == "child id") return {40, "the CIN census and SSDA903 allow 10 characters"};
+  if (field == "UPN" || field == "former UPN") return {40, "a UPN has 13 characters"};
+  return {1000, "no field of either return is longer than 100 characters"};
+}
+
+// Every value of a batch that no DfE file may carry, and every value a spreadsheet would run.
+// A value that is not UTF-8, or holds a character XML cannot write (ESC, NUL, ...), makes its
+// child unreadable: kept, it would be exported as a CIN census the DfE's upload refuses. A value
+// that starts like a spreadsheet formula is kept as the council recorded it, with a finding. In
+// problems the value is shown escaped (\xNN), never raw.
+void CheckValues(ImportBatch& batch) {
+  const std::string file = batch.files.size() == 1 ? batch.files.front() : batch.source + " return";
+  std::vector<bool> unreadable(batch.children.size(), false);
+  for (size_t k = 0; k < batch.children.size(); ++k) {
+    const model::Chronology& chronology = batch.children[k];
+    const std::string child_id = EscapeForDisplay(chronology.child().la_child_id);
+    auto check = [&](std::string_view location, std::string_view field, std::string_view value) {
+      if (value.empty()) return;
+      Problem problem;
+      problem.file = file;
+      problem.location = std::string(location);
+      problem.field = std::string(field);
+      problem.value = EscapeForDisplay(value.substr(0, 200));
+      problem.child = child_id;
+      if (const LengthLimit limit = LimitFor(field); value.size() > limit.refused_above) {
+        problem.message = "is " + std::to_string(value.size()) + " bytes long, more than the " +
+                          std::to_string(limit.refused_above) + " Cairn reads into this field (" +
+                          std::string(limit.specification) + "); the child's record was not read";
+        batch.rejected.push_back(std::move(problem));
+        unreadable[k] = true;
+      } else if (!XmlCanCarry(value)) {
+        problem.message = IsValidUtf8(value)
+                              ? "holds a control character (shown as \\xNN) that no DfE return can carry; the "
+                                "child's record was not read. Correct the value at source and export the return again"
+                              : "is not UTF-8 text (the bytes shown as \\xNN); the child's record was not read. Save "
+                                "the file as UTF-8 and try again";
+        batch.rejected.push_back(std::move(problem));
+        unreadable[k] = true;
+      } else if (LooksLikeSpreadsheetFormula(value)) {
+        problem.message = "starts like a spreadsheet formula (=, +, -, @ or a tab); kept as recorded, but a "
+                          "spreadsheet opening a file that holds it could run it";
+        batch.findings.push_back(std::move(problem));
+      }
+    };
+    const model::Child& child = chronology.child();
+    check("child", "child id", child.la_child_id);
+    check("child", "UPN", child.upn);
+    check("child", "former UPN", child.former_upn);
+    check("child", "UPN unknown reason", child.upn_unknown);
+    check("child", "sex", child.sex);
+    check("child", "ethnicity", child.ethnicity);
+    for (const std::string& code : child.disabilities) check("child", "disability", code);
+    check("child", "MOTHER", child.mother);
+    for (const model::Event& event : chronology.events()) {
+      for (const model::Field& field : event.fields) check(model::IdOf(event.kind), field.name, field.value);
+    }
+  }
+  if (std::find(unreadable.begin(), unreadable.end(), true) == unreadable.end()) return;
+  std::vector<model::Chronology> readable;
+  readable.reserve(batch.children.size());
+  for (size_t k = 0; k < batch.children.size(); ++k) {
+    if (!unreadable[k]) readable.push_back(std::move(batch.children[k]));
+  }
+  batch.children = std::move(readable);
+}
+
 }  // namespace
 
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
-                                             std::vector<Problem>& findings) {
+                                             std::vector<Problem>& findings, const std::vector<std::string>& sources) {
+  auto source_of = [&](size_t index) { return index < sources.size() ? sources[index] : std::string(); };
+  std::vector<size_t> first_source;  // for each merged child, the chronology it started from
   std::vector<model::Chronology> merged;
   std::unordered_map<std::string, size_t> position;
+  std::vector<size_t> merged_from_several;
   merged.reserve(chronologies.size());
-  for (model::Chronology& chronology : chronologies) {
+  for (size_t at = 0; at < chronologies.size(); ++at) {
+    model::Chronology& chronology = chronologies[at];
     auto [it, inserted] = position.emplace(chronology.child().la_child_id, merged.size());
     if (inserted) {
       merged.push_back(std::move(chronology));
+      first_source.push_back(at);
       continue;
     }
+    if (merged_from_several.empty() || merged_from_several.back() != it->second) merged_from_several.push_back(it->second);
     model::Chronology& into = merged[it->second];
-    MergeDetails(into.mutable_child(), chronology.child(), findings);
+    MergeDetails(into.mutable_child(), chronology.child(), findings, source_of(first_source[it->second]),
+                 source_of(at));
     const int32_t offset = static_cast<int32_t>(into.events().size());
     for (model::Event& event : chronology.mutable_events()) {
       if (event.parent >= 0) event.parent += offset;
       into.mutable_events().push_back(std::move(event));
     }
   }
+  // Only across returns: one return giving an event twice was already refused by its reader.
+  std::sort(merged_from_several.begin(), merged_from_several.end());
+  merged_from_several.erase(std::unique(merged_from_several.begin(), merged_from_several.end()),
+                            merged_from_several.end());
+  for (size_t index : merged_from_several) MergeRepeatedEvents(merged[index]);
   return merged;
 }
 
-Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path) {
+Result<std::string> FormatProblemsCsv(const std::vector<Problem>& problems) {
   CsvWriter writer({"file", "line", "location", "field", "value", "reason", "child", "record"});
   for (const Problem& problem : problems) {
-    CAIRN_RETURN_IF_ERROR(writer.AddRow({problem.file, problem.line > 0 ? std::to_string(problem.line) : "",
-                                         problem.location, problem.field, problem.value, problem.message,
-                                         problem.child, problem.record}));
+    // Meant for a spreadsheet, and every text here may hold what a return held.
+    std::vector<std::string> row = {problem.file, problem.line > 0 ? std::to_string(problem.line) : "",
+                                    problem.location, problem.field, problem.value, problem.message,
+                                    problem.child, problem.record};
+    for (std::string& value : row) value = NeutraliseForSpreadsheet(value);
+    CAIRN_RETURN_IF_ERROR(writer.AddRow(row));
   }
-  return writer.WriteFile(path);
+  return writer.text();
 }
+
+Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path) {
+  CAIRN_ASSIGN_OR_RETURN(std::string text, FormatProblemsCsv(problems));
+  return WriteFileAtomically(path, text);
+}
+
+namespace {
+
+// The problems written out in full to a temporary file beside `path`, ready to be put in place.
+Result<AtomicFile> PrepareProblemsCsv(const std::vector<Problem>& problems, const std::string& path) {
+  CAIRN_ASSIGN_OR_RETURN(std::string text, FormatProblemsCsv(problems));
+  CAIRN_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
+  CAIRN_RETURN_IF_ERROR(file.Append(text));
+  CAIRN_RETURN_IF_ERROR(file.Flush());
+  return file;
+}
+
+}  // namespace
 
 Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
                                  const ImportOptions& options) {
   ImportResult result;
+  // Checked before the reading, which can take minutes, and long before anything is saved.
+  if (!options.findings_path.empty()) {
+    CAIRN_RETURN_IF_ERROR(CheckWritablePath(options.findings_path, "the findings file"));
+  }
+  if (options.skip_invalid && !options.rejects_path.empty()) {
+    CAIRN_RETURN_IF_ERROR(CheckWritablePath(options.rejects_path, "the rejects file"));
+  }
+  // A refused import still lists its findings when asked: the database is unchanged either way.
+  auto refused = [&]() -> Result<ImportResult> {
+    if (!options.findings_path.empty()) CAIRN_RETURN_IF_ERROR(WriteProblemsCsv(result.findings, options.findings_path));
+    return result;
+  };
   std::vector<std::string> ssda903_csv;
   std::vector<std::string> ssda903_xml;
   std::vector<std::string> cin_xml;
   for (const std::string& file : files) {
-    if (!std::filesystem::is_regular_file(file)) {
-      result.unreadable_files.push_back(file + ": no such file");
+    if (std::string why = NotARegularFile(file); !why.empty()) {
+      result.unreadable_files.push_back(std::move(why));
       continue;
     }
     switch (Classify(file)) {
@@ -166,9 +373,7 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
       case FileType::kSsda903Xml: ssda903_xml.push_back(file); break;
       case FileType::kCinCensusXml: cin_xml.push_back(file); break;
       case FileType::kUnknown:
-        result.unreadable_files.push_back(file +
-                                          ": not a file Cairn can import (expected SSDA903 CSV tables, SSDA903 XML "
-                                          "with root EXPSSDA903, or CIN census XML with root Message)");
+        result.unreadable_files.push_back(WhyNotImportable(file));
         break;
     }
   }
@@ -193,23 +398,37 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   }
 
   for (ImportBatch& batch : batches) {
+    CheckValues(batch);
     result.batches.push_back(Summarise(batch));
     result.rejected.insert(result.rejected.end(), batch.rejected.begin(), batch.rejected.end());
     result.findings.insert(result.findings.end(), batch.findings.begin(), batch.findings.end());
   }
-  if (!result.unreadable_files.empty()) return result;
+  if (!result.unreadable_files.empty()) return refused();
+  std::optional<AtomicFile> rejects_file;
   if (!result.rejected.empty()) {
-    if (!options.skip_invalid) return result;
+    if (!options.skip_invalid) return refused();
     if (options.rejects_path.empty()) return Status::InvalidArgument("--skip-invalid needs a file for the rejected records");
-    CAIRN_RETURN_IF_ERROR(WriteProblemsCsv(result.rejected, options.rejects_path));
+    CAIRN_ASSIGN_OR_RETURN(AtomicFile prepared, PrepareProblemsCsv(result.rejected, options.rejects_path));
+    rejects_file.emplace(std::move(prepared));
   }
 
   std::vector<model::Chronology> all;
+  std::vector<std::string> sources;
   for (ImportBatch& batch : batches) {
-    for (model::Chronology& chronology : batch.children) all.push_back(std::move(chronology));
+    const std::string source = batch.files.size() == 1 ? batch.files.front() : batch.source + " return";
+    for (model::Chronology& chronology : batch.children) {
+      all.push_back(std::move(chronology));
+      sources.push_back(source);
+    }
   }
-  std::vector<model::Chronology> children = MergeChildren(std::move(all), result.findings);
+  std::vector<model::Chronology> children = MergeChildren(std::move(all), result.findings, sources);
   result.children = children.size();
+
+  std::optional<AtomicFile> findings_file;
+  if (!options.findings_path.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(AtomicFile prepared, PrepareProblemsCsv(result.findings, options.findings_path));
+    findings_file.emplace(std::move(prepared));
+  }
 
   std::string reason = "imported from";
   for (const std::string& file : files) reason += " " + std::filesystem::path(file).filename().string();
@@ -222,6 +441,12 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(db, options.actor, "import", "", reason));
   CAIRN_RETURN_IF_ERROR(transaction.Commit());
   result.saved = true;
+  // Only renames remain, which a local disk does not refuse for want of space; if one fails
+  // anyway the import stands and the caller says which file is missing.
+  for (std::optional<AtomicFile>* file : {&rejects_file, &findings_file}) {
+    if (!file->has_value()) continue;
+    if (Status placed = (*file)->Commit(); !placed.ok()) result.unwritten_files.push_back(placed.message());
+  }
   return result;
 }
 

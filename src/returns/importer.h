@@ -19,9 +19,14 @@
 
 namespace cairn::returns {
 
+// Output files: both paths are checked before anything is read (a missing folder, a link or a
+// device there refuses the import), both files are written out in full before the database
+// commits, and renamed into place after it (base/atomic_file.h), so a failure to write either
+// leaves the database unchanged. Both are created mode 0600: they hold children's records.
 struct ImportOptions {
   bool skip_invalid = false;
   std::string rejects_path;            // required with skip_invalid when anything is rejected
+  std::string findings_path;           // every finding as CSV (WriteProblemsCsv); empty: none
   std::optional<int> ssda903_year;     // the 903 collection year, when it should not be inferred
   std::string actor = "import";        // recorded in revisions and the audit log
   std::function<void(const std::string& message)> progress;  // long-running steps report here
@@ -46,6 +51,9 @@ struct ImportResult {
   size_t children = 0;             // distinct children after merging the batches
   bool saved = false;              // false when the import was refused and nothing changed
   store::SaveReport save;
+  // An output file that could not be put in place after the database committed (the import
+  // stands; only renaming failed), with why.
+  std::vector<std::string> unwritten_files;
 };
 
 // Reads, merges and (unless refused) saves. A Status error means Cairn could not do its job
@@ -54,11 +62,20 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
                                  const ImportOptions& options);
 
 // Merges chronologies of the same child (same la_child_id) from several returns into one,
-// filling blank details from later ones; conflicting details become findings.
+// filling blank details from later ones; conflicting details become findings. An event two
+// returns both report (same natural key: an episode open across 31 March is in both years'
+// census) is one event, reported in both years, with the latest year's content; so importing
+// several years at once gives what importing them one at a time, in order, gives.
+// `sources`, when given, names the file each chronology was read from (one per chronology), so
+// that a finding about conflicting details names the file whose value was not kept.
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
-                                             std::vector<Problem>& findings);
+                                             std::vector<Problem>& findings,
+                                             const std::vector<std::string>& sources = {});
 
-// Writes problems as CSV: file, line, location, field, value, reason, child, record.
+// Problems as CSV: file, line, location, field, value, reason, child, record. Meant for a
+// spreadsheet, so every value goes through NeutraliseForSpreadsheet (returns/csv.h).
+Result<std::string> FormatProblemsCsv(const std::vector<Problem>& problems);
+// FormatProblemsCsv written to `path` through AtomicFile.
 Status WriteProblemsCsv(const std::vector<Problem>& problems, const std::string& path);
 
 }  // namespace cairn::returns

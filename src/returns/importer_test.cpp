@@ -265,5 +265,28 @@ TEST_F(ImporterTest, AChildInBothReturnsIsOneChild) {
   EXPECT_EQ((**child).OfKind(model::EventKind::kCinEpisode).size(), 1u);
 }
 
+// Issue 14: a finding about conflicting details named no file, and printed both values (a date
+// of birth) in its message, which the terminal shows.
+TEST_F(ImporterTest, ConflictingDetailsNameTheFileAndKeepTheValuesOutOfTheMessage) {
+  const std::string header = Write("header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nDFE1,2,27/03/2015,WBRI,,,\n");
+  const std::string cin = Write("cin.xml", R"(<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>343</LEA><SoftwareCode>x</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>2024-04-01T00:00:00</DateTime></Source></Header>
+<Children><Child><ChildIdentifiers><LAchildID>DFE1</LAchildID><UPNunknown>UN1</UPNunknown><PersonBirthDate>2015-03-28</PersonBirthDate><GenderCurrent>2</GenderCurrent></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+<CINdetails><CINreferralDate>2023-05-01</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA></CINdetails></Child></Children></Message>)");
+  ImportOptions options;
+  options.ssda903_year = 2024;
+  auto result = ImportFiles(*db_, {header, cin}, options);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  bool found = false;
+  for (const Problem& finding : result->findings) {
+    if (finding.message.find("disagree") == std::string::npos) continue;
+    found = true;
+    EXPECT_EQ(finding.file, cin);
+    EXPECT_EQ(finding.field, "date of birth");
+    EXPECT_EQ(finding.message.find("2015"), std::string::npos) << finding.message;
+    EXPECT_NE(finding.value.find("2015-03-28"), std::string::npos) << finding.value;
+  }
+  EXPECT_TRUE(found);
+}
+
 }  // namespace
 }  // namespace cairn::returns

@@ -13,6 +13,7 @@
 #include "simulate/council.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
+#include "store/settings.h"
 #include "store/workforce_store.h"
 
 namespace cairn::simulate {
@@ -169,6 +170,27 @@ Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptio
   return summary;
 }
 
+namespace {
+
+// A simulation goes only into a database holding no child at all: mixed with real records, a
+// synthetic child would be reported, exported and counted as real.
+Status CheckNoRealRecords(store::Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT COUNT(*) FROM child"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, count->Step());
+  const int64_t children = row ? count->ColumnInt(0) : 0;
+  if (children == 0) return Status::Ok();
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(db));
+  if (synthetic) {
+    return Status::FailedPrecondition("this database already holds a simulated council (" + std::to_string(children) +
+                                      " children); give --replace to replace it, or another --db");
+  }
+  return Status::FailedPrecondition("this database holds " + std::to_string(children) +
+                                    " real children's records; a simulation is never mixed with them. Give a new "
+                                    "--db for the simulated council");
+}
+
+}  // namespace
+
 Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profile& profile,
                                              const SimulationOptions& options, const Progress& progress,
                                              size_t batch_size) {
@@ -176,6 +198,9 @@ Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profil
   CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
   CAIRN_RETURN_IF_ERROR(store::Migrate(db, migrations).status());
   CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
+  // Checked inside the transaction, so no import can slip in between the check and the write.
+  CAIRN_RETURN_IF_ERROR(CheckNoRealRecords(db));
+  CAIRN_RETURN_IF_ERROR(store::SetSetting(db, "synthetic", "true"));
   const store::ChangeContext context{"simulation", "synthetic council: profile " + profile.name + ", population " +
                                                        std::to_string(options.population) + ", " +
                                                        std::to_string(options.years) + " years, seed " +

@@ -83,7 +83,10 @@ Result<SimulationSummary> Simulate(const Profile& profile, const SimulationOptio
 
 // Simulate, saved into `db`: migrates it first, then saves children in batches of `batch_size`
 // and then the workforce, all inside one transaction (nothing is saved if anything fails).
-// Children already in the database with the same ids are updated as SaveChronologies does.
+// A database that already holds any child is refused (FailedPrecondition), whether its records
+// are real or an earlier simulation: synthetic children are never mixed with others. The
+// database is marked `synthetic = true` (store/settings.h) in the same transaction, so every
+// export from it says what it holds.
 // The simulation runs on a second thread while this one saves (the connection is only ever used
 // from the calling thread); `progress` is called from either, one call at a time. Saving goes
 // through one store::ChronologyWriter, which into an empty database builds the event indexes

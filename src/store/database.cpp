@@ -88,6 +88,16 @@ Status Statement::Run() {
   }
 }
 
+namespace {
+std::string& Operation() {
+  static std::string operation;
+  return operation;
+}
+}  // namespace
+
+void SetOperationName(std::string name) { Operation() = std::move(name); }
+const std::string& OperationName() { return Operation(); }
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& target) {
   if (IsPostgresUrl(target)) return PostgresNotBuilt();
   return sqlite::OpenDatabase(target, sqlite::OpenMode::kCreateIfMissing);

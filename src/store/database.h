@@ -138,6 +138,12 @@ class Connection {
   virtual std::string_view backend_name() const = 0;  // "sqlite", "postgresql"
 };
 
+// What this process is doing ("cairn import"), named to any other Cairn process that waits
+// longer than the busy timeout for a database this process is writing to. Set once, at the
+// start of a command; empty (the default) says only "another Cairn process".
+void SetOperationName(std::string name);
+const std::string& OperationName();
+
 // Begins on construction; rolls back on destruction unless Commit() succeeded. The way every
 // multi-statement write is made all-or-nothing. A failed Commit() leaves the transaction open,
 // so it is still rolled back on destruction. The Connection must outlive the Transaction.

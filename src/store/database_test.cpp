@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "store/migrations.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace cairn::store {
@@ -628,6 +630,64 @@ TEST_F(DatabaseTest, BulkInserterReportsAConstraintAndCarriesOn) {
   EXPECT_EQ(inserter->Add({int64_t{1}}).code(), Status::Code::kAlreadyExists);
   EXPECT_TRUE(inserter->Add({int64_t{2}}).ok());
   EXPECT_EQ(inserter->rows_added(), 2);
+}
+
+// Issue 14, defect 5: processes opening a new database at once each wait their turn, as every
+// other statement does; none fails on the switch to write-ahead logging.
+TEST(ConnectionTest, ProcessesOpeningANewDatabaseAtOnceAllSucceed) {
+  TempDir dir;
+  const std::string path = dir.File("new.db");
+  constexpr int kRounds = 25;
+  constexpr int kProcesses = 4;
+  int failures = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    std::vector<pid_t> children;
+    for (int i = 0; i < kProcesses; ++i) {
+      const pid_t pid = ::fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        auto db = Connection::Open(path);
+        bool ok = db.ok();
+        if (ok) {
+          auto migrations = BuiltInMigrations();
+          ok = migrations.ok() && Migrate(**db, *migrations).ok();
+        }
+        if (!ok) std::fprintf(stderr, "%s\n", db.ok() ? "migrating failed" : db.status().message().c_str());
+        ::_exit(ok ? 0 : 1);
+      }
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failures;
+    }
+  }
+  EXPECT_EQ(failures, 0) << "of " << kRounds * kProcesses << " opens";
+}
+
+// A write that waits longer than the busy timeout says, in plain words, who holds the database.
+TEST(ConnectionTest, AWriteBlockedTooLongSaysWhatHoldsTheLock) {
+  TempDir dir;
+  const std::string path = dir.File("busy.db");
+  SetOperationName("cairn import");
+  auto holder = Connection::Open(path);
+  auto waiter = Connection::Open(path);
+  ASSERT_TRUE(holder.ok() && waiter.ok());
+  ASSERT_TRUE((*holder)->Begin().ok());
+  const Status blocked = (*waiter)->Begin();
+  EXPECT_EQ(blocked.code(), Status::Code::kIoError);
+  EXPECT_THAT(blocked.message(), HasSubstr("busy"));
+  EXPECT_THAT(blocked.message(), HasSubstr("cairn import"));
+  EXPECT_THAT(blocked.message(), HasSubstr("process " + std::to_string(::getpid())));
+  EXPECT_THAT(blocked.message(), Not(HasSubstr("BEGIN")));
+  EXPECT_THAT(blocked.message(), Not(HasSubstr("`")));
+  ASSERT_TRUE((*holder)->Rollback().ok());
+  EXPECT_TRUE((*waiter)->Begin().ok());
+  EXPECT_TRUE((*waiter)->Rollback().ok());
+  EXPECT_FALSE(std::filesystem::exists(path + "-writer")) << "the note of who writes goes with the lock";
+  SetOperationName("");
 }
 
 }  // namespace

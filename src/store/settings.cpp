@@ -18,6 +18,8 @@ std::vector<SettingSpec> KnownSettings() {
       {"la-code", "the council's three-digit DfE local authority number (e.g. 343 for Sefton)"},
       {"la-name", "the council's name, as shown on reports"},
       {"population", "the council's 0-17 population; defaults to the imported ONS estimate"},
+      {"synthetic", "true when the database holds a simulated council and no real child's record (set by "
+                    "cairn simulate); every export says so"},
   };
 }
 
@@ -43,10 +45,18 @@ Status SetSetting(Connection& db, std::string_view key, std::string_view value) 
     return Status::InvalidArgument("population must be a whole number of children above zero, not '" +
                                    std::string(value) + "'");
   }
+  if (key == "synthetic" && value != "true" && value != "false") {
+    return Status::InvalidArgument("synthetic is true or false, not '" + std::string(value) + "'");
+  }
   if (value.empty()) return Status::InvalidArgument(std::string(key) + " cannot be empty");
   return db.Execute("INSERT INTO setting (key, value, updated_at) VALUES ($1, $2, $3) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                     {std::string(key), std::string(value), UtcTimestamp()});
+}
+
+Result<bool> IsSynthetic(Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(auto value, GetSetting(db, "synthetic"));
+  return value && *value == "true";
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> AllSettings(Connection& db) {

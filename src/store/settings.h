@@ -24,4 +24,8 @@ Result<std::optional<std::string>> GetSetting(Connection& db, std::string_view k
 Status SetSetting(Connection& db, std::string_view key, std::string_view value);
 Result<std::vector<std::pair<std::string, std::string>>> AllSettings(Connection& db);
 
+// Whether the database is marked as holding a simulated council (`synthetic = true`, set by
+// cairn simulate). Every export, and every page, says so when it is.
+Result<bool> IsSynthetic(Connection& db);
+
 }  // namespace cairn::store

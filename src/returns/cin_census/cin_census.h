@@ -130,15 +130,21 @@ struct WriteOptions {
   std::string release;  // empty: Cairn's version
   std::string serial_no = "001";
   std::string date_time;  // "2025-05-01T10:00:00"; empty leaves DateTime out
+  // The children are a simulated council's (the database's `synthetic` setting): an XML
+  // comment after the declaration says so, which the DfE's schema ignores and a reader sees.
+  bool synthetic = false;
 };
 
 // The year's file as text. kInvalidArgument when `collection_year` is outside 2023..2026 or
-// options.lea is not three digits.
+// options.lea is not three digits, or when a value to be written is not UTF-8 or holds a
+// character XML 1.0 cannot carry (ESC, NUL, ...; see XmlCanCarry in base/display_text.h): the
+// message names the child and element. No file that would not parse is ever written.
 Result<std::string> WriteCinCensusText(const std::vector<model::Chronology>& children, int collection_year,
                                        const WriteOptions& options);
 
 // Writes the year's file to `path`, creating its folder if needed. The file appears whole or not
-// at all: it is written beside `path` under a temporary name and renamed into place. kIoError
+// at all: it is written through AtomicFile (base/atomic_file.h: an unpredictable temporary name
+// beside `path`, never through a link, mode 0600) and renamed into place. kIoError
 // naming the path when the disk refuses; kInvalidArgument as for WriteCinCensusText.
 Status WriteCinCensus(const std::vector<model::Chronology>& children, int collection_year, const std::string& path,
                       const WriteOptions& options);

@@ -1200,5 +1200,25 @@ TEST(CinCensusWrite, FileIsWrittenWholeIntoANewFolder) {
   std::filesystem::remove_all(folder);
 }
 
+// The writer's temporary name was once PATH.tmp-PID, which anyone could plant a link at.
+TEST(CinCensusWrite, APlantedLinkIsNeverWrittenThrough) {
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("cairn_cin_link_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const std::filesystem::path victim = folder / "victim.txt";
+  std::ofstream(victim) << "keep me";
+  const std::filesystem::path target = folder / "cin.xml";
+  std::filesystem::create_symlink(victim, target.string() + ".tmp-" + std::to_string(::getpid()));
+  Result<ImportBatch> batch = ReadCinCensusText(Census("2025-03-31", CleanChild(2025)), "clean.xml");
+  ASSERT_TRUE(batch.ok());
+  ASSERT_TRUE(WriteCinCensus(batch->children, 2025, target.string(), Options()).ok());
+  std::ifstream in(victim);
+  std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(kept, "keep me");
+  EXPECT_FALSE(std::filesystem::is_symlink(target));
+  std::filesystem::remove_all(folder);
+}
+
 }  // namespace
 }  // namespace cairn::returns::cin_census

@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include "base/atomic_file.h"
+#include "base/display_text.h"
 #include "model/event_kind.h"
 #include "returns/year_end.h"
 
@@ -90,6 +92,15 @@ class Output {
   // <name>value</name>, left out when the value is empty.
   void Leaf(int depth, std::string_view name, std::string_view value) {
     if (value.empty()) return;
+    if (!XmlCanCarry(value)) {
+      // Never written: the file would not parse, and the DfE's upload would refuse it.
+      if (unwritable_.empty()) {
+        unwritable_ = fmt::format("child {}, {}: '{}' holds a character XML cannot carry (shown as \\xNN), so no "
+                                  "CIN census can be written; correct the value in Cairn and export again",
+                                  EscapeForDisplay(child_), name, EscapeForDisplay(value.substr(0, 200)));
+      }
+      return;
+    }
     Indent(depth);
     text_ += '<';
     text_ += name;
@@ -110,6 +121,10 @@ class Output {
 
   bool ok() const { return ok_; }
   std::string& text() { return text_; }
+  // The child being written, for messages.
+  void set_child(std::string_view id) { child_ = id; }
+  // Why a value could not be written ("" when every value could).
+  const std::string& unwritable() const { return unwritable_; }
 
  private:
   static constexpr size_t kFlushAt = size_t{1} << 20;
@@ -146,6 +161,8 @@ class Output {
   std::FILE* file_;
   std::string text_;
   bool ok_ = true;
+  std::string child_;
+  std::string unwritable_;
 };
 
 bool ReportedIn(const Event& event, int year) { return event.provenance.ReportedIn(year); }
@@ -362,7 +379,11 @@ Status CheckArguments(int collection_year, const WriteOptions& options) {
 bool WriteAll(const std::vector<Chronology>& children, int collection_year, const WriteOptions& options, Output& out) {
   const Layout layout = LayoutFor(collection_year);
   const model::CollectionYear year{collection_year};
-  out.Raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Message>\n");
+  out.Raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+  if (options.synthetic) {
+    out.Raw("<!-- SYNTHETIC DATA: a council simulated by cairn simulate; no real child's record. -->\n");
+  }
+  out.Raw("<Message>\n");
   out.Open(1, "Header");
   out.Open(2, "CollectionDetails");
   out.Leaf(3, "Collection", "CIN");
@@ -382,6 +403,7 @@ bool WriteAll(const std::vector<Chronology>& children, int collection_year, cons
   for (const Chronology& chronology : children) {
     const ChildPlan plan(chronology, year, layout);
     if (plan.episodes().empty()) continue;
+    out.set_child(chronology.child().la_child_id);
     WriteChild(out, chronology, plan, layout);
     if (!out.ok()) return false;
   }
@@ -397,6 +419,7 @@ Result<std::string> WriteCinCensusText(const std::vector<Chronology>& children, 
   CAIRN_RETURN_IF_ERROR(CheckArguments(collection_year, options));
   Output out(nullptr);
   WriteAll(children, collection_year, options, out);
+  if (!out.unwritable().empty()) return Status::InvalidArgument(out.unwritable());
   return std::move(out.text());
 }
 
@@ -412,29 +435,15 @@ Status WriteCinCensus(const std::vector<Chronology>& children, int collection_ye
                                          target.parent_path().string(), ec.message()));
     }
   }
-  const std::string temporary = fmt::format("{}.tmp-{}", path, ::getpid());
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (file == nullptr) {
-    return Status::IoError(fmt::format("could not create {}: {}", temporary, std::strerror(errno)));
-  }
+  CAIRN_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
   bool written = false;
   {
-    Output out(file);
+    Output out(file.stream());
     written = WriteAll(children, collection_year, options, out);
+    if (!out.unwritable().empty()) return Status::InvalidArgument(out.unwritable());
   }
-  written = std::fflush(file) == 0 && written;
-  written = ::fsync(::fileno(file)) == 0 && written;
-  written = std::fclose(file) == 0 && written;
-  if (!written) {
-    std::filesystem::remove(temporary, ec);
-    return Status::IoError(fmt::format("could not write {} (is the disk full?)", temporary));
-  }
-  std::filesystem::rename(temporary, target, ec);
-  if (ec) {
-    const std::string reason = ec.message();
-    std::filesystem::remove(temporary, ec);
-    return Status::IoError(fmt::format("could not put the CIN census file in place at {}: {}", path, reason));
-  }
+  if (!written) return Status::IoError(fmt::format("could not write {} (is the disk full?)", path));
+  CAIRN_RETURN_IF_ERROR(file.Commit());
   return Status::Ok();
 }
 

@@ -397,10 +397,23 @@ Result<ImportBatch> BatchBuilder::Finish(std::optional<int> collection_year, std
     if (!latest) {
       std::vector<std::string> names;
       for (const std::string& file : batch.files) names.push_back(std::filesystem::path(file).filename().string());
-      return Status::InvalidArgument("cannot tell which collection year " + JoinAnd(names) +
-                                     (names.size() == 1 ? " is" : " are") +
-                                     " for: no episode has a readable DECOM; give the year the collection ends "
-                                     "(for example 2024 for 2023/24)");
+      std::string message = "cannot tell which collection year " + JoinAnd(names) +
+                            (names.size() == 1 ? " is" : " are") + " for: no episode has a readable DECOM";
+      // What was wrong with the files is usually why (an episodes file that could not be read,
+      // a table not recognised), and is what the analyst has to fix: say it, not just the year.
+      if (!rejected_.empty()) {
+        constexpr std::size_t kShown = 3;
+        message += ". Problems found while reading, which may be why: ";
+        for (std::size_t i = 0; i < rejected_.size() && i < kShown; ++i) {
+          message += (i > 0 ? "; " : "") + rejected_[i].ToString();
+        }
+        if (rejected_.size() > kShown) message += "; and " + std::to_string(rejected_.size() - kShown) + " more";
+        message += ". Fix them, or";
+      } else {
+        message += ";";
+      }
+      message += " give the year the collection ends (for example 2024 for 2023/24)";
+      return Status::InvalidArgument(message);
     }
     const model::CollectionYear year = model::CollectionYear::Containing(*latest);
     if (year.year > Date::kMaxYear) {

@@ -73,14 +73,13 @@ void CheckDobCopy(const TableSpec& table, const RawRecord& record, const model::
   const std::string rule = RuleSuffix(DobCopyRuleFor(table.table));
   Result<Date> parsed = Date::ParseDmy(dob);
   if (!parsed.ok()) {
-    findings.push_back(ProblemAt(record, "DOB", dob,
-                                 parsed.status().message() + rule + "; the Header's DOB (" + Dmy(child.birth_date) +
-                                     ") is kept",
+    // Dates of birth go in the value, never the message: the terminal shows messages.
+    findings.push_back(ProblemAt(record, "DOB", dob + " (Header: " + Dmy(child.birth_date) + ")",
+                                 "this table's DOB is not a date" + rule + "; the Header's DOB is kept",
                                  child.la_child_id));
   } else if (!child.birth_date || *parsed != *child.birth_date) {
-    findings.push_back(ProblemAt(record, "DOB", dob,
-                                 "DOB differs from the Header's ('" + Dmy(child.birth_date) + "') for this child" +
-                                     rule + "; the Header's is kept",
+    findings.push_back(ProblemAt(record, "DOB", dob + " (Header: " + Dmy(child.birth_date) + ")",
+                                 "DOB differs from the Header's for this child" + rule + "; the Header's is kept",
                                  child.la_child_id));
   }
 }
@@ -188,9 +187,9 @@ void RecordChecks::CheckEvent(const TableSpec& table, const model::Event& event,
                                    id));
     }
     if (child.birth_date && event.start < *child.birth_date) {
-      findings.push_back(ProblemAt(record, start_name, event.start.ToDmy(),
-                                   start_name + " is before the child's date of birth (" +
-                                       child.birth_date->ToDmy() + ")" + RuleSuffix(rules->before_birth),
+      findings.push_back(ProblemAt(record, start_name,
+                                   event.start.ToDmy() + " (DOB: " + child.birth_date->ToDmy() + ")",
+                                   start_name + " is before the child's date of birth" + RuleSuffix(rules->before_birth),
                                    id));
     }
     if (event.start > year_end_) {

@@ -96,9 +96,10 @@ Result<ImportBatch> ReadSsda903XmlText(std::string_view text, std::string_view s
 Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Chronology>& children,
                                                      int collection_year);
 
-// FormatSsda903Csv, written into `out_dir` (created if need be). Each file is written to a
-// temporary name beside it and renamed into place, so a reader never sees half a file; if one
-// fails, the files already written stay. kIoError naming the folder or file on failure.
+// FormatSsda903Csv, written into `out_dir` (created if need be). Every file is written through
+// AtomicFile (base/atomic_file.h: an unpredictable temporary name, never through a link, mode
+// 0600) and all of them are on disk before the first is renamed into place, so a failure leaves
+// no table changed. kIoError naming the folder or file on failure.
 Status WriteSsda903Csv(const std::vector<model::Chronology>& children, int collection_year,
                        const std::string& out_dir);
 

@@ -575,6 +575,25 @@ TEST(Ssda903CsvTest, ErrorsWhenNothingCanBeRead) {
 // ---------------------------------------------------------------------------------------------
 // Findings
 
+// Issue 14: without --year, a file that cannot be read reported only "cannot tell which
+// collection year"; the problem that made the year unknowable is what the analyst must fix.
+TEST(Ssda903CsvTest, AnUnknowableYearSaysWhatWasWrongWithTheFiles) {
+  Result<ImportBatch> quoting = ReadSsda903CsvTexts(
+      {{"header.csv", std::string(kHeaderCsv)},
+       {"episodes.csv", std::string(kEpisodesHeader) + "1001,01/04/2017,S,C2,N1,U1,PR1,,,,\"AB1 2CD,EF3 4GH,\n"}},
+      std::nullopt);
+  ASSERT_FALSE(quoting.ok());
+  EXPECT_NE(quoting.status().message().find("cannot tell which collection year"), std::string::npos);
+  EXPECT_NE(quoting.status().message().find("episodes.csv"), std::string::npos) << quoting.status().message();
+  EXPECT_NE(quoting.status().message().find("double quote"), std::string::npos) << quoting.status().message();
+
+  Result<ImportBatch> unknown = ReadSsda903CsvTexts(
+      {{"header.csv", std::string(kHeaderCsv)}, {"episodes.csv", "CHILD,DECOMM,RNE\n1001,01/04/2017,S\n"}},
+      std::nullopt);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("DECOMM"), std::string::npos) << unknown.status().message();
+}
+
 TEST(Ssda903CsvTest, UnknownCodeIsAFindingAndTheValueIsKept) {
   ImportBatch batch = ReadOk(SmallReturn("1001,01/04/2017,S,C2,N1,Q9,PR1,,,,AB1 2CD,EF3 4GH,\n"));
   EXPECT_TRUE(batch.rejected.empty()) << AllMessages(batch.rejected);
@@ -620,7 +639,14 @@ TEST(Ssda903CsvTest, OtherFindings) {
   EXPECT_EQ(With(batch.findings, "rule 168").size(), 1u);  // UPN
   EXPECT_EQ(With(batch.findings, "REVIEW is before the child's date of birth").size(), 1u);
   EXPECT_EQ(With(batch.findings, "DECOM is before the child's date of birth").size(), 1u);
-  EXPECT_EQ(With(batch.findings, "DOB differs from the Header's ('01/02/2019')").size(), 1u);
+  EXPECT_EQ(With(batch.findings, "DOB differs from the Header's").size(), 1u);
+  // Dates of birth are in the findings' values (the findings file), never their messages (the
+  // terminal).
+  for (const Problem& finding : batch.findings) {
+    EXPECT_EQ(finding.message.find("01/02/2019"), std::string::npos) << finding.message;
+    EXPECT_EQ(finding.message.find("02/02/2010"), std::string::npos) << finding.message;
+  }
+  EXPECT_EQ(With(batch.findings, "DOB differs from the Header's")[0].value, "02/02/2010 (Header: 01/02/2019)");
   EXPECT_EQ(With(batch.findings, "REC is given but DEC is blank").size(), 1u);
   EXPECT_EQ(With(batch.findings, "PL_POST is blank").size(), 1u);
   EXPECT_EQ(With(batch.findings, "HOME_POST is blank").size(), 1u);
@@ -873,6 +899,25 @@ TEST(Ssda903WriterTest, WritesEveryFileIntoANewFolder) {
   EXPECT_EQ(status.code(), Status::Code::kIoError);
   EXPECT_NE(status.message().find(blocked.string()), std::string::npos) << status.message();
   std::filesystem::remove_all(folder.parent_path());
+}
+
+// A link planted where the writer once put its temporary file (header.csv.tmp) must not make
+// Cairn write children's records through it.
+TEST(Ssda903WriterTest, APlantedLinkIsNeverWrittenThrough) {
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("cairn_ssda903_link_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const std::filesystem::path victim = folder / "victim.txt";
+  std::ofstream(victim) << "keep me";
+  for (const char* name : {"header.csv.tmp", "episodes.csv.tmp"}) std::filesystem::create_symlink(victim, folder / name);
+  ImportBatch batch = ReadOk(SmallReturn("1001,01/04/2017,S,C2,N1,U1,PR1,,,,AB1 2CD,EF3 4GH,\n"));
+  ASSERT_TRUE(WriteSsda903Csv(batch.children, 2018, folder.string()).ok());
+  EXPECT_EQ(ReadText(victim.string()), "keep me");
+  EXPECT_TRUE(std::filesystem::is_symlink(folder / "header.csv.tmp"));
+  EXPECT_FALSE(std::filesystem::is_symlink(folder / "header.csv"));
+  EXPECT_NE(ReadText((folder / "header.csv").string()).find("1001"), std::string::npos);
+  std::filesystem::remove_all(folder);
 }
 
 }  // namespace

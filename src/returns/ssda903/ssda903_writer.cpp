@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/atomic_file.h"
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
 #include "returns/ssda903/tables.h"
@@ -176,29 +177,17 @@ Status WriteSsda903Csv(const std::vector<model::Chronology>& children, int colle
     return Status::IoError(fmt::format("could not create the folder {} for the SSDA903 return: {}", out_dir,
                                        ec ? ec.message() : "a file of that name is in the way"));
   }
+  // Every table is written out before any is put in place, so a failure part way (a full
+  // disk) leaves the folder as it was rather than one year's tables mixed with another's.
+  std::vector<AtomicFile> written;
+  written.reserve(files.size());
   for (const Ssda903CsvText& file : files) {
-    const std::string path = (folder / file.name).string();
-    // Written to a temporary name beside the file, then renamed into place.
-    const std::string temporary = path + ".tmp";
-    {
-      std::FILE* out = std::fopen(temporary.c_str(), "wb");
-      if (out == nullptr) {
-        return Status::IoError(fmt::format("could not create {}: {}", temporary, std::strerror(errno)));
-      }
-      const bool written = std::fwrite(file.text.data(), 1, file.text.size(), out) == file.text.size();
-      const bool closed = std::fclose(out) == 0;
-      if (!written || !closed) {
-        std::filesystem::remove(temporary, ec);
-        return Status::IoError(fmt::format("could not write {} (is the disk full?)", temporary));
-      }
-    }
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) {
-      const std::string reason = ec.message();
-      std::filesystem::remove(temporary, ec);
-      return Status::IoError(fmt::format("could not replace {}: {}", path, reason));
-    }
+    CAIRN_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create((folder / file.name).string()));
+    CAIRN_RETURN_IF_ERROR(out.Append(file.text));
+    CAIRN_RETURN_IF_ERROR(out.Flush());
+    written.push_back(std::move(out));
   }
+  for (AtomicFile& out : written) CAIRN_RETURN_IF_ERROR(out.Commit());
   return Status::Ok();
 }
 

@@ -2,9 +2,18 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
 #include <climits>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 namespace cairn::store::sqlite {
@@ -94,9 +103,70 @@ Status StatusFor(int extended_code, std::string message) {
   }
 }
 
-// `doing` ("could not run SQL `...`") followed by SQLite's own account of the last failure.
+bool IsBusy(int code) { return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED; }
+
+// Beside the database, the note of which Cairn operation holds its write lock, so that a process
+// that waits too long can say who it waited for. Advisory: no personal data, never fsynced.
+std::string WriterNotePath(const std::string& database) { return database + "-writer"; }
+
+void WriteWriterNote(const std::string& database) {
+  if (database.empty()) return;  // in memory, or a temporary database: nobody else can wait
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char since[16];
+  std::strftime(since, sizeof since, "%H:%M:%S", &utc);
+  const std::string& operation = OperationName();
+  const std::string note = std::to_string(::getpid()) + "\t" + (operation.empty() ? "a Cairn command" : operation) +
+                           " (process " + std::to_string(::getpid()) + ", since " + since + " UTC)\n";
+  // O_NOFOLLOW: a link planted at the note's name is not written through.
+  const int fd = ::open(WriterNotePath(database).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  [[maybe_unused]] const ssize_t written = ::write(fd, note.data(), note.size());
+  ::close(fd);
+}
+
+void RemoveWriterNote(const std::string& database) {
+  if (database.empty()) return;
+  // Only this process's own note: another may have taken the lock since.
+  std::ifstream in(WriterNotePath(database));
+  std::string pid;
+  if (std::getline(in, pid, '\t') && pid == std::to_string(::getpid())) ::unlink(WriterNotePath(database).c_str());
+}
+
+// Who holds the write lock on `database`, in words, from its note; "another program" when there
+// is no note or its process has gone.
+std::string LockHolder(const std::string& database) {
+  std::ifstream in(WriterNotePath(database));
+  std::string pid;
+  std::string who;
+  if (!database.empty() && std::getline(in, pid, '\t') && std::getline(in, who)) {
+    char* end = nullptr;
+    const long number = std::strtol(pid.c_str(), &end, 10);
+    if (end != pid.c_str() && *end == '\0' && number > 0 && ::kill(static_cast<pid_t>(number), 0) == 0) return who;
+  }
+  return "another program";
+}
+
+std::string DatabasePath(sqlite3* db) {
+  const char* name = sqlite3_db_filename(db, "main");
+  return name == nullptr ? std::string() : std::string(name);
+}
+
+Status BusyError(sqlite3* db) {
+  const std::string path = DatabasePath(db);
+  return Status::IoError("the database" + (path.empty() ? std::string() : " at " + path) + " is busy: " +
+                         LockHolder(path) + " is writing to it and has not finished within " +
+                         std::to_string(kBusyTimeoutMs / 1000) + " seconds; nothing was changed by this command. " +
+                         "Try again when it has finished");
+}
+
+// `doing` ("could not run SQL `...`") followed by SQLite's own account of the last failure. A
+// database busy past the timeout is said in plain words instead: the SQL would not help anyone.
 Status LastError(sqlite3* db, const std::string& doing) {
-  return StatusFor(sqlite3_extended_errcode(db), doing + ": " + sqlite3_errmsg(db));
+  const int code = sqlite3_extended_errcode(db);
+  if (IsBusy(code)) return BusyError(db);
+  return StatusFor(code, doing + ": " + sqlite3_errmsg(db));
 }
 
 struct Finalizer {
@@ -286,11 +356,24 @@ class SqliteConnection final : public Connection {
     return stmt->Step();
   }
 
-  Status Begin() override { return RunSimple("BEGIN IMMEDIATE", "could not begin a transaction"); }
-  Status Commit() override { return RunSimple("COMMIT", "could not commit a transaction"); }
+  Status Begin() override {
+    CAIRN_RETURN_IF_ERROR(RunSimple("BEGIN IMMEDIATE", "could not begin a transaction"));
+    WriteWriterNote(DatabasePath(db_));
+    return Status::Ok();
+  }
+  Status Commit() override {
+    CAIRN_RETURN_IF_ERROR(RunSimple("COMMIT", "could not commit a transaction"));
+    RemoveWriterNote(DatabasePath(db_));
+    return Status::Ok();
+  }
   Status Rollback() override {
-    if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
-    return RunSimple("ROLLBACK", "could not roll back a transaction");
+    if (sqlite3_get_autocommit(db_) != 0) {
+      RemoveWriterNote(DatabasePath(db_));
+      return Status::Ok();
+    }
+    CAIRN_RETURN_IF_ERROR(RunSimple("ROLLBACK", "could not roll back a transaction"));
+    RemoveWriterNote(DatabasePath(db_));
+    return Status::Ok();
   }
   bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
@@ -321,6 +404,32 @@ Result<std::string> QueryText(Connection& connection, std::string_view sql) {
   return std::string(stmt->ColumnText(0));
 }
 
+// Switching a new database to write-ahead logging takes an exclusive lock, and SQLite can
+// answer SQLITE_BUSY to it at once, without calling the busy handler, while another connection
+// is opening or switching the same file. So the switch is retried here for as long as any
+// other statement would wait: two commands opening a new database together both succeed.
+Result<std::string> SwitchToWal(sqlite3* db) {
+  constexpr const char* kSql = "PRAGMA journal_mode = WAL";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  auto pause = std::chrono::milliseconds(1);
+  while (true) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db, kSql, -1, &raw, nullptr);
+    StatementHandle stmt(raw);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt.get());
+    if (rc == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(stmt.get(), 0);
+      return std::string(text == nullptr ? "" : reinterpret_cast<const char*>(text));
+    }
+    if (!IsBusy(rc) || std::chrono::steady_clock::now() >= deadline) {
+      return LastError(db, "could not switch to write-ahead logging");
+    }
+    stmt.reset();
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
 Status SetUp(SqliteConnection& connection, const std::string& path) {
   sqlite3* db = connection.handle();
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
@@ -329,7 +438,7 @@ Status SetUp(SqliteConnection& connection, const std::string& path) {
   sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
 
-  CAIRN_ASSIGN_OR_RETURN(std::string journal, QueryText(connection, "PRAGMA journal_mode = WAL"));
+  CAIRN_ASSIGN_OR_RETURN(std::string journal, SwitchToWal(db));
   const bool in_memory = path == ":memory:";
   if (journal != "wal" && !(in_memory && journal == "memory")) {
     return Status::IoError("SQLite could not switch the database at " + path +
@@ -405,7 +514,16 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& path, OpenMo
   (void)memory_statistics_off;
 
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (mode == OpenMode::kCreateIfMissing) flags |= SQLITE_OPEN_CREATE;
+  if (mode == OpenMode::kCreateIfMissing) {
+    flags |= SQLITE_OPEN_CREATE;
+    // A new database is created by Cairn, mode 0600, before SQLite opens it: it holds children's
+    // records, and SQLite would create it 0644 (less the umask). SQLite gives its -wal and -shm
+    // files the database's own permissions. O_EXCL: an existing file or link is left alone.
+    if (path != ":memory:" && !path.empty()) {
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
+    }
+  }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   // Owned at once: SQLite hands back a handle even when opening fails, and it must be closed.

@@ -1,0 +1,77 @@
+#include "base/display_text.h"
+
+#include "base/json_text.h"
+
+namespace cairn {
+namespace {
+
+void AppendHex(unsigned char byte, std::string& out) {
+  constexpr char kDigits[] = "0123456789ABCDEF";
+  out += "\\x";
+  out += kDigits[byte >> 4];
+  out += kDigits[byte & 0xF];
+}
+
+}  // namespace
+
+std::string EscapeForDisplay(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F) {
+      AppendHex(byte, out);
+      ++i;
+      continue;
+    }
+    if (byte == '\\') {
+      out += "\\\\";
+      ++i;
+      continue;
+    }
+    if (byte < 0x80) {
+      out += static_cast<char>(byte);
+      ++i;
+      continue;
+    }
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      AppendHex(byte, out);
+      ++i;
+      continue;
+    }
+    // C1 controls (U+0080-U+009F, C2 80-C2 9F) act on terminals as ESC sequences do.
+    if (byte == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      AppendHex(byte, out);
+      AppendHex(static_cast<unsigned char>(text[i + 1]), out);
+    } else {
+      out.append(text.substr(i, length));
+    }
+    i += length;
+  }
+  return out;
+}
+
+bool XmlCanCarry(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') return false;
+      ++i;
+      continue;
+    }
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) return false;
+    // U+FFFE and U+FFFF (EF BF BE, EF BF BF); surrogates are already not well-formed UTF-8.
+    if (length == 3 && byte == 0xEF && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+        static_cast<unsigned char>(text[i + 2]) >= 0xBE) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace cairn

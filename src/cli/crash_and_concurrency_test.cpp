@@ -1,0 +1,178 @@
+// The built `cairn` binary under the two things a council's server does to it that no unit test
+// can: a process killed at any moment (kill -9, a power cut as far as SQLite can tell), and
+// several commands started at once on one new database. Each runs the real binary (fork/exec
+// CAIRN_BINARY), so what is tested is what councils run.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/cli_test_support.h"
+#include "store/database.h"
+
+namespace cairn::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Starts `cairn args...` with its output thrown away; returns its process id.
+pid_t Start(const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  std::vector<char*> argv;
+  static const std::string binary = CAIRN_BINARY;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  // Quiet: progress lines from a dozen processes would bury the test's own output.
+  if (FILE* sink = std::fopen("/dev/null", "w")) {
+    ::dup2(::fileno(sink), 1);
+    ::dup2(::fileno(sink), 2);
+  }
+  ::execv(binary.c_str(), argv.data());
+  ::_exit(127);
+}
+
+// Waits for `pid`; its exit code, or 128 + signal.
+int Wait(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+struct Whole {
+  std::string integrity;  // PRAGMA integrity_check
+  int64_t children = 0;   // 0 also when the table is not there yet
+  int64_t events = 0;
+  int64_t reports = 0;
+};
+
+Whole Inspect(const std::string& path) {
+  Whole whole;
+  auto db = store::Connection::OpenExisting(path);
+  if (!db.ok()) {
+    whole.integrity = db.status().code() == Status::Code::kNotFound ? "ok" : db.status().message();
+    return whole;
+  }
+  auto check = (*db)->Prepare("PRAGMA integrity_check");
+  if (check.ok() && *(*check)->Step()) whole.integrity = std::string((*check)->ColumnText(0));
+  auto has_child = (*db)->TableExists("child");
+  if (!has_child.ok() || !*has_child) return whole;
+  auto count = [&](const char* sql) -> int64_t {
+    auto stmt = (*db)->Prepare(sql);
+    return stmt.ok() && *(*stmt)->Step() ? (*stmt)->ColumnInt(0) : -1;
+  };
+  whole.children = count("SELECT COUNT(*) FROM child");
+  whole.events = count("SELECT COUNT(*) FROM event");
+  whole.reports = count("SELECT COUNT(*) FROM event_report");
+  return whole;
+}
+
+void RemoveDatabase(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-writer"}) fs::remove(path + suffix);
+}
+
+class CairnBinary : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::FreshTestFolder("cairn_binary_test_");
+    // Two years of a simulated council's CIN census, to import.
+    const std::string council = (dir_ / "council.db").string();
+    const auto today = Date::FromYmdOrDie(2025, 3, 31);
+    ASSERT_EQ(testing::RunCairn({"simulate", "--db", council, "--population", "20000", "--years", "2", "--seed", "5",
+                                 "--as-at", "2025-03-31"},
+                                today)
+                  .code,
+              0);
+    for (const char* year : {"2024", "2025"}) {
+      files_.push_back((dir_ / (std::string("cin-") + year + ".xml")).string());
+      ASSERT_EQ(
+          testing::RunCairn({"export", "cin", "--db", council, "--year", year, "--lea", "343", "--out", files_.back()},
+                            today)
+              .code,
+          0);
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+  std::vector<std::string> files_;
+};
+
+// Kills `args` at random moments within the time a whole run takes; every time the database
+// passes SQLite's integrity check and holds the whole result or nothing of it.
+void KillAtRandomMoments(const std::string& db, const std::vector<std::string>& args, int times, std::mt19937& random) {
+  RemoveDatabase(db);
+  const auto started = Clock::now();
+  ASSERT_EQ(Wait(Start(args)), 0) << "a run that is not killed succeeds";
+  const auto whole_run = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+  const Whole full = Inspect(db);
+  ASSERT_EQ(full.integrity, "ok");
+  ASSERT_GT(full.children, 0);
+  for (int i = 0; i < times; ++i) {
+    RemoveDatabase(db);
+    std::uniform_int_distribution<int64_t> moment(0, whole_run.count());
+    const auto at = std::chrono::microseconds(moment(random));
+    const pid_t pid = Start(args);
+    std::this_thread::sleep_for(at);
+    ::kill(pid, SIGKILL);
+    const int code = Wait(pid);
+    const Whole after = Inspect(db);
+    SCOPED_TRACE("killed after " + std::to_string(at.count()) + " us (exit " + std::to_string(code) + ")");
+    EXPECT_EQ(after.integrity, "ok");
+    const bool whole = after.children == full.children && after.events == full.events && after.reports == full.reports;
+    const bool absent = after.children == 0 && after.events == 0 && after.reports == 0;
+    EXPECT_TRUE(whole || absent) << after.children << " children, " << after.events << " events, " << after.reports
+                                 << " reports; whole is " << full.children << ", " << full.events << ", "
+                                 << full.reports;
+  }
+}
+
+TEST_F(CairnBinary, AnImportOrSimulationKilledAtAnyMomentLeavesTheDatabaseWholeOrUntouched) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("random seed " + std::to_string(seed));
+  std::mt19937 random(seed);
+  const std::string imported = (dir_ / "imported.db").string();
+  KillAtRandomMoments(imported, {"import", "--db", imported, files_[0], files_[1]}, 6, random);
+  const std::string simulated = (dir_ / "simulated.db").string();
+  KillAtRandomMoments(simulated,
+                      {"simulate", "--db", simulated, "--population", "15000", "--years", "2", "--seed", "7",
+                       "--as-at", "2025-03-31"},
+                      5, random);
+}
+
+// Several imports and an init started at once on a database that does not exist yet: every one
+// succeeds (each waits its turn), and the totals are those of the same imports run one by one.
+TEST_F(CairnBinary, ImportsAndInitStartedAtOnceOnANewDatabaseAllSucceed) {
+  const std::string sequential = (dir_ / "sequential.db").string();
+  for (const std::string& file : files_) ASSERT_EQ(Wait(Start({"import", "--db", sequential, file})), 0);
+  ASSERT_EQ(Wait(Start({"import", "--db", sequential, files_[0], files_[1]})), 0);
+  const Whole expected = Inspect(sequential);
+
+  const std::string together = (dir_ / "together.db").string();
+  for (int round = 0; round < 3; ++round) {
+    RemoveDatabase(together);
+    std::vector<pid_t> started;
+    started.push_back(Start({"import", "--db", together, files_[0]}));
+    started.push_back(Start({"init", "--db", together}));
+    started.push_back(Start({"import", "--db", together, files_[1]}));
+    started.push_back(Start({"import", "--db", together, files_[0], files_[1]}));
+    for (pid_t pid : started) EXPECT_EQ(Wait(pid), 0) << "round " << round;
+    const Whole got = Inspect(together);
+    EXPECT_EQ(got.integrity, "ok");
+    EXPECT_EQ(got.children, expected.children) << "round " << round;
+    EXPECT_EQ(got.events, expected.events) << "round " << round;
+    EXPECT_EQ(got.reports, expected.reports) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace cairn::cli
