@@ -26,6 +26,18 @@ Method ToMethod(const restinio::http_method_id_t& method) {
 
 // Our limits are checked here, below RESTinio's (which close the connection without an answer),
 // so a client that sends too much learns why.
+// http_parser (under RESTinio) lets through HTTP/0.9-style and unknown versions and header
+// names that are not tokens; HTTP/1.1 (RFC 9112) refuses them, and so does Cairn.
+bool IsToken(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::optional<Response> CheckLimits(const Limits& limits, const Request& request, size_t header_bytes,
                                     size_t header_count) {
   auto refuse = [](int status, std::string message) {
@@ -73,7 +85,17 @@ Status RunServer(const ServerOptions& options, const Handler& handler,
     request.client = req->remote_endpoint().address().to_string();
 
     Response response;
-    if (std::optional<Response> refused = CheckLimits(options.limits, request, header_bytes, header_count)) {
+    const auto major = req->header().http_major();
+    const auto minor = req->header().http_minor();
+    bool names_ok = true;
+    for (const auto& [name, value] : request.headers) names_ok = names_ok && IsToken(name);
+    if (major != 1 || minor > 1) {
+      response = Response{505, "text/plain; charset=utf-8", "Cairn speaks HTTP/1.0 and HTTP/1.1.\n", {}};
+      response.SetHeader("Connection", "close");
+    } else if (!names_ok) {
+      response = Response{400, "text/plain; charset=utf-8", "A header's name is not valid.\n", {}};
+      response.SetHeader("Connection", "close");
+    } else if (std::optional<Response> refused = CheckLimits(options.limits, request, header_bytes, header_count)) {
       response = std::move(*refused);
     } else {
       try {

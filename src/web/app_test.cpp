@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "access/accounts.h"
@@ -271,6 +272,22 @@ TEST_F(WebAppTest, RoleMatrix) {
     }
   }
   EXPECT_GT(checked, 150);
+}
+
+TEST_F(WebAppTest, EveryJsonAnswerParses) {
+  for (const TestUser& user : kUsers) {
+    const Session session = SignInAs(user);
+    for (const RouteInfo& route : app_->Routes()) {
+      if (route.method != http::Method::kGet || route.pattern.rfind("/api/", 0) != 0) continue;
+      for (const std::string& child : {user.in_scope, user.out_of_scope}) {
+        if (child.empty()) continue;
+        http::Response response = Send(route.method, Fill(route.pattern, child) + "?q=C", session.cookie);
+        EXPECT_EQ(response.content_type, "application/json") << Key(route);
+        EXPECT_TRUE(nlohmann::json::accept(response.body))
+            << user.role << " " << Key(route) << ": " << response.body.substr(0, 200);
+      }
+    }
+  }
 }
 
 TEST_F(WebAppTest, WithoutASessionPagesSendToSignInAndTheApiSays401) {

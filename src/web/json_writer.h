@@ -25,18 +25,14 @@ class JsonWriter {
   // The next member's name (inside an object).
   JsonWriter& Key(std::string_view name) {
     Separate();
-    String(name);
+    AppendText(name);
     out_ += ':';
     after_key_ = true;
     return *this;
   }
   JsonWriter& String(std::string_view text) {
     Separate();
-    const size_t mark = out_.size();
-    if (!AppendJsonString(text, out_)) {
-      out_.resize(mark);
-      AppendJsonString(Repaired(text), out_);
-    }
+    AppendText(text);
     return *this;
   }
   JsonWriter& Int(int64_t value) {
@@ -86,6 +82,13 @@ class JsonWriter {
       first_.back() = false;
     } else {
       out_ += ',';
+    }
+  }
+  void AppendText(std::string_view text) {
+    const size_t mark = out_.size();
+    if (!AppendJsonString(text, out_)) {
+      out_.resize(mark);
+      AppendJsonString(Repaired(text), out_);
     }
   }
   static std::string Repaired(std::string_view text) {
