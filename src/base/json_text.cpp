@@ -70,4 +70,27 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+void AppendJsonStringRepairingUtf8(std::string_view text, std::string& out) {
+  const size_t mark = out.size();
+  if (AppendJsonString(text, out)) return;
+  out.resize(mark);  // refused part-way: drop what it wrote and write a repaired copy
+  std::string repaired;
+  repaired.reserve(text.size() + 8);
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      repaired += text[i++];
+      continue;
+    }
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      repaired += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      repaired.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  AppendJsonString(repaired, out);
+}
+
 }  // namespace cairn

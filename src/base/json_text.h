@@ -21,4 +21,9 @@ bool IsValidUtf8(std::string_view text);
 // `out` part-written, when `text` is not UTF-8, which JSON cannot hold.
 bool AppendJsonString(std::string_view text, std::string& out);
 
+// AppendJsonString for text kept byte for byte from outside (imported ids, names): a byte that
+// does not belong to a well-formed UTF-8 sequence is written as U+FFFD, one per byte, rather than
+// losing the whole value or writing JSON no parser accepts.
+void AppendJsonStringRepairingUtf8(std::string_view text, std::string& out);
+
 }  // namespace cairn

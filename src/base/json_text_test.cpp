@@ -29,3 +29,18 @@ TEST(JsonTextTest, StringsAreWrittenAsNlohmannWritesThem) {
 
 }  // namespace
 }  // namespace cairn
+
+namespace cairn {
+namespace {
+
+TEST(JsonTextRepair, ABadByteBecomesTheReplacementCharacterAndTheRestIsKept) {
+  std::string out = "[";
+  AppendJsonStringRepairingUtf8("ok \"q\"", out);
+  out += ',';
+  AppendJsonStringRepairingUtf8(std::string("a\xff" "b\xC3\xB6"), out);
+  out += ']';
+  EXPECT_EQ(out, "[\"ok \\\"q\\\"\",\"a\xEF\xBF\xBD" "b\xC3\xB6\"]");
+}
+
+}  // namespace
+}  // namespace cairn

@@ -6,31 +6,8 @@
 namespace cairn::timescales {
 namespace {
 
-// Child ids and worker ids come from imported files, which Cairn keeps byte for byte; JSON holds
-// only UTF-8, so a byte that does not belong to a well-formed sequence is written as U+FFFD (the
-// replacement character), one per byte, rather than losing the whole line.
-void AppendJsonText(std::string& out, std::string_view text) {
-  const size_t mark = out.size();
-  if (AppendJsonString(text, out)) return;
-  out.resize(mark);  // refused part-way: drop what it wrote and write a repaired copy
-  std::string repaired;
-  repaired.reserve(text.size() + 8);
-  for (size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      repaired += text[i++];
-      continue;
-    }
-    const size_t length = Utf8SequenceLength(text, i);
-    if (length == 0) {
-      repaired += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      repaired.append(text.substr(i, length));
-      i += length;
-    }
-  }
-  AppendJsonString(repaired, out);
-}
+// Child ids and worker ids come from imported files, which Cairn keeps byte for byte.
+void AppendJsonText(std::string& out, std::string_view text) { AppendJsonStringRepairingUtf8(text, out); }
 
 void AppendJsonDate(std::string& out, const std::optional<Date>& date) {
   if (date) {

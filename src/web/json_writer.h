@@ -84,32 +84,7 @@ class JsonWriter {
       out_ += ',';
     }
   }
-  void AppendText(std::string_view text) {
-    const size_t mark = out_.size();
-    if (!AppendJsonString(text, out_)) {
-      out_.resize(mark);
-      AppendJsonString(Repaired(text), out_);
-    }
-  }
-  static std::string Repaired(std::string_view text) {
-    std::string repaired;
-    for (size_t i = 0; i < text.size();) {
-      const unsigned char c = static_cast<unsigned char>(text[i]);
-      if (c < 0x80) {
-        repaired += text[i++];
-        continue;
-      }
-      const size_t length = Utf8SequenceLength(text, i);
-      if (length == 0) {
-        repaired += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        repaired.append(text.substr(i, length));
-        i += length;
-      }
-    }
-    return repaired;
-  }
+  void AppendText(std::string_view text) { AppendJsonStringRepairingUtf8(text, out_); }
 
   std::string out_;
   std::vector<bool> first_;
