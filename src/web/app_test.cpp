@@ -428,6 +428,28 @@ TEST_F(WebAppTest, HostileRequestsGetClearAnswers) {
   EXPECT_EQ(search.body.find("<script>"), std::string::npos);
 }
 
+TEST_F(WebAppTest, TheTeamPageCountsEachWorkersChildren) {
+  const Session session = SignInAs(kUsers[1]);  // team manager of T1: SW1 holds C1 and C3
+  http::Response home = Send(http::Method::kGet, "/api/v1/home", session.cookie);
+  ASSERT_EQ(home.status, 200);
+  const nlohmann::json json = nlohmann::json::parse(home.body);
+  ASSERT_EQ(json["groups"].size(), 1u) << home.body;
+  EXPECT_EQ(json["groups"][0]["name"], "Sam (SW1)");
+  EXPECT_EQ(json["groups"][0]["children"], 2);
+}
+
+TEST_F(WebAppTest, WhoLookedAtAChildNamesNoOtherChild) {
+  const Session director = SignInAs(kUsers[3]);
+  // A search that shows C1 and C2 writes one row naming both, with a count in its detail.
+  ASSERT_EQ(Send(http::Method::kGet, "/search?q=C", director.cookie).status, 200);
+  const Session manager = SignInAs(kUsers[1]);  // may see C1, not C2
+  http::Response rows = Send(http::Method::kGet, "/api/v1/children/C1/audit", manager.cookie);
+  ASSERT_EQ(rows.status, 200);
+  EXPECT_NE(rows.body.find("\"actor\":\"dir\""), std::string::npos) << rows.body;
+  EXPECT_EQ(rows.body.find("C2"), std::string::npos) << rows.body;
+  EXPECT_EQ(rows.body.find("found"), std::string::npos) << "no detail: " << rows.body;
+}
+
 TEST_F(WebAppTest, MembersSeeSuppressedCountsOnly) {
   const Session session = SignInAs(kUsers[5]);
   http::Response home = Send(http::Method::kGet, "/api/v1/home", session.cookie);

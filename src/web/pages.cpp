@@ -179,7 +179,8 @@ struct ChildRow {
   std::string id;
   std::string display_name;
   std::string age;
-  std::string worker;
+  std::string worker_id;
+  std::string worker;  // as shown: "Maya Harding (W00000014)"
   bool allocated = false;
   bool restricted = false;
   int overdue = 0;
@@ -199,7 +200,8 @@ ChildRow MakeRow(const Context& context, size_t index) {
   row.id = chronology.child().la_child_id;
   row.display_name = DisplayName(chronology.child());
   row.age = AgeText(chronology.child(), as_at);
-  row.worker = WorkerLabel(council.directory(), council.place(index).worker);
+  row.worker_id = council.place(index).worker;
+  row.worker = WorkerLabel(council.directory(), row.worker_id);
   row.allocated = council.place(index).allocated;
   row.restricted = context.restrictions.IsRestricted(row.id);
   for (const timescales::Obligation& obligation : result.obligations) {
@@ -409,12 +411,12 @@ Home BuildHome(Context& context) {
     for (const model::Worker& worker : council.directory().workers()) {
       if (worker.team_id != who.team_id || (worker.left && *worker.left < council.as_at())) continue;
       Home::Group& group = by_worker[worker.id];
-      group.name = worker.name.empty() ? worker.id : worker.name + " (" + worker.id + ")";
+      group.name = WorkerLabel(council.directory(), worker.id);
       group.agency = worker.agency ? "Agency" : "Employed";
     }
     for (const ChildRow& row : home.children) {
       if (!row.allocated) continue;
-      auto found = by_worker.find(row.worker);
+      auto found = by_worker.find(row.worker_id);
       if (found == by_worker.end()) continue;
       ++found->second.children;
       found->second.overdue += row.overdue;
@@ -744,19 +746,25 @@ Data AuditRows(const std::vector<store::StoredAuditEntry>& rows, bool with_child
   return list;
 }
 
-Json AuditJson(const std::vector<store::StoredAuditEntry>& rows) {
+// `whole`: every field, for those who may read the whole trail. Otherwise (who looked at one
+// child) the other children a row names and its detail are left out: a row of a director's
+// search names children the reader may not see.
+Json AuditJson(const std::vector<store::StoredAuditEntry>& rows, bool whole) {
   Json list = Json::array();
   for (const auto& row : rows) {
-    list.push_back({{"id", row.id},
-                    {"at", row.entry.at},
-                    {"actor", row.entry.actor},
-                    {"role", row.entry.role},
-                    {"action", row.entry.action},
-                    {"route", row.entry.route},
-                    {"children", row.entry.children},
-                    {"client", row.entry.client},
-                    {"outcome", row.entry.outcome},
-                    {"detail", row.entry.detail}});
+    Json item = {{"id", row.id},
+                 {"at", row.entry.at},
+                 {"actor", row.entry.actor},
+                 {"role", row.entry.role},
+                 {"action", row.entry.action},
+                 {"route", row.entry.route},
+                 {"client", row.entry.client},
+                 {"outcome", row.entry.outcome}};
+    if (whole) {
+      item["children"] = row.entry.children;
+      item["detail"] = row.entry.detail;
+    }
+    list.push_back(item);
   }
   return list;
 }
@@ -769,7 +777,7 @@ http::Response ChildAuditPage(Context& context) {
   if (!rows.ok()) return ErrorResponse(503, "Cairn cannot read the audit trail just now.", context.api);
   context.audit_action = "read-audit";
   context.audit_children = {context.child_id};
-  if (context.api) return JsonResponse({{"child", context.child_id}, {"rows", AuditJson(*rows)}});
+  if (context.api) return JsonResponse({{"child", context.child_id}, {"rows", AuditJson(*rows, false)}});
   Data data;
   data.set("heading", "Who has looked at the record of " + context.child_id);
   data.set("show_filter", Data(false));
@@ -1093,7 +1101,7 @@ http::Response AdminRestrictedPage(Context& context, const std::string& message 
     for (const auto& record : *restricted) {
       list.push_back({{"id", record.la_child_id}, {"allowed", record.allowed}, {"restricted_by", record.restricted_by}});
     }
-    return JsonResponse({{"restricted", list}, {"refused", AuditJson(*refused)}}, status);
+    return JsonResponse({{"restricted", list}, {"refused", AuditJson(*refused, true)}}, status);
   }
   Data data;
   data.set("csrf", context.session->csrf_token);
@@ -1152,7 +1160,7 @@ http::Response AuditPage(Context& context) {
   if (!rows.ok()) return ErrorResponse(503, "Cairn cannot read the audit trail just now.", context.api);
   context.audit_action = "read-audit";
   if (query.child) context.audit_children = {*query.child};
-  if (context.api) return JsonResponse({{"rows", AuditJson(*rows)}});
+  if (context.api) return JsonResponse({{"rows", AuditJson(*rows, true)}});
   Data data;
   data.set("heading", "Audit trail");
   data.set("show_filter", Data(true));
