@@ -9,6 +9,7 @@
 #include "access/accounts.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "base/display_text.h"
 #include "base/json_text.h"
 #include "returns/csv.h"
 #include "store/access_store.h"
@@ -172,9 +173,7 @@ Action DefineUser(CLI::App& app) {
                         user.disabled ? "disabled" : locked ? "locked" : user.must_change_password ? "one-time password"
                                                                                                     : "active"});
       }
-      const std::vector<size_t> widths = ColumnWidths(headings, rows);
-      PrintRow(env.out, headings, widths);
-      for (const auto& row : rows) PrintRow(env.out, row, widths);
+      PrintTable(env.out, headings, rows);
       return Status::Ok();
     }
     if (disable->parsed() || enable->parsed()) {
@@ -303,24 +302,29 @@ Action DefineAudit(CLI::App& app) {
         std::string line = "{";
         for (size_t i = 0; i < header.size(); ++i) {
           line += (i ? ",\"" : "\"") + header[i] + "\":";
-          std::string quoted;
-          AppendJsonString(values[i], quoted);
-          line += quoted;
+          AppendJsonStringRepairingUtf8(values[i], line);
         }
         env.out << line << "}\n";
       }
       return Status::Ok();
     }
     if (args->format == "csv") {
+      // Meant for a spreadsheet: a username may begin with '-' or '@', which a spreadsheet runs.
       env.out << FormatCsvRow(header);
-      for (const auto& row : rows) env.out << FormatCsvRow(fields(row));
+      for (const auto& row : rows) {
+        std::vector<std::string> cells = fields(row);
+        for (std::string& cell : cells) cell = NeutraliseForSpreadsheet(cell);
+        env.out << FormatCsvRow(cells);
+      }
       return Status::Ok();
     }
     std::vector<std::vector<std::string>> table;
-    for (const auto& row : rows) table.push_back(fields(row));
-    const std::vector<size_t> widths = ColumnWidths(header, table);
-    PrintRow(env.out, header, widths);
-    for (const auto& row : table) PrintRow(env.out, row, widths);
+    for (const auto& row : rows) {
+      std::vector<std::string> cells = fields(row);
+      for (std::string& cell : cells) cell = EscapeForDisplay(cell);
+      table.push_back(std::move(cells));
+    }
+    PrintTable(env.out, header, table);
     env.out << rows.size() << " row(s)\n";
     return Status::Ok();
   };

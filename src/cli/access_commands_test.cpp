@@ -93,6 +93,23 @@ TEST_F(AccessCommandsTest, AuditVerifyNamesTheRowTamperedWith) {
   EXPECT_NE(deleted.err.find("audit row 3 has been deleted"), std::string::npos) << deleted.err;
 }
 
+TEST_F(AccessCommandsTest, TheAuditCsvRunsNoFormulaInASpreadsheet) {
+  // A username may begin with '@' or '-' (both are allowed in identifiers).
+  {
+    auto db = store::Connection::OpenExisting(db_);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(store::AppendAudit(**db, {"", "@SUM(1)", "director", "login", "POST /login", {}, "127.0.0.1", "ok",
+                                          "-2+3"})
+                    .ok());
+  }
+  Outcome csv = RunCairn({"audit", "--db", db_, "--user", "@SUM(1)", "--format", "csv"}, kToday);
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  const auto lines = testing::SplitLines(csv.out);
+  ASSERT_EQ(lines.size(), 2u) << csv.out;
+  EXPECT_NE(lines[1].find(",'@SUM(1),"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find(",'-2+3"), std::string::npos) << lines[1];
+}
+
 TEST_F(AccessCommandsTest, CommandLineRowsNameTheRealAccountNotUser) {
   setenv("USER", "spoofed-name", 1);
   ASSERT_EQ(RunCairn({"user", "add", "--db", db_, "--username", "a1", "--role", "director"}, kToday).code, 0);

@@ -190,9 +190,7 @@ Action DefineIndicators(CLI::App& app) {
       }
     }
     if (args->format == "table") {
-      const std::vector<size_t> widths = ColumnWidths(headings, rows);
-      PrintRow(env.out, headings, widths);
-      for (const auto& row : rows) PrintRow(env.out, row, widths);
+      PrintTable(env.out, headings, rows);
       env.out << chronologies.size() << " children; rates per 10,000 children aged 0-17";
       if (population_setting) env.out << " (population " << *population_setting << ", from settings)";
       env.out << "\n";

@@ -28,6 +28,13 @@ std::vector<size_t> ColumnWidths(const std::vector<std::string>& headings,
   return widths;
 }
 
+void PrintTable(std::ostream& out, const std::vector<std::string>& headings,
+                const std::vector<std::vector<std::string>>& rows) {
+  const std::vector<size_t> widths = ColumnWidths(headings, rows);
+  PrintRow(out, headings, widths);
+  for (const auto& row : rows) PrintRow(out, row, widths);
+}
+
 int Threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 }  // namespace cairn::cli

@@ -15,6 +15,10 @@ void PrintRow(std::ostream& out, const std::vector<std::string>& cells, const st
 std::vector<size_t> ColumnWidths(const std::vector<std::string>& headings,
                                  const std::vector<std::vector<std::string>>& rows);
 
+// The headings and every row, in columns that fit them all.
+void PrintTable(std::ostream& out, const std::vector<std::string>& headings,
+                const std::vector<std::vector<std::string>>& rows);
+
 // Threads for whole-council work: one per core.
 int Threads();
 
