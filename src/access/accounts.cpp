@@ -45,18 +45,23 @@ Accounts::Accounts(store::Connection& db, const RoleCatalogue& roles, const Cloc
                    SessionPolicy policy)
     : db_(db), roles_(roles), clock_(clock), hasher_(hasher), policy_(policy) {}
 
-Status Accounts::Audit(const Actor& by, std::string_view action, std::string_view outcome, std::string_view detail,
-                       std::vector<std::string> children) {
+store::AuditEntry Actor::Entry(std::string_view action, std::string_view outcome, std::vector<std::string> children,
+                               std::string_view detail) const {
   store::AuditEntry entry;
-  entry.actor = by.name;
-  entry.role = by.role;
+  entry.actor = name.empty() ? "anonymous" : name;
+  entry.role = role;
   entry.action = action;
-  entry.route = by.route;
+  entry.route = route;
   entry.children = std::move(children);
-  entry.client = by.client;
+  entry.client = client;
   entry.outcome = outcome;
   entry.detail = detail;
-  return store::AppendAudit(db_, entry);
+  return entry;
+}
+
+Status Accounts::Audit(const Actor& by, std::string_view action, std::string_view outcome, std::string_view detail,
+                       std::vector<std::string> children) {
+  return store::AppendAudit(db_, by.Entry(action, outcome, std::move(children), detail));
 }
 
 Result<store::UserRecord> Accounts::RequireUser(std::string_view username) {

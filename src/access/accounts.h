@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "store/access_store.h"
+#include "store/audit.h"
 #include "store/database.h"
 
 namespace cairn::access {
@@ -28,6 +29,10 @@ struct Actor {
   std::string role;
   std::string route;
   std::string client = "local";
+
+  // This actor's audit row for an action; a nameless actor (not signed in) is "anonymous".
+  store::AuditEntry Entry(std::string_view action, std::string_view outcome, std::vector<std::string> children,
+                          std::string_view detail) const;
 };
 
 struct SessionPolicy {

@@ -199,7 +199,7 @@ Status WebApp::ReloadChild(std::string_view la_child_id) {
   CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(*db, la_child_id));
   if (!chronology) return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
   std::unique_lock lock(state_->council_mutex);
-  state_->council.Update(state_->evaluator, std::move(*chronology));
+  state_->council.Update(std::move(*chronology));
   return Status::Ok();
 }
 
@@ -243,7 +243,7 @@ http::Response WebApp::Handle(const http::Request& incoming) {
     }
     if (stale) {
       std::unique_lock lock(s.council_mutex);
-      if (s.council.as_at() != today) s.council.EvaluateAt(s.evaluator, today, s.options.threads);
+      if (s.council.as_at() != today) s.council.EvaluateAt(today, s.options.threads);
     }
   }
 

@@ -1,7 +1,6 @@
 #include "web/pages.h"
 
 #include <kainjow/mustache.hpp>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
@@ -17,7 +16,6 @@ namespace cairn::web {
 namespace {
 
 using Data = kainjow::mustache::data;
-using Json = nlohmann::json;
 using timescales::ObligationStatus;
 
 // ---------------------------------------------------------------------------------------------
@@ -75,11 +73,11 @@ http::Response Html(std::string body, int status = 200) {
   return response;
 }
 
-http::Response JsonResponse(const Json& json, int status = 200) {
+http::Response JsonBody(JsonWriter& json, int status = 200) {
   http::Response response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = json.dump(-1, ' ', false, Json::error_handler_t::replace);
+  response.body = json.Take();
   return response;
 }
 
@@ -148,29 +146,58 @@ std::string WorkerLabel(const access::CouncilDirectory& directory, const std::st
   return worker == nullptr || worker->name.empty() ? id : worker->name + " (" + id + ")";
 }
 
-std::string CurrentSituation(const model::Chronology& chronology, Date as_at) {
-  const model::Event* cla = nullptr;
-  const model::Event* cp = nullptr;
-  const model::Event* cin_plan = nullptr;
-  const model::Event* cin = nullptr;
+// What a child's case is on a date, the most intensive open service first.
+struct Situation {
+  enum class Kind { kLookedAfter, kChildProtection, kChildInNeedPlan, kChildInNeed, kNone };
+  Kind kind = Kind::kNone;
+  const model::Event* event = nullptr;  // the open event that says so
+};
+
+Situation SituationOn(const model::Chronology& chronology, Date as_at) {
+  const model::Event* open[4] = {};  // by Kind
   for (const model::Event& event : chronology.events()) {
-    if (event.start > as_at || !event.IsOpenOn(as_at)) continue;
+    if (!event.IsOpenOn(as_at)) continue;
     switch (event.kind) {
-      case model::EventKind::kLookedAfterEpisode: cla = &event; break;
-      case model::EventKind::kCpPlan: cp = &event; break;
-      case model::EventKind::kCinPlan: cin_plan = &event; break;
-      case model::EventKind::kCinEpisode: cin = &event; break;
+      case model::EventKind::kLookedAfterEpisode: open[0] = &event; break;
+      case model::EventKind::kCpPlan: open[1] = &event; break;
+      case model::EventKind::kCinPlan: open[2] = &event; break;
+      case model::EventKind::kCinEpisode: open[3] = &event; break;
       default: break;
     }
   }
-  if (cla) {
-    return "Looked after since " + cla->start.ToIso() + " (legal status " + std::string(cla->Get("LS")) +
-           ", placement " + std::string(cla->Get("PLACE")) + ")";
+  for (int kind = 0; kind < 4; ++kind) {
+    if (open[kind] != nullptr) return {static_cast<Situation::Kind>(kind), open[kind]};
   }
-  if (cp) return "Child protection plan since " + cp->start.ToIso();
-  if (cin_plan) return "Child in need plan since " + cin_plan->start.ToIso();
-  if (cin) return "Child in need (referred " + cin->start.ToIso() + ")";
+  return {};
+}
+
+std::string CurrentSituation(const model::Chronology& chronology, Date as_at) {
+  const Situation situation = SituationOn(chronology, as_at);
+  const model::Event* event = situation.event;
+  switch (situation.kind) {
+    case Situation::Kind::kLookedAfter:
+      return "Looked after since " + event->start.ToIso() + " (legal status " + std::string(event->Get("LS")) +
+             ", placement " + std::string(event->Get("PLACE")) + ")";
+    case Situation::Kind::kChildProtection: return "Child protection plan since " + event->start.ToIso();
+    case Situation::Kind::kChildInNeedPlan: return "Child in need plan since " + event->start.ToIso();
+    case Situation::Kind::kChildInNeed: return "Child in need (referred " + event->start.ToIso() + ")";
+    case Situation::Kind::kNone: break;
+  }
   return "No open case";
+}
+
+// An overdue deadline whose duty still runs (not one missed under a plan that has since ended).
+bool IsLiveOverdue(const timescales::Obligation& obligation) {
+  return obligation.status == ObligationStatus::kOverdue && !obligation.closed;
+}
+
+// Counts, for each rule, the child once if any of its deadlines under that rule is live overdue.
+void CountOverdueRules(const timescales::ChildEvaluation& result, std::map<uint16_t, int64_t>& by_rule) {
+  std::set<uint16_t> rules;
+  for (const auto& obligation : result.obligations) {
+    if (IsLiveOverdue(obligation)) rules.insert(obligation.rule);
+  }
+  for (uint16_t rule : rules) ++by_rule[rule];
 }
 
 // One child's line on a list, with what makes it urgent.
@@ -205,7 +232,7 @@ ChildRow MakeRow(const Context& context, size_t index) {
   row.allocated = council.place(index).allocated;
   row.restricted = context.restrictions.IsRestricted(row.id);
   for (const timescales::Obligation& obligation : result.obligations) {
-    if (obligation.status == ObligationStatus::kOverdue && !obligation.closed) ++row.overdue;
+    if (IsLiveOverdue(obligation)) ++row.overdue;
     if (obligation.status == ObligationStatus::kDue) {
       if (obligation.days <= 14) ++row.due_soon;
       if (!row.next_due || obligation.due < *row.next_due) {
@@ -354,21 +381,17 @@ Home BuildHome(Context& context) {
     int64_t cin = 0, cp = 0, cla = 0, overdue_children = 0, drifting = 0;
     std::map<uint16_t, int64_t> by_rule;
     for (size_t i = 0; i < council.size(); ++i) {
-      const std::string situation = CurrentSituation(council.chronology(i), council.as_at());
-      if (situation.rfind("Looked after", 0) == 0) ++cla;
-      else if (situation.rfind("Child protection", 0) == 0) ++cp;
-      else if (situation.rfind("Child in need", 0) == 0) ++cin;
-      bool any = false;
-      std::set<uint16_t> rules_here;
-      for (const auto& obligation : council.result(i).obligations) {
-        if (obligation.status == ObligationStatus::kOverdue && !obligation.closed) {
-          any = true;
-          rules_here.insert(obligation.rule);
-        }
+      switch (SituationOn(council.chronology(i), council.as_at()).kind) {
+        case Situation::Kind::kLookedAfter: ++cla; break;
+        case Situation::Kind::kChildProtection: ++cp; break;
+        case Situation::Kind::kChildInNeedPlan:
+        case Situation::Kind::kChildInNeed: ++cin; break;
+        case Situation::Kind::kNone: break;
       }
-      for (uint16_t rule : rules_here) ++by_rule[rule];
-      if (any) ++overdue_children;
-      if (!council.result(i).signals.empty()) ++drifting;
+      const timescales::ChildEvaluation& result = council.result(i);
+      CountOverdueRules(result, by_rule);
+      if (std::any_of(result.obligations.begin(), result.obligations.end(), IsLiveOverdue)) ++overdue_children;
+      if (!result.signals.empty()) ++drifting;
     }
     home.summary = {{Suppressed(cla), "children looked after"},
                     {Suppressed(cp), "children on a child protection plan"},
@@ -376,7 +399,7 @@ Home BuildHome(Context& context) {
                     {Suppressed(overdue_children), "children with a statutory deadline overdue"},
                     {Suppressed(drifting), "children with a drift or delay signal"}};
     for (const auto& [rule, count] : by_rule) {
-      const auto& spec = context.evaluator.rules().rules()[rule];
+      const timescales::Rule& spec = context.evaluator.rules().rules()[rule];
       home.rules.emplace_back(spec.title, spec.source, count);
     }
     return home;
@@ -447,15 +470,11 @@ Home BuildHome(Context& context) {
       group.overdue += row.overdue;
       if (row.drift > 0) ++group.drifting;
       if (row.overdue > 0) ++overdue_children;
-      std::set<uint16_t> rules_here;
-      for (const auto& obligation : council.result(row.index).obligations) {
-        if (obligation.status == ObligationStatus::kOverdue && !obligation.closed) rules_here.insert(obligation.rule);
-      }
-      for (uint16_t rule : rules_here) ++by_rule[rule];
+      CountOverdueRules(council.result(row.index), by_rule);
     }
     for (auto& [id, group] : by_team) home.groups.push_back(group);
     for (const auto& [rule, count] : by_rule) {
-      const auto& spec = context.evaluator.rules().rules()[rule];
+      const timescales::Rule& spec = context.evaluator.rules().rules()[rule];
       home.rules.emplace_back(spec.title, spec.source, count);
     }
     home.summary = {{std::to_string(all.size()), "open cases"},
@@ -514,10 +533,7 @@ http::Response HomePage(Context& context) {
       json.EndObject();
     }
     json.EndArray().EndObject();
-    http::Response response;
-    response.content_type = "application/json";
-    response.body = json.Take();
-    return response;
+    return JsonBody(json);
   }
   Data data;
   data.set("home", context.session->principal.role->home);
@@ -651,10 +667,7 @@ http::Response ChildPage(Context& context) {
       json.EndObject().Field("source", shown.provenance.source).EndObject();
     }
     json.EndArray().EndObject();
-    http::Response response;
-    response.content_type = "application/json";
-    response.body = json.Take();
-    return response;
+    return JsonBody(json);
   }
 
   Data data;
@@ -749,24 +762,26 @@ Data AuditRows(const std::vector<store::StoredAuditEntry>& rows, bool with_child
 // `whole`: every field, for those who may read the whole trail. Otherwise (who looked at one
 // child) the other children a row names and its detail are left out: a row of a director's
 // search names children the reader may not see.
-Json AuditJson(const std::vector<store::StoredAuditEntry>& rows, bool whole) {
-  Json list = Json::array();
+void AuditJson(JsonWriter& json, const std::vector<store::StoredAuditEntry>& rows, bool whole) {
+  json.BeginArray();
   for (const auto& row : rows) {
-    Json item = {{"id", row.id},
-                 {"at", row.entry.at},
-                 {"actor", row.entry.actor},
-                 {"role", row.entry.role},
-                 {"action", row.entry.action},
-                 {"route", row.entry.route},
-                 {"client", row.entry.client},
-                 {"outcome", row.entry.outcome}};
+    json.BeginObject()
+        .Field("id", row.id)
+        .Field("at", row.entry.at)
+        .Field("actor", row.entry.actor)
+        .Field("role", row.entry.role)
+        .Field("action", row.entry.action)
+        .Field("route", row.entry.route)
+        .Field("client", row.entry.client)
+        .Field("outcome", row.entry.outcome);
     if (whole) {
-      item["children"] = row.entry.children;
-      item["detail"] = row.entry.detail;
+      json.Key("children").BeginArray();
+      for (const std::string& child : row.entry.children) json.String(child);
+      json.EndArray().Field("detail", row.entry.detail);
     }
-    list.push_back(item);
+    json.EndObject();
   }
-  return list;
+  json.EndArray();
 }
 
 http::Response ChildAuditPage(Context& context) {
@@ -777,7 +792,13 @@ http::Response ChildAuditPage(Context& context) {
   if (!rows.ok()) return ErrorResponse(503, "Cairn cannot read the audit trail just now.", context.api);
   context.audit_action = "read-audit";
   context.audit_children = {context.child_id};
-  if (context.api) return JsonResponse({{"child", context.child_id}, {"rows", AuditJson(*rows, false)}});
+  if (context.api) {
+    JsonWriter json;
+    json.BeginObject().Field("child", context.child_id).Key("rows");
+    AuditJson(json, *rows, false);
+    json.EndObject();
+    return JsonBody(json);
+  }
   Data data;
   data.set("heading", "Who has looked at the record of " + context.child_id);
   data.set("show_filter", Data(false));
@@ -821,10 +842,7 @@ http::Response SearchPage(Context& context) {
     json.BeginObject().Field("q", q).Key("children");
     RowsJson(json, found, 100);
     json.EndObject();
-    http::Response response;
-    response.content_type = "application/json";
-    response.body = json.Take();
-    return response;
+    return JsonBody(json);
   }
   data.set("has_children", Data(!found.empty()));
   data.set("children_caption", "Children found (" + std::to_string(found.size()) + ")");
@@ -923,24 +941,38 @@ http::Response PasswordSubmit(Context& context) {
 // ---------------------------------------------------------------------------------------------
 // Administration
 
+// What every admin page starts from: the CSRF token its forms carry, and what the last action said.
+Data AdminData(const Context& context, const std::string& message, const std::string& error) {
+  Data data;
+  data.set("csrf", context.session->csrf_token);
+  if (!message.empty()) data.set("message", message);
+  if (!error.empty()) data.set("error", error);
+  return data;
+}
+
 http::Response AdminUsersPage(Context& context, const std::string& message = "", const std::string& error = "",
                               int status = 200) {
   Result<std::vector<store::UserRecord>> users = store::ListUsers(context.db);
   if (!users.ok()) return ErrorResponse(503, "Cairn cannot read the users just now.", context.api);
   context.audit_action = "read-users";
   if (context.api) {
-    Json list = Json::array();
+    JsonWriter json;
+    json.BeginObject().Key("users").BeginArray();
     for (const auto& user : *users) {
-      list.push_back({{"username", user.username}, {"role", user.role}, {"worker", user.worker_id},
-                      {"team", user.team_id}, {"service", user.service}, {"disabled", user.disabled},
-                      {"locked", user.locked_until > context.clock.UnixSeconds()}});
+      json.BeginObject()
+          .Field("username", user.username)
+          .Field("role", user.role)
+          .Field("worker", user.worker_id)
+          .Field("team", user.team_id)
+          .Field("service", user.service)
+          .Field("disabled", user.disabled)
+          .Field("locked", user.locked_until > context.clock.UnixSeconds())
+          .EndObject();
     }
-    return JsonResponse({{"users", list}}, status);
+    json.EndArray().EndObject();
+    return JsonBody(json, status);
   }
-  Data data;
-  data.set("csrf", context.session->csrf_token);
-  if (!message.empty()) data.set("message", message);
-  if (!error.empty()) data.set("error", error);
+  Data data = AdminData(context, message, error);
   Data list = List();
   for (const auto& user : *users) {
     Data item;
@@ -1020,18 +1052,23 @@ http::Response AdminGrantsPage(Context& context, const std::string& message = ""
   context.audit_action = "read-grants";
   const std::string today = context.clock.Today().ToIso();
   if (context.api) {
-    Json list = Json::array();
+    JsonWriter json;
+    json.BeginObject().Key("grants").BeginArray();
     for (const auto& grant : *grants) {
-      list.push_back({{"id", grant.id}, {"username", grant.username}, {"scope", grant.scope},
-                      {"target", grant.target}, {"until", grant.until_date}, {"granted_by", grant.granted_by},
-                      {"revoked", !grant.revoked_at.empty()}});
+      json.BeginObject()
+          .Field("id", grant.id)
+          .Field("username", grant.username)
+          .Field("scope", grant.scope)
+          .Field("target", grant.target)
+          .Field("until", grant.until_date)
+          .Field("granted_by", grant.granted_by)
+          .Field("revoked", !grant.revoked_at.empty())
+          .EndObject();
     }
-    return JsonResponse({{"grants", list}}, status);
+    json.EndArray().EndObject();
+    return JsonBody(json, status);
   }
-  Data data;
-  data.set("csrf", context.session->csrf_token);
-  if (!message.empty()) data.set("message", message);
-  if (!error.empty()) data.set("error", error);
+  Data data = AdminData(context, message, error);
   Data list = List();
   for (const auto& grant : *grants) {
     Data item;
@@ -1097,16 +1134,19 @@ http::Response AdminRestrictedPage(Context& context, const std::string& message 
   if (!restricted.ok() || !refused.ok()) return ErrorResponse(503, "Cairn cannot read this just now.", context.api);
   context.audit_action = "read-restrictions";
   if (context.api) {
-    Json list = Json::array();
+    JsonWriter json;
+    json.BeginObject().Key("restricted").BeginArray();
     for (const auto& record : *restricted) {
-      list.push_back({{"id", record.la_child_id}, {"allowed", record.allowed}, {"restricted_by", record.restricted_by}});
+      json.BeginObject().Field("id", record.la_child_id).Key("allowed").BeginArray();
+      for (const std::string& username : record.allowed) json.String(username);
+      json.EndArray().Field("restricted_by", record.restricted_by).EndObject();
     }
-    return JsonResponse({{"restricted", list}, {"refused", AuditJson(*refused, true)}}, status);
+    json.EndArray().Key("refused");
+    AuditJson(json, *refused, true);
+    json.EndObject();
+    return JsonBody(json, status);
   }
-  Data data;
-  data.set("csrf", context.session->csrf_token);
-  if (!message.empty()) data.set("message", message);
-  if (!error.empty()) data.set("error", error);
+  Data data = AdminData(context, message, error);
   Data list = List();
   for (const auto& record : *restricted) {
     Data item;
@@ -1160,7 +1200,13 @@ http::Response AuditPage(Context& context) {
   if (!rows.ok()) return ErrorResponse(503, "Cairn cannot read the audit trail just now.", context.api);
   context.audit_action = "read-audit";
   if (query.child) context.audit_children = {*query.child};
-  if (context.api) return JsonResponse({{"rows", AuditJson(*rows, true)}});
+  if (context.api) {
+    JsonWriter json;
+    json.BeginObject().Key("rows");
+    AuditJson(json, *rows, true);
+    json.EndObject();
+    return JsonBody(json);
+  }
   Data data;
   data.set("heading", "Audit trail");
   data.set("show_filter", Data(true));
@@ -1217,7 +1263,7 @@ void Council::Build(const timescales::Evaluator& evaluator, std::vector<model::C
   for (const model::Chronology& chronology : chronologies_) places_.push_back(directory_.PlaceOf(chronology, as_at));
 }
 
-void Council::Update(const timescales::Evaluator&, model::Chronology chronology) {
+void Council::Update(model::Chronology chronology) {
   const size_t index = evaluation_->Update(chronology);
   access::ChildPlace place = directory_.PlaceOf(chronology, as_at_);
   if (index == chronologies_.size()) {
@@ -1229,7 +1275,7 @@ void Council::Update(const timescales::Evaluator&, model::Chronology chronology)
   }
 }
 
-void Council::EvaluateAt(const timescales::Evaluator&, Date as_at, int threads) {
+void Council::EvaluateAt(Date as_at, int threads) {
   as_at_ = as_at;
   evaluation_->EvaluateAt(as_at, threads);
   for (size_t i = 0; i < chronologies_.size(); ++i) places_[i] = directory_.PlaceOf(chronologies_[i], as_at);
@@ -1239,15 +1285,7 @@ std::optional<size_t> Council::Find(std::string_view la_child_id) const { return
 
 Status Context::Audit(std::string_view action, std::string_view outcome, std::vector<std::string> children,
                       std::string_view detail) {
-  store::AuditEntry entry;
-  entry.actor = actor.name.empty() ? "anonymous" : actor.name;
-  entry.role = actor.role;
-  entry.action = action;
-  entry.route = actor.route;
-  entry.children = std::move(children);
-  entry.client = actor.client;
-  entry.outcome = outcome;
-  entry.detail = detail;
+  store::AuditEntry entry = actor.Entry(action, outcome, std::move(children), detail);
   if (audit_writer != nullptr) return audit_writer->Append(std::move(entry));
   return store::AppendAudit(db, entry);
 }
@@ -1256,9 +1294,9 @@ http::Response ErrorResponse(int status, std::string message, bool api, std::str
   http::Response response;
   response.status = status;
   if (api) {
-    response.content_type = "application/json";
-    response.body = Json{{"error", message}, {"status", status}}.dump(-1, ' ', false, Json::error_handler_t::replace);
-    return response;
+    JsonWriter json;
+    json.BeginObject().Field("error", message).Field("status", status).EndObject();
+    return JsonBody(json, status);
   }
   std::string heading;
   switch (status) {

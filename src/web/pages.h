@@ -36,8 +36,8 @@ class Council {
   void Build(const timescales::Evaluator& evaluator, std::vector<model::Chronology> chronologies,
              access::CouncilDirectory directory, Date as_at, int threads);
   // One child changed (or is new): compacted, evaluated and placed again, alone.
-  void Update(const timescales::Evaluator& evaluator, model::Chronology chronology);
-  void EvaluateAt(const timescales::Evaluator& evaluator, Date as_at, int threads);
+  void Update(model::Chronology chronology);
+  void EvaluateAt(Date as_at, int threads);
 
   Date as_at() const { return as_at_; }
   size_t size() const { return chronologies_.size(); }
