@@ -2,10 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "store/audit.h"
-#include "store/migrations.h"
+#include "store/test_database.h"
 
 namespace cairn::access {
 namespace {
@@ -15,15 +13,8 @@ Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 class AccountsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("cairn_accounts_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
-    Cleanup();
-    auto db = store::Connection::Open(path_.string());
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    auto migrations = store::BuiltInMigrations();
-    ASSERT_TRUE(migrations.ok());
-    ASSERT_TRUE(store::Migrate(*db_, *migrations).ok());
+    db_ = database_.Open();
+    ASSERT_NE(db_, nullptr);
     auto roles = RoleCatalogue::BuiltIn();
     ASSERT_TRUE(roles.ok());
     roles_ = std::move(*roles);
@@ -32,10 +23,6 @@ class AccountsTest : public ::testing::Test {
   void TearDown() override {
     accounts_.reset();
     db_.reset();
-    Cleanup();
-  }
-  void Cleanup() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
   int64_t AuditRows(const std::string& action) {
     store::AuditQuery query;
@@ -45,7 +32,7 @@ class AccountsTest : public ::testing::Test {
     return count;
   }
 
-  std::filesystem::path path_;
+  store::TestDatabase database_{"cairn_accounts_"};
   FixedClock clock_{D(2025, 3, 31), 1'743'400'000};
   std::unique_ptr<store::Connection> db_;
   RoleCatalogue roles_;

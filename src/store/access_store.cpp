@@ -55,6 +55,18 @@ GrantRecord ReadGrant(const Statement& row) {
   return grant;
 }
 
+// Every row of a statement, each read by `read`.
+template <typename Read>
+auto ReadAll(Statement& select, Read read) -> Result<std::vector<decltype(read(select))>> {
+  std::vector<decltype(read(select))> rows;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    rows.push_back(read(select));
+  }
+  return rows;
+}
+
 constexpr std::string_view kGrantSelect =
     "SELECT g.id, g.user_id, u.username, g.scope, g.target, g.until_date, g.reason, g.granted_by, g.created_at, "
     "COALESCE(g.revoked_at, '') FROM access_grant g JOIN app_user u ON u.id = g.user_id";
@@ -91,13 +103,7 @@ Result<std::optional<UserRecord>> FindUserById(Connection& db, int64_t id) {
 Result<std::vector<UserRecord>> ListUsers(Connection& db) {
   CAIRN_ASSIGN_OR_RETURN(auto select,
                          db.Prepare("SELECT " + std::string(kUserColumns) + " FROM app_user ORDER BY username"));
-  std::vector<UserRecord> users;
-  while (true) {
-    CAIRN_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) break;
-    users.push_back(ReadUser(*select));
-  }
-  return users;
+  return ReadAll(*select, ReadUser);
 }
 
 Status UpdateUser(Connection& db, const UserRecord& user) {
@@ -170,24 +176,12 @@ Result<int64_t> InsertGrant(Connection& db, const GrantRecord& grant) {
 Result<std::vector<GrantRecord>> GrantsOfUser(Connection& db, int64_t user_id) {
   CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare(std::string(kGrantSelect) + " WHERE g.user_id = $1 ORDER BY g.id"));
   CAIRN_RETURN_IF_ERROR(select->Bind(1, user_id));
-  std::vector<GrantRecord> grants;
-  while (true) {
-    CAIRN_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) break;
-    grants.push_back(ReadGrant(*select));
-  }
-  return grants;
+  return ReadAll(*select, ReadGrant);
 }
 
 Result<std::vector<GrantRecord>> ListGrants(Connection& db) {
   CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare(std::string(kGrantSelect) + " ORDER BY g.id"));
-  std::vector<GrantRecord> grants;
-  while (true) {
-    CAIRN_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) break;
-    grants.push_back(ReadGrant(*select));
-  }
-  return grants;
+  return ReadAll(*select, ReadGrant);
 }
 
 Status RevokeGrant(Connection& db, int64_t grant_id, std::string_view at) {

@@ -2,10 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "store/chronology_store.h"
-#include "store/migrations.h"
+#include "store/test_database.h"
 
 namespace cairn::store {
 namespace {
@@ -13,22 +11,8 @@ namespace {
 class AuditTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("cairn_audit_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
-    Cleanup();
-    auto opened = Connection::Open(path_.string());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    db_ = std::move(opened).value();
-    auto migrations = BuiltInMigrations();
-    ASSERT_TRUE(migrations.ok());
-    ASSERT_TRUE(Migrate(*db_, *migrations).ok());
-  }
-  void TearDown() override {
-    db_.reset();
-    Cleanup();
-  }
-  void Cleanup() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    db_ = database_.Open();
+    ASSERT_NE(db_, nullptr);
   }
 
   // Six rows: views of children A and B by two users, a search naming both, a login.
@@ -50,7 +34,7 @@ class AuditTest : public ::testing::Test {
     return verdict.ok() ? *verdict : AuditVerdict{};
   }
 
-  std::filesystem::path path_;
+  TestDatabase database_{"cairn_audit_"};
   std::unique_ptr<Connection> db_;
 };
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
+#include "store/test_database.h"
 
 namespace cairn::store {
 namespace {
@@ -21,23 +22,10 @@ Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 class ChronologyStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("cairn_chronology_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
-    Cleanup();
-    auto opened = Connection::Open(path_.string());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    db_ = std::move(opened).value();
-    auto migrations = BuiltInMigrations();
-    ASSERT_TRUE(migrations.ok());
-    ASSERT_TRUE(Migrate(*db_, *migrations).ok());
+    db_ = database_.Open();
+    ASSERT_NE(db_, nullptr);
   }
-  void TearDown() override {
-    db_.reset();
-    Cleanup();
-  }
-  void Cleanup() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-  }
+  void TearDown() override { db_.reset(); }
 
   Result<SaveReport> Save(const std::vector<Chronology>& chronologies, const std::string& reason = "test") {
     auto transaction = Transaction::Begin(*db_);
@@ -58,7 +46,7 @@ class ChronologyStoreTest : public ::testing::Test {
     return (*statement)->ColumnInt(0);
   }
 
-  std::filesystem::path path_;
+  TestDatabase database_{"cairn_chronology_"};
   std::unique_ptr<Connection> db_;
 };
 
@@ -298,8 +286,8 @@ TEST_F(ChronologyStoreTest, ChildrenSavedBeforeNamesWereKeptHaveNone) {
   ASSERT_NE(names, migrations->end());
   // A database as it was before the names migration, with a child in it.
   db_.reset();
-  Cleanup();
-  auto opened = Connection::Open(path_.string());
+  database_.Remove();
+  auto opened = Connection::Open(database_.path().string());
   ASSERT_TRUE(opened.ok());
   db_ = std::move(opened).value();
   const std::vector<Migration> before(migrations->begin(), names);

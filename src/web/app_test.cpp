@@ -10,7 +10,7 @@
 #include "access/accounts.h"
 #include "store/audit.h"
 #include "store/chronology_store.h"
-#include "store/migrations.h"
+#include "store/test_database.h"
 #include "store/workforce_store.h"
 
 namespace cairn::web {
@@ -64,31 +64,25 @@ const std::vector<TestUser> kUsers = {
 class WebAppTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("cairn_web_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
-    Cleanup();
-    auto db = store::Connection::Open(path_.string());
-    ASSERT_TRUE(db.ok());
-    auto migrations = store::BuiltInMigrations();
-    ASSERT_TRUE(migrations.ok());
-    ASSERT_TRUE(store::Migrate(**db, *migrations).ok());
+    std::unique_ptr<store::Connection> db = database_.Open();
+    ASSERT_NE(db, nullptr);
     {
-      auto transaction = store::Transaction::Begin(**db);
+      auto transaction = store::Transaction::Begin(*db);
       ASSERT_TRUE(transaction.ok());
       std::vector<model::Team> teams = {{"T1", "Assessment North", "assessment"},
                                         {"T2", "Children in care", "children-in-care"}};
       std::vector<model::Worker> workers = {{"SW1", "Sam", "social-worker", "T1", false, {}, {}},
                                             {"SW2", "Kim", "social-worker", "T2", true, {}, {}}};
-      ASSERT_TRUE(store::SaveWorkforce(**db, teams, workers).ok());
+      ASSERT_TRUE(store::SaveWorkforce(*db, teams, workers).ok());
       std::vector<model::Chronology> children = {Child("C1", "SW1", "<script>alert(1)</script>"), Child("C2", "SW2"),
                                                  Child("C3", "SW1")};
-      ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "setup"}).ok());
+      ASSERT_TRUE(store::SaveChronologies(*db, children, {"test", "setup"}).ok());
       ASSERT_TRUE(transaction->Commit().ok());
     }
     auto roles = access::RoleCatalogue::BuiltIn();
     ASSERT_TRUE(roles.ok());
     roles_ = std::move(*roles);
-    access::Accounts accounts(**db, roles_, clock_, access::PasswordHasher(access::PasswordCost::ForTests()));
+    access::Accounts accounts(*db, roles_, clock_, access::PasswordHasher(access::PasswordCost::ForTests()));
     const access::Actor setup{"os:test", "cli", "test", "local"};
     for (const TestUser& user : kUsers) {
       auto added = accounts.AddUser({user.username, user.role, user.worker, user.team, user.service,
@@ -99,23 +93,17 @@ class WebAppTest : public ::testing::Test {
     ASSERT_TRUE(accounts.AddUser({"victim", "practitioner", "SW9", "", "", "Orchard-kestrel-river-x"}, setup).ok());
     ASSERT_TRUE(accounts.GrantAccess({"insp", access::Grant::Kind::kChild, "C1", D(2025, 12, 31), "inspection"}, setup).ok());
     ASSERT_TRUE(accounts.Restrict("C3", {"tm"}, "staff member's child", setup).ok());
-    db->reset();
+    db.reset();
 
     WebOptions options;
     options.password_cost = access::PasswordCost::ForTests();
     options.as_at = D(2025, 3, 31);
     options.threads = 1;
-    auto app = WebApp::Open(path_.string(), clock_, options);
+    auto app = WebApp::Open(database_.path().string(), clock_, options);
     ASSERT_TRUE(app.ok()) << app.status().message();
     app_ = std::move(*app);
   }
-  void TearDown() override {
-    app_.reset();
-    Cleanup();
-  }
-  void Cleanup() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-  }
+  void TearDown() override { app_.reset(); }
 
   static std::string CookieValue(const http::Response& response, std::string_view name) {
     for (const auto& [header, value] : response.headers) {
@@ -162,7 +150,7 @@ class WebAppTest : public ::testing::Test {
 
   Session SignInAs(const TestUser& user) { return SignIn(user.username, Password(user.username)); }
 
-  std::filesystem::path path_;
+  store::TestDatabase database_{"cairn_web_"};
   FixedClock clock_{D(2025, 3, 31), 1'743'400'000};
   access::RoleCatalogue roles_;
   std::unique_ptr<WebApp> app_;
@@ -337,7 +325,7 @@ TEST_F(WebAppTest, EveryLookIsAuditedAndRefusalsToo) {
   ASSERT_EQ(Send(http::Method::kGet, "/api/v1/children/C1", prac.cookie).status, 200);
   ASSERT_EQ(Send(http::Method::kGet, "/children/C2", prac.cookie).status, 404);
   ASSERT_EQ(Send(http::Method::kGet, "/", prac.cookie).status, 200);
-  auto db = store::Connection::OpenExisting(path_.string());
+  auto db = store::Connection::OpenExisting(database_.path().string());
   ASSERT_TRUE(db.ok());
   store::AuditQuery c1;
   c1.child = "C1";
@@ -470,7 +458,7 @@ TEST_F(WebAppTest, AChangedChildIsEvaluatedAgainAloneAndANewOneAppears) {
   const std::string before = Send(http::Method::kGet, "/api/v1/children/C2", director.cookie).body;
   EXPECT_EQ(Send(http::Method::kGet, "/api/v1/children/C4", director.cookie).status, 404);
   {
-    auto db = store::Connection::OpenExisting(path_.string());
+    auto db = store::Connection::OpenExisting(database_.path().string());
     ASSERT_TRUE(db.ok());
     auto transaction = store::Transaction::Begin(**db);
     ASSERT_TRUE(transaction.ok());
