@@ -15,6 +15,7 @@
 #include "store/access_store.h"
 #include "store/audit.h"
 #include "store/chronology_store.h"
+#include "store/settings.h"
 #include "store/workforce_store.h"
 
 namespace cairn::cli {
@@ -34,9 +35,9 @@ Result<std::string> ReadPasswordLine(std::istream& in) {
 // worker's team and service, so every home page has something to show.
 Status MakeDemoAccounts(store::Connection& db, access::Accounts& accounts, Environment& env, const std::string& as_at_text,
                         const std::string& prefix_option, bool password_stdin) {
-  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::HoldsOnlySimulatedRecords(db));
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(db));
   if (!synthetic) {
-    return Status::FailedPrecondition("this database holds records that did not come from `cairn simulate`; demo "
+    return Status::FailedPrecondition("this database is not a simulated council (`cairn simulate` marks one); demo "
                                       "accounts are made only in synthetic databases");
   }
   Date as_at = env.clock.Today();

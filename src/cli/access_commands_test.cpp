@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "cli/cli_test_support.h"
 #include "store/access_store.h"
 #include "store/audit.h"
@@ -108,6 +110,36 @@ TEST_F(AccessCommandsTest, TheAuditCsvRunsNoFormulaInASpreadsheet) {
   ASSERT_EQ(lines.size(), 2u) << csv.out;
   EXPECT_NE(lines[1].find(",'@SUM(1),"), std::string::npos) << lines[1];
   EXPECT_NE(lines[1].find(",'-2+3"), std::string::npos) << lines[1];
+}
+
+TEST_F(AccessCommandsTest, DemoAccountsAreMadeOnlyInASimulatedCouncil) {
+  Outcome refused = RunCairn({"user", "demo", "--db", db_, "--as-at", "2025-03-31"}, kToday);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("not a simulated council"), std::string::npos) << refused.err;
+  ASSERT_EQ(RunCairn({"simulate", "--db", db_, "--population", "3000", "--years", "1", "--seed", "3", "--as-at",
+                      "2025-03-31"},
+                     kToday)
+                .code,
+            0);
+  Outcome made = RunCairn({"user", "demo", "--db", db_, "--as-at", "2025-03-31"}, kToday);
+  ASSERT_EQ(made.code, 0) << made.err;
+  auto db = store::Connection::OpenExisting(db_);
+  auto users = store::ListUsers(**db);
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 8u);
+  for (const store::UserRecord& user : *users) {
+    EXPECT_EQ(user.username, "demo-" + user.role);
+    EXPECT_TRUE(user.must_change_password) << user.username;
+    EXPECT_EQ(!user.worker_id.empty(), user.role == "practitioner") << user.username;
+    EXPECT_EQ(!user.team_id.empty(), user.role == "team-manager") << user.username;
+    EXPECT_EQ(!user.service.empty(), user.role == "service-manager") << user.username;
+  }
+  // A simulated council takes no real returns either: its mark must stay true.
+  const std::filesystem::path header = dir_ / "header.csv";
+  std::ofstream(header) << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,1,01/01/2015,WBRI,A123456789012,,\n";
+  Outcome imported = RunCairn({"import", "--db", db_, "--year", "2025", header.string()}, kToday);
+  EXPECT_EQ(imported.code, 1);
+  EXPECT_NE(imported.err.find("simulated council"), std::string::npos) << imported.err;
 }
 
 TEST_F(AccessCommandsTest, CommandLineRowsNameTheRealAccountNotUser) {

@@ -13,6 +13,7 @@
 #include "returns/cin_census/cin_census.h"
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
+#include "store/settings.h"
 
 namespace cairn::returns {
 namespace {
@@ -348,6 +349,14 @@ Result<AtomicFile> PrepareProblemsCsv(const std::vector<Problem>& problems, cons
 Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
                                  const ImportOptions& options) {
   ImportResult result;
+  // A simulated council stays wholly synthetic: its mark is what every export, page and demo
+  // account trusts, and real records beside made-up ones would be called made up.
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(db));
+  if (synthetic) {
+    return Status::FailedPrecondition(
+        "this database holds a simulated council (setting synthetic = true); import real returns into a database "
+        "of their own");
+  }
   // Checked before the reading, which can take minutes, and long before anything is saved.
   if (!options.findings_path.empty()) {
     CAIRN_RETURN_IF_ERROR(CheckWritablePath(options.findings_path, "the findings file"));

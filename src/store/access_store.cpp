@@ -236,10 +236,4 @@ Result<std::vector<RestrictionRecord>> ListRestrictions(Connection& db) {
   return restrictions;
 }
 
-Result<bool> HoldsOnlySimulatedRecords(Connection& db) {
-  CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT EXISTS (SELECT 1 FROM event WHERE source <> 'simulation')"));
-  CAIRN_ASSIGN_OR_RETURN(bool row, select->Step());
-  return row && select->ColumnInt(0) == 0;
-}
-
 }  // namespace cairn::store

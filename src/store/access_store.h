@@ -88,8 +88,4 @@ Status RemoveRestriction(Connection& db, std::string_view la_child_id);
 // Every restricted child, by LA child id.
 Result<std::vector<RestrictionRecord>> ListRestrictions(Connection& db);
 
-// Whether every child's every event came from a simulation (an empty database counts): demo
-// accounts are made only there.
-Result<bool> HoldsOnlySimulatedRecords(Connection& db);
-
 }  // namespace cairn::store
