@@ -128,17 +128,6 @@ std::string_view StatusLabel(ObligationStatus status) {
   return "";
 }
 
-std::string_view StatusIcon(ObligationStatus status) {
-  switch (status) {
-    case ObligationStatus::kMet: return "\u2713";
-    case ObligationStatus::kMetLate: return "\u25D1";
-    case ObligationStatus::kDue: return "\u25F7";
-    case ObligationStatus::kOverdue: return "\u26A0";
-    case ObligationStatus::kUnknown: return "?";
-  }
-  return "";
-}
-
 // "Maya Harding (W00000014)", or the id alone when the workforce does not name them.
 std::string WorkerLabel(const access::CouncilDirectory& directory, const std::string& id) {
   if (id.empty()) return "none";
@@ -275,8 +264,8 @@ std::vector<ChildRow> VisibleChildren(const Context& context, const std::functio
 std::string RowsHtml(const std::vector<ChildRow>& rows, size_t limit) {
   std::string html;
   html.reserve(std::min(rows.size(), limit) * 420);
-  auto cell = [&html](std::string_view text) {
-    html += "<td>";
+  auto cell = [&html](std::string_view text, std::string_view open = "<td>") {
+    html += open;
     html += http::EscapeHtml(text);
     html += "</td>";
   };
@@ -290,16 +279,20 @@ std::string RowsHtml(const std::vector<ChildRow>& rows, size_t limit) {
     if (row.restricted) html += " <span class=\"restricted\">Restricted</span>";
     if (!row.allocated) html += " <span class=\"badge\">Unallocated</span>";
     html += "</td>";
-    cell(row.age);
+    cell(row.age, "<td class=\"num\">");
     cell(row.worker);
     if (row.overdue > 0) {
-      html += "<td><span class=\"status-overdue\">&#9888; " + std::to_string(row.overdue) + " overdue</span></td>";
+      html += "<td><span class=\"status status-overdue\">" + std::to_string(row.overdue) + " overdue</span></td>";
     } else {
-      html += "<td><span class=\"status-met\">&#10003; none</span></td>";
+      html += "<td><span class=\"status status-met\">None</span></td>";
     }
-    cell(std::to_string(row.due_soon));
-    cell(row.next_rule + (row.next_due ? " " + row.next_due->ToIso() : std::string()));
-    cell(std::to_string(row.drift));
+    cell(std::to_string(row.due_soon), "<td class=\"num\">");
+    // The date first, on its own line: the eye runs down a column of dates to find this week's.
+    html += "<td class=\"wide\">";
+    if (row.next_due) html += "<span class=\"date\">" + row.next_due->ToIso() + "</span><br>";
+    html += http::EscapeHtml(row.next_rule);
+    html += "</td>";
+    cell(std::to_string(row.drift), "<td class=\"num\">");
     html += "</tr>\n";
   }
   return html;
@@ -694,7 +687,6 @@ http::Response ChildPage(Context& context) {
                                                                                 ObligationStatus::kOverdue
                                                                             ? " (missed; duty ended)"
                                                                             : ""));
-    item.set("icon", std::string(StatusIcon(obligation.status)));
     item.set("days", std::to_string(obligation.days));
     obligations.push_back(item);
   }
