@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "http/server.h"
+#include "store/database.h"
 #include "web/app.h"
 
 namespace cairn::cli {
@@ -69,6 +70,8 @@ Action DefineServe(CLI::App& app) {
       CAIRN_ASSIGN_OR_RETURN(Date as_at, Date::ParseIso(args->as_at));
       options.as_at = as_at;
     }
+    // The server writes audit rows in millisecond transactions: no note of who holds the lock.
+    store::SetOperationName("cairn serve", store::WriteDuration::kBrief);
     env.err << "Loading and evaluating the council...\n";
     CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<web::WebApp> web_app, web::WebApp::Open(args->db, env.clock, options));
     const std::string address = server.address.find(':') != std::string::npos ? "[" + server.address + "]" : server.address;

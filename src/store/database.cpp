@@ -93,10 +93,18 @@ std::string& Operation() {
   static std::string operation;
   return operation;
 }
+WriteDuration& Writes() {
+  static WriteDuration writes = WriteDuration::kLong;
+  return writes;
+}
 }  // namespace
 
-void SetOperationName(std::string name) { Operation() = std::move(name); }
+void SetOperationName(std::string name, WriteDuration writes) {
+  Operation() = std::move(name);
+  Writes() = writes;
+}
 const std::string& OperationName() { return Operation(); }
+WriteDuration OperationWrites() { return Writes(); }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& target) {
   if (IsPostgresUrl(target)) return PostgresNotBuilt();

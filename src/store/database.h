@@ -109,6 +109,9 @@ class Connection {
   static Result<std::unique_ptr<Connection>> OpenExisting(const std::string& target);
 
   // One statement (a trailing ';' and comments are allowed); two or more is InvalidArgument.
+  // Cheap to call again with the same text: the backend keeps compiled statements for reuse
+  // (SQLite: up to 64 per connection), handing each back reset and unbound, so code prepares
+  // where it runs rather than holding statements across calls.
   virtual Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) = 0;
   // Runs one or more ;-separated statements that take no parameters (migrations, pragmas), in
   // order, stopping at the first failure; statements before it stay applied unless the caller
@@ -141,8 +144,16 @@ class Connection {
 // What this process is doing ("cairn import"), named to any other Cairn process that waits
 // longer than the busy timeout for a database this process is writing to. Set once, at the
 // start of a command; empty (the default) says only "another Cairn process".
-void SetOperationName(std::string name);
+//
+// How long this process holds the write lock decides whether it leaves that note. kLong (the
+// commands: an import can hold the lock for minutes) writes the note at Begin() and removes it at
+// Commit(). kBrief (the server, whose transactions last a millisecond) leaves none: creating,
+// reading back and removing a file were five system calls per transaction, more than the
+// transaction's own work, and nobody waits on a millisecond long enough to ask who holds it.
+enum class WriteDuration { kLong, kBrief };
+void SetOperationName(std::string name, WriteDuration writes = WriteDuration::kLong);
 const std::string& OperationName();
+WriteDuration OperationWrites();
 
 // Begins on construction; rolls back on destruction unless Commit() succeeded. The way every
 // multi-statement write is made all-or-nothing. A failed Commit() leaves the transaction open,

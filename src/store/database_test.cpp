@@ -395,6 +395,65 @@ TEST_F(DatabaseTest, BadSqlIsAnErrorWithSqlitesMessage) {
   EXPECT_THAT(db_->Execute("INSERT INTO nowhere VALUES (1)").message(), HasSubstr("no such table: nowhere"));
 }
 
+// A statement kept for reuse comes back clean: no earlier binding, no half-read rows, no read
+// left open that would hide another connection's commit, and a refused text is refused again.
+TEST_F(DatabaseTest, AStatementPreparedAgainStartsClean) {
+  ASSERT_TRUE(db_->ExecuteScript("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2)").ok());
+  {
+    auto first = db_->Prepare("SELECT v, $1 FROM t ORDER BY v");
+    ASSERT_TRUE(first.ok());
+    ASSERT_TRUE((*first)->Bind(1, "kept?").ok());
+    auto row = (*first)->Step();
+    ASSERT_TRUE(row.ok() && *row);  // one row read, one left: the statement is mid-read
+  }
+  auto other = Connection::Open(path_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Execute("INSERT INTO t VALUES (3)").ok()) << "the kept statement holds no read open";
+  auto again = db_->Prepare("SELECT v, $1 FROM t ORDER BY v");
+  ASSERT_TRUE(again.ok());
+  int rows = 0;
+  while (true) {
+    auto row = (*again)->Step();
+    ASSERT_TRUE(row.ok());
+    if (!*row) break;
+    EXPECT_TRUE((*again)->ColumnIsNull(1)) << "the earlier binding did not carry over";
+    ++rows;
+  }
+  EXPECT_EQ(rows, 3) << "it reads from the start and sees the other connection's commit";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    EXPECT_FALSE(db_->Prepare("SELECT 1; SELECT 2").ok()) << "attempt " << attempt;
+  }
+}
+
+// Two Statements of the same text at once are two compiled statements, each with its own place.
+TEST_F(DatabaseTest, TheSameSqlTwiceAtOnceRunsIndependently) {
+  ASSERT_TRUE(db_->ExecuteScript("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2)").ok());
+  for (int round = 0; round < 2; ++round) {
+    auto outer = db_->Prepare("SELECT v FROM t ORDER BY v");
+    auto inner = db_->Prepare("SELECT v FROM t ORDER BY v");
+    ASSERT_TRUE(outer.ok() && inner.ok());
+    ASSERT_TRUE(*(*outer)->Step());
+    ASSERT_TRUE(*(*inner)->Step());
+    ASSERT_TRUE(*(*inner)->Step());
+    EXPECT_EQ((*outer)->ColumnInt(0), 1) << "round " << round;
+    EXPECT_EQ((*inner)->ColumnInt(0), 2) << "round " << round;
+  }
+}
+
+// A Statement may outlive its Connection (the header asks otherwise, but a mistake must not crash).
+TEST(ConnectionTest, AStatementDestroyedAfterItsConnectionIsSafe) {
+  auto db = Connection::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto stmt = (*db)->Prepare("SELECT 1");
+  ASSERT_TRUE(stmt.ok());
+  auto kept = (*db)->Prepare("SELECT 2");
+  ASSERT_TRUE(kept.ok());
+  kept->reset();  // now held by the connection for reuse
+  db->reset();
+  stmt->reset();
+  SUCCEED();
+}
+
 TEST_F(DatabaseTest, PrepareTakesExactlyOneStatement) {
   EXPECT_TRUE(db_->Prepare("SELECT 1; -- trailing comment\n").ok());
   auto two = db_->Prepare("SELECT 1; SELECT 2");
@@ -688,6 +747,25 @@ TEST(ConnectionTest, AWriteBlockedTooLongSaysWhatHoldsTheLock) {
   EXPECT_TRUE((*waiter)->Rollback().ok());
   EXPECT_FALSE(std::filesystem::exists(path + "-writer")) << "the note of who writes goes with the lock";
   SetOperationName("");
+}
+
+// The server's transactions last a millisecond: it leaves no note (a file made and removed per
+// transaction cost more than the transaction), while a command's long write does.
+TEST(ConnectionTest, BriefWritersLeaveNoNoteOfWhoWrites) {
+  TempDir dir;
+  const std::string path = dir.File("brief.db");
+  auto db = Connection::Open(path);
+  ASSERT_TRUE(db.ok());
+  SetOperationName("cairn import");
+  ASSERT_TRUE((*db)->Begin().ok());
+  EXPECT_TRUE(std::filesystem::exists(path + "-writer")) << "a long write names itself";
+  ASSERT_TRUE((*db)->Rollback().ok());
+  SetOperationName("cairn serve", WriteDuration::kBrief);
+  ASSERT_TRUE((*db)->Begin().ok());
+  EXPECT_FALSE(std::filesystem::exists(path + "-writer"));
+  ASSERT_TRUE((*db)->Commit().ok());
+  SetOperationName("");
+  EXPECT_EQ(OperationWrites(), WriteDuration::kLong) << "the default is the long, named write";
 }
 
 }  // namespace

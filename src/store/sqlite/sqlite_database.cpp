@@ -13,8 +13,12 @@
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace cairn::store::sqlite {
 namespace {
@@ -111,6 +115,7 @@ std::string WriterNotePath(const std::string& database) { return database + "-wr
 
 void WriteWriterNote(const std::string& database) {
   if (database.empty()) return;  // in memory, or a temporary database: nobody else can wait
+  if (OperationWrites() == WriteDuration::kBrief) return;
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   gmtime_r(&now, &utc);
@@ -127,7 +132,7 @@ void WriteWriterNote(const std::string& database) {
 }
 
 void RemoveWriterNote(const std::string& database) {
-  if (database.empty()) return;
+  if (database.empty() || OperationWrites() == WriteDuration::kBrief) return;
   // Only this process's own note: another may have taken the lock since.
   std::ifstream in(WriterNotePath(database));
   std::string pid;
@@ -172,13 +177,72 @@ Status LastError(sqlite3* db, const std::string& doing) {
 struct Finalizer {
   void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 };
+
+// Compiled statements kept by their SQL after their Statement is destroyed, so the next Prepare of
+// the same text reuses one instead of parsing and planning it again. A server request prepares
+// the same handful of statements each time (its session, grants, restrictions, audit rows), and
+// compiling them was a measurable share of the request. Bounded: beyond kCapacity, statements
+// are finalized as before. Shared with the Statements it serves, so a Statement destroyed after
+// its Connection (close_v2 allows it) still finds somewhere safe to go.
+class StatementCache {
+ public:
+  static constexpr size_t kCapacity = 64;
+
+  ~StatementCache() { Clear(); }
+
+  // A compiled statement for exactly this SQL, ready to bind; nullptr when none is kept.
+  sqlite3_stmt* Take(std::string_view sql) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return nullptr;
+    auto found = idle_.find(std::string(sql));
+    if (found == idle_.end() || found->second.empty()) return nullptr;
+    sqlite3_stmt* stmt = found->second.back();
+    found->second.pop_back();
+    --size_;
+    return stmt;
+  }
+
+  // Takes back a statement whose Statement is done with it: reset (ending any read it holds
+  // open) and unbound (no caller's text outlives the call), or finalized when the cache is full.
+  void Give(std::string sql, sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ || size_ >= kCapacity) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    idle_[std::move(sql)].push_back(stmt);
+    ++size_;
+  }
+
+  // Finalizes everything kept; later Gives finalize at once. Called before the connection closes.
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    for (auto& [sql, stmts] : idle_) {
+      for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+    }
+    idle_.clear();
+    size_ = 0;
+  }
+
+ private:
+  // A Connection belongs to one thread at a time, but a Statement may be destroyed on another
+  // thread after its Connection has gone; the lock makes that hand-over safe. Uncontended, it
+  // costs nanoseconds.
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  size_t size_ = 0;
+  bool closed_ = false;
+};
 using StatementHandle = std::unique_ptr<sqlite3_stmt, Finalizer>;
 
 class SqliteStatement final : public Statement {
  public:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
-      : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
-  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql, std::shared_ptr<StatementCache> cache)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)), cache_(std::move(cache)) {}
+  ~SqliteStatement() override { cache_->Give(std::move(sql_), stmt_); }
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
 
@@ -283,19 +347,26 @@ class SqliteStatement final : public Statement {
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
-  std::string sql_;  // as the caller wrote it, for messages
+  std::string sql_;  // as the caller wrote it, for messages and as the cache's key
   bool stepped_ = false;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  explicit SqliteConnection(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
   // close_v2 rather than close: a Statement destroyed after its Connection still finalizes safely.
-  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  ~SqliteConnection() override {
+    cache_->Clear();
+    sqlite3_close_v2(db_);
+  }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
+    if (sqlite3_stmt* kept = cache_->Take(sql)) {
+      return std::unique_ptr<Statement>(std::make_unique<SqliteStatement>(db_, kept, std::string(sql), cache_));
+    }
     std::string rewritten = RewritePlaceholders(sql);
     if (rewritten.size() >= static_cast<size_t>(INT_MAX)) {
       return Status::InvalidArgument("the SQL " + Quoted(sql) + " is too long for SQLite");
@@ -310,13 +381,13 @@ class SqliteConnection final : public Connection {
       return LastError(db_, "could not prepare SQL " + Quoted(sql));
     }
     if (raw == nullptr) return Status::InvalidArgument("the SQL " + Quoted(sql) + " holds no statement");
-    auto statement = std::make_unique<SqliteStatement>(db_, raw, std::string(sql));
     const std::string_view rest(tail, static_cast<size_t>(rewritten.data() + rewritten.size() - tail));
     if (!OnlySpaceCommentsAndSemicolons(rest)) {
+      sqlite3_finalize(raw);  // never kept: the same text must be refused next time too
       return Status::InvalidArgument("the SQL " + Quoted(sql) +
                                      " holds more than one statement; Prepare takes one (ExecuteScript runs several)");
     }
-    return std::unique_ptr<Statement>(std::move(statement));
+    return std::unique_ptr<Statement>(std::make_unique<SqliteStatement>(db_, raw, std::string(sql), cache_));
   }
 
   Status ExecuteScript(std::string_view sql) override {
@@ -382,18 +453,22 @@ class SqliteConnection final : public Connection {
   sqlite3* handle() const { return db_; }
 
  private:
+  // BEGIN, COMMIT and ROLLBACK: compiled once and kept, like any other statement.
   Status RunSimple(const char* sql, const char* doing) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, 0, &raw, nullptr) != SQLITE_OK) {
+    sqlite3_stmt* raw = cache_->Take(sql);
+    if (raw == nullptr && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
       sqlite3_finalize(raw);
       return LastError(db_, doing);
     }
-    StatementHandle stmt(raw);
-    if (sqlite3_step(stmt.get()) != SQLITE_DONE) return LastError(db_, doing);
-    return Status::Ok();
+    const bool done = sqlite3_step(raw) == SQLITE_DONE;
+    // The error is read before the statement is reset: a reset would repeat it, not keep it.
+    Status status = done ? Status::Ok() : LastError(db_, doing);
+    cache_->Give(sql, raw);
+    return status;
   }
 
   sqlite3* db_;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 // The first row's first column of `sql`, as text.
