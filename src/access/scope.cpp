@@ -95,4 +95,31 @@ bool CanSee(const Principal& who, std::string_view la_child_id, const ChildPlace
   return false;
 }
 
+bool CanSeeTeam(const Principal& who, const model::Team& team) {
+  if (who.role == nullptr || who.role->aggregates_only) return false;
+  switch (who.role->scope) {
+    case Scope::kAll: return true;
+    case Scope::kService:
+      if (!who.service.empty() && team.service == who.service) return true;
+      break;
+    case Scope::kTeam:
+      if (!who.team_id.empty() && team.id == who.team_id) return true;
+      break;
+    case Scope::kAllocated:
+    case Scope::kNone:
+      break;
+  }
+  for (const Grant& grant : who.grants) {
+    if (grant.kind == Grant::Kind::kAll || (grant.kind == Grant::Kind::kTeam && grant.target == team.id)) return true;
+  }
+  return false;
+}
+
+bool CanSeeWorker(const Principal& who, const model::Worker& worker, const CouncilDirectory& directory) {
+  if (who.role == nullptr || who.role->aggregates_only) return false;
+  if (!who.worker_id.empty() && worker.id == who.worker_id) return true;
+  const model::Team* team = directory.FindTeam(worker.team_id);
+  return team != nullptr && CanSeeTeam(who, *team);
+}
+
 }  // namespace cairn::access

@@ -88,4 +88,11 @@ class Restrictions {
 bool CanSee(const Principal& who, std::string_view la_child_id, const ChildPlace& place,
             const Restrictions& restrictions);
 
+// Whether `who` may see a team's page (its workers and their caseloads): a role that covers
+// every child, the team's service, or the team itself, or a grant of the team or of every child.
+// Whether the role may read team pages at all is the route's permission, checked separately.
+bool CanSeeTeam(const Principal& who, const model::Team& team);
+// Whether `who` may see a worker's caseload page: their own, or a worker in a team they may see.
+bool CanSeeWorker(const Principal& who, const model::Worker& worker, const CouncilDirectory& directory);
+
 }  // namespace cairn::access

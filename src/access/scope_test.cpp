@@ -99,6 +99,41 @@ TEST_F(ScopeTest, GrantsAddChildrenButNeverToAggregateRoles) {
   EXPECT_FALSE(CanSee(member, "C1", place, none_));
 }
 
+TEST_F(ScopeTest, TeamsAndWorkersAreSeenWithinTheRolesReach) {
+  const model::Team& t1 = directory_.teams()[0];
+  const model::Team& t2 = directory_.teams()[1];
+  const model::Worker& sam = directory_.workers()[0];
+  const model::Worker& kim = directory_.workers()[1];
+  // A team manager: their own team and its workers, nobody else's.
+  Principal manager = Who("team-manager", "", "T1");
+  EXPECT_TRUE(CanSeeTeam(manager, t1));
+  EXPECT_FALSE(CanSeeTeam(manager, t2));
+  EXPECT_TRUE(CanSeeWorker(manager, sam, directory_));
+  EXPECT_FALSE(CanSeeWorker(manager, kim, directory_));
+  // A social worker: their own caseload only, not their team's page.
+  Principal worker = Who("practitioner", "SW1", "T1");
+  EXPECT_FALSE(CanSeeTeam(worker, t1));
+  EXPECT_TRUE(CanSeeWorker(worker, sam, directory_));
+  EXPECT_FALSE(CanSeeWorker(worker, kim, directory_));
+  // A head of service: the teams of their service.
+  Principal head = Who("service-manager", "", "", "children-in-care");
+  EXPECT_FALSE(CanSeeTeam(head, t1));
+  EXPECT_TRUE(CanSeeTeam(head, t2));
+  EXPECT_TRUE(CanSeeWorker(head, kim, directory_));
+  // The director: every team. An elected member: none, whatever they are granted.
+  EXPECT_TRUE(CanSeeTeam(Who("director"), t1));
+  Principal member = Who("elected-member");
+  member.grants.push_back({Grant::Kind::kAll, "", D(2030, 1, 1)});
+  EXPECT_FALSE(CanSeeTeam(member, t1));
+  EXPECT_FALSE(CanSeeWorker(member, sam, directory_));
+  // An inspector: the team they are granted.
+  Principal inspector = Who("inspector");
+  EXPECT_FALSE(CanSeeTeam(inspector, t2));
+  inspector.grants.push_back({Grant::Kind::kTeam, "T2", D(2030, 1, 1)});
+  EXPECT_TRUE(CanSeeTeam(inspector, t2));
+  EXPECT_FALSE(CanSeeTeam(inspector, t1));
+}
+
 TEST_F(ScopeTest, ARestrictedRecordIsSeenByTheNamedUsersOnly) {
   ChildPlace place{"SW1", "T1", "assessment", true};
   Restrictions restrictions;

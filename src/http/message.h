@@ -70,6 +70,9 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_v
 std::optional<std::string_view> FormValue(const std::vector<std::pair<std::string, std::string>>& form,
                                           std::string_view name);
 
+// Percent-encodes a query value: every byte but A-Z a-z 0-9 - . _ ~ as %XX.
+std::string PercentEncode(std::string_view text);
+
 // Escapes text for HTML (& < > " '), for the few places that build HTML outside a template.
 std::string EscapeHtml(std::string_view text);
 

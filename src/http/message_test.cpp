@@ -16,6 +16,16 @@ TEST(MessageTest, DecodesPathsAndQueries) {
   EXPECT_EQ(request.path, "/children/Z\xC3\xB6" "e");
 }
 
+TEST(MessageTest, PercentEncodedValuesDecodeToThemselves) {
+  const std::string value = "O'Brien & Jo/=?#%\xC3\xB6 +";
+  const std::string encoded = PercentEncode(value);
+  EXPECT_EQ(encoded.find_first_of(" &/=?#+'"), std::string::npos) << encoded;
+  Request request;
+  ASSERT_TRUE(ParseTarget("/search?q=" + encoded + "&x=1", request).ok());
+  EXPECT_EQ(request.Query("q"), value);
+  EXPECT_EQ(request.Query("x"), "1");
+}
+
 TEST(MessageTest, RefusesTraversalAndBadEncodings) {
   Request request;
   for (const char* target : {"/static/../cairn.db", "/static/%2e%2e/x", "/static/..%2fx", "/static/%2F", "/a/./b",

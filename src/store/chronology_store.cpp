@@ -863,6 +863,29 @@ Result<std::vector<EventRevision>> EventHistory(Connection& db, int64_t event_id
   return history;
 }
 
+Result<std::vector<ChildEventRevision>> ChildEventHistory(Connection& db, std::string_view la_child_id) {
+  CAIRN_ASSIGN_OR_RETURN(
+      auto select,
+      db.Prepare("SELECT r.event_id, e.kind, e.start_date, r.revision, r.action, r.recorded_at, r.recorded_by, "
+                 "r.reason, r.previous FROM child c JOIN event e ON e.child_id = c.id "
+                 "JOIN event_revision r ON r.event_id = e.id WHERE c.la_child_id = $1 ORDER BY r.recorded_at, r.id"));
+  CAIRN_RETURN_IF_ERROR(select->Bind(1, la_child_id));
+  std::vector<ChildEventRevision> history;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    ChildEventRevision item;
+    item.event_id = select->ColumnInt(0);
+    item.kind = std::string(select->ColumnText(1));
+    item.start_date = std::string(select->ColumnText(2));
+    item.revision = {static_cast<int>(select->ColumnInt(3)), std::string(select->ColumnText(4)),
+                     std::string(select->ColumnText(5)), std::string(select->ColumnText(6)),
+                     std::string(select->ColumnText(7)), std::string(select->ColumnText(8))};
+    history.push_back(std::move(item));
+  }
+  return history;
+}
+
 Status RecordAudit(Connection& db, std::string_view actor, std::string_view action, std::string_view la_child_id,
                    std::string_view detail) {
   AuditEntry entry;

@@ -123,6 +123,16 @@ struct EventRevision {
 // An event's history, oldest first.
 Result<std::vector<EventRevision>> EventHistory(Connection& db, int64_t event_id);
 
+// Every earlier version of every event of one child, withdrawn events included, in the order the
+// changes were recorded: one query, for the child's page.
+struct ChildEventRevision {
+  int64_t event_id = 0;
+  std::string kind;        // the event's kind id
+  std::string start_date;  // the event's start as it stands now
+  EventRevision revision;
+};
+Result<std::vector<ChildEventRevision>> ChildEventHistory(Connection& db, std::string_view la_child_id);
+
 // Records that `actor` did `action` ("read", "import", ...) to a child's record, or to the
 // whole council when la_child_id is empty, as a command-line row of the audit chain
 // (store/audit.h). Holds identifiers only, never record content.

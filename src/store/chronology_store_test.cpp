@@ -133,6 +133,18 @@ TEST_F(ChronologyStoreTest, ChangedContentIsAnAmendmentThatKeepsHistory) {
   EXPECT_EQ((*history)[0].reason, "imported from cin-2025.xml");
   const auto previous = nlohmann::json::parse((*history)[0].previous);
   EXPECT_EQ(previous["end"], "2024-02-20");
+
+  // The child's page reads the same history in one query, naming the event it belongs to.
+  auto child_history = ChildEventHistory(*db_, "C001");
+  ASSERT_TRUE(child_history.ok()) << child_history.status().message();
+  ASSERT_EQ(child_history->size(), 1u);
+  EXPECT_EQ((*child_history)[0].event_id, plan.id);
+  EXPECT_EQ((*child_history)[0].kind, "cp-plan");
+  EXPECT_EQ((*child_history)[0].revision.reason, "imported from cin-2025.xml");
+  EXPECT_EQ((*child_history)[0].revision.previous, (*history)[0].previous);
+  auto other = ChildEventHistory(*db_, "NOBODY");
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->empty());
 }
 
 TEST_F(ChronologyStoreTest, ChildDetailsMergeWithoutBlankingAndKeepHistory) {

@@ -256,6 +256,7 @@ http::Response WebApp::Handle(const http::Request& incoming) {
   context.audit_writer = s.audit.get();
   context.api = api;
   context.synthetic = s.synthetic;
+  context.threads = s.options.threads;
   {
     std::shared_lock lock(s.council_mutex);
     context.as_at = s.council.as_at();
@@ -298,7 +299,7 @@ http::Response WebApp::Handle(const http::Request& incoming) {
       }
     }
 
-    if (route.access.kind() == Access::Kind::kPermission || route.access.kind() == Access::Kind::kChildRecord) {
+    if (route.access.kind() != Access::Kind::kSignedIn) {
       if (!context.session->principal.role->Has(route.access.permission())) {
         Status audited = context.Audit("refused", "refused", {}, std::string(route.access.permission()));
         if (!audited.ok()) return finish(ErrorResponse(503, "Cairn cannot record this request just now.", api), false);
@@ -327,6 +328,56 @@ http::Response WebApp::Handle(const http::Request& incoming) {
         return finish(ErrorResponse(404, "There is no child with that id that you can see.", api, "not-found"), true);
       }
       context.child_id = id;
+    }
+
+    if (route.access.kind() == Access::Kind::kTeamRecord || route.access.kind() == Access::Kind::kWorkerRecord) {
+      const bool team = route.access.kind() == Access::Kind::kTeamRecord;
+      const std::string id(match.Param("id"));
+      if (!access::CheckIdentifier(id, team ? "the team id" : "the worker id").ok()) {
+        return finish(ErrorResponse(400, team ? "That is not a team id Cairn uses." : "That is not a worker id Cairn uses.", api), false);
+      }
+      bool visible = false;
+      {
+        std::shared_lock lock(s.council_mutex);
+        const access::CouncilDirectory& directory = s.council.directory();
+        if (team) {
+          const model::Team* found = directory.FindTeam(id);
+          visible = found != nullptr && access::CanSeeTeam(context.session->principal, *found);
+        } else {
+          const model::Worker* found = directory.FindWorker(id);
+          visible = found != nullptr && access::CanSeeWorker(context.session->principal, *found, directory);
+        }
+      }
+      if (!visible) {
+        Status audited = context.Audit(team ? "read-team" : "read-worker", "not-found", {}, id);
+        if (!audited.ok()) return finish(ErrorResponse(503, "Cairn cannot record this request just now.", api), false);
+        return finish(ErrorResponse(404, team ? "There is no team with that id that you can see."
+                                              : "There is no worker with that id that you can see.",
+                                    api, "not-found"),
+                      true);
+      }
+      (team ? context.team_id : context.worker_id) = id;
+    }
+
+    // The date the page shows: ?as-at=YYYY-MM-DD, on or before the council's own date.
+    if (std::optional<std::string_view> as_at = request.Query("as-at"); as_at && !as_at->empty()) {
+      Result<Date> date = Date::ParseIso(*as_at);
+      if (!date.ok()) {
+        return finish(ErrorResponse(400, "as-at must be a date written YYYY-MM-DD, such as 2025-03-31.", api), false);
+      }
+      if (*date > context.as_at) {
+        return finish(ErrorResponse(400, "as-at cannot be after " + context.as_at.ToIso() +
+                                             ": Cairn shows the record as it stood, not as it will be.", api),
+                      false);
+      }
+      if (*date < Date::FromYmdOrDie(1990, 1, 1)) {
+        return finish(ErrorResponse(400, "as-at must be on or after 1990-01-01.", api), false);
+      }
+      if (*date != context.as_at) {
+        context.as_at = *date;
+        context.past = true;
+        context.as_at_query = "as-at=" + date->ToIso();
+      }
     }
   }
 

@@ -45,8 +45,14 @@ class Access {
   // Signed in, with the permission, and with the child named by {id} in scope (404 outside it:
   // whether the child exists is not disclosed).
   static Access ChildRecord(std::string_view permission) { return Access(Kind::kChildRecord, permission); }
+  // Signed in, with the permission, and with the team named by {id} within the role's reach
+  // (access::CanSeeTeam; 404 outside it).
+  static Access TeamRecord(std::string_view permission) { return Access(Kind::kTeamRecord, permission); }
+  // Signed in, with the permission, and the worker named by {id} the user themself or in a team
+  // within reach (access::CanSeeWorker; 404 outside it).
+  static Access WorkerRecord(std::string_view permission) { return Access(Kind::kWorkerRecord, permission); }
 
-  enum class Kind { kPublic, kSignedIn, kPermission, kChildRecord };
+  enum class Kind { kPublic, kSignedIn, kPermission, kChildRecord, kTeamRecord, kWorkerRecord };
   Kind kind() const { return kind_; }
   std::string_view permission() const { return permission_; }
 

@@ -48,14 +48,18 @@ struct TestUser {
   std::string service;
   std::string in_scope;      // a child this user may see
   std::string out_of_scope;  // a child that exists and this user may not see
+  std::string team_in = "";     // a team whose page this user may see (when the role may see teams)
+  std::string team_out = "";    // a team that exists and whose page this user may not see
+  std::string worker_in = "";   // likewise a worker's caseload
+  std::string worker_out = "";
 };
 
 const std::vector<TestUser> kUsers = {
-    {"prac", "practitioner", "SW1", "", "", "C1", "C2"},
-    {"tm", "team-manager", "", "T1", "", "C1", "C2"},
-    {"sm", "service-manager", "", "", "assessment", "C1", "C2"},
-    {"dir", "director", "", "", "", "C1", "C3"},  // C3 is restricted to tm
-    {"ana", "analyst", "", "", "", "C2", "C3"},
+    {"prac", "practitioner", "SW1", "", "", "C1", "C2", "", "", "SW1", "SW2"},
+    {"tm", "team-manager", "", "T1", "", "C1", "C2", "T1", "T2", "SW1", "SW2"},
+    {"sm", "service-manager", "", "", "assessment", "C1", "C2", "T1", "T2", "SW1", "SW2"},
+    {"dir", "director", "", "", "", "C1", "C3", "T1", "", "SW1", ""},  // C3 is restricted to tm
+    {"ana", "analyst", "", "", "", "C2", "C3", "T2", "", "SW2", ""},
     {"mem", "elected-member", "", "", "", "", "C1"},
     {"insp", "inspector", "", "", "", "C1", "C2"},  // granted C1 only
     {"admin", "admin", "", "", "", "", "C1"},
@@ -175,6 +179,16 @@ const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules
     {"GET /api/v1/children/{id}/audit", {Access::Kind::kChildRecord, "audit.read.scope"}},
     {"GET /search", {Access::Kind::kPermission, "child.search"}},
     {"GET /api/v1/search", {Access::Kind::kPermission, "child.search"}},
+    {"GET /workers/{id}", {Access::Kind::kWorkerRecord, "caseload.read"}},
+    {"GET /api/v1/workers/{id}", {Access::Kind::kWorkerRecord, "caseload.read"}},
+    {"GET /teams/{id}", {Access::Kind::kTeamRecord, "team.read"}},
+    {"GET /api/v1/teams/{id}", {Access::Kind::kTeamRecord, "team.read"}},
+    {"GET /service", {Access::Kind::kPermission, "service.read"}},
+    {"GET /api/v1/service", {Access::Kind::kPermission, "service.read"}},
+    {"GET /members", {Access::Kind::kPermission, "aggregates.read"}},
+    {"GET /api/v1/members", {Access::Kind::kPermission, "aggregates.read"}},
+    {"GET /workforce", {Access::Kind::kPermission, "team.read"}},
+    {"GET /api/v1/workforce", {Access::Kind::kPermission, "team.read"}},
     {"GET /audit", {Access::Kind::kPermission, "audit.read.all"}},
     {"GET /api/v1/audit", {Access::Kind::kPermission, "audit.read.all"}},
     {"GET /admin/users", {Access::Kind::kPermission, "users.manage"}},
@@ -232,7 +246,18 @@ TEST_F(WebAppTest, RoleMatrix) {
       if (Key(route) == "POST /logout") continue;  // checked on its own below
       std::vector<std::pair<std::string, int>> cases;  // target, expected status (0: allowed)
       const bool permitted = route.access.kind() == Access::Kind::kSignedIn || role->Has(route.access.permission());
-      if (route.access.kind() == Access::Kind::kChildRecord) {
+      if (route.access.kind() == Access::Kind::kTeamRecord || route.access.kind() == Access::Kind::kWorkerRecord) {
+        const bool team = route.access.kind() == Access::Kind::kTeamRecord;
+        const std::string& in = team ? user.team_in : user.worker_in;
+        const std::string& out = team ? user.team_out : user.worker_out;
+        if (!permitted) {
+          cases.emplace_back(Fill(route.pattern, team ? "T1" : "SW1"), 403);
+        } else {
+          if (!in.empty()) cases.emplace_back(Fill(route.pattern, in), 0);
+          if (!out.empty()) cases.emplace_back(Fill(route.pattern, out), 404);
+          cases.emplace_back(Fill(route.pattern, "NOPE"), 404);
+        }
+      } else if (route.access.kind() == Access::Kind::kChildRecord) {
         if (!permitted) {
           cases.emplace_back(Fill(route.pattern, "C1"), 403);
           cases.emplace_back(Fill(route.pattern, "NOPE"), 403);

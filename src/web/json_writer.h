@@ -4,6 +4,8 @@
 // byte, as the reports do, so the API never sends JSON a client cannot parse.
 #pragma once
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,6 +40,18 @@ class JsonWriter {
   JsonWriter& Int(int64_t value) {
     Separate();
     out_ += std::to_string(value);
+    return *this;
+  }
+  // A finite number in its shortest exact form; NaN and infinities (never a figure) as null.
+  JsonWriter& Double(double value) {
+    Separate();
+    if (!std::isfinite(value)) {
+      out_ += "null";
+    } else {
+      char buffer[32];
+      const auto written = std::to_chars(buffer, buffer + sizeof buffer, value);
+      out_.append(buffer, written.ptr);
+    }
     return *this;
   }
   JsonWriter& Bool(bool value) {

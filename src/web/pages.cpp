@@ -3,597 +3,121 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "base/embedded.h"
+#include "base/sound_alike.h"
 #include "store/access_store.h"
 #include "store/audit.h"
+#include "store/chronology_store.h"
+#include "web/handlers.h"
 #include "web/json_writer.h"
+#include "web/page_kit.h"
+#include "web/timeline.h"
 
 namespace cairn::web {
 namespace {
 
-using Data = kainjow::mustache::data;
 using timescales::ObligationStatus;
 
-// ---------------------------------------------------------------------------------------------
-// Rendering
-
-const embedded::Resource* Template(std::string_view name) {
-  return embedded::Find(embedded::Templates(), std::string(name) + ".mustache");
-}
-
-// Compiled templates, one set per thread: kainjow's renderer keeps state while it renders.
-kainjow::mustache::mustache& Compiled(std::string_view name) {
-  thread_local std::unordered_map<std::string, std::unique_ptr<kainjow::mustache::mustache>> cache;
-  auto found = cache.find(std::string(name));
-  if (found != cache.end()) return *found->second;
-  const embedded::Resource* resource = Template(name);
-  auto compiled = std::make_unique<kainjow::mustache::mustache>(resource ? std::string(resource->text)
-                                                                         : "Missing template " + std::string(name));
-  return *cache.emplace(std::string(name), std::move(compiled)).first->second;
-}
-
-Data Partial(std::string_view name) {
-  std::string text(Template(name) ? Template(name)->text : "");
-  return Data(kainjow::mustache::partial([text] { return text; }));
-}
-
-Data List() { return Data(Data::type::list); }
-
-std::string RenderPage(const Context& context, std::string_view name, Data data, std::string_view title) {
-  data.set("children_table", Partial("children_table"));
-  const std::string content = Compiled(name).render(data);
-  Data layout;
-  layout.set("title", std::string(title));
-  layout.set("content", content);
-  layout.set("synthetic", Data(context.synthetic));
-  layout.set("as_at_note", "showing the record as at " + context.as_at.ToIso());
-  if (context.session) {
-    const access::Principal& who = context.session->principal;
-    layout.set("signed_in", Data(true));
-    layout.set("username", who.username);
-    layout.set("role_title", who.role->title);
-    layout.set("csrf", context.session->csrf_token);
-    layout.set("can_search", Data(who.role->Has("child.search")));
-    layout.set("can_admin", Data(who.role->Has("users.manage")));
-    layout.set("can_audit", Data(who.role->Has("audit.read.all")));
-  } else {
-    layout.set("signed_in", Data(false));
-  }
-  return Compiled("layout").render(layout);
-}
-
-http::Response Html(std::string body, int status = 200) {
-  http::Response response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
-http::Response JsonBody(JsonWriter& json, int status = 200) {
-  http::Response response;
-  response.status = status;
-  response.content_type = "application/json";
-  response.body = json.Take();
-  return response;
-}
-
-http::Response Redirect(std::string location) {
-  http::Response response;
-  response.status = 303;
-  response.SetHeader("Location", std::move(location));
-  return response;
-}
-
-Result<std::vector<std::pair<std::string, std::string>>> Form(const Context& context) {
-  const auto type = context.request.Header("content-type");
-  if (type && type->find("application/x-www-form-urlencoded") == std::string_view::npos) {
-    return Status::InvalidArgument("Cairn's forms are sent as application/x-www-form-urlencoded");
-  }
-  return http::ParseForm(context.request.body);
-}
-
-std::string Field(const std::vector<std::pair<std::string, std::string>>& form, std::string_view name) {
-  auto value = http::FormValue(form, name);
-  return value ? std::string(*value) : std::string();
-}
 
 // ---------------------------------------------------------------------------------------------
-// What the pages say about children
-
-std::string DisplayName(const model::Child& child) {
-  const std::string given = child.preferred_name.empty() ? child.given_name : child.preferred_name;
-  std::string name = given;
-  if (!child.family_name.empty()) name += (name.empty() ? "" : " ") + child.family_name;
-  return name.empty() ? "Child " + child.la_child_id : name;
-}
-
-std::string AgeText(const model::Child& child, Date as_at) {
-  std::optional<int> age = child.AgeOn(as_at);
-  if (!age) return child.expected_birth_date ? "unborn" : "not known";
-  return std::to_string(*age);
-}
-
-std::string_view StatusLabel(ObligationStatus status) {
-  switch (status) {
-    case ObligationStatus::kMet: return "Met";
-    case ObligationStatus::kMetLate: return "Met late";
-    case ObligationStatus::kDue: return "Due";
-    case ObligationStatus::kOverdue: return "Overdue";
-    case ObligationStatus::kUnknown: return "Not recorded";
-  }
-  return "";
-}
-
-// "Maya Harding (W00000014)", or the id alone when the workforce does not name them.
-std::string WorkerLabel(const access::CouncilDirectory& directory, const std::string& id) {
-  if (id.empty()) return "none";
-  const model::Worker* worker = directory.FindWorker(id);
-  return worker == nullptr || worker->name.empty() ? id : worker->name + " (" + id + ")";
-}
-
-// What a child's case is on a date, the most intensive open service first.
-struct Situation {
-  enum class Kind { kLookedAfter, kChildProtection, kChildInNeedPlan, kChildInNeed, kNone };
-  Kind kind = Kind::kNone;
-  const model::Event* event = nullptr;  // the open event that says so
-};
-
-Situation SituationOn(const model::Chronology& chronology, Date as_at) {
-  const model::Event* open[4] = {};  // by Kind
-  for (const model::Event& event : chronology.events()) {
-    if (!event.IsOpenOn(as_at)) continue;
-    switch (event.kind) {
-      case model::EventKind::kLookedAfterEpisode: open[0] = &event; break;
-      case model::EventKind::kCpPlan: open[1] = &event; break;
-      case model::EventKind::kCinPlan: open[2] = &event; break;
-      case model::EventKind::kCinEpisode: open[3] = &event; break;
-      default: break;
-    }
-  }
-  for (int kind = 0; kind < 4; ++kind) {
-    if (open[kind] != nullptr) return {static_cast<Situation::Kind>(kind), open[kind]};
-  }
-  return {};
-}
-
-std::string CurrentSituation(const model::Chronology& chronology, Date as_at) {
-  const Situation situation = SituationOn(chronology, as_at);
-  const model::Event* event = situation.event;
-  switch (situation.kind) {
-    case Situation::Kind::kLookedAfter:
-      return "Looked after since " + event->start.ToIso() + " (legal status " + std::string(event->Get("LS")) +
-             ", placement " + std::string(event->Get("PLACE")) + ")";
-    case Situation::Kind::kChildProtection: return "Child protection plan since " + event->start.ToIso();
-    case Situation::Kind::kChildInNeedPlan: return "Child in need plan since " + event->start.ToIso();
-    case Situation::Kind::kChildInNeed: return "Child in need (referred " + event->start.ToIso() + ")";
-    case Situation::Kind::kNone: break;
-  }
-  return "No open case";
-}
-
-// An overdue deadline whose duty still runs (not one missed under a plan that has since ended).
-bool IsLiveOverdue(const timescales::Obligation& obligation) {
-  return obligation.status == ObligationStatus::kOverdue && !obligation.closed;
-}
-
-// Counts, for each rule, the child once if any of its deadlines under that rule is live overdue.
-void CountOverdueRules(const timescales::ChildEvaluation& result, std::map<uint16_t, int64_t>& by_rule) {
-  std::set<uint16_t> rules;
-  for (const auto& obligation : result.obligations) {
-    if (IsLiveOverdue(obligation)) rules.insert(obligation.rule);
-  }
-  for (uint16_t rule : rules) ++by_rule[rule];
-}
-
-// One child's line on a list, with what makes it urgent.
-struct ChildRow {
-  size_t index = 0;
-  std::string id;
-  std::string display_name;
-  std::string age;
-  std::string worker_id;
-  std::string worker;  // as shown: "Maya Harding (W00000014)"
-  bool allocated = false;
-  bool restricted = false;
-  int overdue = 0;
-  int due_soon = 0;
-  int drift = 0;
-  std::string next_rule;
-  std::optional<Date> next_due;
-};
-
-ChildRow MakeRow(const Context& context, size_t index) {
-  const Council& council = context.council;
-  const model::Chronology& chronology = council.chronology(index);
-  const timescales::ChildEvaluation& result = council.result(index);
-  const Date as_at = council.as_at();
-  ChildRow row;
-  row.index = index;
-  row.id = chronology.child().la_child_id;
-  row.display_name = DisplayName(chronology.child());
-  row.age = AgeText(chronology.child(), as_at);
-  row.worker_id = council.place(index).worker;
-  row.worker = WorkerLabel(council.directory(), row.worker_id);
-  row.allocated = council.place(index).allocated;
-  row.restricted = context.restrictions.IsRestricted(row.id);
-  for (const timescales::Obligation& obligation : result.obligations) {
-    if (IsLiveOverdue(obligation)) ++row.overdue;
-    if (obligation.status == ObligationStatus::kDue) {
-      if (obligation.days <= 14) ++row.due_soon;
-      if (!row.next_due || obligation.due < *row.next_due) {
-        row.next_due = obligation.due;
-        row.next_rule = context.evaluator.rules().rules()[obligation.rule].title;
-      }
-    }
-  }
-  row.drift = static_cast<int>(result.signals.size());
-  return row;
-}
-
-// Every child the principal may see (scope applied where children are chosen), most urgent first.
-std::vector<ChildRow> VisibleChildren(const Context& context, const std::function<bool(const access::ChildPlace&)>& also = {}) {
-  std::vector<ChildRow> rows;
-  const access::Principal& who = context.session->principal;
-  const Council& council = context.council;
-  for (size_t i = 0; i < council.size(); ++i) {
-    const std::string& id = council.chronology(i).child().la_child_id;
-    if (!access::CanSee(who, id, council.place(i), context.restrictions)) continue;
-    if (also && !also(council.place(i))) continue;
-    rows.push_back(MakeRow(context, i));
-  }
-  std::sort(rows.begin(), rows.end(), [](const ChildRow& a, const ChildRow& b) {
-    if (a.overdue != b.overdue) return a.overdue > b.overdue;
-    if (a.next_due != b.next_due) {
-      if (!a.next_due) return false;
-      if (!b.next_due) return true;
-      return *a.next_due < *b.next_due;
-    }
-    return a.id < b.id;
-  });
-  return rows;
-}
-
-// The rows of a children table. The one table long enough for Mustache's renderer to cost more
-// than the rest of the page (a team's hundreds of children), so it is written here, with every
-// value passed through EscapeHtml exactly as the templates escape theirs; the markup matches
-// children_table.mustache, which places it.
-std::string RowsHtml(const std::vector<ChildRow>& rows, size_t limit) {
-  std::string html;
-  html.reserve(std::min(rows.size(), limit) * 420);
-  auto cell = [&html](std::string_view text, std::string_view open = "<td>") {
-    html += open;
-    html += http::EscapeHtml(text);
-    html += "</td>";
-  };
-  for (size_t i = 0; i < rows.size() && i < limit; ++i) {
-    const ChildRow& row = rows[i];
-    html += "<tr><td><a href=\"/children/";
-    html += http::EscapeHtml(row.id);
-    html += "\" data-testid=\"child-link\">";
-    html += http::EscapeHtml(row.display_name);
-    html += "</a>";
-    if (row.restricted) html += " <span class=\"restricted\">Restricted</span>";
-    if (!row.allocated) html += " <span class=\"badge\">Unallocated</span>";
-    html += "</td>";
-    cell(row.age, "<td class=\"num\">");
-    cell(row.worker);
-    if (row.overdue > 0) {
-      html += "<td><span class=\"status status-overdue\">" + std::to_string(row.overdue) + " overdue</span></td>";
-    } else {
-      html += "<td><span class=\"status status-met\">None</span></td>";
-    }
-    cell(std::to_string(row.due_soon), "<td class=\"num\">");
-    // The date first, on its own line: the eye runs down a column of dates to find this week's.
-    html += "<td class=\"wide\">";
-    if (row.next_due) html += "<span class=\"date\">" + row.next_due->ToIso() + "</span><br>";
-    html += http::EscapeHtml(row.next_rule);
-    html += "</td>";
-    cell(std::to_string(row.drift), "<td class=\"num\">");
-    html += "</tr>\n";
-  }
-  return html;
-}
-
-void RowsJson(JsonWriter& json, const std::vector<ChildRow>& rows, size_t limit) {
-  json.BeginArray();
-  for (size_t i = 0; i < rows.size() && i < limit; ++i) {
-    const ChildRow& row = rows[i];
-    json.BeginObject()
-        .Field("id", row.id)
-        .Field("name", row.display_name)
-        .Field("age", row.age)
-        .Field("worker", row.worker)
-        .Field("allocated", row.allocated)
-        .Field("restricted", row.restricted)
-        .Field("overdue", row.overdue)
-        .Field("due_within_14_days", row.due_soon);
-    json.Key("next_deadline");
-    if (row.next_due) {
-      json.String(row.next_due->ToIso());
-    } else {
-      json.Null();
-    }
-    json.Field("next_rule", row.next_rule).Field("drift_signals", row.drift).EndObject();
-  }
-  json.EndArray();
-}
-
-std::vector<std::string> Ids(const std::vector<ChildRow>& rows, size_t limit) {
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < rows.size() && i < limit; ++i) ids.push_back(rows[i].id);
-  return ids;
-}
-
-// A count for elected members: 1 to 4 is "fewer than 5", so no child can be picked out.
-std::string Suppressed(int64_t count) { return count >= 1 && count <= 4 ? "fewer than 5" : std::to_string(count); }
-
-// ---------------------------------------------------------------------------------------------
-// Home pages
-
-constexpr size_t kListLimit = 500;  // children on one home page; search finds the rest
-
-struct Home {
-  std::string heading;
-  std::string intro;
-  std::vector<std::pair<std::string, std::string>> summary;  // value, label
-  std::vector<ChildRow> children;
-  bool show_children = false;
-  std::string children_heading;
-  std::string group_label;
-  std::string groups_heading;
-  struct Group {
-    std::string name;
-    int children = 0;
-    int overdue = 0;
-    int drifting = 0;
-    std::string agency;
-  };
-  std::vector<Group> groups;
-  bool show_agency = false;
-  std::vector<std::tuple<std::string, std::string, int64_t>> rules;  // title, source, count
-  bool members = false;
-  bool admin = false;
-};
-
-Home BuildHome(Context& context) {
-  std::shared_lock lock(context.council_mutex);
-  const access::Principal& who = context.session->principal;
-  const Council& council = context.council;
-  const std::string& home_kind = who.role->home;
-  Home home;
-  const std::string as_at = council.as_at().ToIso();
-
-  if (home_kind == "members") {
-    home.members = true;
-    home.heading = "The council's children's services at a glance";
-    home.intro = "Counts as at " + as_at + ". No child can be identified from these figures.";
-    int64_t cin = 0, cp = 0, cla = 0, overdue_children = 0, drifting = 0;
-    std::map<uint16_t, int64_t> by_rule;
-    for (size_t i = 0; i < council.size(); ++i) {
-      switch (SituationOn(council.chronology(i), council.as_at()).kind) {
-        case Situation::Kind::kLookedAfter: ++cla; break;
-        case Situation::Kind::kChildProtection: ++cp; break;
-        case Situation::Kind::kChildInNeedPlan:
-        case Situation::Kind::kChildInNeed: ++cin; break;
-        case Situation::Kind::kNone: break;
-      }
-      const timescales::ChildEvaluation& result = council.result(i);
-      CountOverdueRules(result, by_rule);
-      if (std::any_of(result.obligations.begin(), result.obligations.end(), IsLiveOverdue)) ++overdue_children;
-      if (!result.signals.empty()) ++drifting;
-    }
-    home.summary = {{Suppressed(cla), "children looked after"},
-                    {Suppressed(cp), "children on a child protection plan"},
-                    {Suppressed(cin), "other children in need"},
-                    {Suppressed(overdue_children), "children with a statutory deadline overdue"},
-                    {Suppressed(drifting), "children with a drift or delay signal"}};
-    for (const auto& [rule, count] : by_rule) {
-      const timescales::Rule& spec = context.evaluator.rules().rules()[rule];
-      home.rules.emplace_back(spec.title, spec.source, count);
-    }
-    return home;
-  }
-  if (home_kind == "admin") {
-    home.admin = true;
-    home.heading = "Administration";
-    home.intro = "Users, roles, grants and restricted records. Administrators see no child's record unless granted.";
-    return home;
-  }
-
-  home.show_children = true;
-  if (home_kind == "caseload") {
-    home.heading = "My week";
-    home.intro = "Your children as at " + as_at + ", most urgent first.";
-    home.children_heading = "My children";
-    home.children = VisibleChildren(context);
-  } else if (home_kind == "team") {
-    const model::Team* team = council.directory().FindTeam(who.team_id);
-    home.heading = "My team" + std::string(team ? ": " + team->name : "");
-    home.intro = "Every child allocated to a worker in the team, and the team's unallocated children, as at " + as_at + ".";
-    home.children_heading = "The team's open cases";
-    // Closed cases stay in the team's scope (a re-referral needs their history) but are not
-    // listed: the list is the team's work.
-    home.children = VisibleChildren(context, [](const access::ChildPlace& place) {
-      return place.allocated || place.open_case;
-    });
-    home.groups_heading = "Workers";
-    home.group_label = "Worker";
-    home.show_agency = true;
-    std::map<std::string, Home::Group> by_worker;
-    for (const model::Worker& worker : council.directory().workers()) {
-      if (worker.team_id != who.team_id || (worker.left && *worker.left < council.as_at())) continue;
-      Home::Group& group = by_worker[worker.id];
-      group.name = WorkerLabel(council.directory(), worker.id);
-      group.agency = worker.agency ? "Agency" : "Employed";
-    }
-    for (const ChildRow& row : home.children) {
-      if (!row.allocated) continue;
-      auto found = by_worker.find(row.worker_id);
-      if (found == by_worker.end()) continue;
-      ++found->second.children;
-      found->second.overdue += row.overdue;
-      if (row.drift > 0) ++found->second.drifting;
-    }
-    for (auto& [id, group] : by_worker) home.groups.push_back(group);
-  } else if (home_kind == "service" || home_kind == "council") {
-    home.heading = home_kind == "service" ? "My service" : "The council";
-    home.intro = "Children, overdue deadlines and drift by team, as at " + as_at + ".";
-    home.children_heading = "Children with overdue deadlines";
-    // Open cases only: a closed case is history, not work (it stays in scope to be looked up).
-    std::vector<ChildRow> all = VisibleChildren(context, [](const access::ChildPlace& place) {
-      return place.allocated || place.open_case;
-    });
-    home.groups_heading = "Teams";
-    home.group_label = "Team";
-    std::map<std::string, Home::Group> by_team;
-    std::map<uint16_t, int64_t> by_rule;
-    int overdue_children = 0;
-    for (const ChildRow& row : all) {
-      const std::string& team_id = council.place(row.index).team;
-      Home::Group& group = by_team[team_id];
-      if (group.name.empty()) {
-        const model::Team* team = council.directory().FindTeam(team_id);
-        group.name = team ? team->name : (team_id.empty() ? "No team" : team_id);
-      }
-      ++group.children;
-      group.overdue += row.overdue;
-      if (row.drift > 0) ++group.drifting;
-      if (row.overdue > 0) ++overdue_children;
-      CountOverdueRules(council.result(row.index), by_rule);
-    }
-    for (auto& [id, group] : by_team) home.groups.push_back(group);
-    for (const auto& [rule, count] : by_rule) {
-      const timescales::Rule& spec = context.evaluator.rules().rules()[rule];
-      home.rules.emplace_back(spec.title, spec.source, count);
-    }
-    home.summary = {{std::to_string(all.size()), "open cases"},
-                    {std::to_string(overdue_children), "children with a deadline overdue"}};
-    for (const ChildRow& row : all) {
-      if (row.overdue > 0) home.children.push_back(row);
-    }
-  } else {  // granted
-    home.heading = "Records you have been granted";
-    home.intro = "Children your grants cover, as at " + as_at + ". Grants end on their date.";
-    home.children_heading = "Children";
-    home.children = VisibleChildren(context);
-  }
-  return home;
-}
+// Home pages: each role starts on its own worker, team, service, council or members page.
 
 http::Response HomePage(Context& context) {
-  Home home = BuildHome(context);
-  const std::vector<std::string> shown = Ids(home.children, kListLimit);
-  if (!shown.empty() || home.members) {
-    context.audit_action = home.members ? "read-aggregates" : "read-list";
-    context.audit_children = shown;
-    context.audit_detail = std::to_string(shown.size()) + " children listed";
+  const access::Principal& who = context.session->principal;
+  const std::string& home = who.role->home;
+  if (home == "caseload") return WorkerWeek(context, who.worker_id, true);
+  if (home == "team") return TeamDashboard(context, who.team_id, true);
+  if (home == "service" || home == "council") return ServiceDashboard(context, true);
+  if (home == "members") return MembersPage(context);
+  Dashboard page;
+  if (home == "admin") {
+    page.testid = "home-admin";
+    page.heading = "Administration";
+    page.intro = "Users, roles, grants and restricted records. Administrators see no child's record unless granted.";
+    page.sections.push_back({"Administration", "", "", "",
+                             "<ul><li><a href=\"/admin/users\">Users and roles</a></li>"
+                             "<li><a href=\"/admin/grants\">Time-limited grants</a></li>"
+                             "<li><a href=\"/admin/restricted\">Restricted records and refused attempts</a></li>"
+                             "<li><a href=\"/audit\">Audit trail</a></li></ul>\n"});
+    return Respond(context, page);
   }
-  if (context.api) {
-    JsonWriter json;
-    json.BeginObject()
-        .Field("role", context.session->principal.role->id)
-        .Field("home", context.session->principal.role->home)
-        .Field("as_at", context.as_at.ToIso())
-        .Field("heading", home.heading);
-    json.Key("summary").BeginArray();
-    for (const auto& [value, label] : home.summary) json.BeginObject().Field("label", label).Field("value", value).EndObject();
-    json.EndArray();
-    if (home.show_children) {
-      json.Key("children");
-      RowsJson(json, home.children, kListLimit);
-    }
-    json.Key("groups").BeginArray();
-    for (const auto& group : home.groups) {
-      json.BeginObject()
-          .Field("name", group.name)
-          .Field("children", group.children)
-          .Field("overdue", group.overdue)
-          .Field("drifting", group.drifting)
-          .EndObject();
-    }
-    json.EndArray().Key("overdue_by_rule").BeginArray();
-    for (const auto& [title, source, count] : home.rules) {
-      json.BeginObject().Field("rule", title).Key("overdue");
-      if (home.members) {
-        json.String(Suppressed(count));
-      } else {
-        json.Int(count);
-      }
-      json.EndObject();
-    }
-    json.EndArray().EndObject();
-    return JsonBody(json);
-  }
-  Data data;
-  data.set("home", context.session->principal.role->home);
-  data.set("heading", home.heading);
-  data.set("intro", home.intro);
-  data.set("must_change_password", Data(context.session->must_change_password));
-  Data summary = List();
-  for (const auto& [value, label] : home.summary) {
+  // granted: the children the user's grants cover.
+  std::shared_lock lock(context.council_mutex);
+  const CouncilView view = context.council.At(context.as_at, context.threads);
+  const std::vector<ChildRow> rows = VisibleChildren(context, view);
+  page.testid = "home-granted";
+  page.heading = "Records you have been granted";
+  page.intro = "Children your grants cover, as at " + view.as_at().ToIso() + ". Grants end on their date.";
+  page.tables.push_back(ChildrenTable(context, rows, "children", "Children"));
+  page.tables.back().TestId("children-table").Sortable().PageLimit(500);
+  page.sections.push_back({"Children", "", "children", "", ""});
+  page.children = Ids(rows, rows.size());
+  page.extra_json = [&rows](JsonWriter& json) {
+    json.Key("children");
+    RowsJson(json, rows, 500);
+  };
+  return Respond(context, page);
+}
+
+Data AuditRows(const std::vector<store::StoredAuditEntry>& rows, bool with_children) {
+  Data list = List();
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
     Data item;
-    item.set("value", value);
-    item.set("label", label);
-    summary.push_back(item);
+    item.set("id", std::to_string(it->id));
+    item.set("at", it->entry.at);
+    item.set("actor", it->entry.actor);
+    item.set("role", it->entry.role);
+    item.set("action", it->entry.action);
+    item.set("route", it->entry.route);
+    item.set("outcome", it->entry.outcome);
+    item.set("client", it->entry.client);
+    if (with_children) {
+      std::string children;
+      for (const std::string& child : it->entry.children) children += (children.empty() ? "" : " ") + child;
+      item.set("children", children);
+    }
+    list.push_back(item);
   }
-  data.set("has_summary", Data(!home.summary.empty()));
-  data.set("summary", summary);
-  data.set("show_children", Data(home.show_children));
-  data.set("children_heading", home.children_heading);
-  data.set("children_caption", home.children_heading + " (" + std::to_string(home.children.size()) + ")");
-  data.set("has_children", Data(!home.children.empty()));
-  data.set("no_children", "There are no children to show here.");
-  data.set("rows_html", RowsHtml(home.children, kListLimit));
-  data.set("has_groups", Data(!home.groups.empty()));
-  data.set("groups_heading", home.groups_heading);
-  data.set("group_label", home.group_label);
-  data.set("show_agency", Data(home.show_agency));
-  Data groups = List();
-  for (const auto& group : home.groups) {
-    Data item;
-    item.set("name", group.name);
-    item.set("children", std::to_string(group.children));
-    item.set("overdue", std::to_string(group.overdue));
-    item.set("drifting", std::to_string(group.drifting));
-    item.set("agency", group.agency);
-    item.set("show_agency", Data(home.show_agency));
-    groups.push_back(item);
-  }
-  data.set("groups", groups);
-  data.set("has_rules", Data(!home.rules.empty()));
-  Data rules = List();
-  for (const auto& [title, source, count] : home.rules) {
-    Data item;
-    item.set("title", title);
-    item.set("source", source);
-    item.set("count", home.members ? Suppressed(count) : std::to_string(count));
-    rules.push_back(item);
-  }
-  data.set("rules", rules);
-  data.set("admin_links", Data(home.admin));
-  data.set("suppression_note", Data(home.members));
-  return Html(RenderPage(context, "home", std::move(data), home.heading));
+  return list;
 }
 
 // ---------------------------------------------------------------------------------------------
 // A child's page
 
 http::Response ChildPage(Context& context) {
+  Result<Format> format = RequestedFormat(context);
+  if (!format.ok()) return ErrorResponse(400, format.status().message(), context.api);
+  // Earlier versions of the child's events, as recorded by the as-at date.
+  Result<std::vector<store::ChildEventRevision>> history = store::ChildEventHistory(context.db, context.child_id);
+  if (!history.ok()) return ErrorResponse(503, "Cairn cannot read this record's history just now.", context.api);
+  std::vector<store::ChildEventRevision> revisions;
+  const std::string day_after = context.as_at.AddDays(1).ToIso();
+  for (store::ChildEventRevision& item : *history) {
+    if (item.revision.recorded_at < day_after) revisions.push_back(std::move(item));
+  }
+
   std::shared_lock lock(context.council_mutex);
-  const Council& council = context.council;
-  const size_t index = *council.Find(context.child_id);
-  const model::Chronology& chronology = council.chronology(index);
-  const timescales::ChildEvaluation& result = council.result(index);
-  const access::ChildPlace& place = council.place(index);
+  const CouncilView view = context.council.At(context.as_at, context.threads);
+  const std::optional<size_t> found = view.Find(context.child_id);
+  if (!found) {
+    return ErrorResponse(404, "This child was not on Cairn's record on " + context.as_at.ToIso() + ".", context.api,
+                         "not-found");
+  }
+  const size_t index = *found;
+  const model::Chronology& chronology = view.chronology(index);
+  const timescales::ChildEvaluation& result = view.result(index);
+  const access::ChildPlace& place = view.place(index);
   const auto& rules = context.evaluator.rules();
-  const Date as_at = council.as_at();
+  const Date as_at = view.as_at();
+  const Situation situation = SituationOn(chronology, as_at);
   context.audit_action = "read";
   context.audit_children = {context.child_id};
-  const model::Team* team = council.directory().FindTeam(place.team);
+  const model::Team* team = view.directory().FindTeam(place.team);
   const bool can_see_audit = context.session->principal.role->Has("audit.read.scope");
 
   if (context.api) {
@@ -610,6 +134,8 @@ http::Response ChildPage(Context& context) {
         .Field("allocated", place.allocated)
         .Field("team", place.team)
         .Field("current", CurrentSituation(chronology, as_at))
+        .Field("plan", PlanLabel(situation.kind))
+        .Field("legal_status", LegalStatus(situation))
         .Field("restricted", context.restrictions.IsRestricted(child.la_child_id))
         .Field("as_at", as_at.ToIso());
     json.Key("deadlines").BeginArray();
@@ -659,96 +185,122 @@ http::Response ChildPage(Context& context) {
       for (const model::Field& field : shown.fields) json.Field(field.name, field.value);
       json.EndObject().Field("source", shown.provenance.source).EndObject();
     }
+    json.EndArray().Key("revisions").BeginArray();
+    for (const store::ChildEventRevision& item : revisions) {
+      json.BeginObject()
+          .Field("event_id", item.event_id)
+          .Field("kind", item.kind)
+          .Field("revision", item.revision.revision)
+          .Field("action", item.revision.action)
+          .Field("recorded_at", item.revision.recorded_at)
+          .Field("recorded_by", item.revision.recorded_by)
+          .Field("reason", item.revision.reason)
+          .Field("previous", item.revision.previous)
+          .EndObject();
+    }
     json.EndArray().EndObject();
     return JsonBody(json);
+  }
+
+  // The statutory deadlines: the page's main table.
+  Table deadlines("deadlines", "Statutory deadlines",
+                  {{"rule_id", "Rule id", ColumnKind::kText, Shown::kDownloadOnly},
+                   {"rule", "Deadline"},
+                   {"source", "Source", ColumnKind::kText, Shown::kDownloadOnly},
+                   {"trigger", "Started", ColumnKind::kDate},
+                   {"due", "Due", ColumnKind::kDate},
+                   {"done", "Done", ColumnKind::kDate},
+                   {"status", "Status"},
+                   {"days", "Days late or to go", ColumnKind::kNumber}});
+  deadlines.TestId("deadlines-table").Sortable();
+  for (const auto& obligation : result.obligations) {
+    const timescales::Rule& rule = rules.rules()[obligation.rule];
+    Cell title = Cell::Text(rule.title);
+    title.note = rule.source;
+    Cell status = Cell::Text(std::string(StatusLabel(obligation.status)) +
+                             (obligation.closed && obligation.status == ObligationStatus::kOverdue ? " (missed; duty ended)" : ""));
+    status.status = std::string(timescales::StatusName(obligation.status));
+    deadlines.AddRow({Cell::Text(rule.id), std::move(title), Cell::Text(rule.source), Cell::Text(obligation.trigger.ToIso()),
+                      Cell::Text(obligation.due.ToIso()), Cell::Text(obligation.done ? obligation.done->ToIso() : ""),
+                      std::move(status), Cell::Number(obligation.days)});
+  }
+  Table drift("drift", "Drift and delay signals",
+              {{"signal", "Signal"}, {"since", "Since", ColumnKind::kDate}, {"evidence", "Evidence"}});
+  drift.TestId("drift-table");
+  for (const auto& signal : result.signals) {
+    std::string evidence;
+    for (const auto& item : signal.evidence) {
+      evidence += (evidence.empty() ? "" : "; ") + item.what + " " + item.date.ToIso() + (item.note.empty() ? "" : " (" + item.note + ")");
+    }
+    Cell title = Cell::Text(rules.signals()[signal.signal].title);
+    title.note = rules.signals()[signal.signal].source;
+    drift.AddRow({std::move(title), Cell::Text(signal.since.ToIso()), Cell::Text(evidence)});
+  }
+  Table events("chronology", "Chronology",
+               {{"what", "What"}, {"from", "From", ColumnKind::kDate}, {"to", "To", ColumnKind::kDate},
+                {"details", "Details"}, {"source", "Source"}});
+  events.TestId("chronology-table");
+  for (const model::Event& event : chronology.events()) {
+    if (event.start > as_at) continue;
+    const model::Event shown = event.HasDateAfter(as_at) ? event.AsAt(as_at) : event;
+    std::string details;
+    for (const model::Field& field : shown.fields) details += (details.empty() ? "" : ", ") + field.name + " " + field.value;
+    events.AddRow({Cell::Text(std::string(model::Spec(event.kind).title)), Cell::Text(shown.start.ToIso()),
+                   Cell::Text(shown.end ? shown.end->ToIso() : ""), Cell::Text(details), Cell::Text(shown.provenance.source)});
+  }
+  Table changes("revisions", "Changes to this record",
+                {{"when", "When"}, {"who", "Who"}, {"what", "What changed"}, {"action", "Change"},
+                 {"reason", "Why"}, {"previous", "Before the change"}});
+  changes.TestId("revisions-table");
+  for (const store::ChildEventRevision& item : revisions) {
+    const Result<model::EventKind> kind = model::EventKindFromId(item.kind);
+    changes.AddRow({Cell::Text(item.revision.recorded_at), Cell::Text(item.revision.recorded_by),
+                    Cell::Text(std::string(kind.ok() ? model::Spec(*kind).title : item.kind) + " of " + item.start_date),
+                    Cell::Text(item.revision.action), Cell::Text(item.revision.reason), Cell::Text(item.revision.previous)});
+  }
+
+  if (*format != Format::kPage) {
+    const std::string wanted(context.request.Query("table").value_or("deadlines"));
+    for (const Table* table : {&deadlines, &drift, &events, &changes}) {
+      if (table->name() == wanted) return Download(context, *table, *format, {context.child_id});
+    }
+    return ErrorResponse(404, "This page has no table of that name to download.", context.api);
   }
 
   Data data;
   data.set("id", chronology.child().la_child_id);
   data.set("display_name", DisplayName(chronology.child()));
   data.set("age", AgeText(chronology.child(), as_at));
-  data.set("worker", WorkerLabel(council.directory(), place.worker));
+  data.set("worker", WorkerLabel(view.directory(), place.worker));
   data.set("allocated", Data(place.allocated));
   data.set("team", team ? team->name : (place.team.empty() ? "none" : place.team));
   data.set("current", CurrentSituation(chronology, as_at));
+  data.set("plan", std::string(PlanLabel(situation.kind)));
+  data.set("legal_status", LegalStatus(situation));
+  data.set("has_legal_status", Data(!LegalStatus(situation).empty()));
   data.set("restricted", Data(context.restrictions.IsRestricted(context.child_id)));
   data.set("can_see_audit", Data(can_see_audit));
+  data.set("audit_href", Link(context, "/children/" + http::PercentEncode(context.child_id) + "/audit"));
   data.set("as_at", as_at.ToIso());
-  Data obligations = List();
-  for (const auto& obligation : result.obligations) {
-    Data item;
-    item.set("title", rules.rules()[obligation.rule].title);
-    item.set("source", rules.rules()[obligation.rule].source);
-    item.set("trigger", obligation.trigger.ToIso());
-    item.set("due", obligation.due.ToIso());
-    item.set("done", obligation.done ? obligation.done->ToIso() : "");
-    item.set("status", std::string(timescales::StatusName(obligation.status)));
-    item.set("status_label", std::string(StatusLabel(obligation.status)) + (obligation.closed && obligation.status ==
-                                                                                ObligationStatus::kOverdue
-                                                                            ? " (missed; duty ended)"
-                                                                            : ""));
-    item.set("days", std::to_string(obligation.days));
-    obligations.push_back(item);
-  }
-  data.set("has_obligations", Data(!result.obligations.empty()));
-  data.set("obligations", obligations);
-  Data signals = List();
-  for (const auto& signal : result.signals) {
-    Data item;
-    item.set("title", rules.signals()[signal.signal].title);
-    item.set("since", signal.since.ToIso());
-    Data evidence = List();
-    for (const auto& e : signal.evidence) {
-      Data piece;
-      piece.set("what", e.what);
-      piece.set("date", e.date.ToIso());
-      piece.set("note", e.note);
-      piece.set("has_note", Data(!e.note.empty()));
-      evidence.push_back(piece);
+  data.set("timeline", TimelineHtml(chronology, result, rules, as_at));
+  data.set("deadlines", TableBlock(context, deadlines));
+  data.set("has_obligations", Data(deadlines.size() > 0));
+  data.set("drift", drift.size() > 0 ? TableBlock(context, drift) : std::string());
+  data.set("has_signals", Data(drift.size() > 0));
+  data.set("events", TableBlock(context, events));
+  data.set("revisions", changes.size() > 0 ? TableBlock(context, changes) : std::string());
+  data.set("has_revisions", Data(changes.size() > 0));
+  if (can_see_audit) {
+    store::AuditQuery query;
+    query.child = context.child_id;
+    query.limit = 10;
+    Result<std::vector<store::StoredAuditEntry>> looks = store::QueryAudit(context.db, query);
+    if (looks.ok()) {
+      data.set("recent_looks", AuditRows(*looks, false));
+      data.set("has_recent_looks", Data(!looks->empty()));
     }
-    item.set("evidence", evidence);
-    signals.push_back(item);
   }
-  data.set("has_signals", Data(!result.signals.empty()));
-  data.set("signals", signals);
-  Data events = List();
-  for (const model::Event& event : chronology.events()) {
-    if (event.start > as_at) continue;
-    const model::Event shown = event.HasDateAfter(as_at) ? event.AsAt(as_at) : event;
-    Data item;
-    item.set("title", std::string(model::Spec(event.kind).title));
-    item.set("start", shown.start.ToIso());
-    item.set("end", shown.end ? shown.end->ToIso() : "");
-    std::string details;
-    for (const model::Field& field : shown.fields) details += (details.empty() ? "" : ", ") + field.name + " " + field.value;
-    item.set("details", details);
-    item.set("source", shown.provenance.source);
-    events.push_back(item);
-  }
-  data.set("events", events);
   return Html(RenderPage(context, "child", std::move(data), DisplayName(chronology.child())));
-}
-
-Data AuditRows(const std::vector<store::StoredAuditEntry>& rows, bool with_children) {
-  Data list = List();
-  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-    Data item;
-    item.set("id", std::to_string(it->id));
-    item.set("at", it->entry.at);
-    item.set("actor", it->entry.actor);
-    item.set("role", it->entry.role);
-    item.set("action", it->entry.action);
-    item.set("route", it->entry.route);
-    item.set("outcome", it->entry.outcome);
-    item.set("client", it->entry.client);
-    if (with_children) {
-      std::string children;
-      for (const std::string& child : it->entry.children) children += (children.empty() ? "" : " ") + child;
-      item.set("children", children);
-    }
-    list.push_back(item);
-  }
-  return list;
 }
 
 // `whole`: every field, for those who may read the whole trail. Otherwise (who looked at one
@@ -801,45 +353,113 @@ http::Response ChildAuditPage(Context& context) {
 // ---------------------------------------------------------------------------------------------
 // Search
 
-http::Response SearchPage(Context& context) {
-  std::string q(context.request.Query("q").value_or(""));
-  Data data;
-  data.set("q", q);
-  data.set("searched", Data(!q.empty()));
-  if (q.size() > 64) return ErrorResponse(400, "Search for at most 64 characters.", context.api);
-  std::vector<ChildRow> found;
-  if (!q.empty()) {
-    std::string lower = q;
+// Whether a child matches a search: the LA child id or UPN starts with the query; or each word of
+// the query starts one of the child's names, or sounds like one (Soundex). Case is ignored.
+class ChildMatcher {
+ public:
+  explicit ChildMatcher(std::string_view query) {
+    whole_ = Lower(query);
+    std::string word;
+    for (const char c : std::string(query) + " ") {
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        if (!word.empty()) words_.push_back({Lower(word), Soundex(word)});
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+  }
+
+  // "id", "upn", "name", "sounds like", or "" when the child does not match.
+  std::string_view Match(const model::Child& child) const {
+    if (whole_.empty()) return "";
+    if (StartsWith(child.la_child_id, whole_)) return "id";
+    if (StartsWith(child.upn, whole_) || StartsWith(child.former_upn, whole_)) return "upn";
+    const std::string_view names[] = {child.given_name, child.family_name, child.preferred_name};
+    bool all_prefix = !words_.empty(), all_sound = !words_.empty();
+    for (const Word& word : words_) {
+      bool prefix = false, sound = false;
+      for (std::string_view name : names) {
+        if (name.empty()) continue;
+        if (StartsWith(name, word.lower)) prefix = true;
+        if (!word.soundex.empty() && Soundex(name) == word.soundex) sound = true;
+      }
+      all_prefix = all_prefix && prefix;
+      all_sound = all_sound && (prefix || sound);
+    }
+    if (all_prefix) return "name";
+    if (all_sound) return "sounds like";
+    return "";
+  }
+
+ private:
+  struct Word {
+    std::string lower;
+    std::string soundex;
+  };
+  static std::string Lower(std::string_view text) {
+    std::string lower(text);
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    auto starts = [&](std::string text) {
-      std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-      return !text.empty() && text.rfind(lower, 0) == 0;
-    };
-    std::shared_lock lock(context.council_mutex);
-    found = VisibleChildren(context);
-    const Council& council = context.council;
-    std::erase_if(found, [&](const ChildRow& row) {
-      const model::Child& child = council.chronology(row.index).child();
-      return !(starts(child.la_child_id) || starts(child.upn) || starts(child.given_name) ||
-               starts(child.family_name) || starts(child.preferred_name) ||
-               starts(child.given_name + " " + child.family_name));
-    });
-    if (found.size() > 100) found.resize(100);
+    return lower;
+  }
+  static bool StartsWith(std::string_view text, std::string_view lower_prefix) {
+    if (text.size() < lower_prefix.size() || lower_prefix.empty()) return false;
+    for (size_t i = 0; i < lower_prefix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(text[i])) != static_cast<unsigned char>(lower_prefix[i])) return false;
+    }
+    return true;
+  }
+  std::string whole_;
+  std::vector<Word> words_;
+};
+
+http::Response SearchPage(Context& context) {
+  constexpr size_t kMostFound = 100;
+  std::string q(context.request.Query("q").value_or(""));
+  if (q.size() > 64) return ErrorResponse(400, "Search for at most 64 characters.", context.api);
+  Result<Format> format = RequestedFormat(context);
+  if (!format.ok()) return ErrorResponse(400, format.status().message(), context.api);
+  std::vector<ChildRow> found;
+  std::vector<std::string> how;
+  std::shared_lock lock(context.council_mutex);
+  const CouncilView view = context.council.At(context.as_at, context.threads);
+  if (!q.empty()) {
+    const ChildMatcher matcher(q);
+    // Exact and prefix matches before sound-alikes; within each, most urgent first.
+    std::vector<ChildRow> close, alike;
+    for (ChildRow& row : VisibleChildren(context, view)) {
+      const std::string_view match = matcher.Match(view.chronology(row.index).child());
+      if (match.empty()) continue;
+      (match == "sounds like" ? alike : close).push_back(std::move(row));
+    }
+    found = std::move(close);
+    const size_t exact = found.size();
+    for (ChildRow& row : alike) found.push_back(std::move(row));
+    if (found.size() > kMostFound) found.resize(kMostFound);
+    for (size_t i = 0; i < found.size(); ++i) how.push_back(i < exact ? "matches" : "sounds like");
     context.audit_action = "search";
-    context.audit_children = Ids(found, 100);
+    context.audit_children = Ids(found, kMostFound);
     context.audit_detail = std::to_string(found.size()) + " found";
   }
+  Table table = ChildrenTable(context, found, "search", "Children found");
+  table.TestId("children-table");
+  if (*format != Format::kPage) return Download(context, table, *format, Ids(found, kMostFound));
   if (context.api) {
     JsonWriter json;
     json.BeginObject().Field("q", q).Key("children");
-    RowsJson(json, found, 100);
-    json.EndObject();
+    RowsJson(json, found, kMostFound);
+    json.Key("match").BeginArray();
+    for (const std::string& item : how) json.String(item);
+    json.EndArray().EndObject();
     return JsonBody(json);
   }
+  Data data;
+  data.set("q", q);
+  data.set("searched", Data(!q.empty()));
   data.set("has_children", Data(!found.empty()));
-  data.set("children_caption", "Children found (" + std::to_string(found.size()) + ")");
   data.set("no_children", "No child you can see matches that.");
-  data.set("rows_html", RowsHtml(found, 100));
+  data.set("table_html", TableBlock(context, table));
+  data.set("sound_alike", Data(std::find(how.begin(), how.end(), "sounds like") != how.end()));
   return Html(RenderPage(context, "search", std::move(data), "Search"));
 }
 
@@ -1244,37 +864,6 @@ http::Response Health(Context&) {
 
 // ---------------------------------------------------------------------------------------------
 
-void Council::Build(const timescales::Evaluator& evaluator, std::vector<model::Chronology> chronologies,
-                    access::CouncilDirectory directory, Date as_at, int threads) {
-  as_at_ = as_at;
-  chronologies_ = std::move(chronologies);
-  directory_ = std::move(directory);
-  evaluation_ = std::make_unique<timescales::CouncilEvaluation>(evaluator, chronologies_, as_at, threads);
-  places_.clear();
-  places_.reserve(chronologies_.size());
-  for (const model::Chronology& chronology : chronologies_) places_.push_back(directory_.PlaceOf(chronology, as_at));
-}
-
-void Council::Update(model::Chronology chronology) {
-  const size_t index = evaluation_->Update(chronology);
-  access::ChildPlace place = directory_.PlaceOf(chronology, as_at_);
-  if (index == chronologies_.size()) {
-    chronologies_.push_back(std::move(chronology));
-    places_.push_back(std::move(place));
-  } else {
-    chronologies_[index] = std::move(chronology);
-    places_[index] = std::move(place);
-  }
-}
-
-void Council::EvaluateAt(Date as_at, int threads) {
-  as_at_ = as_at;
-  evaluation_->EvaluateAt(as_at, threads);
-  for (size_t i = 0; i < chronologies_.size(); ++i) places_[i] = directory_.PlaceOf(chronologies_[i], as_at);
-}
-
-std::optional<size_t> Council::Find(std::string_view la_child_id) const { return evaluation_->Find(la_child_id); }
-
 Status Context::Audit(std::string_view action, std::string_view outcome, std::vector<std::string> children,
                       std::string_view detail) {
   store::AuditEntry entry = actor.Entry(action, outcome, std::move(children), detail);
@@ -1332,6 +921,11 @@ std::vector<Route> BuildRoutes() {
   both(routes, "/children/{id}/audit", "/api/v1/children/{id}/audit", Access::ChildRecord("audit.read.scope"),
        ChildAuditPage);
   both(routes, "/search", "/api/v1/search", Access::Permission("child.search"), SearchPage);
+  both(routes, "/workers/{id}", "/api/v1/workers/{id}", Access::WorkerRecord("caseload.read"), WorkerPage);
+  both(routes, "/teams/{id}", "/api/v1/teams/{id}", Access::TeamRecord("team.read"), TeamPage);
+  both(routes, "/service", "/api/v1/service", Access::Permission("service.read"), ServicePage);
+  both(routes, "/members", "/api/v1/members", Access::Permission("aggregates.read"), MembersPage);
+  both(routes, "/workforce", "/api/v1/workforce", Access::Permission("team.read"), WorkforcePage);
   both(routes, "/audit", "/api/v1/audit", Access::Permission("audit.read.all"), AuditPage);
   both(routes, "/admin/users", "/api/v1/admin/users", Access::Permission("users.manage"), AdminUsersGet);
   routes.push_back({M::kPost, "/admin/users", Access::Permission("users.manage"), AdminUsersAdd});

@@ -1,5 +1,4 @@
-// The pages and their JSON: the route table, what each handler gets (Context), and the council
-// held in memory. Handlers are straight lines: read the request, read the council or the store,
+// The pages and their JSON: the route table and what each handler gets (Context). Handlers are straight lines: read the request, read the council or the store,
 // render. Access has already been checked by WebApp::Handle before a handler runs; a handler
 // that shows children's data names them in Context::audit_children and WebApp::Handle writes the
 // audit row before the page leaves.
@@ -26,34 +25,9 @@
 #include "store/database.h"
 #include "timescales/evaluator.h"
 #include "web/app.h"
+#include "web/council.h"
 
 namespace cairn::web {
-
-// The council as the pages see it: every chronology, evaluated as at one date, and where each
-// child sits (worker, team, service). Not thread-safe by itself: WebApp guards it.
-class Council {
- public:
-  void Build(const timescales::Evaluator& evaluator, std::vector<model::Chronology> chronologies,
-             access::CouncilDirectory directory, Date as_at, int threads);
-  // One child changed (or is new): compacted, evaluated and placed again, alone.
-  void Update(model::Chronology chronology);
-  void EvaluateAt(Date as_at, int threads);
-
-  Date as_at() const { return as_at_; }
-  size_t size() const { return chronologies_.size(); }
-  std::optional<size_t> Find(std::string_view la_child_id) const;
-  const model::Chronology& chronology(size_t index) const { return chronologies_[index]; }
-  const timescales::ChildEvaluation& result(size_t index) const { return evaluation_->result(index); }
-  const access::ChildPlace& place(size_t index) const { return places_[index]; }
-  const access::CouncilDirectory& directory() const { return directory_; }
-
- private:
-  Date as_at_;
-  std::vector<model::Chronology> chronologies_;
-  std::unique_ptr<timescales::CouncilEvaluation> evaluation_;
-  access::CouncilDirectory directory_;
-  std::vector<access::ChildPlace> places_;
-};
 
 struct Context {
   Context(const http::Request& r, const http::RouteMatch& m, store::Connection& d, access::Accounts& a,
@@ -76,11 +50,17 @@ struct Context {
   bool api = false;
   bool synthetic = false;
   store::GroupAuditWriter* audit_writer = nullptr;  // nullptr: rows go straight through `db`
-  Date as_at;  // the council's date when the request began
+  // The date the page shows the record as at: ?as-at=YYYY-MM-DD, or the council's date.
+  Date as_at;
+  bool past = false;          // as_at is before the council's date
+  std::string as_at_query;    // "as-at=YYYY-MM-DD" when past, to carry into links; else ""
+  int threads = 1;            // for evaluating the council as at an earlier date
   access::Actor actor;
   std::optional<access::Accounts::Session> session;
   access::Restrictions restrictions;
-  std::string child_id;  // the {id} of a ChildRecord route, checked in scope
+  std::string child_id;   // the {id} of a ChildRecord route, checked in scope
+  std::string team_id;    // the {id} of a TeamRecord route, checked in reach
+  std::string worker_id;  // the {id} of a WorkerRecord route, checked in reach
 
   // Set by a handler that showed, searched or changed children's data.
   std::string audit_action;

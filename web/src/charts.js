@@ -25,7 +25,7 @@
 // cairn.css styles .cairn-plot instead. Plot's other styling is presentation attributes
 // (fill, font-size) and CSSOM property writes, which the CSP allows. (Plot's legends and
 // tooltips add <style> elements of their own; they are not used here.)
-import { plot, lineY, dot, barY, ruleY } from "@observablehq/plot";
+import { plot, lineY, dot, barX, barY, ruleY } from "@observablehq/plot";
 
 const kIsoDate = /^\d{4}-\d{2}-\d{2}$/;
 const kHeight = 260;
@@ -59,15 +59,85 @@ export function readSpec(element) {
     text = block.textContent;
   }
   const spec = JSON.parse(text);
+  if (spec.type === "timeline") {
+    if (!Array.isArray(spec.lanes) || !Array.isArray(spec.bars) || !Array.isArray(spec.marks)) {
+      throw new Error("a timeline needs lanes, bars and marks lists");
+    }
+    return spec;
+  }
   if (spec.type !== "line" && spec.type !== "bar") {
-    throw new Error(`chart type must be "line" or "bar", not ${JSON.stringify(spec.type)}`);
+    throw new Error(`chart type must be "line", "bar" or "timeline", not ${JSON.stringify(spec.type)}`);
   }
   if (!Array.isArray(spec.data)) throw new Error("chart data must be a list");
   return spec;
 }
 
+// A deadline's shape and colour on a timeline: the same shapes and colours as the status words
+// on the page (cairn.css .status-*), so colour is never the only signal.
+const kStatusMarks = {
+  met: { symbol: "circle", color: "#1c6331", hollow: false },
+  "met-late": { symbol: "circle", color: "#5b3a8c", hollow: true },
+  overdue: { symbol: "triangle", color: "#a4221b", hollow: false },
+  due: { symbol: "diamond", color: "#6e4500", hollow: false },
+  unknown: { symbol: "square", color: "#4a5360", hollow: true },
+};
+
+const isoDate = (text) => new Date(`${text}T00:00:00Z`);
+
+// Timeline spec: {type: "timeline", title, description, lanes: [name...], bars: [{lane, from,
+// to, open, label}], marks: [{lane, date, status, label}]}; dates YYYY-MM-DD.
+function buildTimeline(spec, width, doc) {
+  const bars = spec.bars.map((bar) => ({ ...bar, from: isoDate(bar.from), to: isoDate(bar.to) }));
+  const points = spec.marks.map((mark) => ({
+    ...mark,
+    date: isoDate(mark.date),
+    ...(kStatusMarks[mark.status] || kStatusMarks.unknown),
+  }));
+  const lanes = spec.lanes.filter(
+    (lane) => bars.some((bar) => bar.lane === lane) || points.some((point) => point.lane === lane),
+  );
+  const svg = plot({
+    document: doc,
+    className: "cairn-plot",
+    width,
+    height: Math.max(120, 36 * lanes.length + 60),
+    marginLeft: 130,
+    marginBottom: 40,
+    ariaLabel: spec.title || "Timeline",
+    ariaDescription: spec.description,
+    x: { type: "utc", label: null, ticks: Math.max(2, Math.floor((width - 130) / 110)) },
+    y: { domain: lanes, label: null },
+    symbol: { type: "identity" },
+    marks: [
+      barX(bars, { x1: "from", x2: "to", y: "lane", fill: "var(--chart-bar)", fillOpacity: 0.75, inset: 4 }),
+      dot(points.filter((point) => !point.hollow), {
+        x: "date",
+        y: "lane",
+        symbol: "symbol",
+        fill: "color",
+        r: 5,
+      }),
+      dot(points.filter((point) => point.hollow), {
+        x: "date",
+        y: "lane",
+        symbol: "symbol",
+        stroke: "color",
+        strokeWidth: 2,
+        fill: "white",
+        r: 5,
+      }),
+    ],
+  });
+  for (const style of svg.querySelectorAll("style")) style.remove();
+  for (const labelled of svg.querySelectorAll("[aria-label]")) labelled.removeAttribute("aria-label");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("focusable", "false");
+  return svg;
+}
+
 // Builds the chart's SVG for a given width, without putting it in the page.
 export function buildChart(spec, width, doc = document) {
+  if (spec.type === "timeline") return buildTimeline(spec, width, doc);
   const x = spec.x || "x";
   const y = spec.y || "y";
   const data = spec.data.map((datum) => {

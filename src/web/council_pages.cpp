@@ -1,0 +1,674 @@
+// The pages that look across teams: the service and the council (teams side by side, overdue
+// deadlines by rule, monthly trends), elected members' figures (counts only, small numbers
+// suppressed, the national indicators beside England, the region and statistical neighbours, and
+// what moved since the last meeting), and the workforce.
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "base/working_day_calendar.h"
+#include "benchmarks/published.h"
+#include "http/message.h"
+#include "indicators/catalogue.h"
+#include "indicators/compute.h"
+#include "indicators/monthly.h"
+#include "indicators/report.h"
+#include "store/settings.h"
+#include "web/handlers.h"
+#include "web/page_kit.h"
+
+namespace cairn::web {
+namespace {
+
+// Teams within the principal's reach, by name.
+std::vector<const model::Team*> TeamsInReach(const Context& context, const access::CouncilDirectory& directory) {
+  std::vector<const model::Team*> teams;
+  for (const model::Team& team : directory.teams()) {
+    if (access::CanSeeTeam(context.session->principal, team)) teams.push_back(&team);
+  }
+  std::sort(teams.begin(), teams.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+  return teams;
+}
+
+bool InPost(const model::Worker& worker, Date date) {
+  return (!worker.started || *worker.started <= date) && (!worker.left || *worker.left >= date);
+}
+
+std::string Percent(double numerator, double denominator) {
+  if (denominator <= 0) return "";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", 100.0 * numerator / denominator);
+  return buffer;
+}
+
+Cell PercentCell(double numerator, double denominator) {
+  if (denominator <= 0) return Cell::Text("");
+  Cell cell = Cell::Text(Percent(numerator, denominator));
+  cell.number = std::stod(cell.text);
+  return cell;
+}
+
+std::string UnitLabel(indicators::MonthlyUnit unit) {
+  switch (unit) {
+    case indicators::MonthlyUnit::kPercent: return "%";
+    case indicators::MonthlyUnit::kCount: return "children";
+    case indicators::MonthlyUnit::kAverage: return "children per worker";
+  }
+  return "";
+}
+
+// A month's value as shown: members see no count from 1 to 4, nor a share made from fewer than
+// 5 children.
+Cell MonthlyCell(const indicators::MonthlyPoint& point, indicators::MonthlyUnit unit, bool suppress) {
+  if (!point.value) return Cell::Text("");
+  if (suppress) {
+    if (unit == indicators::MonthlyUnit::kCount && *point.value >= 1 && *point.value <= 4) return Cell::Text("fewer than 5");
+    if (unit != indicators::MonthlyUnit::kCount && point.denominator >= 1 && point.denominator <= 4) {
+      return Cell::Text("withheld");
+    }
+  }
+  double value = *point.value;
+  if (unit != indicators::MonthlyUnit::kCount) value = std::round(value * 10) / 10;
+  return Cell::Number(value);
+}
+
+// The monthly trends of the given children and workers: a chart for each figure, and one table
+// of every figure by month (the chart's numbers, downloadable).
+void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> children,
+               std::vector<model::Worker> workers, bool suppress, Dashboard& page) {
+  indicators::MonthlyInput input{{}, [&view](size_t i) -> const timescales::ChildEvaluation& { return view.result(i); },
+                                 std::move(children), workers, &context.evaluator.rules(), view.as_at(), 60};
+  input.chronologies = view.chronologies();
+  const std::vector<indicators::MonthlySeries> all = indicators::ComputeMonthly(input);
+  if (all.empty() || all.front().points.empty()) return;
+
+  std::vector<Column> columns = {{"month", "Month ending", ColumnKind::kDate}};
+  for (const auto& series : all) {
+    columns.push_back({series.id, series.title + " (" + UnitLabel(series.unit) + ")", ColumnKind::kNumber,
+                       Shown::kEverywhere, series.definition});
+  }
+  Table table("trends", "Month by month", std::move(columns));
+  table.TestId("trends-table");
+  const size_t months = all.front().points.size();
+  for (size_t m = 0; m < months; ++m) {
+    std::vector<Cell> row = {Cell::Text(all.front().points[m].month_end.ToIso())};
+    for (const auto& series : all) row.push_back(MonthlyCell(series.points[m], series.unit, suppress));
+    table.AddRow(std::move(row));
+  }
+
+  std::string charts = "<div class=\"chart-grid\">\n";
+  for (size_t s = 0; s < all.size(); ++s) {
+    const auto& series = all[s];
+    JsonWriter spec;
+    spec.BeginObject()
+        .Field("type", "line")
+        .Field("title", series.title)
+        .Field("description", series.definition + " The figures are in the table below.")
+        .Field("xLabel", "Month")
+        .Field("yLabel", UnitLabel(series.unit));
+    spec.Key("data").BeginArray();
+    for (size_t m = 0; m < months; ++m) {
+      spec.BeginObject().Field("x", series.points[m].month_end.ToIso()).Key("y");
+      const Cell cell = MonthlyCell(series.points[m], series.unit, suppress);
+      if (cell.number) {
+        spec.Double(*cell.number);
+      } else {
+        spec.Null();
+      }
+      spec.EndObject();
+    }
+    spec.EndArray().EndObject();
+    charts += "<div class=\"chart-cell\"><h3>" + http::EscapeHtml(series.title) + "</h3>" +
+              ChartHtml(spec.Take(), "chart-" + series.id) + "</div>\n";
+  }
+  charts += "</div>\n";
+  page.tables.push_back(std::move(table));
+  page.sections.push_back({"Trends", "Month by month over up to five years, as at " + view.as_at().ToIso() +
+                                         ". Hover over a column heading for how it is counted.",
+                           "trends", charts, ""});
+}
+
+// The national indicators, worked out once per council state and date (they read every
+// chronology: a few hundred milliseconds), with the DfE's published figures beside them.
+struct IndicatorRow {
+  indicators::IndicatorValue value;
+  indicators::Comparisons comparisons;
+};
+
+Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const CouncilView& view) {
+  struct Cached {
+    const Council* council = nullptr;
+    uint64_t generation = 0;
+    Date as_at;
+    std::vector<IndicatorRow> rows;
+  };
+  static std::mutex mutex;
+  static std::vector<Cached> cache;  // the last few dates
+  static std::optional<indicators::IndicatorEngine> engine;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const Cached& cached : cache) {
+    if (cached.council == &context.council && cached.generation == context.council.generation() &&
+        cached.as_at == view.as_at()) {
+      return cached.rows;
+    }
+  }
+  if (!engine) {
+    CAIRN_ASSIGN_OR_RETURN(indicators::Catalogue catalogue, indicators::Catalogue::England());
+    CAIRN_ASSIGN_OR_RETURN(indicators::IndicatorEngine created,
+                           indicators::IndicatorEngine::Create(std::move(catalogue), context.evaluator.calendar(),
+                                                               context.evaluator.rules()));
+    engine.emplace(std::move(created));
+  }
+  // The years complete by the as-at date: the five before the one that holds it.
+  const int last = model::CollectionYear::Containing(view.as_at()).year - 1;
+  std::vector<int> years;
+  for (int year = last - 4; year <= last; ++year) years.push_back(year);
+
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> la_code, store::GetSetting(context.db, "la-code"));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> population_setting, store::GetSetting(context.db, "population"));
+  std::map<int, std::optional<double>> populations;
+  for (int year : years) {
+    std::optional<double> population;
+    if (population_setting) {
+      population = std::stod(*population_setting);
+    } else if (la_code) {
+      CAIRN_ASSIGN_OR_RETURN(population, benchmarks::Population(context.db, *la_code, benchmarks::PopulationYearFor(year)));
+    }
+    populations[year] = population;
+  }
+  CAIRN_ASSIGN_OR_RETURN(bool has_published, benchmarks::HasPublished(context.db));
+
+  // As the record stood on the date: events after it, and what was recorded with them, left out.
+  std::vector<model::Chronology> as_it_stood;
+  std::span<const model::Chronology> chronologies = view.chronologies();
+  if (view.past()) {
+    as_it_stood.reserve(view.size());
+    for (size_t i = 0; i < view.size(); ++i) {
+      model::Chronology copy(view.chronology(i).child());
+      for (const model::Event& event : view.chronology(i).events()) {
+        if (event.start > view.as_at()) continue;
+        model::Event kept = event.HasDateAfter(view.as_at()) ? event.AsAt(view.as_at()) : event;
+        kept.parent = -1;  // parents are re-linked below by position
+        copy.mutable_events().push_back(std::move(kept));
+      }
+      as_it_stood.push_back(std::move(copy));
+    }
+    // Parent links by the kept events' positions.
+    for (size_t i = 0; i < view.size(); ++i) {
+      const auto& original = view.chronology(i).events();
+      std::vector<int32_t> position(original.size(), -1);
+      int32_t next = 0;
+      for (size_t e = 0; e < original.size(); ++e) {
+        if (original[e].start <= view.as_at()) position[e] = next++;
+      }
+      auto& kept = as_it_stood[i].mutable_events();
+      for (size_t e = 0; e < original.size(); ++e) {
+        if (position[e] < 0 || original[e].parent < 0) continue;
+        kept[position[e]].parent = position[original[e].parent];
+      }
+    }
+    chronologies = as_it_stood;
+  }
+  const std::vector<model::Worker>& workers = view.directory().workers();
+  indicators::CouncilData data{chronologies, workers, [&populations](int year) {
+                                 auto found = populations.find(year);
+                                 return found == populations.end() ? std::nullopt : found->second;
+                               }};
+  std::vector<IndicatorRow> rows;
+  for (indicators::IndicatorValue& value : engine->Compute(data, years, context.threads)) {
+    IndicatorRow row{std::move(value), {}};
+    if (has_published && la_code && row.value.spec->published) {
+      Result<benchmarks::Comparison> published =
+          benchmarks::Compare(context.db, *row.value.spec->published, row.value.year, *la_code);
+      if (published.ok()) {
+        row.comparisons.england = published->england;
+        row.comparisons.region = published->region;
+        row.comparisons.neighbours = published->neighbours;
+        row.comparisons.published = published->council;
+      } else if (published.status().code() != Status::Code::kNotFound) {
+        return published.status();
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  cache.push_back({&context.council, context.council.generation(), view.as_at(), rows});
+  if (cache.size() > 4) cache.erase(cache.begin());
+  return rows;
+}
+
+Cell FigureCell(const indicators::PublishedFigure& figure) {
+  if (figure.value) return Cell::Number(std::round(*figure.value * 10) / 10);
+  return Cell::Text(figure.mark);
+}
+
+// The indicators table: the latest complete year's value beside England, region and neighbours,
+// and the years before it. Members see a count from 1 to 4 as "fewer than 5" and no rate or
+// share made from one.
+Table IndicatorsTable(const std::vector<IndicatorRow>& rows, bool suppress) {
+  Table table("indicators", "National indicators",
+              {{"indicator_id", "Indicator id", ColumnKind::kText, Shown::kDownloadOnly},
+               {"indicator", "Indicator"},
+               {"year", "Year ending 31 March", ColumnKind::kNumber},
+               {"value", "This council", ColumnKind::kNumber},
+               {"england", "England", ColumnKind::kNumber},
+               {"region", "Region", ColumnKind::kNumber},
+               {"neighbours", "Statistical neighbours", ColumnKind::kNumber},
+               {"note", "Note"}});
+  table.TestId("indicators-table");
+  for (const IndicatorRow& row : rows) {
+    const indicators::IndicatorValue& value = row.value;
+    Cell mine = Cell::Text(value.unsupported.empty() ? "" : "no value");
+    std::string note = value.unsupported;
+    if (value.value) {
+      const bool small_count = value.spec->unit == indicators::Unit::kCount && *value.value >= 1 && *value.value <= 4;
+      const bool small_base = value.spec->unit != indicators::Unit::kCount && value.numerator &&
+                              *value.numerator >= 1 && *value.numerator <= 4;
+      if (suppress && small_count) {
+        mine = Cell::Text("fewer than 5");
+      } else if (suppress && small_base) {
+        mine = Cell::Text("withheld");
+        note = "made from fewer than 5 children";
+      } else {
+        mine = Cell::Number(std::round(*value.value * 10) / 10);
+      }
+    }
+    Cell title = Cell::Text(value.spec->title);
+    title.note = value.spec->source;
+    table.AddRow({Cell::Text(value.spec->id), std::move(title), Cell::Number(value.year), std::move(mine),
+                  FigureCell(row.comparisons.england), FigureCell(row.comparisons.region),
+                  FigureCell(row.comparisons.neighbours), Cell::Text(note)});
+  }
+  return table;
+}
+
+// Headline counts of the whole council on a date.
+struct Headline {
+  int64_t cla = 0, cp = 0, cp_2y = 0, cin = 0, overdue = 0, drifting = 0, unallocated = 0;
+  std::map<uint16_t, int64_t> by_rule;
+};
+
+Headline CountHeadline(const CouncilView& view) {
+  Headline h;
+  const Date as_at = view.as_at();
+  for (size_t i = 0; i < view.size(); ++i) {
+    const Situation situation = SituationOn(view.chronology(i), as_at);
+    switch (situation.kind) {
+      case Situation::Kind::kLookedAfter: ++h.cla; break;
+      case Situation::Kind::kChildProtection:
+        ++h.cp;
+        if (situation.event->start <= as_at.AddYears(-2)) ++h.cp_2y;
+        break;
+      case Situation::Kind::kChildInNeedPlan:
+      case Situation::Kind::kChildInNeed: ++h.cin; break;
+      case Situation::Kind::kNone: break;
+    }
+    const timescales::ChildEvaluation& result = view.result(i);
+    CountOverdueRules(result, h.by_rule);
+    if (std::any_of(result.obligations.begin(), result.obligations.end(), IsLiveOverdue)) ++h.overdue;
+    if (!result.signals.empty()) ++h.drifting;
+    const access::ChildPlace& place = view.place(i);
+    if (place.open_case && !place.allocated) ++h.unallocated;
+  }
+  return h;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The service, or the whole council
+
+http::Response ServiceDashboard(Context& context, bool own_home) {
+  std::shared_lock lock(context.council_mutex);
+  const CouncilView view = context.council.At(context.as_at, context.threads);
+  const Date as_at = view.as_at();
+  const access::CouncilDirectory& directory = view.directory();
+  const access::Principal& who = context.session->principal;
+  const bool whole_council = who.role->scope == access::Scope::kAll;
+
+  const std::vector<const model::Team*> teams = TeamsInReach(context, directory);
+  std::set<std::string> team_ids;
+  for (const model::Team* team : teams) team_ids.insert(team->id);
+  const std::vector<ChildRow> rows = VisibleChildren(context, view, [&](const access::ChildPlace& place) {
+    return (place.allocated || place.open_case) && (whole_council || team_ids.count(place.team) > 0);
+  });
+
+  struct TeamLine {
+    int children = 0, cp = 0, cla = 0, cin_plan = 0, overdue_children = 0, overdue = 0, drifting = 0, unallocated = 0;
+    int workers = 0, agency = 0;
+  };
+  std::map<std::string, TeamLine> by_team;
+  for (const model::Team* team : teams) by_team[team->id];
+  for (const model::Worker& worker : directory.workers()) {
+    auto found = by_team.find(worker.team_id);
+    if (found == by_team.end() || !InPost(worker, as_at)) continue;
+    ++found->second.workers;
+    if (worker.agency) ++found->second.agency;
+  }
+  int overdue_children = 0, drifting = 0, cp = 0, cla = 0;
+  for (const ChildRow& row : rows) {
+    TeamLine& line = by_team[view.place(row.index).team];
+    ++line.children;
+    switch (SituationOn(view.chronology(row.index), as_at).kind) {
+      case Situation::Kind::kLookedAfter: ++line.cla, ++cla; break;
+      case Situation::Kind::kChildProtection: ++line.cp, ++cp; break;
+      case Situation::Kind::kChildInNeedPlan: ++line.cin_plan; break;
+      default: break;
+    }
+    line.overdue += row.overdue;
+    if (row.overdue > 0) ++line.overdue_children, ++overdue_children;
+    if (row.drift > 0) ++line.drifting, ++drifting;
+    if (!row.allocated) ++line.unallocated;
+  }
+
+  Table teams_table("teams", "Teams",
+                    {{"team_id", "Team id", ColumnKind::kText, Shown::kDownloadOnly},
+                     {"team", "Team"},
+                     {"service", "Service"},
+                     {"children", "Open cases", ColumnKind::kNumber},
+                     {"cp", "Child protection", ColumnKind::kNumber},
+                     {"cla", "Looked after", ColumnKind::kNumber},
+                     {"cin_plan", "Child in need plan", ColumnKind::kNumber},
+                     {"overdue_children", "Children overdue", ColumnKind::kNumber},
+                     {"overdue", "Overdue deadlines", ColumnKind::kNumber},
+                     {"drifting", "Children drifting", ColumnKind::kNumber},
+                     {"unallocated", "Unallocated", ColumnKind::kNumber},
+                     {"workers", "Workers", ColumnKind::kNumber},
+                     {"agency_share", "Agency %", ColumnKind::kNumber}});
+  teams_table.TestId("teams-table").Sortable().Filterable();
+  int workers = 0, agency = 0;
+  for (const auto& [id, line] : by_team) {
+    const model::Team* team = directory.FindTeam(id);
+    workers += line.workers;
+    agency += line.agency;
+    Cell name = team != nullptr ? Cell::Link(team->name, Link(context, "/teams/" + http::PercentEncode(id)), "team-link")
+                                : Cell::Text(TeamLabel(directory, id));
+    Cell overdue = Cell::Number(line.overdue_children);
+    if (line.overdue_children > 0) overdue.status = "overdue";
+    teams_table.AddRow({Cell::Text(id), std::move(name), Cell::Text(team ? team->service : ""),
+                        Cell::Number(line.children), Cell::Number(line.cp), Cell::Number(line.cla),
+                        Cell::Number(line.cin_plan), std::move(overdue), Cell::Number(line.overdue),
+                        Cell::Number(line.drifting), Cell::Number(line.unallocated), Cell::Number(line.workers),
+                        PercentCell(line.agency, line.workers)});
+  }
+
+  Dashboard page;
+  page.testid = own_home ? (whole_council ? "home-council" : "home-service") : "service-page";
+  page.heading = whole_council ? "The council" : "My service";
+  if (!whole_council && !who.service.empty()) page.heading += ": " + who.service;
+  page.intro = "Open cases, overdue deadlines and drift by team, and how the work has gone month by month, as at " +
+               as_at.ToIso() + ". Select a team to see its workers.";
+  page.summary = {{std::to_string(rows.size()), "open cases"},
+                  {std::to_string(overdue_children), "children with a deadline overdue"},
+                  {std::to_string(drifting), "children drifting"},
+                  {std::to_string(cp), "on a child protection plan"},
+                  {std::to_string(cla), "looked after"},
+                  {workers > 0 ? Percent(agency, workers) + "%" : "none", "of workers from agencies"}};
+  page.tables.push_back(std::move(teams_table));
+  page.sections.push_back({"Teams", "", "teams", "", ""});
+  // The rule table of the page's children (suppression is for members only).
+  {
+    std::map<uint16_t, int64_t> by_rule;
+    for (const ChildRow& row : rows) CountOverdueRules(view.result(row.index), by_rule);
+    Table rules_table("overdue-by-rule", "Children with a deadline overdue, by rule",
+                      {{"rule", "Deadline"}, {"source", "Source", ColumnKind::kText, Shown::kDownloadOnly},
+                       {"children", "Children overdue", ColumnKind::kNumber}});
+    rules_table.TestId("rules-table");
+    for (const auto& [rule_index, count] : by_rule) {
+      const timescales::Rule& rule = context.evaluator.rules().rules()[rule_index];
+      Cell title = Cell::Text(rule.title);
+      title.note = rule.source;
+      rules_table.AddRow({std::move(title), Cell::Text(rule.source), Cell::Number(count)});
+    }
+    page.tables.push_back(std::move(rules_table));
+    page.sections.push_back({"Overdue deadlines by rule", "", "overdue-by-rule", "", ""});
+  }
+  std::vector<size_t> indices;
+  for (const ChildRow& row : rows) indices.push_back(row.index);
+  std::vector<model::Worker> scope_workers;
+  for (const model::Worker& worker : directory.workers()) {
+    if (whole_council || team_ids.count(worker.team_id) > 0) scope_workers.push_back(worker);
+  }
+  // Trends count every child in reach, closed cases included (last year's referrals are closed).
+  std::vector<size_t> reach;
+  for (size_t i = 0; i < view.size(); ++i) {
+    if (!access::CanSee(who, view.chronology(i).child().la_child_id, view.current_place(i), context.restrictions)) continue;
+    if (!whole_council && team_ids.count(view.place(i).team) == 0) continue;
+    reach.push_back(i);
+  }
+  AddTrends(context, view, std::move(reach), std::move(scope_workers), false, page);
+  // Figures, not a list of children: the audit row names none.
+  page.audit_action = "read-aggregates";
+  page.children.clear();
+  page.extra_json = [&by_team, &directory](JsonWriter& json) {
+    json.Key("groups").BeginArray();
+    for (const auto& [id, line] : by_team) {
+      json.BeginObject()
+          .Field("name", TeamLabel(directory, id))
+          .Field("children", line.children)
+          .Field("overdue", line.overdue)
+          .Field("drifting", line.drifting)
+          .EndObject();
+    }
+    json.EndArray();
+  };
+  return Respond(context, page);
+}
+
+http::Response ServicePage(Context& context) { return ServiceDashboard(context, false); }
+
+// ---------------------------------------------------------------------------------------------
+// Elected members
+
+http::Response MembersPage(Context& context) {
+  const std::optional<std::string_view> since_text = context.request.Query("since");
+  std::shared_lock lock(context.council_mutex);
+  const CouncilView view = context.council.At(context.as_at, context.threads);
+  const Date as_at = view.as_at();
+  Date since = as_at.AddMonths(-3);
+  if (since_text && !since_text->empty()) {
+    Result<Date> parsed = Date::ParseIso(*since_text);
+    if (!parsed.ok() || *parsed >= as_at || *parsed < Date::FromYmdOrDie(1990, 1, 1)) {
+      return ErrorResponse(400, "since (the last meeting's date) must be a date written YYYY-MM-DD, before " +
+                                    as_at.ToIso() + ".",
+                           context.api);
+    }
+    since = *parsed;
+  }
+  const CouncilView then_view = context.council.At(since, context.threads);
+  const Headline now = CountHeadline(view);
+  const Headline then = CountHeadline(then_view);
+
+  Table moved("since-last-meeting", "What moved since the last meeting",
+              {{"measure", "Measure"},
+               {"then", "On " + since.ToIso(), ColumnKind::kNumber},
+               {"now", "On " + as_at.ToIso(), ColumnKind::kNumber},
+               {"change", "Change", ColumnKind::kNumber}});
+  moved.TestId("moved-table");
+  auto add = [&moved](std::string label, int64_t before, int64_t after) {
+    const bool hidden = (before >= 1 && before <= 4) || (after >= 1 && after <= 4);
+    moved.AddRow({Cell::Text(std::move(label)), Cell::Suppressed(before), Cell::Suppressed(after),
+                  hidden ? Cell::Text("withheld") : Cell::Number(static_cast<double>(after - before))});
+  };
+  add("Children looked after", then.cla, now.cla);
+  add("Children on a child protection plan", then.cp, now.cp);
+  add("Child protection plans lasting 2 years or more", then.cp_2y, now.cp_2y);
+  add("Other children in need", then.cin, now.cin);
+  add("Children with a statutory deadline overdue", then.overdue, now.overdue);
+  add("Children with a drift or delay signal", then.drifting, now.drifting);
+  add("Open cases with no allocated worker", then.unallocated, now.unallocated);
+
+  Table rules_table("overdue-by-rule", "Children with a deadline overdue, by rule",
+                    {{"rule", "Deadline"},
+                     {"then", "On " + since.ToIso(), ColumnKind::kNumber},
+                     {"now", "On " + as_at.ToIso(), ColumnKind::kNumber}});
+  rules_table.TestId("rules-table");
+  std::set<uint16_t> rule_ids;
+  for (const auto& [rule, count] : now.by_rule) rule_ids.insert(rule);
+  for (const auto& [rule, count] : then.by_rule) rule_ids.insert(rule);
+  for (uint16_t rule_index : rule_ids) {
+    const timescales::Rule& rule = context.evaluator.rules().rules()[rule_index];
+    Cell title = Cell::Text(rule.title);
+    title.note = rule.source;
+    auto count = [rule_index](const Headline& h) {
+      auto found = h.by_rule.find(rule_index);
+      return found == h.by_rule.end() ? int64_t{0} : found->second;
+    };
+    rules_table.AddRow({std::move(title), Cell::Suppressed(count(then)), Cell::Suppressed(count(now))});
+  }
+
+  Dashboard page;
+  page.aggregates = true;
+  page.testid = context.session->principal.role->home == "members" ? "home-members" : "members-page";
+  page.heading = "The council's children's services at a glance";
+  page.intro = "Counts as at " + as_at.ToIso() + ", beside the last meeting (" + since.ToIso() +
+               "). No child can be identified from these figures.";
+  page.summary = {{Suppressed(now.cla), "children looked after"},
+                  {Suppressed(now.cp), "children on a child protection plan"},
+                  {Suppressed(now.cin), "other children in need"},
+                  {Suppressed(now.overdue), "children with a statutory deadline overdue"},
+                  {Suppressed(now.drifting), "children with a drift or delay signal"}};
+  page.tables.push_back(std::move(moved));
+  page.tables.push_back(std::move(rules_table));
+  page.sections.push_back({"Since the last meeting",
+                           "", "since-last-meeting", "",
+                           "<form method=\"get\" class=\"inline-form\" data-testid=\"since-form\"><div class=\"field\">"
+                           "<label for=\"since\">Date of the last meeting</label><input type=\"date\" id=\"since\" "
+                           "name=\"since\" value=\"" + since.ToIso() + "\" required></div>" +
+                               (context.past ? "<input type=\"hidden\" name=\"as-at\" value=\"" + as_at.ToIso() + "\">"
+                                             : std::string()) +
+                               "<button type=\"submit\">Compare</button></form>\n"});
+  page.sections.push_back({"Overdue deadlines by rule", "", "overdue-by-rule", "", ""});
+
+  Result<std::vector<IndicatorRow>> indicator_rows = NationalIndicators(context, view);
+  if (indicator_rows.ok()) {
+    page.tables.push_back(IndicatorsTable(*indicator_rows, true));
+    page.sections.push_back({"National indicators",
+                             "The five reporting years complete by " + as_at.ToIso() +
+                                 ", beside England, the region and the statistical neighbours where the DfE has "
+                                 "published the figure (and its figures have been imported).",
+                             "indicators", "", ""});
+  } else {
+    page.notice = "The national indicators could not be worked out: " + indicator_rows.status().message();
+  }
+  std::vector<size_t> everyone(view.size());
+  for (size_t i = 0; i < everyone.size(); ++i) everyone[i] = i;
+  AddTrends(context, view, std::move(everyone), view.directory().workers(), true, page);
+  if (page.notice.empty()) {
+    page.notice = "Counts from 1 to 4 are shown as \"fewer than 5\", and shares made from fewer than 5 children are "
+                  "withheld, so that no child can be identified.";
+  }
+  return Respond(context, page);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workforce
+
+http::Response WorkforcePage(Context& context) {
+  std::shared_lock lock(context.council_mutex);
+  const CouncilView view = context.council.At(context.as_at, context.threads);
+  const Date as_at = view.as_at();
+  const Date year_ago = as_at.AddMonths(-12);
+  const access::CouncilDirectory& directory = view.directory();
+  const std::vector<const model::Team*> teams = TeamsInReach(context, directory);
+  std::set<std::string> team_ids;
+  for (const model::Team* team : teams) team_ids.insert(team->id);
+
+  // Caseloads now, and the workers each child had in the last 12 months.
+  std::map<std::string, int> caseload;
+  int64_t children_counted = 0, worker_spells = 0, three_or_more = 0;
+  for (size_t i = 0; i < view.size(); ++i) {
+    if (!access::CanSee(context.session->principal, view.chronology(i).child().la_child_id, view.current_place(i),
+                        context.restrictions)) {
+      continue;
+    }
+    const access::ChildPlace& place = view.place(i);
+    if (team_ids.count(place.team) == 0) continue;
+    if (place.allocated) ++caseload[place.worker];
+    if (!place.open_case) continue;
+    std::set<std::string_view> workers;
+    for (const model::Event& event : view.chronology(i).events()) {
+      if (event.kind != model::EventKind::kSocialWorkerAllocation || event.start > as_at) continue;
+      if (event.end && *event.end < year_ago) continue;
+      workers.insert(event.Get("SW_ID"));
+    }
+    ++children_counted;
+    worker_spells += static_cast<int64_t>(workers.size());
+    if (workers.size() >= 3) ++three_or_more;
+  }
+
+  Table workers_table("workers", "Workers",
+                      {{"worker_id", "Worker id"},
+                       {"name", "Name"},
+                       {"team", "Team"},
+                       {"role", "Role"},
+                       {"employment", "Employment"},
+                       {"started", "Started", ColumnKind::kDate},
+                       {"left", "Left", ColumnKind::kDate},
+                       {"caseload", "Children allocated", ColumnKind::kNumber}});
+  workers_table.TestId("workers-table").Sortable().Filterable();
+  struct TeamLine {
+    int in_post = 0, agency = 0, joiners = 0, leavers = 0, children = 0;
+  };
+  std::map<std::string, TeamLine> by_team;
+  int in_post = 0, agency = 0, joiners = 0, leavers = 0;
+  for (const model::Worker& worker : directory.workers()) {
+    if (team_ids.count(worker.team_id) == 0) continue;
+    if (worker.started && *worker.started > as_at) continue;  // not yet joined on the date
+    TeamLine& line = by_team[worker.team_id];
+    const bool posted = InPost(worker, as_at);
+    if (posted) ++line.in_post, ++in_post;
+    if (posted && worker.agency) ++line.agency, ++agency;
+    if (worker.started && *worker.started > year_ago) ++line.joiners, ++joiners;
+    if (worker.left && *worker.left > year_ago && *worker.left <= as_at) ++line.leavers, ++leavers;
+    if (worker.left && *worker.left < year_ago) continue;  // long gone: not listed
+    const int children = caseload.count(worker.id) ? caseload[worker.id] : 0;
+    line.children += children;
+    Cell name = Cell::Link(worker.name.empty() ? worker.id : worker.name,
+                           Link(context, "/workers/" + http::PercentEncode(worker.id)), "worker-link");
+    workers_table.AddRow({Cell::Text(worker.id), std::move(name), Cell::Text(TeamLabel(directory, worker.team_id)),
+                          Cell::Text(worker.role), Cell::Text(worker.agency ? "Agency" : "Employed"),
+                          Cell::Text(worker.started ? worker.started->ToIso() : ""),
+                          Cell::Text(worker.left && *worker.left <= as_at ? worker.left->ToIso() : ""),
+                          Cell::Number(children)});
+  }
+  Table teams_table("teams", "Teams",
+                    {{"team", "Team"},
+                     {"in_post", "Workers in post", ColumnKind::kNumber},
+                     {"agency_share", "Agency %", ColumnKind::kNumber},
+                     {"joiners", "Joined in 12 months", ColumnKind::kNumber},
+                     {"leavers", "Left in 12 months", ColumnKind::kNumber},
+                     {"caseload", "Average caseload", ColumnKind::kNumber}});
+  teams_table.TestId("workforce-teams-table").Sortable();
+  for (const model::Team* team : teams) {
+    const TeamLine& line = by_team[team->id];
+    Cell average = Cell::Text("");
+    if (line.in_post > 0) average = Cell::Number(std::round(10.0 * line.children / line.in_post) / 10);
+    teams_table.AddRow({Cell::Link(team->name, Link(context, "/teams/" + http::PercentEncode(team->id)), "team-link"),
+                        Cell::Number(line.in_post), PercentCell(line.agency, line.in_post), Cell::Number(line.joiners),
+                        Cell::Number(line.leavers), std::move(average)});
+  }
+
+  Dashboard page;
+  page.testid = "workforce-page";
+  page.heading = "Workforce";
+  page.intro = "Workers, teams, caseloads, agency staff, joiners and leavers as at " + as_at.ToIso() +
+               ", from the record (the figures behind the children's social work workforce census).";
+  char changes[32];
+  std::snprintf(changes, sizeof changes, "%.2f",
+                children_counted > 0 ? static_cast<double>(worker_spells) / children_counted : 0.0);
+  page.summary = {{std::to_string(in_post), "workers in post"},
+                  {in_post > 0 ? Percent(agency, in_post) + "%" : "none", "from agencies"},
+                  {std::to_string(joiners), "joined in the last 12 months"},
+                  {std::to_string(leavers), "left in the last 12 months"},
+                  {changes, "social workers per open case in 12 months"},
+                  {std::to_string(three_or_more), "open cases with 3 or more workers in 12 months"}};
+  page.tables.push_back(std::move(workers_table));
+  page.tables.push_back(std::move(teams_table));
+  page.sections = {{"Workers", "Workers in post, and those who left in the last 12 months.", "workers", "", ""},
+                   {"Teams", "", "teams", "", ""}};
+  page.audit_action = "read-aggregates";
+  return Respond(context, page);
+}
+
+}  // namespace cairn::web

@@ -1,0 +1,25 @@
+// Page handlers defined outside pages.cpp, for the route table (BuildRoutes) and the home page,
+// which shows the role's own worker, team, service or council page.
+#pragma once
+
+#include <string>
+
+#include "http/message.h"
+#include "web/pages.h"
+
+namespace cairn::web {
+
+// work_pages.cpp
+http::Response WorkerWeek(Context& context, const std::string& worker_id, bool own);
+http::Response WorkerPage(Context& context);  // /workers/{id}
+http::Response TeamDashboard(Context& context, const std::string& team_id, bool own);
+http::Response TeamPage(Context& context);  // /teams/{id}
+
+// council_pages.cpp
+// The service's teams (a head of service), or every team (the director, analysts).
+http::Response ServiceDashboard(Context& context, bool own_home);
+http::Response ServicePage(Context& context);    // /service
+http::Response MembersPage(Context& context);    // /members
+http::Response WorkforcePage(Context& context);  // /workforce
+
+}  // namespace cairn::web

@@ -1,0 +1,123 @@
+#include "web/table.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <cstring>
+#include <map>
+
+namespace cairn::web {
+namespace {
+
+Table Sample() {
+  Table table("caseload", "My children",
+              {{"id", "LA child id", ColumnKind::kText, Shown::kDownloadOnly},
+               {"name", "Child"},
+               {"age", "Age", ColumnKind::kNumber},
+               {"next", "Next", ColumnKind::kDate, Shown::kPageOnly}});
+  table.AddRow({Cell::Text("C1"), Cell::Link("Ann <b>O'Neil</b>", "/children/C1?x=1&y=2", "child-link"),
+                Cell::Number(7), Cell::Text("2025-04-01")});
+  table.AddRow({Cell::Text("C2"), Cell::Text("=HYPERLINK(\"http://evil\")"), Cell::Suppressed(3), Cell::Text("")});
+  return table;
+}
+
+TEST(TableTest, HtmlEscapesEveryValueAndLinks) {
+  const std::string html = Sample().Html();
+  EXPECT_NE(html.find("Ann &lt;b&gt;O&#39;Neil&lt;/b&gt;"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<b>O"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/children/C1?x=1&amp;y=2\""), std::string::npos) << html;
+  EXPECT_EQ(html.find("LA child id"), std::string::npos) << "a download-only column is not on the page";
+  EXPECT_NE(html.find("fewer than 5"), std::string::npos);
+  EXPECT_NE(html.find("<caption>My children (2)</caption>"), std::string::npos);
+}
+
+TEST(TableTest, APageLimitSaysTheDownloadsHoldTheRest) {
+  Table table = Sample();
+  table.PageLimit(1);
+  const std::string html = table.Html();
+  EXPECT_NE(html.find("The first 1 of 2 rows"), std::string::npos) << html;
+  EXPECT_EQ(html.find("HYPERLINK"), std::string::npos);
+  EXPECT_NE(table.Csv().find("HYPERLINK"), std::string::npos);
+}
+
+TEST(TableTest, CsvHoldsEveryRowWithFormulasNeutralised) {
+  const std::string csv = Sample().Csv();
+  EXPECT_EQ(csv, "LA child id,Child,Age\r\nC1,Ann <b>O'Neil</b>,7\r\nC2,\"'=HYPERLINK(\"\"http://evil\"\")\",fewer than 5\r\n");
+}
+
+TEST(TableTest, JsonHasNumbersAsNumbers) {
+  JsonWriter writer;
+  Sample().Json(writer);
+  const nlohmann::json json = nlohmann::json::parse(writer.Take());
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[0]["id"], "C1");
+  EXPECT_EQ(json[0]["age"], 7);
+  EXPECT_EQ(json[1]["age"], "fewer than 5");
+  EXPECT_FALSE(json[0].contains("next"));
+}
+
+// The files in a zip archive, by name (stored or deflated), read through its central directory.
+std::map<std::string, std::string> Unzip(const std::string& zip) {
+  auto u16 = [&](size_t at) { return static_cast<uint32_t>(static_cast<unsigned char>(zip[at]) | static_cast<unsigned char>(zip[at + 1]) << 8); };
+  auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
+  std::map<std::string, std::string> files;
+  size_t end = zip.rfind(std::string("PK\x05\x06", 4));
+  if (end == std::string::npos) return files;
+  const uint32_t entries = u16(end + 10);
+  size_t at = u32(end + 16);
+  for (uint32_t i = 0; i < entries; ++i) {
+    const uint32_t method = u16(at + 10), compressed = u32(at + 20), size = u32(at + 24);
+    const uint32_t name_length = u16(at + 28), extra = u16(at + 30), comment = u16(at + 32), local = u32(at + 42);
+    const std::string name = zip.substr(at + 46, name_length);
+    const size_t data = local + 30 + u16(local + 26) + u16(local + 28);
+    std::string content(size, '\0');
+    if (method == 0) {
+      content = zip.substr(data, compressed);
+    } else {
+      z_stream stream{};
+      inflateInit2(&stream, -MAX_WBITS);
+      stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zip.data() + data));
+      stream.avail_in = compressed;
+      stream.next_out = reinterpret_cast<Bytef*>(content.data());
+      stream.avail_out = size;
+      inflate(&stream, Z_FINISH);
+      inflateEnd(&stream);
+    }
+    files[name] = content;
+    at += 46 + name_length + extra + comment;
+  }
+  return files;
+}
+
+TEST(TableTest, XlsxHoldsTheSameRowsAsText) {
+  Table table = Sample();
+  table.AddRow({Cell::Text("C3"), Cell::Text("bell\x07 and \xff byte"), Cell::Number(12.5), Cell::Text("")});
+  Result<std::string> workbook = table.Xlsx();
+  ASSERT_TRUE(workbook.ok()) << workbook.status().message();
+  ASSERT_EQ(workbook->substr(0, 2), "PK");
+  const auto files = Unzip(*workbook);
+  ASSERT_TRUE(files.count("xl/worksheets/sheet1.xml")) << files.size();
+  const std::string& sheet = files.at("xl/worksheets/sheet1.xml");
+  // A formula-like value is a text cell, never a formula; numbers are numbers.
+  EXPECT_NE(sheet.find("=HYPERLINK"), std::string::npos) << sheet;
+  EXPECT_EQ(sheet.find("<f>"), std::string::npos);
+  EXPECT_NE(sheet.find("<v>7</v>"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("<v>12.5</v>"), std::string::npos);
+  EXPECT_NE(sheet.find("fewer than 5"), std::string::npos);
+  // Bytes XML cannot carry are replaced, so the workbook opens.
+  EXPECT_NE(sheet.find("bell  and \xEF\xBF\xBD byte"), std::string::npos) << sheet;
+  EXPECT_EQ(sheet.find("Next"), std::string::npos) << "a page-only column is not downloaded";
+  ASSERT_TRUE(files.count("xl/workbook.xml"));
+  EXPECT_NE(files.at("xl/workbook.xml").find("name=\"caseload\""), std::string::npos);
+}
+
+TEST(TableTest, XmlSafeTextKeepsGoodTextAndReplacesTheRest) {
+  EXPECT_EQ(XmlSafeText("Zo\xC3\xAB"), "Zo\xC3\xAB");
+  EXPECT_EQ(XmlSafeText("a\x01" "b"), "a b");
+  EXPECT_EQ(XmlSafeText("a\xC3"), "a\xEF\xBF\xBD");
+  EXPECT_EQ(XmlSafeText("tab\tline\n"), "tab\tline\n");
+}
+
+}  // namespace
+}  // namespace cairn::web
