@@ -512,3 +512,145 @@ TEST_F(WebAppTest, AChangedChildIsEvaluatedAgainAloneAndANewOneAppears) {
 
 }  // namespace
 }  // namespace cairn::web
+
+namespace cairn::web {
+namespace {
+
+nlohmann::json Json(const http::Response& response) { return nlohmann::json::parse(response.body, nullptr, false); }
+
+std::string StatusOf(const nlohmann::json& child, std::string_view rule) {
+  for (const auto& deadline : child["deadlines"]) {
+    if (deadline["rule"] == rule) return deadline["status"];
+  }
+  return "";
+}
+
+TEST_F(WebAppTest, AsAtShowsTheRecordAsItStoodOnThatDay) {
+  const Session director = SignInAs(kUsers[3]);
+  // C1 was referred on 2024-01-01: its assessment was due, not yet overdue, a month later.
+  const nlohmann::json now = Json(Send(http::Method::kGet, "/api/v1/children/C1", director.cookie));
+  const nlohmann::json then = Json(Send(http::Method::kGet, "/api/v1/children/C1?as-at=2024-02-01", director.cookie));
+  EXPECT_EQ(now["as_at"], "2025-03-31");
+  EXPECT_EQ(then["as_at"], "2024-02-01");
+  EXPECT_EQ(StatusOf(now, "referral.assessment-45wd"), "overdue");
+  EXPECT_EQ(StatusOf(then, "referral.assessment-45wd"), "due");
+  // Before anything was recorded of the child: no deadline, no event.
+  const nlohmann::json before = Json(Send(http::Method::kGet, "/api/v1/children/C1?as-at=2023-06-01", director.cookie));
+  EXPECT_TRUE(before["deadlines"].empty()) << before.dump();
+  EXPECT_TRUE(before["chronology"].empty());
+  // The pages say which date they show, and links carry it on.
+  http::Response page = Send(http::Method::kGet, "/teams/T1?as-at=2024-02-01", director.cookie);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-testid=\"as-at-banner\""), std::string::npos);
+  EXPECT_NE(page.body.find("/children/C1?as-at=2024-02-01"), std::string::npos);
+  EXPECT_EQ(Send(http::Method::kGet, "/teams/T1", director.cookie).body.find("as-at-banner"), std::string::npos);
+}
+
+TEST_F(WebAppTest, AsAtMustBeARealDateNotAfterToday) {
+  const Session director = SignInAs(kUsers[3]);
+  for (const char* bad : {"2024-02-30", "yesterday", "2024-2-1", "2025-04-01", "1066-10-14"}) {
+    http::Response response = Send(http::Method::kGet, std::string("/api/v1/service?as-at=") + bad, director.cookie);
+    EXPECT_EQ(response.status, 400) << bad;
+    EXPECT_NE(Json(response)["error"].get<std::string>().find("as-at"), std::string::npos) << bad;
+  }
+}
+
+TEST_F(WebAppTest, TablesDownloadAsCsvAndExcelAndEachDownloadIsAudited) {
+  const Session manager = SignInAs(kUsers[1]);
+  http::Response csv = Send(http::Method::kGet, "/teams/T1?format=csv", manager.cookie);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.rfind("Worker id,Worker,Employment,Children,", 0), 0u) << csv.body;
+  EXPECT_NE(csv.body.find("SW1,Sam (SW1),Employed,2,"), std::string::npos) << csv.body;
+  bool attachment = false;
+  for (const auto& [name, value] : csv.headers) {
+    if (name == "Content-Disposition") attachment = value == "attachment; filename=\"workers-2025-03-31.csv\"";
+  }
+  EXPECT_TRUE(attachment);
+  // Another table of the page, by name; the children list names the children in the audit.
+  http::Response children = Send(http::Method::kGet, "/teams/T1?format=csv&table=children", manager.cookie);
+  ASSERT_EQ(children.status, 200);
+  EXPECT_NE(children.body.find("\nC1,"), std::string::npos) << children.body;
+  // A name that starts like a formula is neutralised in the CSV.
+  EXPECT_NE(children.body.find("<script>alert(1)</script>"), std::string::npos);
+  http::Response xlsx = Send(http::Method::kGet, "/?format=xlsx", manager.cookie);
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  EXPECT_EQ(Send(http::Method::kGet, "/teams/T1?format=pdf", manager.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/teams/T1?format=csv&table=nothing", manager.cookie).status, 404);
+  // Elected members have figures on the page and nothing to download.
+  const Session member = SignInAs(kUsers[5]);
+  EXPECT_EQ(Send(http::Method::kGet, "/members?format=csv", member.cookie).status, 403);
+  EXPECT_EQ(Send(http::Method::kGet, "/members", member.cookie).body.find("format=csv"), std::string::npos);
+
+  auto db = store::Connection::OpenExisting(database_.path().string());
+  ASSERT_TRUE(db.ok());
+  store::AuditQuery query;
+  query.actor = "tm";
+  auto rows = store::QueryAudit(**db, query);
+  ASSERT_TRUE(rows.ok());
+  int csv_rows = 0, xlsx_rows = 0;
+  for (const auto& row : *rows) {
+    if (row.entry.action == "download-csv") ++csv_rows;
+    if (row.entry.action == "download-xlsx") ++xlsx_rows;
+    if (row.entry.action == "download-csv" && row.entry.detail.find("children") != std::string::npos) {
+      EXPECT_NE(std::find(row.entry.children.begin(), row.entry.children.end(), "C1"), row.entry.children.end());
+    }
+  }
+  EXPECT_EQ(csv_rows, 2);
+  EXPECT_EQ(xlsx_rows, 1);
+}
+
+TEST_F(WebAppTest, SearchFindsUpnsAndNamesThatSoundAlikeWithinScope) {
+  {
+    auto db = store::Connection::OpenExisting(database_.path().string());
+    ASSERT_TRUE(db.ok());
+    auto transaction = store::Transaction::Begin(**db);
+    ASSERT_TRUE(transaction.ok());
+    model::Chronology john = Child("C5", "SW1", "John");
+    john.mutable_child().family_name = "Smith";
+    john.mutable_child().upn = "A123456789012";
+    model::Chronology other = Child("C6", "SW2", "Jon");
+    other.mutable_child().family_name = "Smyth";
+    std::vector<model::Chronology> children = {john, other};
+    ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "names"}).ok());
+    ASSERT_TRUE(transaction->Commit().ok());
+  }
+  ASSERT_TRUE(app_->ReloadChild("C5").ok());
+  ASSERT_TRUE(app_->ReloadChild("C6").ok());
+  auto ids = [](const nlohmann::json& json) {
+    std::vector<std::string> found;
+    for (const auto& child : json["children"]) found.push_back(child["id"]);
+    return found;
+  };
+  const Session director = SignInAs(kUsers[3]);
+  const nlohmann::json alike = Json(Send(http::Method::kGet, "/api/v1/search?q=Jon+Smyth", director.cookie));
+  EXPECT_EQ(ids(alike), (std::vector<std::string>{"C6", "C5"})) << alike.dump();
+  EXPECT_EQ(alike["match"], (nlohmann::json{"matches", "sounds like"}));
+  const nlohmann::json misspelt = Json(Send(http::Method::kGet, "/api/v1/search?q=Jhon+Smyth", director.cookie));
+  EXPECT_EQ(misspelt["match"], (nlohmann::json{"sounds like", "sounds like"})) << misspelt.dump();
+  EXPECT_EQ(ids(Json(Send(http::Method::kGet, "/api/v1/search?q=a1234", director.cookie))), (std::vector<std::string>{"C5"}));
+  EXPECT_TRUE(ids(Json(Send(http::Method::kGet, "/api/v1/search?q=Jones", director.cookie))).empty());
+  // The team manager of T1 does not see C6 (SW2 is in T2), however it is spelt.
+  const Session manager = SignInAs(kUsers[1]);
+  EXPECT_EQ(ids(Json(Send(http::Method::kGet, "/api/v1/search?q=Jon+Smith", manager.cookie))),
+            (std::vector<std::string>{"C5"}));
+}
+
+TEST_F(WebAppTest, TheWorkerPageListsTheirChildrenAndTheirDeadlines) {
+  const Session practitioner = SignInAs(kUsers[0]);  // SW1: C1 and C3 (restricted to tm)
+  const nlohmann::json week = Json(Send(http::Method::kGet, "/api/v1/home", practitioner.cookie));
+  std::vector<std::string> children;
+  for (const auto& row : week["tables"]["children"]) children.push_back(row["id"]);
+  EXPECT_EQ(children, (std::vector<std::string>{"C1"})) << week.dump();
+  ASSERT_FALSE(week["tables"]["deadlines"].empty());
+  EXPECT_EQ(week["tables"]["deadlines"][0]["when"], "Overdue");
+  EXPECT_EQ(week["tables"]["deadlines"][0]["child_id"], "C1");
+  // The same page at /workers/SW1; a head of service may open it, the worker's colleague may not.
+  EXPECT_EQ(Json(Send(http::Method::kGet, "/api/v1/workers/SW1", practitioner.cookie))["tables"], week["tables"]);
+  EXPECT_EQ(Send(http::Method::kGet, "/workers/SW1", SignInAs(kUsers[2]).cookie).status, 200);
+  EXPECT_EQ(Send(http::Method::kGet, "/workers/SW2", practitioner.cookie).status, 404);
+}
+
+}  // namespace
+}  // namespace cairn::web

@@ -44,9 +44,7 @@ std::string Percent(double numerator, double denominator) {
 
 Cell PercentCell(double numerator, double denominator) {
   if (denominator <= 0) return Cell::Text("");
-  Cell cell = Cell::Text(Percent(numerator, denominator));
-  cell.number = std::stod(cell.text);
-  return cell;
+  return Cell::Decimal(100.0 * numerator / denominator);
 }
 
 std::string UnitLabel(indicators::MonthlyUnit unit) {
@@ -68,9 +66,8 @@ Cell MonthlyCell(const indicators::MonthlyPoint& point, indicators::MonthlyUnit 
       return Cell::Text("withheld");
     }
   }
-  double value = *point.value;
-  if (unit != indicators::MonthlyUnit::kCount) value = std::round(value * 10) / 10;
-  return Cell::Number(value);
+  if (unit != indicators::MonthlyUnit::kCount) return Cell::Decimal(*point.value);
+  return Cell::Number(*point.value);
 }
 
 // The monthly trends of the given children and workers: a chart for each figure, and one table
@@ -238,46 +235,78 @@ Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const Cou
 }
 
 Cell FigureCell(const indicators::PublishedFigure& figure) {
-  if (figure.value) return Cell::Number(std::round(*figure.value * 10) / 10);
+  if (figure.value) return Cell::Decimal(*figure.value);
   return Cell::Text(figure.mark);
 }
 
-// The indicators table: the latest complete year's value beside England, region and neighbours,
-// and the years before it. Members see a count from 1 to 4 as "fewer than 5" and no rate or
-// share made from one.
+// The indicators table: one row per indicator, its value in each of the five years, and the
+// latest year the DfE has published beside England, the region and the statistical neighbours.
+// Members see a count from 1 to 4 as "fewer than 5" and no rate or share made from one.
+Cell ValueCell(const indicators::IndicatorValue& value, bool suppress) {
+  if (!value.value) return Cell::Text(value.unsupported.empty() ? "" : "no value");
+  if (suppress && value.spec->unit == indicators::Unit::kCount && *value.value >= 1 && *value.value <= 4) {
+    return Cell::Text("fewer than 5");
+  }
+  if (suppress && value.spec->unit != indicators::Unit::kCount && value.numerator && *value.numerator >= 1 &&
+      *value.numerator <= 4) {
+    return Cell::Text("withheld");
+  }
+  return value.spec->unit == indicators::Unit::kCount ? Cell::Number(*value.value) : Cell::Decimal(*value.value);
+}
+
 Table IndicatorsTable(const std::vector<IndicatorRow>& rows, bool suppress) {
-  Table table("indicators", "National indicators",
-              {{"indicator_id", "Indicator id", ColumnKind::kText, Shown::kDownloadOnly},
-               {"indicator", "Indicator"},
-               {"year", "Year ending 31 March", ColumnKind::kNumber},
-               {"value", "This council", ColumnKind::kNumber},
-               {"england", "England", ColumnKind::kNumber},
-               {"region", "Region", ColumnKind::kNumber},
-               {"neighbours", "Statistical neighbours", ColumnKind::kNumber},
-               {"note", "Note"}});
-  table.TestId("indicators-table");
+  std::vector<int> years;
   for (const IndicatorRow& row : rows) {
-    const indicators::IndicatorValue& value = row.value;
-    Cell mine = Cell::Text(value.unsupported.empty() ? "" : "no value");
-    std::string note = value.unsupported;
-    if (value.value) {
-      const bool small_count = value.spec->unit == indicators::Unit::kCount && *value.value >= 1 && *value.value <= 4;
-      const bool small_base = value.spec->unit != indicators::Unit::kCount && value.numerator &&
-                              *value.numerator >= 1 && *value.numerator <= 4;
-      if (suppress && small_count) {
-        mine = Cell::Text("fewer than 5");
-      } else if (suppress && small_base) {
-        mine = Cell::Text("withheld");
-        note = "made from fewer than 5 children";
-      } else {
-        mine = Cell::Number(std::round(*value.value * 10) / 10);
+    if (std::find(years.begin(), years.end(), row.value.year) == years.end()) years.push_back(row.value.year);
+  }
+  std::sort(years.begin(), years.end());
+  std::vector<Column> columns = {{"indicator_id", "Indicator id", ColumnKind::kText, Shown::kDownloadOnly},
+                                 {"indicator", "Indicator"}};
+  for (int year : years) {
+    columns.push_back({"y" + std::to_string(year), std::to_string(year - 1) + "-" + std::to_string(year % 100),
+                       ColumnKind::kNumber});
+  }
+  for (auto [key, heading] : {std::pair{"compared_year", "Compared year"}, {"england", "England"},
+                              {"region", "Region"}, {"neighbours", "Statistical neighbours"}}) {
+    columns.push_back({key, heading, ColumnKind::kNumber});
+  }
+  columns.push_back({"note", "Note"});
+  Table table("indicators", "National indicators, year ending 31 March", std::move(columns));
+  table.TestId("indicators-table");
+  // Rows arrive by year, then catalogue order: gather each indicator's years.
+  std::vector<const indicators::IndicatorSpec*> order;
+  std::map<const indicators::IndicatorSpec*, std::map<int, const IndicatorRow*>> by_indicator;
+  for (const IndicatorRow& row : rows) {
+    if (by_indicator.find(row.value.spec) == by_indicator.end()) order.push_back(row.value.spec);
+    by_indicator[row.value.spec][row.value.year] = &row;
+  }
+  for (const indicators::IndicatorSpec* spec : order) {
+    const auto& found = by_indicator[spec];
+    Cell title = Cell::Text(spec->title);
+    title.note = spec->source;
+    std::vector<Cell> cells = {Cell::Text(spec->id), std::move(title)};
+    std::string note;
+    const IndicatorRow* compared = nullptr;
+    for (int year : years) {
+      auto it = found.find(year);
+      if (it == found.end()) {
+        cells.push_back(Cell::Text(""));
+        continue;
       }
+      cells.push_back(ValueCell(it->second->value, suppress));
+      if (!it->second->value.unsupported.empty()) note = it->second->value.unsupported;
+      if (it->second->comparisons.england.value || it->second->comparisons.region.value) compared = it->second;
     }
-    Cell title = Cell::Text(value.spec->title);
-    title.note = value.spec->source;
-    table.AddRow({Cell::Text(value.spec->id), std::move(title), Cell::Number(value.year), std::move(mine),
-                  FigureCell(row.comparisons.england), FigureCell(row.comparisons.region),
-                  FigureCell(row.comparisons.neighbours), Cell::Text(note)});
+    if (compared != nullptr) {
+      cells.push_back(Cell::Number(compared->value.year));
+      cells.push_back(FigureCell(compared->comparisons.england));
+      cells.push_back(FigureCell(compared->comparisons.region));
+      cells.push_back(FigureCell(compared->comparisons.neighbours));
+    } else {
+      for (int i = 0; i < 4; ++i) cells.push_back(Cell::Text(""));
+    }
+    cells.push_back(Cell::Text(note));
+    table.AddRow(std::move(cells));
   }
   return table;
 }
@@ -411,20 +440,28 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     std::map<uint16_t, int64_t> by_rule;
     for (const ChildRow& row : rows) CountOverdueRules(view.result(row.index), by_rule);
     Table rules_table("overdue-by-rule", "Children with a deadline overdue, by rule",
-                      {{"rule", "Deadline"}, {"source", "Source", ColumnKind::kText, Shown::kDownloadOnly},
+                      {{"rule_id", "Rule id", ColumnKind::kText, Shown::kDownloadOnly},
+                       {"rule", "Deadline"},
+                       {"source", "Source", ColumnKind::kText, Shown::kDownloadOnly},
                        {"children", "Children overdue", ColumnKind::kNumber}});
     rules_table.TestId("rules-table");
     for (const auto& [rule_index, count] : by_rule) {
       const timescales::Rule& rule = context.evaluator.rules().rules()[rule_index];
       Cell title = Cell::Text(rule.title);
       title.note = rule.source;
-      rules_table.AddRow({std::move(title), Cell::Text(rule.source), Cell::Number(count)});
+      rules_table.AddRow({Cell::Text(rule.id), std::move(title), Cell::Text(rule.source), Cell::Number(count)});
     }
     page.tables.push_back(std::move(rules_table));
     page.sections.push_back({"Overdue deadlines by rule", "", "overdue-by-rule", "", ""});
   }
-  std::vector<size_t> indices;
-  for (const ChildRow& row : rows) indices.push_back(row.index);
+  // The children with a deadline overdue, most urgent first: where a manager starts.
+  std::vector<ChildRow> overdue_rows;
+  for (const ChildRow& row : rows) {
+    if (row.overdue > 0) overdue_rows.push_back(row);
+  }
+  page.tables.push_back(ChildrenTable(context, overdue_rows, "overdue-children", "Children with a deadline overdue"));
+  page.tables.back().TestId("children-table").Sortable().Filterable().PageLimit(500);
+  page.sections.push_back({"Children with a deadline overdue", "Most overdue first.", "overdue-children", "", ""});
   std::vector<model::Worker> scope_workers;
   for (const model::Worker& worker : directory.workers()) {
     if (whole_council || team_ids.count(worker.team_id) > 0) scope_workers.push_back(worker);
@@ -437,10 +474,10 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     reach.push_back(i);
   }
   AddTrends(context, view, std::move(reach), std::move(scope_workers), false, page);
-  // Figures, not a list of children: the audit row names none.
-  page.audit_action = "read-aggregates";
-  page.children.clear();
-  page.extra_json = [&by_team, &directory](JsonWriter& json) {
+  page.children = Ids(overdue_rows, overdue_rows.size());
+  page.extra_json = [&by_team, &directory, &overdue_rows](JsonWriter& json) {
+    json.Key("children");
+    RowsJson(json, overdue_rows, 500);
     json.Key("groups").BeginArray();
     for (const auto& [id, line] : by_team) {
       json.BeginObject()
@@ -487,8 +524,13 @@ http::Response MembersPage(Context& context) {
   moved.TestId("moved-table");
   auto add = [&moved](std::string label, int64_t before, int64_t after) {
     const bool hidden = (before >= 1 && before <= 4) || (after >= 1 && after <= 4);
-    moved.AddRow({Cell::Text(std::move(label)), Cell::Suppressed(before), Cell::Suppressed(after),
-                  hidden ? Cell::Text("withheld") : Cell::Number(static_cast<double>(after - before))});
+    // A change is signed ("+2", "-3", "no change"): it is a difference, not a count of children.
+    Cell change = Cell::Text("withheld");
+    if (!hidden) {
+      change = Cell::Number(static_cast<double>(after - before));
+      change.text = after == before ? "no change" : (after > before ? "+" : "") + std::to_string(after - before);
+    }
+    moved.AddRow({Cell::Text(std::move(label)), Cell::Suppressed(before), Cell::Suppressed(after), std::move(change)});
   };
   add("Children looked after", then.cla, now.cla);
   add("Children on a child protection plan", then.cp, now.cp);
@@ -499,7 +541,8 @@ http::Response MembersPage(Context& context) {
   add("Open cases with no allocated worker", then.unallocated, now.unallocated);
 
   Table rules_table("overdue-by-rule", "Children with a deadline overdue, by rule",
-                    {{"rule", "Deadline"},
+                    {{"rule_id", "Rule id", ColumnKind::kText, Shown::kDownloadOnly},
+                     {"rule", "Deadline"},
                      {"then", "On " + since.ToIso(), ColumnKind::kNumber},
                      {"now", "On " + as_at.ToIso(), ColumnKind::kNumber}});
   rules_table.TestId("rules-table");
@@ -514,7 +557,7 @@ http::Response MembersPage(Context& context) {
       auto found = h.by_rule.find(rule_index);
       return found == h.by_rule.end() ? int64_t{0} : found->second;
     };
-    rules_table.AddRow({std::move(title), Cell::Suppressed(count(then)), Cell::Suppressed(count(now))});
+    rules_table.AddRow({Cell::Text(rule.id), std::move(title), Cell::Suppressed(count(then)), Cell::Suppressed(count(now))});
   }
 
   Dashboard page;
@@ -643,7 +686,7 @@ http::Response WorkforcePage(Context& context) {
   for (const model::Team* team : teams) {
     const TeamLine& line = by_team[team->id];
     Cell average = Cell::Text("");
-    if (line.in_post > 0) average = Cell::Number(std::round(10.0 * line.children / line.in_post) / 10);
+    if (line.in_post > 0) average = Cell::Decimal(static_cast<double>(line.children) / line.in_post);
     teams_table.AddRow({Cell::Link(team->name, Link(context, "/teams/" + http::PercentEncode(team->id)), "team-link"),
                         Cell::Number(line.in_post), PercentCell(line.agency, line.in_post), Cell::Number(line.joiners),
                         Cell::Number(line.leavers), std::move(average)});

@@ -62,6 +62,15 @@ Cell Cell::Number(double value) {
   return cell;
 }
 
+Cell Cell::Decimal(double value) {
+  Cell cell;
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", value);
+  cell.text = buffer;
+  cell.number = std::strtod(buffer, nullptr);
+  return cell;
+}
+
 Cell Cell::Suppressed(int64_t count) {
   if (count >= 1 && count <= 4) return Cell::Text("fewer than 5");
   return Cell::Number(static_cast<double>(count));

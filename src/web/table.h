@@ -44,6 +44,8 @@ struct Cell {
 
   static Cell Text(std::string text) { return Cell{std::move(text)}; }
   static Cell Number(double value);
+  // A rate, share or average: always one decimal place ("2.0"), so it is never read as a count.
+  static Cell Decimal(double value);
   // A count shown to elected members: 1 to 4 as "fewer than 5", with no number behind it.
   static Cell Suppressed(int64_t count);
   static Cell Link(std::string text, std::string href, std::string testid = "");

@@ -131,13 +131,16 @@ Table OverdueByRuleTable(const Context& context, const CouncilView& view, const 
   std::map<uint16_t, int64_t> by_rule;
   for (const ChildRow& row : rows) CountOverdueRules(view.result(row.index), by_rule);
   Table table("overdue-by-rule", "Children with a deadline overdue, by rule",
-              {RuleColumn(), {"source", "Source", ColumnKind::kText, Shown::kDownloadOnly},
+              {{"rule_id", "Rule id", ColumnKind::kText, Shown::kDownloadOnly},
+               RuleColumn(),
+               {"source", "Source", ColumnKind::kText, Shown::kDownloadOnly},
                {"children", "Children overdue", ColumnKind::kNumber}});
   std::vector<std::pair<uint16_t, int64_t>> ordered(by_rule.begin(), by_rule.end());
   std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [rule_index, count] : ordered) {
     const timescales::Rule& rule = context.evaluator.rules().rules()[rule_index];
-    table.AddRow({RuleCell(rule), Cell::Text(rule.source), suppress ? Cell::Suppressed(count) : Cell::Number(count)});
+    table.AddRow({Cell::Text(rule.id), RuleCell(rule), Cell::Text(rule.source),
+                  suppress ? Cell::Suppressed(count) : Cell::Number(count)});
   }
   return table;
 }

@@ -250,7 +250,7 @@ test("the team manager sees who has looked at a child's record", async () => {
   try {
     assert.equal(await statusOf(page, childPath), 200, `the team manager's GET ${childPath}`);
     const whoViewed = page.locator("[data-testid=who-viewed]");
-    assert.equal((await whoViewed.innerText()).trim(), "Who has looked at this record");
+    assert.equal((await whoViewed.innerText()).trim(), "Everyone who has looked at this record");
     const response = await follow(page, whoViewed);
     assert.equal(response.status(), 200, `GET ${childPath}/audit`);
     assert.equal(new URL(page.url()).pathname, `${childPath}/audit`);

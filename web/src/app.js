@@ -5,6 +5,7 @@
 // script-src 'self'; style-src 'self'.
 import htmx from "htmx.org";
 import { renderCharts } from "./charts.js";
+import { enhanceTables } from "./tables.js";
 
 // Settings that must be in place before htmx starts. htmx starts on DOMContentLoaded, which
 // comes after a deferred script has run, so setting them here is in time.
@@ -39,7 +40,10 @@ document.addEventListener("htmx:configRequest", (event) => {
 
 // Charts on the first page and in every fragment htmx swaps in (onLoad runs for the body once
 // htmx has started, then for each new piece of content).
-htmx.onLoad((element) => renderCharts(element));
+htmx.onLoad((element) => {
+  renderCharts(element);
+  enhanceTables(element);
+});
 
 // Exposed for the browser console and for htmx extensions, as the htmx script tag would.
 window.htmx = htmx;

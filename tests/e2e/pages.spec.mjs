@@ -1,0 +1,272 @@
+// The pages people work from, in a real browser: each page as each role that may see it (axe
+// finds nothing, no sideways scroll on a phone, no console or CSP error), time travel (a child's
+// page as at two dates differs by a known event), drill-down from the director's home to a child,
+// downloads that hold the page's rows (the Excel file read back), and the numbers on the pages
+// equal to what `cairn due` and `cairn drift` say for the same date.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import zlib from "node:zlib";
+import {
+  axeViolations,
+  describeViolations,
+  problems,
+  screenshot,
+  scrollsSideways,
+  startCairn,
+  viewports,
+} from "./support.mjs";
+
+let cairn;
+before(async () => {
+  cairn = await startCairn();
+});
+after(async () => {
+  await cairn?.stop();
+});
+
+async function getJSON(page, path) {
+  const response = await page.request.get(path);
+  assert.equal(response.status(), 200, `GET ${path}`);
+  return JSON.parse(await response.text());
+}
+
+// Where each role may go: its own worker, team, the service, members and workforce pages.
+async function pagesFor(role, page) {
+  const home = await getJSON(page, "/api/v1/home");
+  const pages = [];
+  const mine = (home.tables?.children || [])[0];
+  if (role === "practitioner") pages.push(["my week", "/"]);
+  if (role === "team-manager") {
+    const workerLink = await page.locator("[data-testid=workers-table] [data-testid=worker-link]").first();
+    pages.push(["worker", await workerLink.getAttribute("href")]);
+  }
+  if (["team-manager", "service-manager", "director", "analyst"].includes(role)) {
+    pages.push(["workforce", "/workforce"]);
+    const teams = await getJSON(page, "/api/v1/workforce");
+    const team = teams.tables.teams[0];
+    assert.ok(team, `${role}: the workforce page lists a team`);
+    const teamLink = await (async () => {
+      await page.goto("/workforce");
+      return page.locator("[data-testid=workforce-teams-table] [data-testid=team-link]").first().getAttribute("href");
+    })();
+    pages.push(["team", teamLink]);
+  }
+  if (["service-manager", "director", "analyst"].includes(role)) pages.push(["service", "/service"]);
+  if (["director", "analyst", "elected-member"].includes(role)) pages.push(["members", "/members"]);
+  if (role !== "elected-member" && role !== "admin") {
+    const child = home.children?.[0] || mine;
+    if (child) {
+      pages.push(["search", `/search?q=${encodeURIComponent(child.id.slice(0, 4))}`]);
+      pages.push(["child", `/children/${encodeURIComponent(child.id)}`]);
+    }
+  }
+  return pages;
+}
+
+describe("every page, as each role that may see it", { concurrency: 1 }, () => {
+  for (const role of ["practitioner", "team-manager", "service-manager", "director", "elected-member"]) {
+    test(`${role}: the pages have no accessibility violations and fit a phone`, async () => {
+      const page = await cairn.pageAs(role);
+      try {
+        const failures = [];
+        for (const [what, path] of await pagesFor(role, page)) {
+          const response = await page.goto(path);
+          assert.equal(response.status(), 200, `${role} ${what}: GET ${path}`);
+          assert.equal(await page.locator("main h1").count(), 1, `${role} ${what}: one heading`);
+          for (const viewport of ["desktop", "phone"]) {
+            await page.setViewportSize(viewports[viewport]);
+            const violations = await axeViolations(page);
+            if (violations.length) failures.push(`${what} (${path}), ${viewport}:\n${describeViolations(violations)}`);
+            if (viewport === "phone" && (await scrollsSideways(page))) failures.push(`${what} (${path}): scrolls sideways`);
+          }
+          await page.setViewportSize(viewports.desktop);
+          await screenshot(page, `page-${role}-${what.replace(/ /g, "-")}`);
+        }
+        assert.deepEqual(failures, [], failures.join("\n\n"));
+        assert.deepEqual(problems(page), [], `${role}: console errors or CSP violations`);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+});
+
+test("the child's timeline is drawn, with a text alternative and the deadlines beside it", async () => {
+  const page = await cairn.pageAs("practitioner");
+  try {
+    await page.locator("[data-testid=children-table] [data-testid=child-link]").first().click();
+    await page.waitForLoadState("load");
+    const chart = page.locator("[data-testid=timeline] svg[role=img]");
+    await chart.waitFor();
+    assert.equal(await chart.getAttribute("aria-label"), "The child's journey");
+    assert.match(await chart.getAttribute("aria-description"), /statutory deadlines/);
+    assert.ok((await page.locator("[data-testid=timeline] svg rect").count()) > 0, "the journey has bars");
+    assert.ok(await page.locator("[data-testid=timeline-key]").isVisible());
+    assert.deepEqual(problems(page), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("the same child's page as at two dates shows the difference an event makes", async () => {
+  const page = await cairn.pageAs("director");
+  try {
+    // A child with an event recorded between two dates in the record.
+    const { children } = await getJSON(page, "/api/v1/home");
+    let found;
+    for (const child of children.slice(0, 40)) {
+      const record = await getJSON(page, `/api/v1/children/${encodeURIComponent(child.id)}`);
+      const event = record.chronology.find((e) => e.start > "2024-06-30" && e.start <= "2025-03-31");
+      if (event) {
+        found = { id: child.id, event };
+        break;
+      }
+    }
+    assert.ok(found, "a child with an event after 2024-06-30");
+    const path = `/children/${encodeURIComponent(found.id)}`;
+    const later = await getJSON(page, `/api${"/v1"}${path}`);
+    const earlier = await getJSON(page, `/api/v1${path}?as-at=2024-06-30`);
+    assert.equal(earlier.as_at, "2024-06-30");
+    assert.ok(
+      !earlier.chronology.some((e) => e.kind === found.event.kind && e.start === found.event.start),
+      "the event is not in the record as it stood before it",
+    );
+    assert.ok(later.chronology.length > earlier.chronology.length);
+    // In the browser: the banner says so, and the chronology table is shorter by the event.
+    await page.goto(`${path}?as-at=2024-06-30`);
+    assert.ok(await page.locator("[data-testid=as-at-banner]").isVisible());
+    const rowsThen = await page.locator("[data-testid=chronology-table] tbody tr").count();
+    await page.goto(path);
+    assert.equal(await page.locator("[data-testid=as-at-banner]").count(), 0);
+    const rowsNow = await page.locator("[data-testid=chronology-table] tbody tr").count();
+    assert.equal(rowsNow - rowsThen, later.chronology.length - earlier.chronology.length);
+    // The footer's date chooser takes the page to another date.
+    await page.fill("#as-at", "2024-06-30");
+    await Promise.all([page.waitForNavigation(), page.click("[data-testid=as-at-form] button")]);
+    assert.match(page.url(), /as-at=2024-06-30/);
+    await screenshot(page, "child-as-at");
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("the director drills down from the council to a team, a worker and a child", async () => {
+  const page = await cairn.pageAs("director");
+  try {
+    const click = async (locator) => {
+      const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), locator.click()]);
+      assert.equal(response.status(), 200, `GET ${page.url()}`);
+    };
+    assert.equal(await page.locator("h1[data-testid=home-council]").count(), 1);
+    // The team with the most open cases (sorted by the heading's button).
+    await page.locator("[data-testid=teams-table] th", { hasText: "Open cases" }).locator("button").click();
+    await page.locator("[data-testid=teams-table] th", { hasText: "Open cases" }).locator("button").click();
+    assert.equal(
+      await page.locator("[data-testid=teams-table] th", { hasText: "Open cases" }).getAttribute("aria-sort"),
+      "descending",
+    );
+    await click(page.locator("[data-testid=teams-table] [data-testid=team-link]").first());
+    assert.equal(await page.locator("h1[data-testid=team-page]").count(), 1);
+    await click(page.locator("[data-testid=workers-table] [data-testid=worker-link]").first());
+    assert.equal(await page.locator("h1[data-testid=worker-page]").count(), 1);
+    await click(page.locator("[data-testid=children-table] [data-testid=child-link]").first());
+    assert.equal(await page.locator("[data-testid=child-heading]").count(), 1);
+    assert.deepEqual(problems(page), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+// The files of a zip archive (an .xlsx), by name.
+function unzip(buffer) {
+  const files = new Map();
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = buffer.readUInt32LE(end + 16);
+  for (let i = 0; i < buffer.readUInt16LE(end + 10); i += 1) {
+    const method = buffer.readUInt16LE(at + 10);
+    const compressed = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const name = buffer.toString("utf8", at + 46, at + 46 + nameLength);
+    const local = buffer.readUInt32LE(at + 42);
+    const data = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const bytes = buffer.subarray(data, data + compressed);
+    files.set(name, (method === 0 ? bytes : zlib.inflateRawSync(bytes)).toString("utf8"));
+    at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+  }
+  return files;
+}
+
+test("CSV and Excel downloads hold the same rows as the page's table", async () => {
+  const page = await cairn.pageAs("team-manager", { acceptDownloads: true });
+  try {
+    const rows = await page
+      .locator("[data-testid=workers-table] tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => tr.querySelector("td").innerText.trim()));
+    assert.ok(rows.length > 0, "the team has workers");
+    const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=workers-csv]")]);
+    const csv = readFileSync(await csvDownload.path(), "utf8").trimEnd().split("\r\n");
+    assert.match(csvDownload.suggestedFilename(), /^workers-\d{4}-\d{2}-\d{2}\.csv$/);
+    assert.equal(csv.length - 1, rows.length, "one CSV line per row, after the heading");
+    const csvWorkers = csv.slice(1).map((line) => line.split(",")[1].replace(/^"|"$/g, ""));
+    assert.deepEqual(csvWorkers, rows);
+
+    const [xlsxDownload] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=workers-xlsx]")]);
+    const files = unzip(readFileSync(await xlsxDownload.path()));
+    const sheet = files.get("xl/worksheets/sheet1.xml");
+    assert.ok(sheet, "the workbook has a sheet");
+    const sheetRows = sheet.match(/<row /g) || [];
+    assert.equal(sheetRows.length - 1, rows.length, "one sheet row per table row, after the heading");
+    for (const worker of rows) assert.ok(sheet.includes(worker.replace(/&/g, "&amp;")), `${worker} in the workbook`);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("the numbers on the pages equal cairn due and cairn drift for the same date", async () => {
+  const cairnBinary = process.env.CAIRN;
+  const db = process.env.CAIRN_E2E_DB;
+  const asAt = process.env.CAIRN_E2E_AS_AT;
+  const run = (...args) => execFileSync(cairnBinary, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const overdue = run("due", "--db", db, "--as-at", asAt, "--live", "--status", "overdue", "--format", "csv")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.split(","));
+  const overdueChildren = new Set(overdue.map(([child]) => child)).size;
+  const drifting = new Set(
+    run("drift", "--db", db, "--as-at", asAt, "--format", "json")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).child),
+  ).size;
+  const page = await cairn.pageAs("director");
+  try {
+    const members = await getJSON(page, "/api/v1/members");
+    const figure = (label) => members.summary.find((item) => item.label === label)?.value;
+    assert.equal(figure("children with a statutory deadline overdue"), String(overdueChildren));
+    assert.equal(figure("children with a drift or delay signal"), String(drifting));
+    // Overdue by rule: each rule's children, as cairn due counts them.
+    const byRule = new Map();
+    for (const [child, rule] of overdue) {
+      if (!byRule.has(rule)) byRule.set(rule, new Set());
+      byRule.get(rule).add(child);
+    }
+    const rules = members.tables["overdue-by-rule"];
+    assert.ok(rules.length > 0, "some deadline is overdue in the test council");
+    for (const row of rules) {
+      const expected = byRule.get(row.rule_id)?.size || 0;
+      if (row.now === "fewer than 5") {
+        assert.ok(expected >= 1 && expected <= 4, `${row.rule_id}: fewer than 5 on the page, ${expected} by cairn due`);
+      } else {
+        assert.equal(row.now, expected, `${row.rule_id}: children overdue on the page and by cairn due`);
+      }
+    }
+    for (const rule of byRule.keys()) {
+      assert.ok(rules.some((row) => row.rule_id === rule), `${rule} (overdue by cairn due) is on the page`);
+    }
+  } finally {
+    await page.context().close();
+  }
+});
