@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace cairn::indicators {
 namespace {
 
 using model::EventKind;
 using timescales::ObligationStatus;
+
+constexpr int kMostMonths = 64;  // one bit per month in the masks below
 
 Date MonthEnd(int year, int month) { return Date::FromYmdOrDie(year, month, DaysInMonth(year, month)); }
 
@@ -47,7 +51,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   std::vector<Date> ends;
   {
     int year = input.as_at.year(), month = input.as_at.month();
-    for (int i = 0; i < input.months; ++i) {
+    for (int i = 0; i < std::min(input.months, kMostMonths); ++i) {
       const Date end = i == 0 ? input.as_at : MonthEnd(year, month);
       if (first && end < *first) break;
       ends.push_back(end);
@@ -56,11 +60,18 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     std::reverse(ends.begin(), ends.end());
   }
   const size_t n = ends.size();
+  const Date first_day = n == 0 ? input.as_at : Date::FromYmdOrDie(ends[0].year(), ends[0].month(), 1);
+  // The month holding `date`, by binary search on the month ends (Date::year() is dear, and this
+  // runs for every deadline of every child).
   auto month_of = [&](Date date) -> std::optional<size_t> {
-    if (n == 0 || date > input.as_at) return std::nullopt;
-    const int offset = (input.as_at.year() - date.year()) * 12 + (input.as_at.month() - date.month());
-    if (offset < 0 || offset >= static_cast<int>(n)) return std::nullopt;
-    return n - 1 - static_cast<size_t>(offset);
+    if (n == 0 || date < first_day || date > input.as_at) return std::nullopt;
+    return static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), date) - ends.begin());
+  };
+  // The months whose end falls within [from, until]: [begin, end).
+  auto months_within = [&](Date from, Date until) -> std::pair<size_t, size_t> {
+    const size_t begin = static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), from) - ends.begin());
+    const size_t end = static_cast<size_t>(std::upper_bound(ends.begin(), ends.end(), until) - ends.begin());
+    return {begin, std::max(begin, end)};
   };
 
   std::vector<MonthlySeries> out;
@@ -73,10 +84,12 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   };
 
   // Timeliness: of the deadlines that fell due in the month, the share met by the due date.
-  std::vector<std::vector<bool>> counts_rule(Timeliness().size(), std::vector<bool>(rules.rules().size(), false));
-  for (size_t s = 0; s < Timeliness().size(); ++s) {
-    for (size_t r = 0; r < rules.rules().size(); ++r) {
-      const timescales::Rule& rule = rules.rules()[r];
+  const size_t series_count = Timeliness().size();
+  std::vector<std::vector<bool>> counts_rule(rules.rules().size(), std::vector<bool>(series_count, false));
+  std::vector<bool> counted_anywhere(rules.rules().size(), false);
+  for (size_t r = 0; r < rules.rules().size(); ++r) {
+    const timescales::Rule& rule = rules.rules()[r];
+    for (size_t s = 0; s < series_count; ++s) {
       bool counted = std::find(Timeliness()[s].rules.begin(), Timeliness()[s].rules.end(), rule.id) !=
                      Timeliness()[s].rules.end();
       if (Timeliness()[s].visits) {
@@ -84,7 +97,8 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
                     return !satisfier.trigger_field && satisfier.kind == EventKind::kVisit;
                   });
       }
-      counts_rule[s][r] = counted;
+      counts_rule[r][s] = counted;
+      if (counted) counted_anywhere[r] = true;
     }
   }
   const size_t timeliness_begin = out.size();
@@ -96,11 +110,12 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   }
   for (size_t index : input.children) {
     for (const timescales::Obligation& obligation : input.result(index).obligations) {
+      if (!counted_anywhere[obligation.rule]) continue;
       if (obligation.status == ObligationStatus::kUnknown || obligation.status == ObligationStatus::kDue) continue;
       const std::optional<size_t> month = month_of(obligation.due);
       if (!month) continue;
-      for (size_t s = 0; s < Timeliness().size(); ++s) {
-        if (!counts_rule[s][obligation.rule]) continue;
+      for (size_t s = 0; s < series_count; ++s) {
+        if (!counts_rule[obligation.rule][s]) continue;
         MonthlyPoint& point = out[timeliness_begin + s].points[*month];
         point.denominator += 1;
         if (obligation.status == ObligationStatus::kMet) point.numerator += 1;
@@ -113,7 +128,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     }
   }
 
-  // Counts at each month's end, and referrals in each month.
+  // Counts at each month's end (added up over ranges of months), and referrals in each month.
   const size_t cp_at = out.size();
   series("cp-plans", "Children on a child protection plan", "Open at the month's end.", MonthlyUnit::kCount);
   series("cp-plans-2y", "Child protection plans lasting 2 years or more",
@@ -124,29 +139,47 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
          "Of the month's referrals, the share within 12 months of the child's previous referral.",
          MonthlyUnit::kPercent);
   auto at = [&](size_t offset) -> MonthlySeries& { return out[cp_at + offset]; };
+  std::vector<double> cp(n + 1, 0), cp_2y(n + 1, 0), cla(n + 1, 0);  // differences, month to month
+  std::vector<Date> referrals;
+  // Caseloads: allocations open at each month's end, and which workers held them.
+  std::vector<double> allocations(n + 1, 0);
+  std::unordered_map<std::string_view, uint64_t> worker_months;  // bit m: held a child at month m's end
   for (size_t index : input.children) {
     const model::Chronology& chronology = input.chronologies[index];
-    std::set<size_t> in_care;  // months the child was in care at the end of (one count per child)
-    std::vector<Date> referrals;
+    uint64_t in_care = 0;  // months the child was in care at the end of (one count per child)
+    referrals.clear();
     for (const model::Event& event : chronology.events()) {
       if (event.start > input.as_at) continue;
       // Open (or ending after the as-at date): open at every month's end from its start.
       const Date until = event.end && *event.end <= input.as_at ? *event.end : input.as_at;
-      if (event.kind == EventKind::kCpPlan || event.kind == EventKind::kLookedAfterEpisode) {
-        for (size_t m = 0; m < n; ++m) {
-          if (event.start > ends[m] || until < ends[m]) continue;
-          if (event.kind == EventKind::kCpPlan) {
-            at(0).points[m].numerator += 1;
-            if (event.start <= ends[m].AddYears(-2)) at(1).points[m].numerator += 1;
-          } else {
-            in_care.insert(m);
-          }
+      switch (event.kind) {
+        case EventKind::kCpPlan: {
+          const auto [begin, end] = months_within(event.start, until);
+          cp[begin] += 1, cp[end] -= 1;
+          const auto [begin_2y, end_2y] = months_within(event.start.AddYears(2), until);
+          cp_2y[begin_2y] += 1, cp_2y[end_2y] -= 1;
+          break;
         }
-      } else if (event.kind == EventKind::kCinEpisode) {
-        referrals.push_back(event.start);
+        case EventKind::kLookedAfterEpisode: {
+          const auto [begin, end] = months_within(event.start, until);
+          for (size_t m = begin; m < end; ++m) in_care |= uint64_t{1} << m;
+          break;
+        }
+        case EventKind::kCinEpisode: referrals.push_back(event.start); break;
+        case EventKind::kSocialWorkerAllocation: {
+          const auto [begin, end] = months_within(event.start, until);
+          if (begin == end) break;
+          allocations[begin] += 1, allocations[end] -= 1;
+          uint64_t& months = worker_months[event.Get("SW_ID")];
+          for (size_t m = begin; m < end; ++m) months |= uint64_t{1} << m;
+          break;
+        }
+        default: break;
       }
     }
-    for (size_t m : in_care) at(2).points[m].numerator += 1;
+    for (size_t m = 0; m < n; ++m) {
+      if (in_care & (uint64_t{1} << m)) cla[m] += 1, cla[m + 1] -= 1;
+    }
     std::sort(referrals.begin(), referrals.end());
     for (size_t r = 0; r < referrals.size(); ++r) {
       const std::optional<size_t> month = month_of(referrals[r]);
@@ -156,6 +189,13 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
       if (r > 0 && referrals[r - 1] >= referrals[r].AddMonths(-12)) at(4).points[*month].numerator += 1;
     }
   }
+  double running_cp = 0, running_cp_2y = 0, running_cla = 0;
+  for (size_t m = 0; m < n; ++m) {
+    running_cp += cp[m], running_cp_2y += cp_2y[m], running_cla += cla[m];
+    at(0).points[m].numerator = running_cp;
+    at(1).points[m].numerator = running_cp_2y;
+    at(2).points[m].numerator = running_cla;
+  }
   for (size_t s = 0; s < 4; ++s) {
     for (MonthlyPoint& point : at(s).points) point.value = point.numerator;
   }
@@ -163,24 +203,17 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
   }
 
-  // Caseloads: children allocated at the month's end per worker holding any.
   MonthlySeries& caseload = series("caseload", "Average caseload",
                                    "Children allocated at the month's end, per worker with at least one.",
                                    MonthlyUnit::kAverage);
-  std::vector<std::map<std::string_view, int>> by_worker(n);
-  for (size_t index : input.children) {
-    for (const model::Event& event : input.chronologies[index].events()) {
-      if (event.kind != EventKind::kSocialWorkerAllocation || event.start > input.as_at) continue;
-      const Date until = event.end && *event.end <= input.as_at ? *event.end : input.as_at;
-      for (size_t m = 0; m < n; ++m) {
-        if (event.start <= ends[m] && until >= ends[m]) ++by_worker[m][event.Get("SW_ID")];
-      }
-    }
-  }
+  double running = 0;
   for (size_t m = 0; m < n; ++m) {
+    running += allocations[m];
     MonthlyPoint& point = caseload.points[m];
-    for (const auto& [worker, children] : by_worker[m]) point.numerator += children;
-    point.denominator = static_cast<double>(by_worker[m].size());
+    point.numerator = running;
+    for (const auto& [worker, months] : worker_months) {
+      if (months & (uint64_t{1} << m)) point.denominator += 1;
+    }
     if (point.denominator > 0) point.value = point.numerator / point.denominator;
   }
 

@@ -46,7 +46,7 @@ struct MonthlyInput {
   std::span<const model::Worker> workers;  // the workforce counted (the scope's teams)
   const timescales::RuleSet* rules = nullptr;
   Date as_at;
-  int months = 60;  // how far back, at most; months before the first recorded event are left out
+  int months = 60;  // how far back, at most (64 at the most); months before the first event are left out
 };
 
 std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input);

@@ -4,6 +4,24 @@
 
 namespace cairn::web {
 
+Situation SituationOn(const model::Chronology& chronology, Date as_at) {
+  const model::Event* open[4] = {};  // by Kind
+  for (const model::Event& event : chronology.events()) {
+    if (!event.IsOpenOn(as_at)) continue;
+    switch (event.kind) {
+      case model::EventKind::kLookedAfterEpisode: open[0] = &event; break;
+      case model::EventKind::kCpPlan: open[1] = &event; break;
+      case model::EventKind::kCinPlan: open[2] = &event; break;
+      case model::EventKind::kCinEpisode: open[3] = &event; break;
+      default: break;
+    }
+  }
+  for (int kind = 0; kind < 4; ++kind) {
+    if (open[kind] != nullptr) return {static_cast<Situation::Kind>(kind), open[kind]};
+  }
+  return {};
+}
+
 void Council::Build(const timescales::Evaluator& evaluator, std::vector<model::Chronology> chronologies,
                     access::CouncilDirectory directory, Date as_at, int threads) {
   evaluator_ = &evaluator;
@@ -13,7 +31,12 @@ void Council::Build(const timescales::Evaluator& evaluator, std::vector<model::C
   evaluation_ = std::make_unique<timescales::CouncilEvaluation>(evaluator, chronologies_, as_at, threads);
   places_.clear();
   places_.reserve(chronologies_.size());
-  for (const model::Chronology& chronology : chronologies_) places_.push_back(directory_.PlaceOf(chronology, as_at));
+  situations_.clear();
+  situations_.reserve(chronologies_.size());
+  for (const model::Chronology& chronology : chronologies_) {
+    places_.push_back(directory_.PlaceOf(chronology, as_at));
+    situations_.push_back(SituationOn(chronology, as_at));
+  }
   ++generation_;
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
@@ -25,10 +48,15 @@ void Council::Update(model::Chronology chronology) {
   if (index == chronologies_.size()) {
     chronologies_.push_back(std::move(chronology));
     places_.push_back(std::move(place));
+    situations_.emplace_back();
   } else {
     chronologies_[index] = std::move(chronology);
     places_[index] = std::move(place);
   }
+  // After the move: the situation points into the chronology's own events. (A vector of
+  // chronologies that grows moves each one, and its events' storage with it, so the others stay
+  // valid.)
+  situations_[index] = SituationOn(chronologies_[index], as_at_);
   ++generation_;
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
@@ -37,7 +65,10 @@ void Council::Update(model::Chronology chronology) {
 void Council::EvaluateAt(Date as_at, int threads) {
   as_at_ = as_at;
   evaluation_->EvaluateAt(as_at, threads);
-  for (size_t i = 0; i < chronologies_.size(); ++i) places_[i] = directory_.PlaceOf(chronologies_[i], as_at);
+  for (size_t i = 0; i < chronologies_.size(); ++i) {
+    places_[i] = directory_.PlaceOf(chronologies_[i], as_at);
+    situations_[i] = SituationOn(chronologies_[i], as_at);
+  }
   ++generation_;
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
@@ -60,8 +91,10 @@ CouncilView Council::At(Date date, int threads) const {
   snapshot->as_at = date;
   snapshot->results = timescales::EvaluateCouncil(*evaluator_, evaluation_->children(), date, threads);
   snapshot->places.reserve(chronologies_.size());
+  snapshot->situations.reserve(chronologies_.size());
   for (const model::Chronology& chronology : chronologies_) {
     snapshot->places.push_back(directory_.PlaceOf(chronology, date));
+    snapshot->situations.push_back(SituationOn(chronology, date));
   }
   snapshots_.push_front(std::move(snapshot));
   if (snapshots_.size() > kSnapshotsKept) snapshots_.pop_back();

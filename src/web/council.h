@@ -21,6 +21,14 @@ namespace cairn::web {
 
 class CouncilView;
 
+// What a child's case is on a date, the most intensive open service first.
+struct Situation {
+  enum class Kind { kLookedAfter, kChildProtection, kChildInNeedPlan, kChildInNeed, kNone };
+  Kind kind = Kind::kNone;
+  const model::Event* event = nullptr;  // the open event that says so
+};
+Situation SituationOn(const model::Chronology& chronology, Date as_at);
+
 class Council {
  public:
   void Build(const timescales::Evaluator& evaluator, std::vector<model::Chronology> chronologies,
@@ -42,6 +50,7 @@ class Council {
   // who may see a child is a question about today.
   const timescales::ChildEvaluation& result(size_t index) const { return evaluation_->result(index); }
   const access::ChildPlace& place(size_t index) const { return places_[index]; }
+  const Situation& situation(size_t index) const { return situations_[index]; }
   const access::CouncilDirectory& directory() const { return directory_; }
 
   // The council as it stood on `date` (on or before the council's date). The council's own date
@@ -54,6 +63,7 @@ class Council {
     Date as_at;
     std::vector<timescales::ChildEvaluation> results;
     std::vector<access::ChildPlace> places;
+    std::vector<Situation> situations;
   };
 
  private:
@@ -65,6 +75,8 @@ class Council {
   std::unique_ptr<timescales::CouncilEvaluation> evaluation_;
   access::CouncilDirectory directory_;
   std::vector<access::ChildPlace> places_;
+  // Worked out with the evaluation: every list page asks each child's, and it reads every event.
+  std::vector<Situation> situations_;
   const timescales::Evaluator* evaluator_ = nullptr;
 
   mutable std::mutex snapshots_mutex_;
@@ -93,6 +105,9 @@ class CouncilView {
   // Where the child sat on the view's date (for grouping and showing).
   const access::ChildPlace& place(size_t index) const {
     return snapshot_ ? snapshot_->places[index] : council_->place(index);
+  }
+  const Situation& situation(size_t index) const {
+    return snapshot_ ? snapshot_->situations[index] : council_->situation(index);
   }
   // Where the child sits today (for access).
   const access::ChildPlace& current_place(size_t index) const { return council_->place(index); }

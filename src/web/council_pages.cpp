@@ -3,7 +3,9 @@
 // suppressed, the national indicators beside England, the region and statistical neighbours, and
 // what moved since the last meeting), and the workforce.
 #include <algorithm>
+#include <list>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -70,14 +72,58 @@ Cell MonthlyCell(const indicators::MonthlyPoint& point, indicators::MonthlyUnit 
   return Cell::Number(*point.value);
 }
 
+// The monthly figures for these children and workers as at the view's date. They read every
+// deadline and event of the scope (tens of milliseconds for a whole council), and a manager's
+// home page asks for them on every visit, so the last few are kept while the council is unchanged.
+std::shared_ptr<const std::vector<indicators::MonthlySeries>> MonthlyFor(Context& context, const CouncilView& view,
+                                                                          std::vector<size_t> children,
+                                                                          std::vector<model::Worker> workers) {
+  struct Key {
+    const Council* council;
+    uint64_t generation;
+    Date as_at;
+    uint64_t scope;  // a hash of the children and workers counted
+    bool operator==(const Key&) const = default;
+  };
+  uint64_t scope = 1469598103934665603ull;  // FNV-1a over the indices and worker ids
+  auto mix = [&scope](uint64_t value) {
+    for (int byte = 0; byte < 8; ++byte) {
+      scope ^= (value >> (8 * byte)) & 0xff;
+      scope *= 1099511628211ull;
+    }
+  };
+  for (size_t index : children) mix(index);
+  mix(children.size());
+  for (const model::Worker& worker : workers) mix(std::hash<std::string>{}(worker.id));
+  const Key key{&context.council, context.council.generation(), view.as_at(), scope};
+  static std::mutex mutex;
+  static std::list<std::pair<Key, std::shared_ptr<const std::vector<indicators::MonthlySeries>>>> cache;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (auto it = cache.begin(); it != cache.end(); ++it) {
+      if (it->first == key) {
+        cache.splice(cache.begin(), cache, it);
+        return cache.front().second;
+      }
+    }
+  }
+  indicators::MonthlyInput input{view.chronologies(),
+                                 [&view](size_t i) -> const timescales::ChildEvaluation& { return view.result(i); },
+                                 std::move(children), workers, &context.evaluator.rules(), view.as_at(), 60};
+  auto computed = std::make_shared<const std::vector<indicators::MonthlySeries>>(indicators::ComputeMonthly(input));
+  std::lock_guard<std::mutex> lock(mutex);
+  cache.emplace_front(key, computed);
+  if (cache.size() > 16) cache.pop_back();
+  return computed;
+}
+
 // The monthly trends of the given children and workers: a chart for each figure, and one table
 // of every figure by month (the chart's numbers, downloadable).
 void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> children,
                std::vector<model::Worker> workers, bool suppress, Dashboard& page) {
-  indicators::MonthlyInput input{{}, [&view](size_t i) -> const timescales::ChildEvaluation& { return view.result(i); },
-                                 std::move(children), workers, &context.evaluator.rules(), view.as_at(), 60};
-  input.chronologies = view.chronologies();
-  const std::vector<indicators::MonthlySeries> all = indicators::ComputeMonthly(input);
+  const std::shared_ptr<const std::vector<indicators::MonthlySeries>> computed =
+      MonthlyFor(context, view, std::move(children), std::move(workers));
+  const std::vector<indicators::MonthlySeries>& all = *computed;
   if (all.empty() || all.front().points.empty()) return;
 
   std::vector<Column> columns = {{"month", "Month ending", ColumnKind::kDate}};
@@ -321,7 +367,7 @@ Headline CountHeadline(const CouncilView& view) {
   Headline h;
   const Date as_at = view.as_at();
   for (size_t i = 0; i < view.size(); ++i) {
-    const Situation situation = SituationOn(view.chronology(i), as_at);
+    const Situation& situation = view.situation(i);
     switch (situation.kind) {
       case Situation::Kind::kLookedAfter: ++h.cla; break;
       case Situation::Kind::kChildProtection:
@@ -358,10 +404,8 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   const std::vector<const model::Team*> teams = TeamsInReach(context, directory);
   std::set<std::string> team_ids;
   for (const model::Team* team : teams) team_ids.insert(team->id);
-  const std::vector<ChildRow> rows = VisibleChildren(context, view, [&](const access::ChildPlace& place) {
-    return (place.allocated || place.open_case) && (whole_council || team_ids.count(place.team) > 0);
-  });
-
+  // One pass over the children in reach, counting; a list row is made only for the children
+  // with a deadline overdue (a whole council has thousands of open cases).
   struct TeamLine {
     int children = 0, cp = 0, cla = 0, cin_plan = 0, overdue_children = 0, overdue = 0, drifting = 0, unallocated = 0;
     int workers = 0, agency = 0;
@@ -374,21 +418,33 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     ++found->second.workers;
     if (worker.agency) ++found->second.agency;
   }
+  std::vector<size_t> open_cases;
+  std::vector<ChildRow> overdue_rows;
   int overdue_children = 0, drifting = 0, cp = 0, cla = 0;
-  for (const ChildRow& row : rows) {
-    TeamLine& line = by_team[view.place(row.index).team];
+  for (size_t i = 0; i < view.size(); ++i) {
+    const access::ChildPlace& place = view.place(i);
+    if (!(place.allocated || place.open_case) || (!whole_council && team_ids.count(place.team) == 0)) continue;
+    if (!access::CanSee(who, view.chronology(i).child().la_child_id, view.current_place(i), context.restrictions)) continue;
+    open_cases.push_back(i);
+    const timescales::ChildEvaluation& result = view.result(i);
+    const int overdue = static_cast<int>(std::count_if(result.obligations.begin(), result.obligations.end(), IsLiveOverdue));
+    TeamLine& line = by_team[place.team];
     ++line.children;
-    switch (SituationOn(view.chronology(row.index), as_at).kind) {
+    switch (view.situation(i).kind) {
       case Situation::Kind::kLookedAfter: ++line.cla, ++cla; break;
       case Situation::Kind::kChildProtection: ++line.cp, ++cp; break;
       case Situation::Kind::kChildInNeedPlan: ++line.cin_plan; break;
       default: break;
     }
-    line.overdue += row.overdue;
-    if (row.overdue > 0) ++line.overdue_children, ++overdue_children;
-    if (row.drift > 0) ++line.drifting, ++drifting;
-    if (!row.allocated) ++line.unallocated;
+    line.overdue += overdue;
+    if (overdue > 0) {
+      ++line.overdue_children, ++overdue_children;
+      overdue_rows.push_back(MakeRow(context, view, i));
+    }
+    if (!result.signals.empty()) ++line.drifting, ++drifting;
+    if (!place.allocated) ++line.unallocated;
   }
+  SortByUrgency(overdue_rows);
 
   Table teams_table("teams", "Teams",
                     {{"team_id", "Team id", ColumnKind::kText, Shown::kDownloadOnly},
@@ -427,7 +483,7 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   if (!whole_council && !who.service.empty()) page.heading += ": " + who.service;
   page.intro = "Open cases, overdue deadlines and drift by team, and how the work has gone month by month, as at " +
                as_at.ToIso() + ". Select a team to see its workers.";
-  page.summary = {{std::to_string(rows.size()), "open cases"},
+  page.summary = {{std::to_string(open_cases.size()), "open cases"},
                   {std::to_string(overdue_children), "children with a deadline overdue"},
                   {std::to_string(drifting), "children drifting"},
                   {std::to_string(cp), "on a child protection plan"},
@@ -438,7 +494,7 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   // The rule table of the page's children (suppression is for members only).
   {
     std::map<uint16_t, int64_t> by_rule;
-    for (const ChildRow& row : rows) CountOverdueRules(view.result(row.index), by_rule);
+    for (const ChildRow& row : overdue_rows) CountOverdueRules(view.result(row.index), by_rule);
     Table rules_table("overdue-by-rule", "Children with a deadline overdue, by rule",
                       {{"rule_id", "Rule id", ColumnKind::kText, Shown::kDownloadOnly},
                        {"rule", "Deadline"},
@@ -455,13 +511,14 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     page.sections.push_back({"Overdue deadlines by rule", "", "overdue-by-rule", "", ""});
   }
   // The children with a deadline overdue, most urgent first: where a manager starts.
-  std::vector<ChildRow> overdue_rows;
-  for (const ChildRow& row : rows) {
-    if (row.overdue > 0) overdue_rows.push_back(row);
-  }
+  // The page shows the most urgent (each row shown is a look at a child, and audited); the
+  // downloads hold every one.
+  constexpr size_t kShown = 100;
   page.tables.push_back(ChildrenTable(context, overdue_rows, "overdue-children", "Children with a deadline overdue"));
-  page.tables.back().TestId("children-table").Sortable().Filterable().PageLimit(500);
-  page.sections.push_back({"Children with a deadline overdue", "Most overdue first.", "overdue-children", "", ""});
+  page.tables.back().TestId("children-table").Sortable().Filterable().PageLimit(kShown);
+  page.sections.push_back({"Children with a deadline overdue",
+                           "Most overdue first. Select a team above to see its children, or download the list.",
+                           "overdue-children", "", ""});
   std::vector<model::Worker> scope_workers;
   for (const model::Worker& worker : directory.workers()) {
     if (whole_council || team_ids.count(worker.team_id) > 0) scope_workers.push_back(worker);
@@ -474,10 +531,10 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     reach.push_back(i);
   }
   AddTrends(context, view, std::move(reach), std::move(scope_workers), false, page);
-  page.children = Ids(overdue_rows, overdue_rows.size());
+  page.children = Ids(overdue_rows, kShown);
   page.extra_json = [&by_team, &directory, &overdue_rows](JsonWriter& json) {
     json.Key("children");
-    RowsJson(json, overdue_rows, 500);
+    RowsJson(json, overdue_rows, kShown);
     json.Key("groups").BeginArray();
     for (const auto& [id, line] : by_team) {
       json.BeginObject()

@@ -144,7 +144,8 @@ http::Response Download(Context& context, const Table& table, Format format, std
                                                 context.as_at.ToIso() + "." + extension + "\"");
   context.audit_action = "download-" + extension;
   context.audit_detail = std::to_string(table.size()) + " rows of " + table.name();
-  context.audit_children = std::move(children);
+  std::vector<std::string> named = table.ChildIds();
+  context.audit_children = named.empty() ? std::move(children) : std::move(named);
   return response;
 }
 
@@ -174,7 +175,7 @@ http::Response Respond(Context& context, Dashboard& page) {
       }
     }
     if (table == nullptr) return ErrorResponse(404, "This page has no table of that name to download.", context.api);
-    return Download(context, *table, *format, page.children);
+    return Download(context, *table, *format);
   }
   // What the page showed: the children it listed, or figures only.
   if (page.aggregates || page.audit_action == "read-aggregates") {
@@ -315,24 +316,6 @@ std::string TeamLabel(const access::CouncilDirectory& directory, const std::stri
   return team == nullptr || team->name.empty() ? id : team->name;
 }
 
-Situation SituationOn(const model::Chronology& chronology, Date as_at) {
-  const model::Event* open[4] = {};  // by Kind
-  for (const model::Event& event : chronology.events()) {
-    if (!event.IsOpenOn(as_at)) continue;
-    switch (event.kind) {
-      case model::EventKind::kLookedAfterEpisode: open[0] = &event; break;
-      case model::EventKind::kCpPlan: open[1] = &event; break;
-      case model::EventKind::kCinPlan: open[2] = &event; break;
-      case model::EventKind::kCinEpisode: open[3] = &event; break;
-      default: break;
-    }
-  }
-  for (int kind = 0; kind < 4; ++kind) {
-    if (open[kind] != nullptr) return {static_cast<Situation::Kind>(kind), open[kind]};
-  }
-  return {};
-}
-
 std::string CurrentSituation(const model::Chronology& chronology, Date as_at) {
   const Situation situation = SituationOn(chronology, as_at);
   const model::Event* event = situation.event;
@@ -387,7 +370,8 @@ ChildRow MakeRow(const Context& context, const CouncilView& view, size_t index) 
   row.id = chronology.child().la_child_id;
   row.display_name = DisplayName(chronology.child());
   row.age = AgeText(chronology.child(), as_at);
-  const Situation situation = SituationOn(chronology, as_at);
+  const Situation& situation = view.situation(index);
+  row.situation = situation.kind;
   row.plan = std::string(PlanLabel(situation.kind));
   row.legal_status = LegalStatus(situation);
   row.worker_id = view.place(index).worker;
@@ -418,6 +402,11 @@ std::vector<ChildRow> VisibleChildren(const Context& context, const CouncilView&
     if (also && !also(view.place(i))) continue;
     rows.push_back(MakeRow(context, view, i));
   }
+  SortByUrgency(rows);
+  return rows;
+}
+
+void SortByUrgency(std::vector<ChildRow>& rows) {
   std::sort(rows.begin(), rows.end(), [](const ChildRow& a, const ChildRow& b) {
     if (a.overdue != b.overdue) return a.overdue > b.overdue;
     if (a.next_due != b.next_due) {
@@ -427,7 +416,6 @@ std::vector<ChildRow> VisibleChildren(const Context& context, const CouncilView&
     }
     return a.id < b.id;
   });
-  return rows;
 }
 
 Table ChildrenTable(const Context& context, const std::vector<ChildRow>& rows, std::string name, std::string caption) {
@@ -446,6 +434,7 @@ Table ChildrenTable(const Context& context, const std::vector<ChildRow>& rows, s
                {"next_deadline", "Next deadline", ColumnKind::kDate, Shown::kDownloadOnly},
                {"next_rule", "Next deadline's rule", ColumnKind::kText, Shown::kDownloadOnly},
                {"drift_signals", "Drift", ColumnKind::kNumber}});
+  table.ChildColumn("id");
   for (const ChildRow& row : rows) {
     Cell child = Cell::Link(row.display_name, Link(context, "/children/" + row.id), "child-link");
     if (row.restricted) child.badges.emplace_back("restricted", "Restricted");

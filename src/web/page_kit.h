@@ -46,9 +46,9 @@ std::string TableBlock(const Context& context, const Table& table);
 // Whether the request asks for a download (?format=csv or xlsx); an unknown format is a 400.
 enum class Format { kPage, kCsv, kXlsx };
 Result<Format> RequestedFormat(const Context& context);
-// The table as the file asked for, audited as a download of the children it names (every row,
-// not only those a page would show).
-http::Response Download(Context& context, const Table& table, Format format, std::vector<std::string> children);
+// The table as the file asked for, audited as a download of the children in it: those of its
+// ChildColumn (every row, not only those a page would show), or else `children`.
+http::Response Download(Context& context, const Table& table, Format format, std::vector<std::string> children = {});
 
 // A page of figures and tables (a worker's week, a team, the service, the council, members):
 // a heading, summary figures, then sections of tables and charts. Respond() sends it as the page,
@@ -68,7 +68,7 @@ struct Dashboard {
   };
   std::vector<Section> sections;
   std::vector<Table> tables;  // the first is the page's main table
-  // The children whose data the page shows (audited, and named in a download's audit row).
+  // The children whose data the page shows (audited; a download names those of its table).
   std::vector<std::string> children;
   std::string audit_action = "read-list";  // or "read-aggregates": figures, no child named
   bool aggregates = false;  // figures for elected members: suppressed, audited as read-aggregates
@@ -92,13 +92,6 @@ std::string_view StatusLabel(timescales::ObligationStatus status);
 std::string WorkerLabel(const access::CouncilDirectory& directory, const std::string& id);
 std::string TeamLabel(const access::CouncilDirectory& directory, const std::string& id);
 
-// What a child's case is on a date, the most intensive open service first.
-struct Situation {
-  enum class Kind { kLookedAfter, kChildProtection, kChildInNeedPlan, kChildInNeed, kNone };
-  Kind kind = Kind::kNone;
-  const model::Event* event = nullptr;  // the open event that says so
-};
-Situation SituationOn(const model::Chronology& chronology, Date as_at);
 std::string CurrentSituation(const model::Chronology& chronology, Date as_at);
 // "Looked after", "Child protection", "Child in need plan", "Child in need", "None".
 std::string_view PlanLabel(Situation::Kind kind);
@@ -118,6 +111,7 @@ struct ChildRow {
   std::string age;
   std::string plan;          // PlanLabel of the situation on the date
   std::string legal_status;  // when looked after
+  Situation::Kind situation = Situation::Kind::kNone;
   std::string worker_id;
   std::string worker;  // as shown: "Maya Harding (W00000014)"
   bool allocated = false;
@@ -134,6 +128,8 @@ ChildRow MakeRow(const Context& context, const CouncilView& view, size_t index);
 // which `also` holds of the child's place on the view's date; most urgent first.
 std::vector<ChildRow> VisibleChildren(const Context& context, const CouncilView& view,
                                       const std::function<bool(const access::ChildPlace&)>& also = {});
+// Most urgent first: most overdue deadlines, then the soonest next deadline, then by id.
+void SortByUrgency(std::vector<ChildRow>& rows);
 // The children list as a table: name (linked), age, plan, worker, overdue, due soon, next
 // deadline, drift.
 Table ChildrenTable(const Context& context, const std::vector<ChildRow>& rows, std::string name, std::string caption);

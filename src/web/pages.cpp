@@ -114,7 +114,7 @@ http::Response ChildPage(Context& context) {
   const access::ChildPlace& place = view.place(index);
   const auto& rules = context.evaluator.rules();
   const Date as_at = view.as_at();
-  const Situation situation = SituationOn(chronology, as_at);
+  const Situation& situation = view.situation(index);
   context.audit_action = "read";
   context.audit_children = {context.child_id};
   const model::Team* team = view.directory().FindTeam(place.team);

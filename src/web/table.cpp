@@ -2,6 +2,7 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -92,6 +93,20 @@ void Table::AddRow(std::vector<Cell> cells) {
   rows_.push_back(std::move(cells));
 }
 
+std::vector<std::string> Table::ChildIds() const {
+  std::vector<std::string> ids;
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (columns_[c].key != child_column_ || child_column_.empty()) continue;
+    ids.reserve(rows_.size());
+    for (const std::vector<Cell>& row : rows_) {
+      if (!row[c].text.empty()) ids.push_back(row[c].text);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 std::string Table::Html() const {
   const size_t shown = page_limit_ == 0 ? rows_.size() : std::min(rows_.size(), page_limit_);
   std::string html;
@@ -164,7 +179,9 @@ std::string Table::Html() const {
 
 void Table::Json(JsonWriter& json) const {
   json.BeginArray();
-  for (const std::vector<Cell>& row : rows_) {
+  const size_t shown = page_limit_ == 0 ? rows_.size() : std::min(rows_.size(), page_limit_);
+  for (size_t r = 0; r < shown; ++r) {
+    const std::vector<Cell>& row = rows_[r];
     json.BeginObject();
     for (size_t c = 0; c < columns_.size(); ++c) {
       const Column& column = columns_[c];

@@ -68,11 +68,17 @@ class Table {
   Table& Sortable(bool on = true) { sortable_ = on; return *this; }  // headings sort (tables.js)
   Table& Filterable(bool on = true) { filterable_ = on; return *this; }  // a box above filters rows
   Table& TestId(std::string id) { testid_ = std::move(id); return *this; }
+  // The column holding each row's LA child id, when the rows are children's: a download's audit
+  // row names exactly the children in the file.
+  Table& ChildColumn(std::string key) { child_column_ = std::move(key); return *this; }
+  // The LA child ids in the ChildColumn, in row order (empty without one).
+  std::vector<std::string> ChildIds() const;
   // At most this many rows on the page (the downloads hold every row); a note says so.
   Table& PageLimit(size_t limit) { page_limit_ = limit; return *this; }
 
   std::string Html() const;
-  // [{key: value, ...}, ...]: numbers as numbers, empty cells as null, the rest as text.
+  // [{key: value, ...}, ...]: numbers as numbers, empty cells as null, the rest as text; the
+  // rows the page shows (PageLimit), as the page's data.
   void Json(JsonWriter& json) const;
   // A heading line and one line per row; every value that a spreadsheet could take for a
   // formula is neutralised (returns/csv.h NeutraliseForSpreadsheet).
@@ -92,6 +98,7 @@ class Table {
   bool sortable_ = false;
   bool filterable_ = false;
   std::string testid_;
+  std::string child_column_;
   size_t page_limit_ = 0;  // 0: no limit
 };
 

@@ -39,6 +39,9 @@ TEST(TableTest, APageLimitSaysTheDownloadsHoldTheRest) {
   EXPECT_NE(html.find("The first 1 of 2 rows"), std::string::npos) << html;
   EXPECT_EQ(html.find("HYPERLINK"), std::string::npos);
   EXPECT_NE(table.Csv().find("HYPERLINK"), std::string::npos);
+  JsonWriter json;
+  table.Json(json);
+  EXPECT_EQ(nlohmann::json::parse(json.Take()).size(), 1u) << "the page's data: the rows it shows";
 }
 
 TEST(TableTest, CsvHoldsEveryRowWithFormulasNeutralised) {

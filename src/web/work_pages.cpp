@@ -90,6 +90,7 @@ Table DeadlinesTable(const Context& context, const std::vector<Deadline>& deadli
                {"due", "Due", ColumnKind::kDate},
                {"status", "Status"},
                {"days", "Days overdue or to go", ColumnKind::kNumber}});
+  table.ChildColumn("child_id");
   for (const Deadline& deadline : deadlines) {
     const timescales::Rule& rule = rules[deadline.obligation->rule];
     table.AddRow({Cell::Text(deadline.row->id),
@@ -109,6 +110,7 @@ Table DriftTable(const Context& context, const CouncilView& view, const std::vec
                {"signal", "Signal"},
                {"since", "Since", ColumnKind::kDate},
                {"evidence", "Evidence"}});
+  table.ChildColumn("child_id");
   for (const ChildRow& row : rows) {
     for (const timescales::DriftSignal& signal : view.result(row.index).signals) {
       std::string evidence;
@@ -206,7 +208,7 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
                    {own ? "My children" : "Children", "", "children"},
                    {"Visits", "", "visits"},
                    {"Drift and delay", "", "drift"}};
-  page.children = Ids(rows, rows.size());
+  page.children = Ids(rows, kPageRows);
   page.extra_json = ChildrenJson(rows);
   return Respond(context, page);
 }
@@ -266,7 +268,7 @@ http::Response TeamDashboard(Context& context, const std::string& team_id, bool 
     if (found == by_worker.end()) continue;
     WorkerLine& line = found->second;
     ++line.children;
-    switch (SituationOn(view.chronology(row.index), as_at).kind) {
+    switch (row.situation) {
       case Situation::Kind::kLookedAfter: ++line.cla; break;
       case Situation::Kind::kChildProtection: ++line.cp; break;
       case Situation::Kind::kChildInNeedPlan: ++line.cin_plan; break;
@@ -315,7 +317,7 @@ http::Response TeamDashboard(Context& context, const std::string& team_id, bool 
                            {"last_worker", "Last worker"},
                            {"since", "Unallocated since", ColumnKind::kDate},
                            {"days", "Days unallocated", ColumnKind::kNumber}});
-  unallocated_table.TestId("unallocated-table").Sortable();
+  unallocated_table.TestId("unallocated-table").Sortable().ChildColumn("child_id");
   std::vector<std::pair<Date, const ChildRow*>> waiting;
   for (const ChildRow* row : unallocated) {
     // Since the last allocation ended, or since the case opened when it never had one.
@@ -347,7 +349,7 @@ http::Response TeamDashboard(Context& context, const std::string& team_id, bool 
                {"child", "Child"},
                {"worker", "Worker now"},
                {"workers", "Workers in 12 months", ColumnKind::kNumber}});
-  churn.TestId("many-workers-table");
+  churn.TestId("many-workers-table").ChildColumn("child_id");
   for (const ChildRow* row : many_workers) {
     std::set<std::string> seen;
     const Date from = as_at.AddMonths(-12);
@@ -388,7 +390,7 @@ http::Response TeamDashboard(Context& context, const std::string& team_id, bool 
                    {"Children passed from worker to worker", "", "many-workers"},
                    {"Overdue deadlines by rule", "", "overdue-by-rule"},
                    {"Open cases", "", "children"}};
-  page.children = Ids(rows, rows.size());
+  page.children = Ids(rows, kPageRows);
   page.extra_json = [&rows, &by_worker, &directory](JsonWriter& json) {
     json.Key("children");
     RowsJson(json, rows, kPageRows);
