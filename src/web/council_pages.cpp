@@ -446,6 +446,16 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   }
   SortByUrgency(overdue_rows);
 
+  // Every open case, as a file only (a council's thousands of rows are no page): made when asked.
+  Result<Format> format = RequestedFormat(context);
+  if (format.ok() && *format != Format::kPage && context.request.Query("table") == "open-cases") {
+    std::vector<ChildRow> all;
+    all.reserve(open_cases.size());
+    for (size_t index : open_cases) all.push_back(MakeRow(context, view, index));
+    SortByUrgency(all);
+    return Download(context, ChildrenTable(context, all, "open-cases", "Open cases"), *format);
+  }
+
   Table teams_table("teams", "Teams",
                     {{"team_id", "Team id", ColumnKind::kText, Shown::kDownloadOnly},
                      {"team", "Team"},
@@ -519,6 +529,16 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   page.sections.push_back({"Children with a deadline overdue",
                            "Most overdue first. Select a team above to see its children, or download the list.",
                            "overdue-children", "", ""});
+  if (!context.session->principal.role->aggregates_only) {
+    std::string query = context.as_at_query.empty() ? "" : "&" + context.as_at_query;
+    page.sections.push_back(
+        {"Every open case", "", "", "",
+         "<p class=\"downloads\">All " + std::to_string(open_cases.size()) +
+             " open cases, most urgent first: <a href=\"" + http::EscapeHtml(context.request.path + "?format=csv&table=open-cases" + query) +
+             "\" data-testid=\"open-cases-csv\" download>CSV</a> · <a href=\"" +
+             http::EscapeHtml(context.request.path + "?format=xlsx&table=open-cases" + query) +
+             "\" data-testid=\"open-cases-xlsx\" download>Excel</a></p>\n"});
+  }
   std::vector<model::Worker> scope_workers;
   for (const model::Worker& worker : directory.workers()) {
     if (whole_council || team_ids.count(worker.team_id) > 0) scope_workers.push_back(worker);
