@@ -287,12 +287,18 @@ test('script and SQL payloads in every parameter of every GET route (as h-direct
     ['%00', 'C0001%00', null],
     ['bad escape', '%zz%', null],
   ];
-  const idRoutes = ['/children/{}', '/children/{}/audit', '/api/v1/children/{}', '/api/v1/children/{}/audit'];
+  const idRoutes = ['/children/{}', '/children/{}/audit', '/api/v1/children/{}', '/api/v1/children/{}/audit',
+    '/teams/{}', '/api/v1/teams/{}', '/workers/{}', '/api/v1/workers/{}'];
   const queryRoutes = [
     ['/', ['x']], ['/api/v1/home', ['x']], ['/search', ['q']], ['/api/v1/search', ['q']],
     ['/audit', ['child', 'user', 'outcome']], ['/api/v1/audit', ['child', 'user', 'outcome']],
     ['/admin/users', ['x']], ['/admin/grants', ['x']], ['/admin/restricted', ['x']],
     ['/api/v1/admin/users', ['x']], ['/password', ['x']], ['/login', ['x']], ['/healthz', ['x']],
+    // The pages' own parameters: a date to show the record as at, a download's format and table,
+    // the members' last meeting.
+    ['/', ['as-at', 'format', 'table']], ['/service', ['as-at', 'format', 'table']],
+    ['/api/v1/service', ['as-at', 'format']], ['/members', ['as-at', 'since', 'format']],
+    ['/workforce', ['as-at', 'format', 'table']], ['/search', ['as-at', 'format']],
   ];
   const requests = [];
   for (const [label, encoded, rawText] of payloads) {
@@ -318,7 +324,7 @@ test('script and SQL payloads in every parameter of every GET route (as h-direct
     }
     const got = `${reply.status ?? reply.error}${unescaped ? ', PAYLOAD UNESCAPED' : ''}${badJson ? ', INVALID JSON' : ''}`;
     if (!ok) failures.push(`${path} [${label}]: ${got}`);
-    if (!ok || idRoute) record(group, `${label} ${path.split('?')[0].replace(/\/children\/.*?(\/audit)?$/, '/children/{id}$1')}`, expected, got, ok);
+    if (!ok || idRoute) record(group, `${label} ${path.split('?')[0].replace(/\/(children|teams|workers)\/.*?(\/audit)?$/, '/$1/{id}$2')}`, expected, got, ok);
     if (serverExit !== null) break;
   }
   record(group, `${requests.length} requests in all`, 'none failing', `${failures.length} failing`, failures.length === 0);
