@@ -22,15 +22,17 @@ struct TimelinessSeries {
   const char* title;
   std::vector<std::string_view> rules;
   bool visits = false;  // also every rule met by a visit
+  const char* comparable = "";
 };
 
 const std::vector<TimelinessSeries>& Timeliness() {
   static const std::vector<TimelinessSeries> series = {
-      {"assessments-45wd", "Assessments authorised within 45 working days", {"referral.assessment-45wd"}},
-      {"icpc-15wd", "Initial conferences within 15 working days", {"s47.icpc-15wd"}},
+      {"assessments-45wd", "Assessments authorised within 45 working days", {"referral.assessment-45wd"}, false,
+       "assessments-within-45-days"},
+      {"icpc-15wd", "Initial conferences within 15 working days", {"s47.icpc-15wd"}, false, "icpc-within-15-days"},
       {"cp-reviews", "Child protection reviews on time", {"cp.review-first-3m", "cp.review-next-6m"}},
       {"cla-reviews", "Looked-after reviews on time",
-       {"cla.review-first-20wd", "cla.review-second-3m", "cla.review-next-6m"}},
+       {"cla.review-first-20wd", "cla.review-second-3m", "cla.review-next-6m"}, false, "cla-reviews-on-time"},
       {"visits", "Statutory visits on time", {}, true},
       {"supervision", "Case supervision on time", {"oversight.supervision"}},
   };
@@ -106,7 +108,8 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     series(t.id, t.title,
            "Of the deadlines under these rules that fell due in the month, the share met by the due date "
            "(deadlines the record cannot judge are left out).",
-           MonthlyUnit::kPercent);
+           MonthlyUnit::kPercent)
+        .comparable = t.comparable;
   }
   for (size_t index : input.children) {
     for (const timescales::Obligation& obligation : input.result(index).obligations) {
@@ -132,12 +135,15 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   const size_t cp_at = out.size();
   series("cp-plans", "Children on a child protection plan", "Open at the month's end.", MonthlyUnit::kCount);
   series("cp-plans-2y", "Child protection plans lasting 2 years or more",
-         "Plans open at the month's end that started 2 years or more before it.", MonthlyUnit::kCount);
+         "Of the plans open at the month's end, the share that started 2 years or more before it.",
+         MonthlyUnit::kPercent)
+      .comparable = "cp-2-years-or-more";
   series("cla", "Children looked after", "In care at the month's end.", MonthlyUnit::kCount);
   series("referrals", "Referrals", "Referrals (children in need episodes) starting in the month.", MonthlyUnit::kCount);
   series("re-referrals", "Re-referrals within 12 months",
          "Of the month's referrals, the share within 12 months of the child's previous referral.",
-         MonthlyUnit::kPercent);
+         MonthlyUnit::kPercent)
+      .comparable = "re-referrals-12-months";
   auto at = [&](size_t offset) -> MonthlySeries& { return out[cp_at + offset]; };
   std::vector<double> cp(n + 1, 0), cp_2y(n + 1, 0), cla(n + 1, 0);  // differences, month to month
   std::vector<Date> referrals;
@@ -196,16 +202,38 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     at(1).points[m].numerator = running_cp_2y;
     at(2).points[m].numerator = running_cla;
   }
-  for (size_t s = 0; s < 4; ++s) {
+  for (size_t s : {0, 2, 3}) {
     for (MonthlyPoint& point : at(s).points) point.value = point.numerator;
+  }
+  for (size_t m = 0; m < n; ++m) {  // plans lasting 2 years, as a share of the plans open
+    MonthlyPoint& point = at(1).points[m];
+    point.denominator = at(0).points[m].numerator;
+    if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
   }
   for (MonthlyPoint& point : at(4).points) {
     if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
   }
 
+  // Rates per 10,000 children aged 0-17, when the population is known.
+  if (input.population && *input.population > 0) {
+    const double per = 10000.0 / *input.population;
+    for (auto [from, id, title, comparable] :
+         {std::tuple{size_t{0}, "cp-rate", "Child protection plans per 10,000 children", "cp-31-march-rate"},
+          std::tuple{size_t{2}, "cla-rate", "Children looked after per 10,000 children", "cla-31-march-rate"}}) {
+      MonthlySeries& rate = series(id, title, "At the month's end, per 10,000 children aged 0-17.", MonthlyUnit::kRate);
+      rate.comparable = comparable;
+      for (size_t m = 0; m < n; ++m) {
+        rate.points[m].numerator = out[cp_at + from].points[m].numerator;
+        rate.points[m].denominator = *input.population;
+        rate.points[m].value = rate.points[m].numerator * per;
+      }
+    }
+  }
+
   MonthlySeries& caseload = series("caseload", "Average caseload",
                                    "Children allocated at the month's end, per worker with at least one.",
                                    MonthlyUnit::kAverage);
+  caseload.comparable = "sw-average-caseload";
   double running = 0;
   for (size_t m = 0; m < n; ++m) {
     running += allocations[m];
@@ -221,6 +249,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   MonthlySeries& agency = series("agency-share", "Agency workers",
                                  "Of the workers in post at the month's end, the share employed through an agency.",
                                  MonthlyUnit::kPercent);
+  agency.comparable = "sw-agency-rate";
   for (size_t m = 0; m < n; ++m) {
     MonthlyPoint& point = agency.points[m];
     for (const model::Worker& worker : input.workers) {

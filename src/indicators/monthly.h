@@ -21,7 +21,7 @@
 
 namespace cairn::indicators {
 
-enum class MonthlyUnit { kPercent, kCount, kAverage };
+enum class MonthlyUnit { kPercent, kCount, kAverage, kRate };  // kRate: per 10,000 children
 
 struct MonthlyPoint {
   Date month_end;  // the month's last day, or the as-at date for the month that holds it
@@ -36,6 +36,9 @@ struct MonthlySeries {
   std::string definition;
   MonthlyUnit unit = MonthlyUnit::kCount;
   std::vector<MonthlyPoint> points;  // oldest first, one per month
+  // The catalogue indicator (data/indicators/catalogue.toml) the DfE publishes for the same
+  // measure at 31 March, to set England, the region and the neighbours beside; "" for none.
+  std::string comparable = "";
 };
 
 struct MonthlyInput {
@@ -47,6 +50,8 @@ struct MonthlyInput {
   const timescales::RuleSet* rules = nullptr;
   Date as_at;
   int months = 60;  // how far back, at most (64 at the most); months before the first event are left out
+  // The 0-17 population, for rates per 10,000 (the CP and CLA rates are left out without it).
+  std::optional<double> population = std::nullopt;
 };
 
 std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input);

@@ -87,6 +87,11 @@ TEST(MonthlyTest, CountsEachMonthFromTheChronologyAndTheDeadlines) {
   EXPECT_EQ(Find(all, "cp-plans").points.front().month_end, D(2024, 1, 31));
   EXPECT_EQ(Values(Find(all, "cp-plans")), (V{0, 1, 1, 1, 1, 1}));
   EXPECT_EQ(Values(Find(all, "cla")), (V{0, 0, 0, 1, 0, 0}));
+  // Of the plans open, the share open 2 years or more: none yet.
+  EXPECT_EQ(Values(Find(all, "cp-plans-2y")), (V{no, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Find(all, "cp-plans-2y").comparable, "cp-2-years-or-more");
+  // No population: no rates.
+  for (const MonthlySeries& series : all) EXPECT_NE(series.id, "cp-rate");
   EXPECT_EQ(Values(Find(all, "referrals")), (V{1, 0, 1, 0, 0, 1}));
   EXPECT_EQ(Values(Find(all, "re-referrals")), (V{0, no, 0, no, no, 100}));
   EXPECT_EQ(Values(Find(all, "assessments-45wd")), (V{no, 50, 0, no, no, no}));
@@ -94,6 +99,13 @@ TEST(MonthlyTest, CountsEachMonthFromTheChronologyAndTheDeadlines) {
   // SW3 left on 1 March: in post at the end of January and February only.
   EXPECT_NEAR(*Find(all, "agency-share").points[0].value, 200.0 / 3, 1e-9);
   EXPECT_EQ(*Find(all, "agency-share").points[2].value, 50);
+
+  // With the population: rates per 10,000.
+  input.population = 2000;
+  const std::vector<MonthlySeries> with_rates = ComputeMonthly(input);
+  EXPECT_EQ(Values(Find(with_rates, "cp-rate")), (V{0, 5, 5, 5, 5, 5}));
+  EXPECT_EQ(Values(Find(with_rates, "cla-rate")), (V{0, 0, 0, 5, 0, 0}));
+  EXPECT_EQ(Find(with_rates, "cla-rate").comparable, "cla-31-march-rate");
 }
 
 TEST(MonthlyTest, MonthsBeforeTheFirstEventAreLeftOut) {

@@ -49,11 +49,17 @@ Cell PercentCell(double numerator, double denominator) {
   return Cell::Decimal(100.0 * numerator / denominator);
 }
 
+Cell FigureCell(const indicators::PublishedFigure& figure) {
+  if (figure.value) return Cell::Decimal(*figure.value);
+  return Cell::Text(figure.mark);
+}
+
 std::string UnitLabel(indicators::MonthlyUnit unit) {
   switch (unit) {
     case indicators::MonthlyUnit::kPercent: return "%";
     case indicators::MonthlyUnit::kCount: return "children";
     case indicators::MonthlyUnit::kAverage: return "children per worker";
+    case indicators::MonthlyUnit::kRate: return "per 10,000 children";
   }
   return "";
 }
@@ -64,9 +70,9 @@ Cell MonthlyCell(const indicators::MonthlyPoint& point, indicators::MonthlyUnit 
   if (!point.value) return Cell::Text("");
   if (suppress) {
     if (unit == indicators::MonthlyUnit::kCount && *point.value >= 1 && *point.value <= 4) return Cell::Text("fewer than 5");
-    if (unit != indicators::MonthlyUnit::kCount && point.denominator >= 1 && point.denominator <= 4) {
-      return Cell::Text("withheld");
-    }
+    // A share of fewer than 5 children, or a rate made from fewer than 5, would give them away.
+    const double base = unit == indicators::MonthlyUnit::kRate ? point.numerator : point.denominator;
+    if (unit != indicators::MonthlyUnit::kCount && base >= 1 && base <= 4) return Cell::Text("withheld");
   }
   if (unit != indicators::MonthlyUnit::kCount) return Cell::Decimal(*point.value);
   return Cell::Number(*point.value);
@@ -110,11 +116,63 @@ std::shared_ptr<const std::vector<indicators::MonthlySeries>> MonthlyFor(Context
   indicators::MonthlyInput input{view.chronologies(),
                                  [&view](size_t i) -> const timescales::ChildEvaluation& { return view.result(i); },
                                  std::move(children), workers, &context.evaluator.rules(), view.as_at(), 60};
+  // The 0-17 population for the rates: the council's setting, else the ONS estimate the DfE
+  // would use for the year holding the as-at date. Rates are left out when neither is known.
+  if (Result<std::optional<std::string>> setting = store::GetSetting(context.db, "population");
+      setting.ok() && *setting) {
+    input.population = std::strtod((*setting)->c_str(), nullptr);
+  } else if (Result<std::optional<std::string>> la_code = store::GetSetting(context.db, "la-code"); la_code.ok() && *la_code) {
+    const int year = model::CollectionYear::Containing(view.as_at()).year;
+    if (Result<std::optional<double>> ons = benchmarks::Population(context.db, **la_code, benchmarks::PopulationYearFor(year));
+        ons.ok()) {
+      input.population = *ons;
+    }
+  }
   auto computed = std::make_shared<const std::vector<indicators::MonthlySeries>>(indicators::ComputeMonthly(input));
   std::lock_guard<std::mutex> lock(mutex);
   cache.emplace_front(key, computed);
   if (cache.size() > 16) cache.pop_back();
   return computed;
+}
+
+// What the DfE published for a catalogue indicator, year by year (the year ending 31 March), for
+// England, the council's region and its statistical neighbours. Read from the imported figures
+// (`cairn benchmarks import`) for the council's LA code; empty when either is missing.
+struct Published {
+  int year = 0;
+  indicators::PublishedFigure england, region, neighbours;
+};
+
+std::vector<Published> PublishedFor(Context& context, std::string_view indicator_id, int first_year, int last_year) {
+  static std::mutex mutex;
+  static std::map<std::tuple<const Council*, std::string, int>, std::optional<Published>> cache;
+  static std::optional<indicators::Catalogue> catalogue;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!catalogue) {
+    Result<indicators::Catalogue> loaded = indicators::Catalogue::England();
+    if (!loaded.ok()) return {};
+    catalogue.emplace(std::move(*loaded));
+  }
+  const indicators::IndicatorSpec* spec = catalogue->Find(indicator_id);
+  if (spec == nullptr || !spec->published) return {};
+  Result<std::optional<std::string>> la_code = store::GetSetting(context.db, "la-code");
+  if (!la_code.ok() || !*la_code) return {};
+  std::vector<Published> out;
+  for (int year = first_year; year <= last_year; ++year) {
+    const auto key = std::make_tuple(&context.council, std::string(indicator_id), year);
+    auto found = cache.find(key);
+    if (found == cache.end()) {
+      std::optional<Published> figure;
+      Result<benchmarks::Comparison> compared = benchmarks::Compare(context.db, *spec->published, year, **la_code);
+      if (compared.ok()) figure = Published{year, compared->england, compared->region, compared->neighbours};
+      found = cache.emplace(key, figure).first;
+    }
+    if (found->second && (found->second->england.value || found->second->region.value ||
+                          found->second->neighbours.value)) {
+      out.push_back(*found->second);
+    }
+  }
+  return out;
 }
 
 // The monthly trends of the given children and workers: a chart for each figure, and one table
@@ -128,8 +186,10 @@ void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> ch
 
   std::vector<Column> columns = {{"month", "Month ending", ColumnKind::kDate}};
   for (const auto& series : all) {
-    columns.push_back({series.id, series.title + " (" + UnitLabel(series.unit) + ")", ColumnKind::kNumber,
-                       Shown::kEverywhere, series.definition});
+    columns.push_back({series.id,
+                       series.unit == indicators::MonthlyUnit::kRate ? series.title
+                                                                     : series.title + " (" + UnitLabel(series.unit) + ")",
+                       ColumnKind::kNumber, Shown::kEverywhere, series.definition});
   }
   Table table("trends", "Month by month", std::move(columns));
   table.TestId("trends-table");
@@ -140,14 +200,32 @@ void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> ch
     table.AddRow(std::move(row));
   }
 
+  // England, the region and the neighbours beside the series the DfE publishes, at each 31 March
+  // in the months shown.
+  const Date first_month = all.front().points.front().month_end;
+  const int first_year = first_month.month() <= 3 ? first_month.year() : first_month.year() + 1;
+  const int last_year = model::CollectionYear::Containing(view.as_at()).year - (view.as_at().month() == 3 && view.as_at().day() == 31 ? 0 : 1);
+  Table beside("beside-england", "Beside England, the region and the statistical neighbours, at 31 March",
+               {{"measure", "Measure"},
+                {"year", "Year ending 31 March", ColumnKind::kNumber},
+                {"value", "This council", ColumnKind::kNumber},
+                {"england", "England", ColumnKind::kNumber},
+                {"region", "Region", ColumnKind::kNumber},
+                {"neighbours", "Statistical neighbours", ColumnKind::kNumber}});
+  beside.TestId("beside-england-table");
   std::string charts = "<div class=\"chart-grid\">\n";
   for (size_t s = 0; s < all.size(); ++s) {
     const auto& series = all[s];
+    const std::vector<Published> published =
+        series.comparable.empty() ? std::vector<Published>{} : PublishedFor(context, series.comparable, first_year, last_year);
     JsonWriter spec;
     spec.BeginObject()
         .Field("type", "line")
         .Field("title", series.title)
-        .Field("description", series.definition + " The figures are in the table below.")
+        .Field("description", series.definition +
+                                  (published.empty() ? "" : " Dashed lines: England, the region and the statistical "
+                                                            "neighbours at each 31 March.") +
+                                  " The figures are in the tables below.")
         .Field("xLabel", "Month")
         .Field("yLabel", UnitLabel(series.unit));
     spec.Key("data").BeginArray();
@@ -161,7 +239,36 @@ void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> ch
       }
       spec.EndObject();
     }
-    spec.EndArray().EndObject();
+    spec.EndArray();
+    if (!published.empty()) {
+      spec.Key("comparisons").BeginArray();
+      for (auto [label, pick] : {std::pair{"England", &Published::england}, std::pair{"Region", &Published::region},
+                                 std::pair{"Neighbours", &Published::neighbours}}) {
+        spec.BeginObject().Field("label", label).Key("data").BeginArray();
+        for (const Published& figure : published) {
+          if (!(figure.*pick).value) continue;
+          spec.BeginObject()
+              .Field("x", Date::FromYmdOrDie(figure.year, 3, 31).ToIso())
+              .Key("y")
+              .Double(std::round(*(figure.*pick).value * 10) / 10)
+              .EndObject();
+        }
+        spec.EndArray().EndObject();
+      }
+      spec.EndArray();
+      for (const Published& figure : published) {
+        const Date march = Date::FromYmdOrDie(figure.year, 3, 31);
+        Cell mine = Cell::Text("");
+        for (const indicators::MonthlyPoint& point : series.points) {
+          if (point.month_end == march) mine = MonthlyCell(point, series.unit, suppress);
+        }
+        Cell title = Cell::Text(series.unit == indicators::MonthlyUnit::kRate ? series.title
+                                                                               : series.title + " (" + UnitLabel(series.unit) + ")");
+        beside.AddRow({std::move(title), Cell::Number(figure.year), std::move(mine), FigureCell(figure.england),
+                       FigureCell(figure.region), FigureCell(figure.neighbours)});
+      }
+    }
+    spec.EndObject();
     charts += "<div class=\"chart-cell\"><h3>" + http::EscapeHtml(series.title) + "</h3>" +
               ChartHtml(spec.Take(), "chart-" + series.id) + "</div>\n";
   }
@@ -170,6 +277,12 @@ void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> ch
   page.sections.push_back({"Trends", "Month by month over up to five years, as at " + view.as_at().ToIso() +
                                          ". Hover over a column heading for how it is counted.",
                            "trends", charts, ""});
+  if (beside.size() > 0) {
+    page.tables.push_back(std::move(beside));
+    page.sections.push_back({"Beside England", "Where the DfE publishes the same measure: this council at 31 March "
+                                               "beside England, the region and the statistical neighbours.",
+                             "beside-england", "", ""});
+  }
 }
 
 // The national indicators, worked out once per council state and date (they read every
@@ -280,10 +393,6 @@ Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const Cou
   return rows;
 }
 
-Cell FigureCell(const indicators::PublishedFigure& figure) {
-  if (figure.value) return Cell::Decimal(*figure.value);
-  return Cell::Text(figure.mark);
-}
 
 // The indicators table: one row per indicator, its value in each of the five years, and the
 // latest year the DfE has published beside England, the region and the statistical neighbours.

@@ -198,6 +198,69 @@ function unzip(buffer) {
   return files;
 }
 
+test("the keyboard alone sorts a table, filters it and follows a link", async () => {
+  const page = await cairn.pageAs("team-manager");
+  try {
+    // Tab until the first sortable heading of the workers' table has focus.
+    const sortButton = page.locator("[data-testid=workers-table] th button.sort").first();
+    await sortButton.waitFor();
+    let reached = false;
+    for (let i = 0; i < 80 && !reached; i += 1) {
+      await page.keyboard.press("Tab");
+      reached = await sortButton.evaluate((element) => element === document.activeElement);
+    }
+    assert.ok(reached, "Tab reaches the first sort button");
+    await page.keyboard.press("Enter");
+    const heading = page.locator("[data-testid=workers-table] th").first();
+    assert.equal(await heading.getAttribute("aria-sort"), "ascending");
+    await page.keyboard.press("Enter");
+    assert.equal(await heading.getAttribute("aria-sort"), "descending");
+    // The filter box is a plain search field: type into it and rows go.
+    const rows = page.locator("[data-testid=workers-table] tbody tr");
+    const before = await rows.count();
+    const firstWorker = (await rows.first().locator("td").first().innerText()).trim();
+    await page.locator("#filter-workers-table").focus();
+    await page.keyboard.type(firstWorker);
+    const shown = await rows.evaluateAll((trs) => trs.filter((tr) => !tr.hidden).length);
+    assert.ok(shown >= 1 && shown <= before, `${shown} of ${before} rows after filtering`);
+    // Tab on to the first worker's link and open it with Enter.
+    const link = page.locator("[data-testid=workers-table] [data-testid=worker-link]").first();
+    reached = false;
+    for (let i = 0; i < 40 && !reached; i += 1) {
+      await page.keyboard.press("Tab");
+      reached = await link.evaluate((element) => element === document.activeElement);
+    }
+    assert.ok(reached, "Tab reaches the worker's link");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(new URL(page.url()).pathname, /^\/workers\//);
+    assert.deepEqual(problems(page), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("trends stand beside England, the region and the statistical neighbours", async () => {
+  const page = await cairn.pageAs("director");
+  try {
+    const service = await getJSON(page, "/api/v1/service");
+    const beside = service.tables["beside-england"];
+    assert.ok(beside && beside.length > 0, "the service page has figures beside England");
+    const cla = beside.filter((row) => row.measure === "Children looked after per 10,000 children");
+    assert.ok(cla.length > 0 && cla.every((row) => typeof row.england === "number"), JSON.stringify(cla));
+    // The chart names each comparison where its line ends.
+    await page.goto("/service");
+    const chart = page.locator("[data-testid=chart-cla-rate] svg[role=img]");
+    await chart.waitFor();
+    const labels = (await chart.locator("text").allTextContents()).map((label) => label.trim());
+    for (const label of ["England", "Region", "Neighbours"]) assert.ok(labels.includes(label), `${label} in ${labels}`);
+    // Members see the national indicators with England's figure beside them.
+    const members = await getJSON(page, "/api/v1/members");
+    assert.ok(members.tables.indicators.some((row) => typeof row.england === "number"));
+  } finally {
+    await page.context().close();
+  }
+});
+
 test("CSV and Excel downloads hold the same rows as the page's table", async () => {
   const page = await cairn.pageAs("team-manager", { acceptDownloads: true });
   try {

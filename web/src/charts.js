@@ -25,7 +25,7 @@
 // cairn.css styles .cairn-plot instead. Plot's other styling is presentation attributes
 // (fill, font-size) and CSSOM property writes, which the CSP allows. (Plot's legends and
 // tooltips add <style> elements of their own; they are not used here.)
-import { plot, lineY, dot, barX, barY, ruleY } from "@observablehq/plot";
+import { plot, lineY, dot, barX, barY, ruleY, text } from "@observablehq/plot";
 
 const kIsoDate = /^\d{4}-\d{2}-\d{2}$/;
 const kHeight = 260;
@@ -83,6 +83,13 @@ const kStatusMarks = {
 };
 
 const isoDate = (text) => new Date(`${text}T00:00:00Z`);
+
+// England, region, neighbours: dark colours (4.5:1 or more on white) and different dashes.
+const kComparisonStyles = [
+  { color: "#1b1f24", dash: "6,3" },
+  { color: "#6e4500", dash: "2,3" },
+  { color: "#5b3a8c", dash: "8,3,2,3" },
+];
 
 // Timeline spec: {type: "timeline", title, description, lanes: [name...], bars: [{lane, from,
 // to, open, label}], marks: [{lane, date, status, label}]}; dates YYYY-MM-DD.
@@ -154,6 +161,26 @@ export function buildChart(spec, width, doc = document) {
           dot(data, { x, y, fill: "var(--chart-line)", r: 3 }),
           ruleY([0]),
         ];
+  // Published comparisons (England, region, neighbours): dashed lines, each named at its last
+  // point, so neither colour nor a legend is needed to tell them apart.
+  (spec.comparisons || []).forEach((comparison, index) => {
+    const points = (comparison.data || []).map((datum) => ({ ...datum, x: isoDate(datum.x) }));
+    if (points.length === 0) return;
+    const style = kComparisonStyles[index % kComparisonStyles.length];
+    marks.push(
+      lineY(points, { x: "x", y: "y", stroke: style.color, strokeWidth: 1.5, strokeDasharray: style.dash }),
+      dot(points, { x: "x", y: "y", stroke: style.color, fill: "white", r: 2.5 }),
+      text(points.slice(-1), {
+        x: "x",
+        y: "y",
+        text: () => comparison.label,
+        dx: -4,
+        dy: -8 - 10 * index,
+        textAnchor: "end",
+        fill: style.color,
+      }),
+    );
+  });
   const xScale =
     spec.type === "bar"
       ? // Bars in the order given, not sorted.
