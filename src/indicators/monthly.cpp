@@ -146,7 +146,8 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
       .comparable = "re-referrals-12-months";
   auto at = [&](size_t offset) -> MonthlySeries& { return out[cp_at + offset]; };
   std::vector<double> cp(n + 1, 0), cp_2y(n + 1, 0), cla(n + 1, 0);  // differences, month to month
-  std::vector<Date> referrals;
+  std::vector<Date> referrals, placements;
+  std::vector<MonthlyPoint> placed_3(n);  // children in care at the month's end with 3+ placements in 12 months
   // Caseloads: allocations open at each month's end, and which workers held them.
   std::vector<double> allocations(n + 1, 0);
   std::unordered_map<std::string_view, uint64_t> worker_months;  // bit m: held a child at month m's end
@@ -154,6 +155,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     const model::Chronology& chronology = input.chronologies[index];
     uint64_t in_care = 0;  // months the child was in care at the end of (one count per child)
     referrals.clear();
+    placements.clear();
     for (const model::Event& event : chronology.events()) {
       if (event.start > input.as_at) continue;
       // Open (or ending after the as-at date): open at every month's end from its start.
@@ -167,6 +169,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
           break;
         }
         case EventKind::kLookedAfterEpisode: {
+          placements.push_back(event.start);
           const auto [begin, end] = months_within(event.start, until);
           for (size_t m = begin; m < end; ++m) in_care |= uint64_t{1} << m;
           break;
@@ -183,8 +186,15 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
         default: break;
       }
     }
+    std::sort(placements.begin(), placements.end());
     for (size_t m = 0; m < n; ++m) {
-      if (in_care & (uint64_t{1} << m)) cla[m] += 1, cla[m + 1] -= 1;
+      if (!(in_care & (uint64_t{1} << m))) continue;
+      cla[m] += 1, cla[m + 1] -= 1;
+      // Placements (periods of care) starting in the 12 months to the month's end.
+      const auto from = std::upper_bound(placements.begin(), placements.end(), ends[m].AddMonths(-12));
+      const auto to = std::upper_bound(placements.begin(), placements.end(), ends[m]);
+      placed_3[m].denominator += 1;
+      if (to - from >= 3) placed_3[m].numerator += 1;
     }
     std::sort(referrals.begin(), referrals.end());
     for (size_t r = 0; r < referrals.size(); ++r) {
@@ -212,6 +222,17 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   }
   for (MonthlyPoint& point : at(4).points) {
     if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
+  }
+
+  MonthlySeries& moves = series("cla-3-placements", "Children looked after with 3 or more placements in 12 months",
+                                "Of the children in care at the month's end, the share with 3 or more periods of care "
+                                "(placements) starting in the 12 months to it.",
+                                MonthlyUnit::kPercent);
+  moves.comparable = "cla-3-placements";
+  for (size_t m = 0; m < n; ++m) {
+    moves.points[m].numerator = placed_3[m].numerator;
+    moves.points[m].denominator = placed_3[m].denominator;
+    if (placed_3[m].denominator > 0) moves.points[m].value = 100.0 * placed_3[m].numerator / placed_3[m].denominator;
   }
 
   // Rates per 10,000 children aged 0-17, when the population is known.
@@ -257,6 +278,21 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
       if (worker.left && *worker.left < ends[m]) continue;
       point.denominator += 1;
       if (worker.agency) point.numerator += 1;
+    }
+    if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
+  }
+
+  // Turnover: the workers who left in the 12 months to the month's end, per worker in post.
+  MonthlySeries& turnover = series("turnover", "Worker turnover",
+                                   "Workers who left in the 12 months to the month's end, as a share of the workers "
+                                   "in post at its end.",
+                                   MonthlyUnit::kPercent);
+  turnover.comparable = "sw-turnover";
+  for (size_t m = 0; m < n; ++m) {
+    MonthlyPoint& point = turnover.points[m];
+    point.denominator = out[out.size() - 2].points[m].denominator;  // in post, as counted for the agency share
+    for (const model::Worker& worker : input.workers) {
+      if (worker.left && *worker.left <= ends[m] && *worker.left > ends[m].AddMonths(-12)) point.numerator += 1;
     }
     if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
   }

@@ -99,6 +99,10 @@ TEST(MonthlyTest, CountsEachMonthFromTheChronologyAndTheDeadlines) {
   // SW3 left on 1 March: in post at the end of January and February only.
   EXPECT_NEAR(*Find(all, "agency-share").points[0].value, 200.0 / 3, 1e-9);
   EXPECT_EQ(*Find(all, "agency-share").points[2].value, 50);
+  // SW3 left on 1 March: one leaver in the 12 months to March's end and after, of two in post.
+  EXPECT_EQ(Values(Find(all, "turnover")), (V{0, 0, 50, 50, 50, 50}));
+  // B was in care at April's end after one placement.
+  EXPECT_EQ(Values(Find(all, "cla-3-placements")), (V{no, no, no, 0, no, no}));
 
   // With the population: rates per 10,000.
   input.population = 2000;
@@ -121,6 +125,42 @@ TEST(MonthlyTest, MonthsBeforeTheFirstEventAreLeftOut) {
   const std::vector<MonthlySeries> all = ComputeMonthly(input);
   ASSERT_EQ(Find(all, "referrals").points.size(), 2u);
   EXPECT_EQ(Find(all, "referrals").points[1].month_end, D(2024, 6, 10));  // the month to date
+}
+
+}  // namespace
+}  // namespace cairn::indicators
+
+namespace cairn::indicators {
+namespace {
+
+TEST(MonthlyTest, ThreePlacementsInTwelveMonthsCountWhileTheyAreInThatWindow) {
+  auto calendar = WorkingDayCalendar::EnglandAndWales();
+  auto rules = timescales::RuleSet::England(*calendar);
+  ASSERT_TRUE(rules.ok());
+  std::vector<model::Chronology> children(2);
+  children[0] = model::Chronology(model::Child{.la_child_id = "A"});
+  children[0].Add(Event(model::EventKind::kLookedAfterEpisode, D(2023, 2, 1), D(2023, 3, 10)));
+  children[0].Add(Event(model::EventKind::kLookedAfterEpisode, D(2023, 3, 10), D(2023, 5, 2)));
+  children[0].Add(Event(model::EventKind::kLookedAfterEpisode, D(2023, 5, 2)));
+  children[1] = model::Chronology(model::Child{.la_child_id = "B"});
+  children[1].Add(Event(model::EventKind::kLookedAfterEpisode, D(2023, 1, 20)));
+  std::vector<timescales::ChildEvaluation> results(2);
+  MonthlyInput input{children, [&](size_t i) -> const timescales::ChildEvaluation& { return results[i]; }, {0, 1}, {},
+                     &*rules, D(2024, 3, 31), 15};
+  const std::vector<MonthlySeries> all = ComputeMonthly(input);
+  const MonthlySeries& moves = Find(all, "cla-3-placements");
+  ASSERT_EQ(moves.points.size(), 15u);  // January 2023 to March 2024
+  auto at = [&](Date end) -> std::optional<double> {
+    for (const MonthlyPoint& point : moves.points) {
+      if (point.month_end == end) return point.value;
+    }
+    return std::nullopt;
+  };
+  EXPECT_EQ(at(D(2023, 4, 30)), 0);    // A's second placement: two so far
+  EXPECT_EQ(at(D(2023, 5, 31)), 50);   // A's third, within 12 months of the first; B has one
+  EXPECT_EQ(at(D(2024, 1, 31)), 50);   // the first placement (1 February 2023) is still within 12 months
+  EXPECT_EQ(at(D(2024, 2, 29)), 0);    // now it is not
+  EXPECT_EQ(Find(all, "cla").points.back().value, 2);
 }
 
 }  // namespace

@@ -26,6 +26,12 @@ namespace {
 
 constexpr std::string_view kSessionCookie = "cairn_session";
 
+// How often the write-ahead log is copied into the database. Often, so each copy is small: the
+// requests that arrive while one runs wait for it. Measured on the demo council (a social
+// worker's week, 2 connections): every second, p99 14 ms; every 100 ms, 3.8 ms, for the same
+// throughput.
+constexpr std::chrono::milliseconds kCheckpointEvery{100};
+
 // Connections for request threads: a Connection belongs to one thread at a time, so each request
 // borrows one and gives it back.
 class ConnectionPool {
@@ -155,7 +161,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
   state->checkpointer = std::thread([raw, checkpoint_db = std::move(db)] {
     std::unique_lock<std::mutex> lock(raw->checkpoint_mutex);
     while (!raw->stopping) {
-      raw->checkpoint_wake.wait_for(lock, std::chrono::seconds(1));
+      raw->checkpoint_wake.wait_for(lock, kCheckpointEvery);
       lock.unlock();
       (void)store::Checkpoint(*checkpoint_db);  // a busy reader only defers it to the next turn
       lock.lock();

@@ -33,6 +33,12 @@ std::vector<const model::Team*> TeamsInReach(const Context& context, const acces
   return teams;
 }
 
+// The last reporting year (1 April to 31 March) complete by the end of `date`.
+int LastCompleteYear(Date date) {
+  const model::CollectionYear holding = model::CollectionYear::Containing(date);
+  return date == holding.end() ? holding.year : holding.year - 1;
+}
+
 bool InPost(const model::Worker& worker, Date date) {
   return (!worker.started || *worker.started <= date) && (!worker.left || *worker.left >= date);
 }
@@ -204,7 +210,7 @@ void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> ch
   // in the months shown.
   const Date first_month = all.front().points.front().month_end;
   const int first_year = first_month.month() <= 3 ? first_month.year() : first_month.year() + 1;
-  const int last_year = model::CollectionYear::Containing(view.as_at()).year - (view.as_at().month() == 3 && view.as_at().day() == 31 ? 0 : 1);
+  const int last_year = LastCompleteYear(view.as_at());
   Table beside("beside-england", "Beside England, the region and the statistical neighbours, at 31 March",
                {{"measure", "Measure"},
                 {"year", "Year ending 31 March", ColumnKind::kNumber},
@@ -316,8 +322,8 @@ Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const Cou
                                                                context.evaluator.rules()));
     engine.emplace(std::move(created));
   }
-  // The years complete by the as-at date: the five before the one that holds it.
-  const int last = model::CollectionYear::Containing(view.as_at()).year - 1;
+  // The five reporting years complete by the end of the as-at date.
+  const int last = LastCompleteYear(view.as_at());
   std::vector<int> years;
   for (int year = last - 4; year <= last; ++year) years.push_back(year);
 
@@ -608,8 +614,41 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
                   {std::to_string(cp), "on a child protection plan"},
                   {std::to_string(cla), "looked after"},
                   {workers > 0 ? Percent(agency, workers) + "%" : "none", "of workers from agencies"}};
-  page.tables.push_back(std::move(teams_table));
-  page.sections.push_back({"Teams", "", "teams", "", ""});
+  // The council's services side by side, for those who see more than one.
+  std::map<std::string, TeamLine> by_service;
+  for (const auto& [id, line] : by_team) {
+    const model::Team* team = directory.FindTeam(id);
+    TeamLine& service = by_service[team != nullptr ? team->service : ""];
+    service.children += line.children, service.cp += line.cp, service.cla += line.cla;
+    service.cin_plan += line.cin_plan, service.overdue_children += line.overdue_children;
+    service.overdue += line.overdue, service.drifting += line.drifting, service.unallocated += line.unallocated;
+    service.workers += line.workers, service.agency += line.agency;
+  }
+  if (by_service.size() > 1) {
+    Table services("services", "Services",
+                   {{"service", "Service"},
+                    {"children", "Open cases", ColumnKind::kNumber},
+                    {"cp", "Child protection", ColumnKind::kNumber},
+                    {"cla", "Looked after", ColumnKind::kNumber},
+                    {"overdue_children", "Children overdue", ColumnKind::kNumber},
+                    {"drifting", "Children drifting", ColumnKind::kNumber},
+                    {"unallocated", "Unallocated", ColumnKind::kNumber},
+                    {"workers", "Workers", ColumnKind::kNumber},
+                    {"agency_share", "Agency %", ColumnKind::kNumber}});
+    services.TestId("services-table").Sortable();
+    for (const auto& [name, line] : by_service) {
+      services.AddRow({Cell::Text(name.empty() ? "No team" : name), Cell::Number(line.children), Cell::Number(line.cp),
+                       Cell::Number(line.cla), Cell::Number(line.overdue_children), Cell::Number(line.drifting),
+                       Cell::Number(line.unallocated), Cell::Number(line.workers), PercentCell(line.agency, line.workers)});
+    }
+    page.tables.push_back(std::move(teams_table));
+    page.tables.push_back(std::move(services));
+    page.sections.push_back({"Services", "", "services", "", ""});
+    page.sections.push_back({"Teams", "", "teams", "", ""});
+  } else {
+    page.tables.push_back(std::move(teams_table));
+    page.sections.push_back({"Teams", "", "teams", "", ""});
+  }
   // The rule table of the page's children (suppression is for members only).
   {
     std::map<uint16_t, int64_t> by_rule;

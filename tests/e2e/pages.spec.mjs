@@ -66,7 +66,7 @@ async function pagesFor(role, page) {
 }
 
 describe("every page, as each role that may see it", { concurrency: 1 }, () => {
-  for (const role of ["practitioner", "team-manager", "service-manager", "director", "elected-member"]) {
+  for (const role of ["practitioner", "team-manager", "service-manager", "director", "analyst", "elected-member", "inspector"]) {
     test(`${role}: the pages have no accessibility violations and fit a phone`, async () => {
       const page = await cairn.pageAs(role);
       try {
@@ -304,9 +304,26 @@ test("the numbers on the pages equal cairn due and cairn drift for the same date
       .split("\n")
       .map((line) => JSON.parse(line).child),
   ).size;
+  const years = `${Number(asAt.slice(0, 4)) - 4}-${asAt.slice(0, 4)}`;
+  const indicators = run("indicators", "--db", db, "--year", years, "--format", "json")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   const page = await cairn.pageAs("director");
   try {
     const members = await getJSON(page, "/api/v1/members");
+    // The national indicators: each year's figure on the members' page is cairn indicators' own.
+    let compared = 0;
+    for (const row of members.tables.indicators) {
+      for (const line of indicators.filter((item) => item.indicator === row.indicator_id)) {
+        const shown = row[`y${line.year}`];
+        if (typeof shown !== "number") continue;  // suppressed for members, or no value
+        assert.ok(line.value !== null, `${row.indicator_id} ${line.year}: the page has a value cairn indicators has not`);
+        assert.ok(Math.abs(shown - line.value) < 0.051, `${row.indicator_id} ${line.year}: ${shown} on the page, ${line.value}`);
+        compared += 1;
+      }
+    }
+    assert.ok(compared >= 20, `${compared} indicator figures compared`);
     const figure = (label) => members.summary.find((item) => item.label === label)?.value;
     assert.equal(figure("children with a statutory deadline overdue"), String(overdueChildren));
     assert.equal(figure("children with a drift or delay signal"), String(drifting));
