@@ -207,4 +207,18 @@ void Chronology::Sort() {
   events_ = std::move(sorted);
 }
 
+Chronology Chronology::AsAt(Date date) const {
+  Chronology stood(child_);
+  std::vector<int32_t> position(events_.size(), -1);
+  for (size_t i = 0; i < events_.size(); ++i) {
+    const Event& event = events_[i];
+    if (event.start > date) continue;
+    Event kept = event.HasDateAfter(date) ? event.AsAt(date) : event;
+    kept.parent = event.parent >= 0 ? position[static_cast<size_t>(event.parent)] : -1;
+    position[i] = static_cast<int32_t>(stood.events_.size());
+    stood.events_.push_back(std::move(kept));
+  }
+  return stood;
+}
+
 }  // namespace cairn::model

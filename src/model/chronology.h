@@ -133,6 +133,11 @@ class Chronology {
   // links right. Stable for events that compare equal.
   void Sort();
 
+  // The chronology as it stood at the end of `date`: events that start after it left out, the
+  // rest as Event::AsAt gives them, parent links kept (an event's parent always starts on or
+  // before it, so a kept event's parent is kept).
+  Chronology AsAt(Date date) const;
+
  private:
   Child child_;
   std::vector<Event> events_;

@@ -175,3 +175,38 @@ TEST(ProvenanceTest, ReportedYearsStaySortedAndUnique) {
 
 }  // namespace
 }  // namespace cairn::model
+
+namespace cairn::model {
+namespace {
+
+TEST(ChronologyTest, AsAtKeepsWhatHadHappenedWithItsParents) {
+  Chronology chronology(Child{.la_child_id = "C1"});
+  const int32_t first = chronology.Add(Event{.kind = EventKind::kCinEpisode, .start = D(2023, 1, 5), .end = D(2023, 6, 1)});
+  chronology.Add(Event{.kind = EventKind::kAssessment, .start = D(2023, 1, 6), .end = D(2023, 2, 20), .parent = first});
+  const int32_t second = chronology.Add(Event{.kind = EventKind::kCinEpisode, .start = D(2024, 2, 1), .end = D(2024, 9, 1)});
+  const int32_t plan = chronology.Add(Event{.kind = EventKind::kCpPlan, .start = D(2024, 3, 1), .parent = second});
+  chronology.Add(Event{.kind = EventKind::kCpReview, .start = D(2024, 5, 1), .parent = plan});
+  chronology.Add(Event{.kind = EventKind::kAssessment, .start = D(2024, 2, 2), .end = D(2024, 3, 20), .parent = second});
+
+  const Chronology stood = chronology.AsAt(D(2024, 3, 10));
+  EXPECT_EQ(stood.child(), chronology.child());
+  ASSERT_EQ(stood.events().size(), 5u);  // the review (1 May) had not happened
+  EXPECT_EQ(stood.events()[2].end, std::nullopt) << "the second referral was still open";
+  EXPECT_EQ(stood.events()[3].kind, EventKind::kCpPlan);
+  EXPECT_EQ(stood.events()[3].parent, 2);
+  EXPECT_EQ(stood.events()[4].kind, EventKind::kAssessment);
+  EXPECT_EQ(stood.events()[4].parent, 2) << "re-linked to the referral's new position";
+  EXPECT_EQ(stood.events()[4].end, std::nullopt) << "not yet authorised on 10 March";
+  EXPECT_EQ(stood.events()[1].parent, 0);
+  // On or after the last date, the chronology is as stored.
+  const Chronology whole = chronology.AsAt(D(2024, 9, 1));
+  ASSERT_EQ(whole.events().size(), chronology.events().size());
+  for (size_t i = 0; i < whole.events().size(); ++i) {
+    EXPECT_TRUE(whole.events()[i].SameContent(chronology.events()[i])) << i;
+    EXPECT_EQ(whole.events()[i].parent, chronology.events()[i].parent) << i;
+  }
+  EXPECT_TRUE(chronology.AsAt(D(2022, 12, 31)).events().empty());
+}
+
+}  // namespace
+}  // namespace cairn::model

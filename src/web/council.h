@@ -55,7 +55,7 @@ class Council {
 
   // The council as it stood on `date` (on or before the council's date). The council's own date
   // costs nothing; an earlier one is evaluated whole (about 10 ms for a 55,000-population
-  // council on two threads) and the last few are kept. Call under the shared lock.
+  // council on two threads) and the last four are kept. Call under the shared lock.
   CouncilView At(Date date, int threads) const;
 
   // Every child's deadlines, drift and place as at one earlier date.
@@ -67,7 +67,7 @@ class Council {
   };
 
  private:
-  static constexpr size_t kSnapshotsKept = 6;
+  static constexpr size_t kSnapshotsKept = 4;  // about 15 MB each for a 55,000-population council
 
   Date as_at_;
   uint64_t generation_ = 0;

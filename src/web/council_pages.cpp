@@ -341,37 +341,10 @@ Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const Cou
   }
   CAIRN_ASSIGN_OR_RETURN(bool has_published, benchmarks::HasPublished(context.db));
 
-  // As the record stood on the date: events after it, and what was recorded with them, left out.
-  std::vector<model::Chronology> as_it_stood;
-  std::span<const model::Chronology> chronologies = view.chronologies();
-  if (view.past()) {
-    as_it_stood.reserve(view.size());
-    for (size_t i = 0; i < view.size(); ++i) {
-      model::Chronology copy(view.chronology(i).child());
-      for (const model::Event& event : view.chronology(i).events()) {
-        if (event.start > view.as_at()) continue;
-        model::Event kept = event.HasDateAfter(view.as_at()) ? event.AsAt(view.as_at()) : event;
-        kept.parent = -1;  // parents are re-linked below by position
-        copy.mutable_events().push_back(std::move(kept));
-      }
-      as_it_stood.push_back(std::move(copy));
-    }
-    // Parent links by the kept events' positions.
-    for (size_t i = 0; i < view.size(); ++i) {
-      const auto& original = view.chronology(i).events();
-      std::vector<int32_t> position(original.size(), -1);
-      int32_t next = 0;
-      for (size_t e = 0; e < original.size(); ++e) {
-        if (original[e].start <= view.as_at()) position[e] = next++;
-      }
-      auto& kept = as_it_stood[i].mutable_events();
-      for (size_t e = 0; e < original.size(); ++e) {
-        if (position[e] < 0 || original[e].parent < 0) continue;
-        kept[position[e]].parent = position[original[e].parent];
-      }
-    }
-    chronologies = as_it_stood;
-  }
+  // The record as it stands: a reporting year complete by the as-at date depends only on what is
+  // dated within it, so what came after changes none of its figures (indicators/as_at_test.cpp
+  // holds this on a simulated council) and no copy of the record as it stood is needed.
+  const std::span<const model::Chronology> chronologies = view.chronologies();
   const std::vector<model::Worker>& workers = view.directory().workers();
   indicators::CouncilData data{chronologies, workers, [&populations](int year) {
                                  auto found = populations.find(year);
@@ -800,7 +773,12 @@ http::Response MembersPage(Context& context) {
   page.tables.push_back(std::move(rules_table));
   page.sections.push_back({"Since the last meeting",
                            "", "since-last-meeting", "",
-                           "<form method=\"get\" class=\"inline-form\" data-testid=\"since-form\"><div class=\"field\">"
+                           // htmx fetches the page for the new date and swaps in its main part only (the
+                           // address bar follows); without script the form simply loads the page.
+                           "<form method=\"get\" class=\"inline-form\" data-testid=\"since-form\" hx-get=\"" +
+                               http::EscapeHtml(context.request.path) +
+                               "\" hx-target=\"#main\" hx-select=\"#main\" hx-swap=\"outerHTML\" hx-push-url=\"true\">"
+                               "<div class=\"field\">"
                            "<label for=\"since\">Date of the last meeting</label><input type=\"date\" id=\"since\" "
                            "name=\"since\" value=\"" + since.ToIso() + "\" required></div>" +
                                (context.past ? "<input type=\"hidden\" name=\"as-at\" value=\"" + as_at.ToIso() + "\">"

@@ -451,7 +451,9 @@ Table ChildrenTable(const Context& context, const std::vector<ChildRow>& rows, s
     Cell next_page = Cell::Text(row.next_due ? row.next_due->ToIso() : "");
     next_page.note = row.next_rule;
     if (row.next_due) next_page.number = static_cast<double>(row.next_due->day_number());
-    table.AddRow({Cell::Text(row.id), std::move(child), std::move(age), Cell::Text(row.plan),
+    Cell plan = Cell::Text(row.plan);
+    if (!row.legal_status.empty()) plan.note = "legal status " + row.legal_status;
+    table.AddRow({Cell::Text(row.id), std::move(child), std::move(age), std::move(plan),
                   Cell::Text(row.legal_status), Cell::Text(row.worker), Cell::Text(row.allocated ? "yes" : "no"),
                   Cell::Text(row.restricted ? "yes" : "no"), std::move(overdue), Cell::Number(row.due_soon),
                   std::move(next_page), Cell::Text(row.next_due ? row.next_due->ToIso() : ""), Cell::Text(row.next_rule),

@@ -239,6 +239,27 @@ test("the keyboard alone sorts a table, filters it and follows a link", async ()
   }
 });
 
+test("an elected member compares with the last meeting without leaving the page", async () => {
+  const page = await cairn.pageAs("elected-member");
+  try {
+    await page.evaluate(() => {
+      window.cairnStillHere = true;  // a full page load would forget it
+    });
+    await page.fill("#since", "2024-12-31");
+    await Promise.all([
+      page.waitForResponse((response) => response.url().includes("since=2024-12-31")),
+      page.click("[data-testid=since-form] button"),
+    ]);
+    await page.locator("[data-testid=moved-table] th", { hasText: "On 2024-12-31" }).waitFor();
+    assert.equal(await page.evaluate(() => window.cairnStillHere), true, "htmx swapped the page's main part");
+    assert.match(page.url(), /since=2024-12-31/);
+    assert.equal(await page.locator("main#main").count(), 1);
+    assert.deepEqual(problems(page), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test("trends stand beside England, the region and the statistical neighbours", async () => {
   const page = await cairn.pageAs("director");
   try {
