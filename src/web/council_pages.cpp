@@ -506,8 +506,7 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     ++found->second.workers;
     if (worker.agency) ++found->second.agency;
   }
-  std::vector<size_t> open_cases;
-  std::vector<ChildRow> overdue_rows;
+  std::vector<size_t> open_cases, overdue_cases;
   int overdue_children = 0, drifting = 0, cp = 0, cla = 0;
   for (size_t i = 0; i < view.size(); ++i) {
     const access::ChildPlace& place = view.place(i);
@@ -527,22 +526,22 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     line.overdue += overdue;
     if (overdue > 0) {
       ++line.overdue_children, ++overdue_children;
-      overdue_rows.push_back(MakeRow(context, view, i));
+      overdue_cases.push_back(i);
     }
     if (!result.signals.empty()) ++line.drifting, ++drifting;
     if (!place.allocated) ++line.unallocated;
   }
-  SortByUrgency(overdue_rows);
-
-  // Every open case, as a file only (a council's thousands of rows are no page): made when asked.
+  // The page shows the most urgent children with a deadline overdue (each row shown is a look at
+  // a child, and audited); a download holds every one.
+  constexpr size_t kShown = 50;
   Result<Format> format = RequestedFormat(context);
-  if (format.ok() && *format != Format::kPage && context.request.Query("table") == "open-cases") {
-    std::vector<ChildRow> all;
-    all.reserve(open_cases.size());
-    for (size_t index : open_cases) all.push_back(MakeRow(context, view, index));
-    SortByUrgency(all);
-    return Download(context, ChildrenTable(context, all, "open-cases", "Open cases"), *format);
+  const bool download = format.ok() && *format != Format::kPage;
+  // Every open case, as a file only (a council's thousands of rows are no page): made when asked.
+  if (download && context.request.Query("table") == "open-cases") {
+    return Download(context, ChildrenTable(context, MostUrgent(context, view, open_cases, 0), "open-cases", "Open cases"),
+                    *format);
   }
+  const std::vector<ChildRow> overdue_rows = MostUrgent(context, view, overdue_cases, download ? 0 : kShown);
 
   Table teams_table("teams", "Teams",
                     {{"team_id", "Team id", ColumnKind::kText, Shown::kDownloadOnly},
@@ -625,7 +624,7 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   // The rule table of the page's children (suppression is for members only).
   {
     std::map<uint16_t, int64_t> by_rule;
-    for (const ChildRow& row : overdue_rows) CountOverdueRules(view.result(row.index), by_rule);
+    for (size_t index : overdue_cases) CountOverdueRules(view.result(index), by_rule);
     Table rules_table("overdue-by-rule", "Children with a deadline overdue, by rule",
                       {{"rule_id", "Rule id", ColumnKind::kText, Shown::kDownloadOnly},
                        {"rule", "Deadline"},
@@ -642,11 +641,8 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     page.sections.push_back({"Overdue deadlines by rule", "", "overdue-by-rule", "", ""});
   }
   // The children with a deadline overdue, most urgent first: where a manager starts.
-  // The page shows the most urgent (each row shown is a look at a child, and audited); the
-  // downloads hold every one.
-  constexpr size_t kShown = 100;
   page.tables.push_back(ChildrenTable(context, overdue_rows, "overdue-children", "Children with a deadline overdue"));
-  page.tables.back().TestId("children-table").Sortable().Filterable().PageLimit(kShown);
+  page.tables.back().TestId("children-table").Sortable().Filterable().PageLimit(kShown).Total(overdue_cases.size());
   page.sections.push_back({"Children with a deadline overdue",
                            "Most overdue first. Select a team above to see its children, or download the list.",
                            "overdue-children", "", ""});
@@ -673,20 +669,9 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   }
   AddTrends(context, view, std::move(reach), std::move(scope_workers), false, page);
   page.children = Ids(overdue_rows, kShown);
-  page.extra_json = [&by_team, &directory, &overdue_rows](JsonWriter& json) {
-    json.Key("children");
-    RowsJson(json, overdue_rows, kShown);
-    json.Key("groups").BeginArray();
-    for (const auto& [id, line] : by_team) {
-      json.BeginObject()
-          .Field("name", TeamLabel(directory, id))
-          .Field("children", line.children)
-          .Field("overdue", line.overdue)
-          .Field("drifting", line.drifting)
-          .EndObject();
-    }
-    json.EndArray();
-  };
+  std::vector<GroupCount> groups;
+  for (const auto& [id, line] : by_team) groups.push_back({TeamLabel(directory, id), line.children, line.overdue, line.drifting});
+  page.extra_json = HomeJson(overdue_rows, kShown, std::move(groups));
   return Respond(context, page);
 }
 

@@ -392,12 +392,51 @@ std::vector<ChildRow> VisibleChildren(const Context& context, const CouncilView&
   std::vector<ChildRow> rows;
   const access::Principal& who = context.session->principal;
   for (size_t i = 0; i < view.size(); ++i) {
+    // The page's own filter first: it is cheap, and on a team's page it turns away nearly everyone.
+    if (also && !also(view.place(i))) continue;
     const std::string& id = view.chronology(i).child().la_child_id;
     if (!access::CanSee(who, id, view.current_place(i), context.restrictions)) continue;
-    if (also && !also(view.place(i))) continue;
     rows.push_back(MakeRow(context, view, i));
   }
   SortByUrgency(rows);
+  return rows;
+}
+
+std::vector<ChildRow> MostUrgent(const Context& context, const CouncilView& view, const std::vector<size_t>& indices,
+                                 size_t limit) {
+  // SortByUrgency's order, from what each child's deadlines say, before any row is made.
+  struct Key {
+    size_t index = 0;
+    int overdue = 0;
+    std::optional<Date> next_due{};
+  };
+  std::vector<Key> keys;
+  keys.reserve(indices.size());
+  for (size_t index : indices) {
+    Key key;
+    key.index = index;
+    for (const timescales::Obligation& obligation : view.result(index).obligations) {
+      if (IsLiveOverdue(obligation)) ++key.overdue;
+      if (obligation.status == ObligationStatus::kDue && (!key.next_due || obligation.due < *key.next_due)) {
+        key.next_due = obligation.due;
+      }
+    }
+    keys.push_back(key);
+  }
+  auto before = [&view](const Key& a, const Key& b) {
+    if (a.overdue != b.overdue) return a.overdue > b.overdue;
+    if (a.next_due != b.next_due) {
+      if (!a.next_due) return false;
+      if (!b.next_due) return true;
+      return *a.next_due < *b.next_due;
+    }
+    return view.chronology(a.index).child().la_child_id < view.chronology(b.index).child().la_child_id;
+  };
+  const size_t wanted = limit == 0 ? keys.size() : std::min(limit, keys.size());
+  std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(wanted), keys.end(), before);
+  std::vector<ChildRow> rows;
+  rows.reserve(wanted);
+  for (size_t i = 0; i < wanted; ++i) rows.push_back(MakeRow(context, view, keys[i].index));
   return rows;
 }
 
@@ -479,6 +518,24 @@ void RowsJson(JsonWriter& json, const std::vector<ChildRow>& rows, size_t limit)
     json.Field("next_rule", row.next_rule).Field("drift_signals", row.drift).EndObject();
   }
   json.EndArray();
+}
+
+std::function<void(JsonWriter&)> HomeJson(const std::vector<ChildRow>& rows, size_t limit,
+                                          std::vector<GroupCount> groups) {
+  return [&rows, limit, groups = std::move(groups)](JsonWriter& json) {
+    json.Key("children");
+    RowsJson(json, rows, limit);
+    json.Key("groups").BeginArray();
+    for (const GroupCount& group : groups) {
+      json.BeginObject()
+          .Field("name", group.name)
+          .Field("children", group.children)
+          .Field("overdue", group.overdue)
+          .Field("drifting", group.drifting)
+          .EndObject();
+    }
+    json.EndArray();
+  };
 }
 
 std::vector<std::string> Ids(const std::vector<ChildRow>& rows, size_t limit) {

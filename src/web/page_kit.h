@@ -130,10 +130,25 @@ std::vector<ChildRow> VisibleChildren(const Context& context, const CouncilView&
                                       const std::function<bool(const access::ChildPlace&)>& also = {});
 // Most urgent first: most overdue deadlines, then the soonest next deadline, then by id.
 void SortByUrgency(std::vector<ChildRow>& rows);
+// The rows of the `limit` most urgent of these children (0: all of them), in that order. Only
+// those rows are made: a council has thousands of children and a page shows a hundred.
+std::vector<ChildRow> MostUrgent(const Context& context, const CouncilView& view, const std::vector<size_t>& indices,
+                                 size_t limit);
 // The children list as a table: name (linked), age, plan, worker, overdue, due soon, next
 // deadline, drift.
 Table ChildrenTable(const Context& context, const std::vector<ChildRow>& rows, std::string name, std::string caption);
 void RowsJson(JsonWriter& json, const std::vector<ChildRow>& rows, size_t limit);
+// A worker's or team's line in the home pages' JSON "groups".
+struct GroupCount {
+  std::string name;
+  int children = 0;
+  int overdue = 0;
+  int drifting = 0;
+};
+// The fields the home pages' JSON has always carried beside the tables: "children" (the first
+// `limit` rows) and "groups". `rows` must outlive the returned function's use.
+std::function<void(JsonWriter&)> HomeJson(const std::vector<ChildRow>& rows, size_t limit,
+                                          std::vector<GroupCount> groups);
 std::vector<std::string> Ids(const std::vector<ChildRow>& rows, size_t limit);
 
 // A count for elected members: 1 to 4 is "fewer than 5", so no child can be picked out.

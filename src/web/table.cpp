@@ -121,7 +121,8 @@ std::string Table::Html() const {
   html += "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + caption + "\">\n";
   html += "<table class=\"table\" id=\"" + id + "\" data-testid=\"" + id + "\"";
   if (sortable_) html += " data-sortable";
-  html += ">\n<caption>" + caption + " (" + std::to_string(rows_.size()) + ")</caption>\n<thead><tr>";
+  const size_t all = std::max(total_, rows_.size());
+  html += ">\n<caption>" + caption + " (" + std::to_string(all) + ")</caption>\n<thead><tr>";
   for (const Column& column : columns_) {
     if (!InPage(column)) continue;
     html += "<th scope=\"col\"";
@@ -170,9 +171,9 @@ std::string Table::Html() const {
     html += "</tr>\n";
   }
   html += "</tbody>\n</table>\n</div>\n";
-  if (shown < rows_.size()) {
+  if (shown < all) {
     html += "<p class=\"muted\" data-testid=\"" + id + "-limited\">The first " + std::to_string(shown) + " of " +
-            std::to_string(rows_.size()) + " rows are shown here; the downloads hold them all.</p>\n";
+            std::to_string(all) + " rows are shown here; the downloads hold them all.</p>\n";
   }
   return html;
 }

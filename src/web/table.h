@@ -73,6 +73,9 @@ class Table {
   Table& ChildColumn(std::string key) { child_column_ = std::move(key); return *this; }
   // The LA child ids in the ChildColumn, in row order (empty without one).
   std::vector<std::string> ChildIds() const;
+  // The rows held are the first of `total` (a page that shows only the most urgent need not make
+  // the rest): the caption and the note count them all.
+  Table& Total(size_t total) { total_ = total; return *this; }
   // At most this many rows on the page (the downloads hold every row); a note says so.
   Table& PageLimit(size_t limit) { page_limit_ = limit; return *this; }
 
@@ -100,6 +103,7 @@ class Table {
   std::string testid_;
   std::string child_column_;
   size_t page_limit_ = 0;  // 0: no limit
+  size_t total_ = 0;       // 0: the rows held are all there are
 };
 
 // Text safe inside an XML document (a workbook): bytes that XML 1.0 forbids (controls other

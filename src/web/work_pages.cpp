@@ -391,20 +391,11 @@ http::Response TeamDashboard(Context& context, const std::string& team_id, bool 
                    {"Overdue deadlines by rule", "", "overdue-by-rule"},
                    {"Open cases", "", "children"}};
   page.children = Ids(rows, kPageRows);
-  page.extra_json = [&rows, &by_worker, &directory](JsonWriter& json) {
-    json.Key("children");
-    RowsJson(json, rows, kPageRows);
-    json.Key("groups").BeginArray();
-    for (const auto& [id, line] : by_worker) {
-      json.BeginObject()
-          .Field("name", WorkerLabel(directory, id))
-          .Field("children", line.children)
-          .Field("overdue", line.overdue)
-          .Field("drifting", line.drifting)
-          .EndObject();
-    }
-    json.EndArray();
-  };
+  std::vector<GroupCount> groups;
+  for (const auto& [id, line] : by_worker) {
+    groups.push_back({WorkerLabel(directory, id), line.children, line.overdue, line.drifting});
+  }
+  page.extra_json = HomeJson(rows, kPageRows, std::move(groups));
   return Respond(context, page);
 }
 
