@@ -280,9 +280,8 @@ void AddTrends(Context& context, const CouncilView& view, std::vector<size_t> ch
   }
   charts += "</div>\n";
   page.tables.push_back(std::move(table));
-  page.sections.push_back({"Trends", "Month by month over up to five years, as at " + view.as_at().ToIso() +
-                                         ". Hover over a column heading for how it is counted.",
-                           "trends", charts, ""});
+  page.sections.push_back({"Trends", "Month by month over up to five years, as at " + view.as_at().ToIso() + ".",
+                           "trends", charts, "", "Show the figures month by month (hover over a heading for how it is counted)"});
   if (beside.size() > 0) {
     page.tables.push_back(std::move(beside));
     page.sections.push_back({"Beside England", "Where the DfE publishes the same measure: this council at 31 March "

@@ -223,9 +223,14 @@ http::Response Respond(Context& context, Dashboard& page) {
     std::string html = section.chart_html + section.html;
     for (const Table& table : page.tables) {
       if (table.name() != section.table) continue;
-      html += table.size() == 0 ? "<p class=\"notice\" data-testid=\"" + http::EscapeHtml(table.name()) +
-                                      "-empty\">" + "Nothing to show here.</p>\n"
-                                : TableBlock(context, table);
+      if (table.size() == 0) {
+        html += "<p class=\"notice\" data-testid=\"" + http::EscapeHtml(table.name()) + "-empty\">Nothing to show here.</p>\n";
+      } else if (!section.folded.empty()) {
+        html += "<details class=\"figures\"><summary>" + http::EscapeHtml(section.folded) + "</summary>\n" +
+                TableBlock(context, table) + "</details>\n";
+      } else {
+        html += TableBlock(context, table);
+      }
     }
     item.set("html", html);
     sections.push_back(item);

@@ -65,6 +65,9 @@ struct Dashboard {
     std::string table{};      // the name of a table in `tables`, shown here with its downloads
     std::string chart_html{};  // a chart (ChartHtml) shown above the table
     std::string html{};        // anything else, already escaped
+    // When set, the table is folded away under this summary (a long table of the figures behind
+    // charts: the page stays short, the numbers are a click away and always in the markup).
+    std::string folded{};
   };
   std::vector<Section> sections;
   std::vector<Table> tables;  // the first is the page's main table

@@ -1,22 +1,14 @@
-// The pages people work from, in a real browser: each page as each role that may see it (axe
-// finds nothing, no sideways scroll on a phone, no console or CSP error), time travel (a child's
-// page as at two dates differs by a known event), drill-down from the director's home to a child,
-// downloads that hold the page's rows (the Excel file read back), and the numbers on the pages
-// equal to what `cairn due` and `cairn drift` say for the same date.
-import { after, before, describe, test } from "node:test";
+// The pages people work from, in a real browser: time travel (a child's page as at two dates
+// differs by a known event), drill-down from the director's home to a child, the keyboard alone,
+// htmx, comparisons with England, downloads that hold the page's rows (the Excel file read back),
+// and the numbers on the pages equal to what `cairn due`, `cairn drift` and `cairn indicators` say
+// for the same date. Each page as each role: pages-frontline and pages-council (by-role.mjs).
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import zlib from "node:zlib";
-import {
-  axeViolations,
-  describeViolations,
-  problems,
-  screenshot,
-  scrollsSideways,
-  startCairn,
-  viewports,
-} from "./support.mjs";
+import { problems, screenshot, startCairn } from "./support.mjs";
 
 let cairn;
 before(async () => {
@@ -31,67 +23,6 @@ async function getJSON(page, path) {
   assert.equal(response.status(), 200, `GET ${path}`);
   return JSON.parse(await response.text());
 }
-
-// Where each role may go: its own worker, team, the service, members and workforce pages.
-async function pagesFor(role, page) {
-  const home = await getJSON(page, "/api/v1/home");
-  const pages = [];
-  const mine = (home.tables?.children || [])[0];
-  if (role === "practitioner") pages.push(["my week", "/"]);
-  if (role === "team-manager") {
-    const workerLink = await page.locator("[data-testid=workers-table] [data-testid=worker-link]").first();
-    pages.push(["worker", await workerLink.getAttribute("href")]);
-  }
-  if (["team-manager", "service-manager", "director", "analyst"].includes(role)) {
-    pages.push(["workforce", "/workforce"]);
-    const teams = await getJSON(page, "/api/v1/workforce");
-    const team = teams.tables.teams[0];
-    assert.ok(team, `${role}: the workforce page lists a team`);
-    const teamLink = await (async () => {
-      await page.goto("/workforce");
-      return page.locator("[data-testid=workforce-teams-table] [data-testid=team-link]").first().getAttribute("href");
-    })();
-    pages.push(["team", teamLink]);
-  }
-  if (["service-manager", "director", "analyst"].includes(role)) pages.push(["service", "/service"]);
-  if (["director", "analyst", "elected-member"].includes(role)) pages.push(["members", "/members"]);
-  if (role !== "elected-member" && role !== "admin") {
-    const child = home.children?.[0] || mine;
-    if (child) {
-      pages.push(["search", `/search?q=${encodeURIComponent(child.id.slice(0, 4))}`]);
-      pages.push(["child", `/children/${encodeURIComponent(child.id)}`]);
-    }
-  }
-  return pages;
-}
-
-describe("every page, as each role that may see it", { concurrency: 1 }, () => {
-  for (const role of ["practitioner", "team-manager", "service-manager", "director", "analyst", "elected-member", "inspector"]) {
-    test(`${role}: the pages have no accessibility violations and fit a phone`, async () => {
-      const page = await cairn.pageAs(role);
-      try {
-        const failures = [];
-        for (const [what, path] of await pagesFor(role, page)) {
-          const response = await page.goto(path);
-          assert.equal(response.status(), 200, `${role} ${what}: GET ${path}`);
-          assert.equal(await page.locator("main h1").count(), 1, `${role} ${what}: one heading`);
-          for (const viewport of ["desktop", "phone"]) {
-            await page.setViewportSize(viewports[viewport]);
-            const violations = await axeViolations(page);
-            if (violations.length) failures.push(`${what} (${path}), ${viewport}:\n${describeViolations(violations)}`);
-            if (viewport === "phone" && (await scrollsSideways(page))) failures.push(`${what} (${path}): scrolls sideways`);
-          }
-          await page.setViewportSize(viewports.desktop);
-          await screenshot(page, `page-${role}-${what.replace(/ /g, "-")}`);
-        }
-        assert.deepEqual(failures, [], failures.join("\n\n"));
-        assert.deepEqual(problems(page), [], `${role}: console errors or CSP violations`);
-      } finally {
-        await page.context().close();
-      }
-    });
-  }
-});
 
 test("the child's timeline is drawn, with a text alternative and the deadlines beside it", async () => {
   const page = await cairn.pageAs("practitioner");

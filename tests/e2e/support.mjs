@@ -269,7 +269,8 @@ export async function screenshot(page, name) {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`screenshot name '${name}' is not a plain file name`);
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // A long page under load can take a while to capture: more than the default 10 s.
+  await page.screenshot({ path: file, fullPage: true, timeout: 30_000 });
   return file;
 }
 
