@@ -573,6 +573,23 @@ TEST_F(WebAppTest, TablesDownloadAsCsvAndExcelAndEachDownloadIsAudited) {
   EXPECT_NE(children.body.find("\nC1,"), std::string::npos) << children.body;
   // A name that starts like a formula is neutralised in the CSV.
   EXPECT_NE(children.body.find("<script>alert(1)</script>"), std::string::npos);
+  // Each table's own links download that table, whichever it is on the page.
+  http::Response page = Send(http::Method::kGet, "/teams/T1", manager.cookie);
+  ASSERT_EQ(page.status, 200);
+  auto link = [&page](std::string_view testid) {
+    const size_t at = page.body.find("data-testid=\"" + std::string(testid) + "\"");
+    const size_t href = at == std::string::npos ? at : page.body.rfind("href=\"", at);
+    if (href == std::string::npos) return std::string();
+    std::string target = page.body.substr(href + 6, page.body.find('"', href + 6) - href - 6);
+    for (size_t amp; (amp = target.find("&amp;")) != std::string::npos;) target.replace(amp, 5, "&");
+    return target;
+  };
+  const std::string rules_link = link("overdue-by-rule-csv");
+  ASSERT_NE(rules_link.find("table=overdue-by-rule"), std::string::npos) << rules_link;
+  http::Response rules = Send(http::Method::kGet, rules_link, manager.cookie);
+  ASSERT_EQ(rules.status, 200);
+  EXPECT_EQ(rules.body.rfind("Rule id,Deadline,Source,Children overdue\r\n", 0), 0u) << rules.body;
+  EXPECT_EQ(Send(http::Method::kGet, link("children-xlsx"), manager.cookie).body.substr(0, 2), "PK");
   http::Response xlsx = Send(http::Method::kGet, "/?format=xlsx", manager.cookie);
   ASSERT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
@@ -597,8 +614,8 @@ TEST_F(WebAppTest, TablesDownloadAsCsvAndExcelAndEachDownloadIsAudited) {
       EXPECT_NE(std::find(row.entry.children.begin(), row.entry.children.end(), "C1"), row.entry.children.end());
     }
   }
-  EXPECT_EQ(csv_rows, 2);
-  EXPECT_EQ(xlsx_rows, 1);
+  EXPECT_EQ(csv_rows, 3);
+  EXPECT_EQ(xlsx_rows, 2);
 }
 
 TEST_F(WebAppTest, SearchFindsUpnsAndNamesThatSoundAlikeWithinScope) {

@@ -645,15 +645,10 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   page.sections.push_back({"Children with a deadline overdue",
                            "Most overdue first. Select a team above to see its children, or download the list.",
                            "overdue-children", "", ""});
-  if (!context.session->principal.role->aggregates_only) {
-    std::string query = context.as_at_query.empty() ? "" : "&" + context.as_at_query;
-    page.sections.push_back(
-        {"Every open case", "", "", "",
-         "<p class=\"downloads\">All " + std::to_string(open_cases.size()) +
-             " open cases, most urgent first: <a href=\"" + http::EscapeHtml(context.request.path + "?format=csv&table=open-cases" + query) +
-             "\" data-testid=\"open-cases-csv\" download>CSV</a> · <a href=\"" +
-             http::EscapeHtml(context.request.path + "?format=xlsx&table=open-cases" + query) +
-             "\" data-testid=\"open-cases-xlsx\" download>Excel</a></p>\n"});
+  if (std::string links = DownloadLinks(context, "open-cases",
+                                       "All " + std::to_string(open_cases.size()) + " open cases, most urgent first: ");
+      !links.empty()) {
+    page.sections.push_back({"Every open case", "", "", "", std::move(links)});
   }
   std::vector<model::Worker> scope_workers;
   for (const model::Worker& worker : directory.workers()) {

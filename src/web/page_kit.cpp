@@ -92,11 +92,12 @@ std::string Link(const Context& context, std::string path) {
 
 namespace {
 
-// The address of this page as the file `format`: the same query, with format= set.
-std::string DownloadHref(const Context& context, std::string_view format) {
-  std::string href = context.request.path + "?format=" + std::string(format);
+// The address of this page's table `table` as the file `format`: the same query, with format=
+// and table= set.
+std::string DownloadHref(const Context& context, std::string_view table, std::string_view format) {
+  std::string href = context.request.path + "?format=" + std::string(format) + "&table=" + http::PercentEncode(table);
   for (const auto& [name, value] : context.request.query) {
-    if (name == "format") continue;
+    if (name == "format" || name == "table") continue;
     href += "&" + http::PercentEncode(name) + "=" + http::PercentEncode(value);
   }
   return href;
@@ -105,14 +106,16 @@ std::string DownloadHref(const Context& context, std::string_view format) {
 }  // namespace
 
 std::string TableBlock(const Context& context, const Table& table) {
-  std::string html = table.Html();
-  if (context.session && !context.session->principal.role->aggregates_only && context.request.path.rfind("/api/", 0) != 0) {
-    html += "<p class=\"downloads\">Download this table: <a href=\"" + http::EscapeHtml(DownloadHref(context, "csv")) +
-            "\" data-testid=\"" + http::EscapeHtml(table.name()) + "-csv\" download>CSV</a> · <a href=\"" +
-            http::EscapeHtml(DownloadHref(context, "xlsx")) + "\" data-testid=\"" + http::EscapeHtml(table.name()) +
-            "-xlsx\" download>Excel</a></p>\n";
-  }
-  return html;
+  return table.Html() + DownloadLinks(context, table.name(), "Download this table: ");
+}
+
+std::string DownloadLinks(const Context& context, std::string_view table, std::string_view lead) {
+  if (!context.session || context.session->principal.role->aggregates_only || context.api) return "";
+  const std::string name = http::EscapeHtml(table);
+  return "<p class=\"downloads\">" + http::EscapeHtml(lead) + "<a href=\"" +
+         http::EscapeHtml(DownloadHref(context, table, "csv")) + "\" data-testid=\"" + name +
+         "-csv\" download>CSV</a> · <a href=\"" + http::EscapeHtml(DownloadHref(context, table, "xlsx")) +
+         "\" data-testid=\"" + name + "-xlsx\" download>Excel</a></p>\n";
 }
 
 Result<Format> RequestedFormat(const Context& context) {

@@ -39,9 +39,12 @@ std::string Field(const std::vector<std::pair<std::string, std::string>>& form, 
 // A link within Cairn that keeps the page's as-at date: Link(context, "/children/C1").
 std::string Link(const Context& context, std::string path);
 
-// The page's main table, with links to download it as CSV and Excel (none for roles that see
+// A table of the page, with links to download it as CSV and Excel (none for roles that see
 // aggregates only).
 std::string TableBlock(const Context& context, const Table& table);
+// The links that download the page's table `table` (?format=csv|xlsx&table=NAME, the page's
+// other parameters kept), after `lead`; "" for roles that see aggregates only.
+std::string DownloadLinks(const Context& context, std::string_view table, std::string_view lead);
 
 // Whether the request asks for a download (?format=csv or xlsx); an unknown format is a 400.
 enum class Format { kPage, kCsv, kXlsx };
