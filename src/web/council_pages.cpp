@@ -575,6 +575,7 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
 
   Dashboard page;
   page.testid = own_home ? (whole_council ? "home-council" : "home-service") : "service-page";
+  page.figures = true;  // counts by team or worker, whether or not a child is listed
   page.heading = whole_council ? "The council" : "My service";
   if (!whole_council && !who.service.empty()) page.heading += ": " + who.service;
   page.intro = "Open cases, overdue deadlines and drift by team, and how the work has gone month by month, as at " +
@@ -662,7 +663,6 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
     reach.push_back(i);
   }
   AddTrends(context, view, std::move(reach), std::move(scope_workers), false, page);
-  page.children = Ids(overdue_rows, kShown);
   std::vector<GroupCount> groups;
   for (const auto& [id, line] : by_team) groups.push_back({TeamLabel(directory, id), line.children, line.overdue, line.drifting});
   page.extra_json = HomeJson(overdue_rows, kShown, std::move(groups));
@@ -892,7 +892,7 @@ http::Response WorkforcePage(Context& context) {
   page.tables.push_back(std::move(teams_table));
   page.sections = {{"Workers", "Workers in post, and those who left in the last 12 months.", "workers", "", ""},
                    {"Teams", "", "teams", "", ""}};
-  page.audit_action = "read-aggregates";
+  page.figures = true;
   return Respond(context, page);
 }
 

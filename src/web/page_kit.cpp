@@ -147,7 +147,7 @@ http::Response Download(Context& context, const Table& table, Format format, std
                                                 context.as_at.ToIso() + "." + extension + "\"");
   context.audit_action = "download-" + extension;
   context.audit_detail = std::to_string(table.size()) + " rows of " + table.name();
-  std::vector<std::string> named = table.ChildIds();
+  std::vector<std::string> named = table.ChildIds(/*shown_only=*/false);
   context.audit_children = named.empty() ? std::move(children) : std::move(named);
   return response;
 }
@@ -175,14 +175,21 @@ http::Response Respond(Context& context, Dashboard& page) {
     if (table == nullptr) return ErrorResponse(404, "This page has no table of that name to download.", context.api);
     return Download(context, *table, *format);
   }
-  // What the page showed: the children it listed, or figures only.
-  if (page.aggregates || page.audit_action == "read-aggregates") {
+  // What the page showed: every child in the rows its tables show (the same rows as the JSON),
+  // or figures only.
+  std::vector<std::string> shown;
+  for (const Table& table : page.tables) {
+    for (std::string& id : table.ChildIds(/*shown_only=*/true)) shown.push_back(std::move(id));
+  }
+  std::sort(shown.begin(), shown.end());
+  shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
+  if (!shown.empty() && !page.aggregates) {
+    context.audit_action = "read-list";
+    context.audit_detail = std::to_string(shown.size()) + " children listed";
+    context.audit_children = std::move(shown);
+  } else if (page.aggregates || page.figures) {
     context.audit_action = "read-aggregates";
     context.audit_detail = page.heading;
-  } else if (!page.children.empty()) {
-    context.audit_action = page.audit_action;
-    context.audit_children = page.children;
-    context.audit_detail = std::to_string(page.children.size()) + " children listed";
   }
   if (context.api) {
     JsonWriter json;

@@ -56,7 +56,7 @@ http::Response Download(Context& context, const Table& table, Format format, std
 // A page of figures and tables (a worker's week, a team, the service, the council, members):
 // a heading, summary figures, then sections of tables and charts. Respond() sends it as the page,
 // as JSON, or as a download of one of its tables (?format=csv|xlsx, &table=NAME; the first table
-// by default), and records in the audit what it showed.
+// by default), and records in the audit what it showed: every child its tables' rows name.
 struct Dashboard {
   std::string testid;  // the h1's data-testid
   std::string heading;
@@ -74,10 +74,10 @@ struct Dashboard {
   };
   std::vector<Section> sections;
   std::vector<Table> tables;  // the first is the page's main table
-  // The children whose data the page shows (audited; a download names those of its table).
-  std::vector<std::string> children;
-  std::string audit_action = "read-list";  // or "read-aggregates": figures, no child named
-  bool aggregates = false;  // figures for elected members: suppressed, audited as read-aggregates
+  // Audited: the children in the rows the page's tables show (their ChildColumn); with none, a
+  // page of `figures` (counts about children) is audited as read-aggregates, any other writes no row.
+  bool figures = false;
+  bool aggregates = false;  // figures for elected members: suppressed, never a child named
   std::string notice;       // a note at the foot of the page
   // Fields the JSON carries beside heading, summary and tables (the home page's children).
   std::function<void(JsonWriter&)> extra_json;

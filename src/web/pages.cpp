@@ -56,7 +56,6 @@ http::Response HomePage(Context& context) {
   page.tables.push_back(ChildrenTable(context, rows, "children", "Children"));
   page.tables.back().TestId("children-table").Sortable().PageLimit(500);
   page.sections.push_back({"Children", "", "children", "", ""});
-  page.children = Ids(rows, rows.size());
   page.extra_json = [&rows](JsonWriter& json) {
     json.Key("children");
     RowsJson(json, rows, 500);
@@ -443,7 +442,7 @@ http::Response SearchPage(Context& context) {
   }
   Table table = ChildrenTable(context, found, "search", "Children found");
   table.TestId("children-table");
-  if (*format != Format::kPage) return Download(context, table, *format, Ids(found, kMostFound));
+  if (*format != Format::kPage) return Download(context, table, *format);
   if (context.api) {
     JsonWriter json;
     json.BeginObject().Field("q", q).Key("children");

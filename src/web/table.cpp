@@ -93,13 +93,14 @@ void Table::AddRow(std::vector<Cell> cells) {
   rows_.push_back(std::move(cells));
 }
 
-std::vector<std::string> Table::ChildIds() const {
+std::vector<std::string> Table::ChildIds(bool shown_only) const {
   std::vector<std::string> ids;
+  const size_t rows = shown_only ? ShownRows() : rows_.size();
   for (size_t c = 0; c < columns_.size(); ++c) {
     if (columns_[c].key != child_column_ || child_column_.empty()) continue;
-    ids.reserve(rows_.size());
-    for (const std::vector<Cell>& row : rows_) {
-      if (!row[c].text.empty()) ids.push_back(row[c].text);
+    ids.reserve(rows);
+    for (size_t r = 0; r < rows; ++r) {
+      if (!rows_[r][c].text.empty()) ids.push_back(rows_[r][c].text);
     }
   }
   std::sort(ids.begin(), ids.end());
@@ -108,7 +109,7 @@ std::vector<std::string> Table::ChildIds() const {
 }
 
 std::string Table::Html() const {
-  const size_t shown = page_limit_ == 0 ? rows_.size() : std::min(rows_.size(), page_limit_);
+  const size_t shown = ShownRows();
   std::string html;
   html.reserve(512 + shown * 80 * columns_.size());
   const std::string id = http::EscapeHtml(testid_.empty() ? name_ : testid_);
@@ -180,7 +181,7 @@ std::string Table::Html() const {
 
 void Table::Json(JsonWriter& json) const {
   json.BeginArray();
-  const size_t shown = page_limit_ == 0 ? rows_.size() : std::min(rows_.size(), page_limit_);
+  const size_t shown = ShownRows();
   for (size_t r = 0; r < shown; ++r) {
     const std::vector<Cell>& row = rows_[r];
     json.BeginObject();

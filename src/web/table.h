@@ -10,6 +10,7 @@
 // cost more than the rest of the page. Every value goes through http::EscapeHtml.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,8 +72,9 @@ class Table {
   // The column holding each row's LA child id, when the rows are children's: a download's audit
   // row names exactly the children in the file.
   Table& ChildColumn(std::string key) { child_column_ = std::move(key); return *this; }
-  // The LA child ids in the ChildColumn, in row order (empty without one).
-  std::vector<std::string> ChildIds() const;
+  // The LA child ids in the ChildColumn, sorted, each once (empty without one): of every row, or
+  // only of those the page shows (PageLimit).
+  std::vector<std::string> ChildIds(bool shown_only) const;
   // The rows held are the first of `total` (a page that shows only the most urgent need not make
   // the rest): the caption and the note count them all.
   Table& Total(size_t total) { total_ = total; return *this; }
@@ -93,6 +95,7 @@ class Table {
  private:
   bool InPage(const Column& column) const { return column.shown != Shown::kDownloadOnly; }
   bool InDownload(const Column& column) const { return column.shown != Shown::kPageOnly; }
+  size_t ShownRows() const { return page_limit_ == 0 ? rows_.size() : std::min(rows_.size(), page_limit_); }
 
   std::string name_;
   std::string caption_;

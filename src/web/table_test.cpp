@@ -44,6 +44,17 @@ TEST(TableTest, APageLimitSaysTheDownloadsHoldTheRest) {
   EXPECT_EQ(nlohmann::json::parse(json.Take()).size(), 1u) << "the page's data: the rows it shows";
 }
 
+TEST(TableTest, ChildIdsNameTheChildrenOfEveryRowOrOfThoseShown) {
+  Table table = Sample();
+  EXPECT_TRUE(table.ChildIds(false).empty()) << "no child column named";
+  table.ChildColumn("id");
+  table.AddRow({Cell::Text("C1"), Cell::Text("Ann again"), Cell::Number(7), Cell::Text("")});
+  EXPECT_EQ(table.ChildIds(false), (std::vector<std::string>{"C1", "C2"}));
+  table.PageLimit(1);
+  EXPECT_EQ(table.ChildIds(true), (std::vector<std::string>{"C1"}));
+  EXPECT_EQ(table.ChildIds(false), (std::vector<std::string>{"C1", "C2"}));
+}
+
 TEST(TableTest, CsvHoldsEveryRowWithFormulasNeutralised) {
   const std::string csv = Sample().Csv();
   EXPECT_EQ(csv, "LA child id,Child,Age\r\nC1,Ann <b>O'Neil</b>,7\r\nC2,\"'=HYPERLINK(\"\"http://evil\"\")\",fewer than 5\r\n");

@@ -208,7 +208,6 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
                    {own ? "My children" : "Children", "", "children"},
                    {"Visits", "", "visits"},
                    {"Drift and delay", "", "drift"}};
-  page.children = Ids(rows, kPageRows);
   page.extra_json = ChildrenJson(rows);
   return Respond(context, page);
 }
@@ -365,6 +364,7 @@ http::Response TeamDashboard(Context& context, const std::string& team_id, bool 
   Dashboard page;
   const std::string name = TeamLabel(directory, team_id);
   page.testid = own ? "home-team" : "team-page";
+  page.figures = true;  // counts by team or worker, whether or not a child is listed
   page.heading = own ? "My team: " + name : "Team: " + name;
   page.intro = "Every child allocated to a worker in the team, and the team's unallocated children, as at " +
                as_at.ToIso() + ".";
@@ -390,7 +390,6 @@ http::Response TeamDashboard(Context& context, const std::string& team_id, bool 
                    {"Children passed from worker to worker", "", "many-workers"},
                    {"Overdue deadlines by rule", "", "overdue-by-rule"},
                    {"Open cases", "", "children"}};
-  page.children = Ids(rows, kPageRows);
   std::vector<GroupCount> groups;
   for (const auto& [id, line] : by_worker) {
     groups.push_back({WorkerLabel(directory, id), line.children, line.overdue, line.drifting});
