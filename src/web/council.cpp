@@ -1,8 +1,20 @@
 #include "web/council.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace cairn::web {
+
+namespace {
+
+// Process-wide, so a cache keyed by it can never mistake one council (or a council made again at
+// the same address) for another.
+uint64_t NextGeneration() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
 
 Situation SituationOn(const model::Chronology& chronology, Date as_at) {
   const model::Event* open[4] = {};  // by Kind
@@ -37,7 +49,7 @@ void Council::Build(const timescales::Evaluator& evaluator, std::vector<model::C
     places_.push_back(directory_.PlaceOf(chronology, as_at));
     situations_.push_back(SituationOn(chronology, as_at));
   }
-  ++generation_;
+  generation_ = NextGeneration();
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
 }
@@ -57,7 +69,7 @@ void Council::Update(model::Chronology chronology) {
   // chronologies that grows moves each one, and its events' storage with it, so the others stay
   // valid.)
   situations_[index] = SituationOn(chronologies_[index], as_at_);
-  ++generation_;
+  generation_ = NextGeneration();
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
 }
@@ -69,7 +81,7 @@ void Council::EvaluateAt(Date as_at, int threads) {
     places_[i] = directory_.PlaceOf(chronologies_[i], as_at);
     situations_[i] = SituationOn(chronologies_[i], as_at);
   }
-  ++generation_;
+  generation_ = NextGeneration();
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
 }

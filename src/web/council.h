@@ -39,8 +39,8 @@ class Council {
   void EvaluateAt(Date as_at, int threads);
 
   Date as_at() const { return as_at_; }
-  // Changes with every Build, Update and EvaluateAt: figures worked out from the council may be
-  // kept while it stays the same.
+  // A number no other state of any council in this process has had: a new one with every Build,
+  // Update and EvaluateAt. Figures worked out from the council are kept under it.
   uint64_t generation() const { return generation_; }
   size_t size() const { return chronologies_.size(); }
   std::optional<size_t> Find(std::string_view la_child_id) const;

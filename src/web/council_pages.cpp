@@ -90,24 +90,18 @@ Cell MonthlyCell(const indicators::MonthlyPoint& point, indicators::MonthlyUnit 
 std::shared_ptr<const std::vector<indicators::MonthlySeries>> MonthlyFor(Context& context, const CouncilView& view,
                                                                           std::vector<size_t> children,
                                                                           std::vector<model::Worker> workers) {
+  // The exact children and workers counted are part of the key: figures for one scope are never
+  // handed to another.
+  std::vector<std::string> worker_ids;
+  for (const model::Worker& worker : workers) worker_ids.push_back(worker.id);
   struct Key {
-    const Council* council;
     uint64_t generation;
     Date as_at;
-    uint64_t scope;  // a hash of the children and workers counted
+    std::vector<size_t> children;
+    std::vector<std::string> workers;
     bool operator==(const Key&) const = default;
   };
-  uint64_t scope = 1469598103934665603ull;  // FNV-1a over the indices and worker ids
-  auto mix = [&scope](uint64_t value) {
-    for (int byte = 0; byte < 8; ++byte) {
-      scope ^= (value >> (8 * byte)) & 0xff;
-      scope *= 1099511628211ull;
-    }
-  };
-  for (size_t index : children) mix(index);
-  mix(children.size());
-  for (const model::Worker& worker : workers) mix(std::hash<std::string>{}(worker.id));
-  const Key key{&context.council, context.council.generation(), view.as_at(), scope};
+  const Key key{context.council.generation(), view.as_at(), children, std::move(worker_ids)};
   static std::mutex mutex;
   static std::list<std::pair<Key, std::shared_ptr<const std::vector<indicators::MonthlySeries>>>> cache;
   {
@@ -151,9 +145,15 @@ struct Published {
 
 std::vector<Published> PublishedFor(Context& context, std::string_view indicator_id, int first_year, int last_year) {
   static std::mutex mutex;
-  static std::map<std::tuple<const Council*, std::string, int>, std::optional<Published>> cache;
+  // For the council as it is now: a change (a new generation) empties it, so it stays small.
+  static uint64_t generation = 0;
+  static std::map<std::pair<std::string, int>, std::optional<Published>> cache;
   static std::optional<indicators::Catalogue> catalogue;
   std::lock_guard<std::mutex> lock(mutex);
+  if (generation != context.council.generation()) {
+    generation = context.council.generation();
+    cache.clear();
+  }
   if (!catalogue) {
     Result<indicators::Catalogue> loaded = indicators::Catalogue::England();
     if (!loaded.ok()) return {};
@@ -165,7 +165,7 @@ std::vector<Published> PublishedFor(Context& context, std::string_view indicator
   if (!la_code.ok() || !*la_code) return {};
   std::vector<Published> out;
   for (int year = first_year; year <= last_year; ++year) {
-    const auto key = std::make_tuple(&context.council, std::string(indicator_id), year);
+    const auto key = std::make_pair(std::string(indicator_id), year);
     auto found = cache.find(key);
     if (found == cache.end()) {
       std::optional<Published> figure;
@@ -299,7 +299,6 @@ struct IndicatorRow {
 
 Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const CouncilView& view) {
   struct Cached {
-    const Council* council = nullptr;
     uint64_t generation = 0;
     Date as_at;
     std::vector<IndicatorRow> rows;
@@ -309,7 +308,7 @@ Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const Cou
   static std::optional<indicators::IndicatorEngine> engine;
   std::lock_guard<std::mutex> lock(mutex);
   for (const Cached& cached : cache) {
-    if (cached.council == &context.council && cached.generation == context.council.generation() &&
+    if (cached.generation == context.council.generation() &&
         cached.as_at == view.as_at()) {
       return cached.rows;
     }
@@ -366,7 +365,7 @@ Result<std::vector<IndicatorRow>> NationalIndicators(Context& context, const Cou
     }
     rows.push_back(std::move(row));
   }
-  cache.push_back({&context.council, context.council.generation(), view.as_at(), rows});
+  cache.push_back({context.council.generation(), view.as_at(), rows});
   if (cache.size() > 4) cache.erase(cache.begin());
   return rows;
 }
