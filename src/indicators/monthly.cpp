@@ -1,6 +1,8 @@
 #include "indicators/monthly.h"
 
 #include <algorithm>
+#include <deque>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string_view>
@@ -13,6 +15,11 @@ using model::EventKind;
 using timescales::ObligationStatus;
 
 constexpr int kMostMonths = 64;  // one bit per month in the masks below
+
+// A share in percent, when there is anything to share.
+void SetShare(MonthlyPoint& point) {
+  if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
+}
 
 Date MonthEnd(int year, int month) { return Date::FromYmdOrDie(year, month, DaysInMonth(year, month)); }
 
@@ -76,7 +83,8 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     return {begin, std::max(begin, end)};
   };
 
-  std::vector<MonthlySeries> out;
+  // A deque: the references series() hands out stay valid as more series are added.
+  std::deque<MonthlySeries> out;
   auto series = [&](std::string id, std::string title, std::string definition, MonthlyUnit unit) -> MonthlySeries& {
     MonthlySeries s{std::move(id), std::move(title), std::move(definition), unit, {}};
     s.points.resize(n);
@@ -127,7 +135,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   }
   for (size_t s = timeliness_begin; s < out.size(); ++s) {
     for (MonthlyPoint& point : out[s].points) {
-      if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
+      SetShare(point);
     }
   }
 
@@ -218,10 +226,10 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   for (size_t m = 0; m < n; ++m) {  // plans lasting 2 years, as a share of the plans open
     MonthlyPoint& point = at(1).points[m];
     point.denominator = at(0).points[m].numerator;
-    if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
+    SetShare(point);
   }
   for (MonthlyPoint& point : at(4).points) {
-    if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
+    SetShare(point);
   }
 
   MonthlySeries& moves = series("cla-3-placements", "Children looked after with 3 or more placements in 12 months",
@@ -232,7 +240,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   for (size_t m = 0; m < n; ++m) {
     moves.points[m].numerator = placed_3[m].numerator;
     moves.points[m].denominator = placed_3[m].denominator;
-    if (placed_3[m].denominator > 0) moves.points[m].value = 100.0 * placed_3[m].numerator / placed_3[m].denominator;
+    SetShare(moves.points[m]);
   }
 
   // Rates per 10,000 children aged 0-17, when the population is known.
@@ -266,37 +274,31 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
     if (point.denominator > 0) point.value = point.numerator / point.denominator;
   }
 
-  // The agency share of the workforce in post at the month's end.
+  // The workforce in post at each month's end: its agency share, and its turnover (the workers
+  // who left in the 12 months to the month's end, per worker in post).
   MonthlySeries& agency = series("agency-share", "Agency workers",
                                  "Of the workers in post at the month's end, the share employed through an agency.",
                                  MonthlyUnit::kPercent);
   agency.comparable = "sw-agency-rate";
-  for (size_t m = 0; m < n; ++m) {
-    MonthlyPoint& point = agency.points[m];
-    for (const model::Worker& worker : input.workers) {
-      if (worker.started && *worker.started > ends[m]) continue;
-      if (worker.left && *worker.left < ends[m]) continue;
-      point.denominator += 1;
-      if (worker.agency) point.numerator += 1;
-    }
-    if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
-  }
-
-  // Turnover: the workers who left in the 12 months to the month's end, per worker in post.
   MonthlySeries& turnover = series("turnover", "Worker turnover",
                                    "Workers who left in the 12 months to the month's end, as a share of the workers "
                                    "in post at its end.",
                                    MonthlyUnit::kPercent);
   turnover.comparable = "sw-turnover";
   for (size_t m = 0; m < n; ++m) {
-    MonthlyPoint& point = turnover.points[m];
-    point.denominator = out[out.size() - 2].points[m].denominator;  // in post, as counted for the agency share
     for (const model::Worker& worker : input.workers) {
-      if (worker.left && *worker.left <= ends[m] && *worker.left > ends[m].AddMonths(-12)) point.numerator += 1;
+      if (worker.left && *worker.left <= ends[m] && *worker.left > ends[m].AddMonths(-12)) {
+        turnover.points[m].numerator += 1;
+      }
+      if ((worker.started && *worker.started > ends[m]) || (worker.left && *worker.left < ends[m])) continue;
+      agency.points[m].denominator += 1;
+      turnover.points[m].denominator += 1;
+      if (worker.agency) agency.points[m].numerator += 1;
     }
-    if (point.denominator > 0) point.value = 100.0 * point.numerator / point.denominator;
+    SetShare(agency.points[m]);
+    SetShare(turnover.points[m]);
   }
-  return out;
+  return {std::make_move_iterator(out.begin()), std::make_move_iterator(out.end())};
 }
 
 }  // namespace cairn::indicators

@@ -495,6 +495,12 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   struct TeamLine {
     int children = 0, cp = 0, cla = 0, cin_plan = 0, overdue_children = 0, overdue = 0, drifting = 0, unallocated = 0;
     int workers = 0, agency = 0;
+    TeamLine& operator+=(const TeamLine& other) {
+      children += other.children, cp += other.cp, cla += other.cla, cin_plan += other.cin_plan;
+      overdue_children += other.overdue_children, overdue += other.overdue, drifting += other.drifting;
+      unallocated += other.unallocated, workers += other.workers, agency += other.agency;
+      return *this;
+    }
   };
   std::map<std::string, TeamLine> by_team;
   for (const model::Team* team : teams) by_team[team->id];
@@ -589,12 +595,9 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
   std::map<std::string, TeamLine> by_service;
   for (const auto& [id, line] : by_team) {
     const model::Team* team = directory.FindTeam(id);
-    TeamLine& service = by_service[team != nullptr ? team->service : ""];
-    service.children += line.children, service.cp += line.cp, service.cla += line.cla;
-    service.cin_plan += line.cin_plan, service.overdue_children += line.overdue_children;
-    service.overdue += line.overdue, service.drifting += line.drifting, service.unallocated += line.unallocated;
-    service.workers += line.workers, service.agency += line.agency;
+    by_service[team != nullptr ? team->service : ""] += line;
   }
+  page.tables.push_back(std::move(teams_table));
   if (by_service.size() > 1) {
     Table services("services", "Services",
                    {{"service", "Service"},
@@ -612,14 +615,10 @@ http::Response ServiceDashboard(Context& context, bool own_home) {
                        Cell::Number(line.cla), Cell::Number(line.overdue_children), Cell::Number(line.drifting),
                        Cell::Number(line.unallocated), Cell::Number(line.workers), PercentCell(line.agency, line.workers)});
     }
-    page.tables.push_back(std::move(teams_table));
     page.tables.push_back(std::move(services));
     page.sections.push_back({"Services", "", "services", "", ""});
-    page.sections.push_back({"Teams", "", "teams", "", ""});
-  } else {
-    page.tables.push_back(std::move(teams_table));
-    page.sections.push_back({"Teams", "", "teams", "", ""});
   }
+  page.sections.push_back({"Teams", "", "teams", "", ""});
   // The rule table of the page's children (suppression is for members only).
   {
     std::map<uint16_t, int64_t> by_rule;

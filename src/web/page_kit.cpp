@@ -1,7 +1,9 @@
 #include "web/page_kit.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
+#include <tuple>
 
 #include "base/embedded.h"
 #include "http/message.h"
@@ -371,6 +373,34 @@ void CountOverdueRules(const timescales::ChildEvaluation& result, std::map<uint1
   for (uint16_t rule : rules) ++by_rule[rule];
 }
 
+namespace {
+
+// What makes a child's case urgent: deadlines overdue, and the soonest one still due.
+struct Urgency {
+  int overdue = 0;
+  int due_soon = 0;  // due within 14 days
+  const timescales::Obligation* next = nullptr;
+};
+
+Urgency UrgencyOf(const timescales::ChildEvaluation& result) {
+  Urgency urgency;
+  for (const timescales::Obligation& obligation : result.obligations) {
+    if (IsLiveOverdue(obligation)) ++urgency.overdue;
+    if (obligation.status != ObligationStatus::kDue) continue;
+    if (obligation.days <= 14) ++urgency.due_soon;
+    if (urgency.next == nullptr || obligation.due < urgency.next->due) urgency.next = &obligation;
+  }
+  return urgency;
+}
+
+// Most urgent sorts first: most overdue, then the soonest next deadline (none: last), then id.
+using UrgencyKey = std::tuple<int, int32_t, std::string_view>;
+UrgencyKey KeyOf(int overdue, std::optional<Date> next_due, std::string_view id) {
+  return {-overdue, next_due ? next_due->day_number() : std::numeric_limits<int32_t>::max(), id};
+}
+
+}  // namespace
+
 ChildRow MakeRow(const Context& context, const CouncilView& view, size_t index) {
   const model::Chronology& chronology = view.chronology(index);
   const timescales::ChildEvaluation& result = view.result(index);
@@ -388,15 +418,12 @@ ChildRow MakeRow(const Context& context, const CouncilView& view, size_t index) 
   row.worker = WorkerLabel(view.directory(), row.worker_id);
   row.allocated = view.place(index).allocated;
   row.restricted = context.restrictions.IsRestricted(row.id);
-  for (const timescales::Obligation& obligation : result.obligations) {
-    if (IsLiveOverdue(obligation)) ++row.overdue;
-    if (obligation.status == ObligationStatus::kDue) {
-      if (obligation.days <= 14) ++row.due_soon;
-      if (!row.next_due || obligation.due < *row.next_due) {
-        row.next_due = obligation.due;
-        row.next_rule = context.evaluator.rules().rules()[obligation.rule].title;
-      }
-    }
+  const Urgency urgency = UrgencyOf(result);
+  row.overdue = urgency.overdue;
+  row.due_soon = urgency.due_soon;
+  if (urgency.next != nullptr) {
+    row.next_due = urgency.next->due;
+    row.next_rule = context.evaluator.rules().rules()[urgency.next->rule].title;
   }
   row.drift = static_cast<int>(result.signals.size());
   return row;
@@ -419,51 +446,31 @@ std::vector<ChildRow> VisibleChildren(const Context& context, const CouncilView&
 
 std::vector<ChildRow> MostUrgent(const Context& context, const CouncilView& view, const std::vector<size_t>& indices,
                                  size_t limit) {
-  // SortByUrgency's order, from what each child's deadlines say, before any row is made.
-  struct Key {
-    size_t index = 0;
-    int overdue = 0;
-    std::optional<Date> next_due{};
+  // SortByUrgency's order, from each child's deadlines, before any row is made.
+  struct Ranked {
+    UrgencyKey key;
+    size_t index;
   };
-  std::vector<Key> keys;
-  keys.reserve(indices.size());
+  std::vector<Ranked> ranked;
+  ranked.reserve(indices.size());
   for (size_t index : indices) {
-    Key key;
-    key.index = index;
-    for (const timescales::Obligation& obligation : view.result(index).obligations) {
-      if (IsLiveOverdue(obligation)) ++key.overdue;
-      if (obligation.status == ObligationStatus::kDue && (!key.next_due || obligation.due < *key.next_due)) {
-        key.next_due = obligation.due;
-      }
-    }
-    keys.push_back(key);
+    const Urgency urgency = UrgencyOf(view.result(index));
+    ranked.push_back({KeyOf(urgency.overdue, urgency.next ? std::optional<Date>(urgency.next->due) : std::nullopt,
+                            view.chronology(index).child().la_child_id),
+                      index});
   }
-  auto before = [&view](const Key& a, const Key& b) {
-    if (a.overdue != b.overdue) return a.overdue > b.overdue;
-    if (a.next_due != b.next_due) {
-      if (!a.next_due) return false;
-      if (!b.next_due) return true;
-      return *a.next_due < *b.next_due;
-    }
-    return view.chronology(a.index).child().la_child_id < view.chronology(b.index).child().la_child_id;
-  };
-  const size_t wanted = limit == 0 ? keys.size() : std::min(limit, keys.size());
-  std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(wanted), keys.end(), before);
+  const size_t wanted = limit == 0 ? ranked.size() : std::min(limit, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(wanted), ranked.end(),
+                    [](const Ranked& a, const Ranked& b) { return a.key < b.key; });
   std::vector<ChildRow> rows;
   rows.reserve(wanted);
-  for (size_t i = 0; i < wanted; ++i) rows.push_back(MakeRow(context, view, keys[i].index));
+  for (size_t i = 0; i < wanted; ++i) rows.push_back(MakeRow(context, view, ranked[i].index));
   return rows;
 }
 
 void SortByUrgency(std::vector<ChildRow>& rows) {
   std::sort(rows.begin(), rows.end(), [](const ChildRow& a, const ChildRow& b) {
-    if (a.overdue != b.overdue) return a.overdue > b.overdue;
-    if (a.next_due != b.next_due) {
-      if (!a.next_due) return false;
-      if (!b.next_due) return true;
-      return *a.next_due < *b.next_due;
-    }
-    return a.id < b.id;
+    return KeyOf(a.overdue, a.next_due, a.id) < KeyOf(b.overdue, b.next_due, b.id);
   });
 }
 

@@ -2,15 +2,17 @@
 //
 // Markup (either form; a data-chart value that is not a JSON object is ignored, so it may name
 // the chart):
+//   <figure data-chart="{&quot;type&quot;:&quot;line&quot;, ...}"></figure>   (what Cairn's pages write)
 //   <figure data-chart>
 //     <script type="application/json">{"type":"line", ...}</script>
 //   </figure>
-//   <div data-chart='{"type":"bar", ...}'></div>
 //
-// A <script type="application/json"> block is data, never run, so the CSP allows it.
+// Cairn writes the attribute form: htmx drops <script> elements, data blocks included, from what
+// it swaps into a page. A <script type="application/json"> block is data, never run, so the CSP
+// allows it where a page is loaded whole.
 //
-// Spec:
-//   type         "line" or "bar"
+// Spec (a "timeline" spec is described at buildTimeline; line charts may add "comparisons"):
+//   type         "line", "bar" or "timeline"
 //   title        what the chart shows; becomes the chart's accessible name (required)
 //   description  optional longer text for screen readers
 //   x, y         field names in each datum (default "x" and "y")
