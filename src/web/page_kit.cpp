@@ -499,11 +499,7 @@ Table ChildrenTable(const Context& context, const std::vector<ChildRow>& rows, s
     if (!row.age.empty() && std::isdigit(static_cast<unsigned char>(row.age[0]))) age.number = std::stod(row.age);
     Cell overdue = Cell::Number(row.overdue);
     overdue.status = row.overdue > 0 ? "overdue" : "met";
-    if (row.overdue > 0) {
-      overdue.text = std::to_string(row.overdue) + " overdue";
-    } else {
-      overdue.text = "None";
-    }
+    overdue.label = row.overdue > 0 ? std::to_string(row.overdue) + " overdue" : "None";
     Cell next_page = Cell::Text(row.next_due ? row.next_due->ToIso() : "");
     next_page.note = row.next_rule;
     if (row.next_due) next_page.number = static_cast<double>(row.next_due->day_number());

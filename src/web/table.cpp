@@ -145,6 +145,7 @@ std::string Table::Html() const {
       const Column& column = columns_[c];
       if (!InPage(column)) continue;
       const Cell& cell = row[c];
+      const std::string& shown_text = cell.label.empty() ? cell.text : cell.label;
       html += "<td";
       if (column.kind == ColumnKind::kNumber) html += " class=\"num\"";
       if (!cell.note.empty()) html += " class=\"wide\"";
@@ -154,14 +155,14 @@ std::string Table::Html() const {
       if (!cell.href.empty()) {
         html += "<a href=\"" + http::EscapeHtml(cell.href) + "\"";
         if (!cell.testid.empty()) html += " data-testid=\"" + http::EscapeHtml(cell.testid) + "\"";
-        html += ">" + http::EscapeHtml(cell.text) + "</a>";
+        html += ">" + http::EscapeHtml(shown_text) + "</a>";
       } else if (!cell.status.empty()) {
-        html += "<span class=\"status status-" + http::EscapeHtml(cell.status) + "\">" + http::EscapeHtml(cell.text) +
+        html += "<span class=\"status status-" + http::EscapeHtml(cell.status) + "\">" + http::EscapeHtml(shown_text) +
                 "</span>";
-      } else if (column.kind == ColumnKind::kDate && !cell.text.empty()) {
-        html += "<span class=\"date\">" + http::EscapeHtml(cell.text) + "</span>";
+      } else if (column.kind == ColumnKind::kDate && !shown_text.empty()) {
+        html += "<span class=\"date\">" + http::EscapeHtml(shown_text) + "</span>";
       } else {
-        html += http::EscapeHtml(cell.text);
+        html += http::EscapeHtml(shown_text);
       }
       for (const auto& [css, text] : cell.badges) {
         html += " <span class=\"" + http::EscapeHtml(css) + "\">" + http::EscapeHtml(text) + "</span>";

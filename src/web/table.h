@@ -35,7 +35,8 @@ struct Column {
 };
 
 struct Cell {
-  std::string text{};                // as shown and downloaded ("fewer than 5" included)
+  std::string text{};                // as downloaded, and shown unless `label` says otherwise
+  std::string label{};               // what the page shows instead ("2 overdue" for 2), if anything
   std::optional<double> number{};    // a number column's value, when it has one
   std::string href{};                // the page links the text here (downloads carry the text)
   std::string status{};              // "overdue", "met", ...: shown as a status word with its shape

@@ -22,6 +22,19 @@ Table Sample() {
   return table;
 }
 
+TEST(TableTest, APageLabelIsShownAndTheValueDownloaded) {
+  Table table("t", "T", {{"overdue", "Overdue", ColumnKind::kNumber}});
+  Cell overdue = Cell::Number(2);
+  overdue.label = "2 <overdue>";
+  overdue.status = "overdue";
+  table.AddRow({overdue});
+  EXPECT_NE(table.Html().find(">2 &lt;overdue&gt;</span>"), std::string::npos) << table.Html();
+  EXPECT_EQ(table.Csv(), "Overdue\r\n2\r\n");
+  JsonWriter json;
+  table.Json(json);
+  EXPECT_EQ(json.Take(), "[{\"overdue\":2}]");
+}
+
 TEST(TableTest, HtmlEscapesEveryValueAndLinks) {
   const std::string html = Sample().Html();
   EXPECT_NE(html.find("Ann &lt;b&gt;O&#39;Neil&lt;/b&gt;"), std::string::npos) << html;
