@@ -137,7 +137,8 @@ std::shared_ptr<const std::vector<indicators::MonthlySeries>> MonthlyFor(Context
 
 // What the DfE published for a catalogue indicator, year by year (the year ending 31 March), for
 // England, the council's region and its statistical neighbours. Read from the imported figures
-// (`cairn benchmarks import`) for the council's LA code; empty when either is missing.
+// (`cairn benchmarks import`) for the council's LA code; empty when either is missing. Kept until
+// the council changes: an import or a new LA code is seen then, or when the server starts.
 struct Published {
   int year = 0;
   indicators::PublishedFigure england, region, neighbours;
@@ -161,16 +162,22 @@ std::vector<Published> PublishedFor(Context& context, std::string_view indicator
   }
   const indicators::IndicatorSpec* spec = catalogue->Find(indicator_id);
   if (spec == nullptr || !spec->published) return {};
-  Result<std::optional<std::string>> la_code = store::GetSetting(context.db, "la-code");
-  if (!la_code.ok() || !*la_code) return {};
+  // Read from the database only for what is not kept yet: a page asks for a dozen measures.
+  std::optional<std::optional<std::string>> la_code;
   std::vector<Published> out;
   for (int year = first_year; year <= last_year; ++year) {
     const auto key = std::make_pair(std::string(indicator_id), year);
     auto found = cache.find(key);
     if (found == cache.end()) {
+      if (!la_code) {
+        Result<std::optional<std::string>> read = store::GetSetting(context.db, "la-code");
+        la_code = read.ok() ? *read : std::nullopt;
+      }
       std::optional<Published> figure;
-      Result<benchmarks::Comparison> compared = benchmarks::Compare(context.db, *spec->published, year, **la_code);
-      if (compared.ok()) figure = Published{year, compared->england, compared->region, compared->neighbours};
+      if (*la_code) {
+        Result<benchmarks::Comparison> compared = benchmarks::Compare(context.db, *spec->published, year, **la_code);
+        if (compared.ok()) figure = Published{year, compared->england, compared->region, compared->neighbours};
+      }
       found = cache.emplace(key, figure).first;
     }
     if (found->second && (found->second->england.value || found->second->region.value ||
