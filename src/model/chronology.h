@@ -78,6 +78,9 @@ struct Event {
   std::vector<Field> fields{};
   Provenance provenance{};
   int64_t id = 0;  // the store's id once saved; 0 before
+  // The store's version of the event, 1 when first saved and one more with each correction: a
+  // correction made against an older version is refused rather than losing the newer one.
+  int64_t revision = 0;
 
   // The field's value, or "" when absent.
   std::string_view Get(std::string_view name) const;

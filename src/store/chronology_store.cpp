@@ -391,7 +391,7 @@ class ChronologyLoader {
     const std::string event_where =
         la_child_id ? " AND child_id = (SELECT id FROM child WHERE la_child_id = $1)" : std::string();
     CAIRN_ASSIGN_OR_RETURN(auto events, db_.Prepare("SELECT id, child_id, kind, start_date, end_date, parent_id, "
-                                                    "fields, source FROM event WHERE withdrawn = 0" +
+                                                    "fields, source, revision FROM event WHERE withdrawn = 0" +
                                                     event_where + " ORDER BY child_id, id"));
     if (la_child_id) CAIRN_RETURN_IF_ERROR(events->Bind(1, *la_child_id));
     struct Location {
@@ -412,6 +412,7 @@ class ChronologyLoader {
       CAIRN_ASSIGN_OR_RETURN(event.end, OptionalDateColumn(*events, 4, "event end date"));
       CAIRN_RETURN_IF_ERROR(ParseFieldsJson(events->ColumnText(6), event));
       event.provenance.source = std::string(events->ColumnText(7));
+      event.revision = events->ColumnInt(8);
       auto& list = result[owner->second].mutable_events();
       const Location location{owner->second, static_cast<int32_t>(list.size())};
       if (!events->ColumnIsNull(5)) parent_links.push_back({location, events->ColumnInt(5)});
@@ -814,34 +815,96 @@ Status RecordRevision(Connection& db, int64_t event_id, const EventRow& row, std
                      EventJson(row.start, row.end, row.fields)});
 }
 
+Status CheckDates(const Event& event) {
+  if (event.end && *event.end < event.start) {
+    return Status::InvalidArgument("the end date " + event.end->ToIso() + " is before the start date " +
+                                   event.start.ToIso());
+  }
+  return Status::Ok();
+}
+
+Status CheckRevision(int64_t event_id, const EventRow& row, std::optional<int64_t> expected_revision) {
+  if (expected_revision && row.revision != *expected_revision) {
+    return Status::FailedPrecondition("event " + std::to_string(event_id) + " has been changed since version " +
+                                      std::to_string(*expected_revision) + " (it is now at version " +
+                                      std::to_string(row.revision) + ")");
+  }
+  return Status::Ok();
+}
+
+// Whether another event of the child already holds `natural_key`.
+Result<bool> KeyTaken(Connection& db, int64_t child_id, std::string_view natural_key, int64_t except_event) {
+  CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT id FROM event WHERE child_id = $1 AND natural_key = $2 "
+                                                 "AND id <> $3"));
+  CAIRN_RETURN_IF_ERROR(select->BindAll({child_id, std::string(natural_key), except_event}));
+  return select->Step();
+}
+
 }  // namespace
 
-Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, const ChangeContext& context) {
+Result<int64_t> AddEvent(Connection& db, std::string_view la_child_id, const Event& event, int64_t parent_id,
+                         std::string_view natural_key, const ChangeContext& context) {
+  CAIRN_RETURN_IF_ERROR(CheckDates(event));
+  std::string fields;
+  CAIRN_RETURN_IF_ERROR(WriteFieldsJson(event, fields));
+  CAIRN_ASSIGN_OR_RETURN(auto find, db.Prepare("SELECT id FROM child WHERE la_child_id = $1"));
+  CAIRN_RETURN_IF_ERROR(find->Bind(1, std::string(la_child_id)));
+  CAIRN_ASSIGN_OR_RETURN(bool found, find->Step());
+  if (!found) return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
+  const int64_t child_id = find->ColumnInt(0);
+  CAIRN_ASSIGN_OR_RETURN(bool taken, KeyTaken(db, child_id, natural_key, 0));
+  if (taken) {
+    return Status::AlreadyExists("this " + std::string(model::Spec(event.kind).title) + " on " +
+                                 event.start.ToIso() + " is already recorded for the child");
+  }
+  const std::string now = UtcTimestamp();
+  (void)context;  // who and why go into the audit row the caller writes; a new event has no history yet
+  CAIRN_ASSIGN_OR_RETURN(
+      auto insert,
+      db.Prepare("INSERT INTO event (child_id, kind, start_date, end_date, parent_id, natural_key, fields, source, "
+                 "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'cairn', $8, $8)"));
+  CAIRN_RETURN_IF_ERROR(insert->BindAll(
+      {child_id, std::string(model::IdOf(event.kind)), event.start.ToIso(),
+       event.end ? Value(event.end->ToIso()) : Value(std::monostate()),
+       parent_id > 0 ? Value(parent_id) : Value(std::monostate()), std::string(natural_key), fields, now}));
+  return RunInsert(db, *insert);
+}
+
+Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, const ChangeContext& context,
+                  std::optional<int64_t> expected_revision, std::string_view natural_key) {
   if (context.reason.empty()) return Status::InvalidArgument("an amendment needs a reason");
   CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
   if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " was withdrawn");
+  CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, row, expected_revision));
   if (row.kind != model::IdOf(replacement.kind)) {
     return Status::InvalidArgument("event " + std::to_string(event_id) + " is a " + row.kind + ", not a " +
                                    std::string(model::IdOf(replacement.kind)));
   }
-  if (replacement.end && *replacement.end < replacement.start) {
-    return Status::InvalidArgument("the end date " + replacement.end->ToIso() + " is before the start date " +
-                                   replacement.start.ToIso());
-  }
+  CAIRN_RETURN_IF_ERROR(CheckDates(replacement));
   std::string fields;
   CAIRN_RETURN_IF_ERROR(WriteFieldsJson(replacement, fields));
+  if (!natural_key.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(bool taken, KeyTaken(db, row.child_id, natural_key, event_id));
+    if (taken) {
+      return Status::AlreadyExists("another " + std::string(model::Spec(replacement.kind).title) + " on " +
+                                   replacement.start.ToIso() + " is already recorded for the child");
+    }
+  }
   const std::string now = UtcTimestamp();
   CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "amended", context, now));
   return db.Execute("UPDATE event SET start_date = $2, end_date = $3, fields = $4, revision = revision + 1, "
-                    "updated_at = $5 WHERE id = $1",
+                    "updated_at = $5, natural_key = COALESCE($6, natural_key) WHERE id = $1",
                     {event_id, replacement.start.ToIso(),
-                     replacement.end ? Value(replacement.end->ToIso()) : Value(std::monostate()), fields, now});
+                     replacement.end ? Value(replacement.end->ToIso()) : Value(std::monostate()), fields, now,
+                     natural_key.empty() ? Value(std::monostate()) : Value(std::string(natural_key))});
 }
 
-Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context) {
+Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context,
+                     std::optional<int64_t> expected_revision) {
   if (context.reason.empty()) return Status::InvalidArgument("withdrawing an event needs a reason");
   CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
   if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " is already withdrawn");
+  CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, row, expected_revision));
   const std::string now = UtcTimestamp();
   CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "withdrawn", context, now));
   return db.Execute("UPDATE event SET withdrawn = 1, revision = revision + 1, updated_at = $2 WHERE id = $1",

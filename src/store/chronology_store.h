@@ -107,10 +107,25 @@ Result<std::optional<model::Chronology>> LoadChronology(Connection& db, std::str
 // Every child's chronology, in la_child_id order.
 Result<std::vector<model::Chronology>> LoadAllChronologies(Connection& db);
 
+// Adds one event recorded in Cairn (source "cairn") to the child `la_child_id`, nested under the
+// event `parent_id` (0: none), and returns its id. `natural_key` is Chronology::NaturalKey of the
+// event in the child's chronology: AlreadyExists when the child already has an event with that
+// key (withdrawn ones included: correct or reinstate that one instead). NotFound without the
+// child; InvalidArgument for an end before the start or a field that is not UTF-8. Writes no
+// audit row: the caller records the change in the same transaction (recording/recorder.h).
+Result<int64_t> AddEvent(Connection& db, std::string_view la_child_id, const model::Event& event, int64_t parent_id,
+                         std::string_view natural_key, const ChangeContext& context);
+
 // Replaces an event's dates and fields (its kind and parent stay), keeping the old version.
-Status AmendEvent(Connection& db, int64_t event_id, const model::Event& replacement, const ChangeContext& context);
-// Marks an event withdrawn (entered in error); it disappears from chronologies but not from history.
-Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context);
+// With `expected_revision`, FailedPrecondition when the event has moved on from it (someone
+// else saved first). A non-empty `natural_key` replaces the event's key (its start date or key
+// fields changed); AlreadyExists when another event of the child holds it.
+Status AmendEvent(Connection& db, int64_t event_id, const model::Event& replacement, const ChangeContext& context,
+                  std::optional<int64_t> expected_revision = std::nullopt, std::string_view natural_key = {});
+// Marks an event withdrawn (entered in error); it disappears from chronologies but not from
+// history. `expected_revision` as for AmendEvent.
+Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context,
+                     std::optional<int64_t> expected_revision = std::nullopt);
 
 struct EventRevision {
   int revision = 0;         // the revision that was replaced
