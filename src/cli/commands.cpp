@@ -124,6 +124,7 @@ const Command kCommands[] = {
     {"import", "Load SSDA903 (CSV or XML) and CIN census (XML) returns into a database", DefineImport},
     {"export", "Write a collection year's SSDA903 tables or CIN census XML from a database", DefineExport},
     {"child", "Show a child's chronology; restrict a record to named users", DefineChild},
+    {"record", "Record casework on a child (a visit, an assessment, a plan, ...), correct it or withdraw it", DefineRecord},
     {"simulate", "Build a synthetic council (children, events, workforce) into a database", DefineSimulate},
     {"due", "Every child's statutory deadlines as at a date: met, late, due, overdue", DefineDue},
     {"drift", "Drift and delay signals for every child as at a date, with their evidence", DefineDrift},

@@ -1,0 +1,480 @@
+#include "recording/recorder.h"
+
+#include <algorithm>
+#include <map>
+
+#include "base/json_text.h"
+#include "returns/ssda903/tables.h"
+#include "store/audit.h"
+
+namespace cairn::recording {
+namespace {
+
+using model::Event;
+using model::EventKind;
+using model::FieldType;
+
+constexpr size_t kMaxValueBytes = 200;
+constexpr size_t kMaxNotesBytes = 20000;
+// Dates that name a day still to come: the conference a new enquiry must meet by, a direction's due date.
+constexpr std::string_view kTargetFields[] = {"InitialCPCtarget", "due_date"};
+
+bool IsTarget(std::string_view field) {
+  return std::find(std::begin(kTargetFields), std::end(kTargetFields), field) != std::end(kTargetFields);
+}
+
+std::string Trim(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "";
+  const size_t last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// A field name as a message may quote it: what a client sent may be anything.
+std::string Quoted(std::string_view name) {
+  std::string shown;
+  for (char c : name.substr(0, 40)) shown += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return "'" + shown + (name.size() > 40 ? "...'" : "'");
+}
+
+bool HasControl(std::string_view text, bool lines_allowed) {
+  return std::any_of(text.begin(), text.end(), [&](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (lines_allowed && (c == '\n' || c == '\r' || c == '\t')) return false;
+    return byte < 0x20 || byte == 0x7f;
+  });
+}
+
+std::optional<std::string> Flag(std::string_view value) {
+  std::string lower;
+  for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "true" || lower == "yes" || lower == "y" || lower == "1") return "true";
+  if (lower == "false" || lower == "no" || lower == "n" || lower == "0") return "false";
+  return std::nullopt;
+}
+
+std::string LabelOf(const Form& form, std::string_view name) {
+  const FormField* field = form.Find(name);
+  return field != nullptr ? field->label : std::string(name);
+}
+
+std::string Lower(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// The open event of `kind` on `date` that a new event nests under (the latest to start), or -1.
+int32_t OpenParent(const model::Chronology& chronology, EventKind kind, Date date) {
+  int32_t found = -1;
+  const auto& events = chronology.events();
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].kind == kind && events[i].IsOpenOn(date) &&
+        (found < 0 || events[static_cast<size_t>(found)].start <= events[i].start)) {
+      found = static_cast<int32_t>(i);
+    }
+  }
+  return found;
+}
+
+std::optional<size_t> IndexOf(const model::Chronology& chronology, int64_t event_id) {
+  for (size_t i = 0; i < chronology.events().size(); ++i) {
+    if (chronology.events()[i].id == event_id) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> ValuesOf(const Form& form, const Event& event) {
+  std::vector<std::pair<std::string, std::string>> values;
+  for (const FormField& field : form.fields) {
+    if (field.start) values.emplace_back(field.name, event.start.ToIso());
+    else if (field.end) values.emplace_back(field.name, event.end ? event.end->ToIso() : "");
+    else values.emplace_back(field.name, std::string(event.Get(field.name)));
+  }
+  return values;
+}
+
+Result<Recorder> Recorder::BuiltIn(Date today) {
+  CAIRN_ASSIGN_OR_RETURN(FormCatalogue forms, FormCatalogue::BuiltIn(model::CollectionYear::Containing(today).year));
+  return Recorder(std::move(forms));
+}
+
+Event Recorder::Check(const Form& form, const model::Chronology& chronology, const Entry& entry, Date today,
+                      const Event* replacing, Outcome& outcome) const {
+  const model::EventKindSpec& spec = model::Spec(form.kind);
+  auto error = [&](std::string field, std::string message) {
+    outcome.errors.push_back({std::move(field), std::move(message)});
+  };
+  auto finding = [&](std::string field, std::string message) {
+    outcome.findings.push_back({std::move(field), std::move(message)});
+  };
+
+  Event event = replacing != nullptr ? *replacing : Event{};
+  event.kind = form.kind;
+  if (replacing == nullptr) event.provenance.source = "cairn";
+
+  std::map<std::string, std::vector<std::string>, std::less<>> given;
+  for (const auto& [name, value] : entry.values) {
+    if (form.Find(name) == nullptr) {
+      error(name, Quoted(name) + " is not a field of the " + Lower(form.title) + " form.");
+      continue;
+    }
+    given[name].push_back(value);
+  }
+
+  bool start_ok = replacing != nullptr;
+  bool dates_ok = true;
+  for (const FormField& field : form.fields) {
+    auto found = given.find(field.name);
+    if (found == given.end()) {
+      if (replacing == nullptr && field.required) error(field.name, field.label + " is required.");
+      continue;
+    }
+    std::vector<std::string> parts;
+    for (const std::string& raw : found->second) {
+      if (field.type == FieldType::kCodeList) {
+        size_t from = 0;
+        while (from <= raw.size()) {
+          const size_t comma = std::min(raw.find(',', from), raw.size());
+          std::string part = Trim(std::string_view(raw).substr(from, comma - from));
+          if (!part.empty()) parts.push_back(std::move(part));
+          from = comma + 1;
+        }
+      } else {
+        parts.push_back(field.free_text ? raw : Trim(raw));
+      }
+    }
+    if (field.type != FieldType::kCodeList && parts.size() > 1) {
+      error(field.name, field.label + " is given more than once; give it once.");
+      if (field.start) start_ok = false;
+      continue;
+    }
+    std::string value = parts.empty() ? "" : parts.front();
+    const size_t limit = field.free_text ? kMaxNotesBytes : kMaxValueBytes;
+    bool bad = false;
+    for (const std::string& part : parts) {
+      if (!IsValidUtf8(part)) {
+        error(field.name, field.label + " holds characters that are not text (not UTF-8); type it again.");
+        bad = true;
+      } else if (part.size() > limit) {
+        error(field.name, field.label + " is too long: at most " + std::to_string(limit) + " characters.");
+        bad = true;
+      } else if (HasControl(part, field.free_text)) {
+        error(field.name, field.label + " holds a control character; type it again.");
+        bad = true;
+      }
+      if (bad) break;
+    }
+    if (bad) {
+      if (field.start) start_ok = false;
+      dates_ok = dates_ok && field.type != FieldType::kDate;
+      continue;
+    }
+    if (parts.empty() || value.empty()) {
+      if (field.required) {
+        error(field.name, field.label + " is required.");
+        if (field.start) start_ok = false;
+      } else if (field.end) {
+        event.end.reset();
+      } else {
+        event.Set(field.name, "");
+      }
+      continue;
+    }
+    switch (field.type) {
+      case FieldType::kDate: {
+        Result<Date> date = Date::ParseIso(value);
+        if (!date.ok()) date = Date::ParseDmy(value);
+        if (!date.ok() || date->year() < 1900 || date->year() > 2199) {
+          error(field.name, field.label + ": " + Quoted(value) + " is not a date; write it as YYYY-MM-DD, such as 2026-03-31.");
+          if (field.start) start_ok = false;
+          dates_ok = false;
+          break;
+        }
+        if (field.start) {
+          event.start = *date;
+          start_ok = true;
+        } else if (field.end) {
+          event.end = *date;
+        } else {
+          event.Set(field.name, date->ToIso());
+        }
+        break;
+      }
+      case FieldType::kCode:
+        if (!field.Offers(value)) {
+          error(field.name, Quoted(value) + " is not one of the codes for " + Lower(field.label) + " (" +
+                                field.options_source + ").");
+        } else {
+          event.Set(field.name, value);
+        }
+        break;
+      case FieldType::kCodeList: {
+        std::vector<std::string> codes;  // a code ticked twice is kept once, in the order first given
+        for (const std::string& part : parts) {
+          if (!field.Offers(part)) {
+            error(field.name, Quoted(part) + " is not one of the codes for " + Lower(field.label) + " (" +
+                                  field.options_source + ").");
+          } else if (std::find(codes.begin(), codes.end(), part) == codes.end()) {
+            codes.push_back(part);
+          }
+        }
+        std::string joined;
+        for (const std::string& code : codes) joined += (joined.empty() ? "" : ",") + code;
+        event.Set(field.name, joined);
+        break;
+      }
+      case FieldType::kFlag:
+        if (std::optional<std::string> flag = Flag(value)) {
+          event.Set(field.name, *flag);
+        } else {
+          error(field.name, field.label + ": " + Quoted(value) + " is not yes or no.");
+        }
+        break;
+      case FieldType::kInteger:
+        if (value.size() > 6 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+          error(field.name, field.label + ": " + Quoted(value) + " is not a whole number.");
+        } else {
+          event.Set(field.name, value);
+        }
+        break;
+      case FieldType::kText:
+        event.Set(field.name, value);
+        break;
+    }
+  }
+  if (!start_ok || !dates_ok) return event;
+
+  // The dates against each other, today and the child.
+  const std::string start_label = LabelOf(form, spec.start_field);
+  const std::string start_name(spec.start_field);
+  if (event.start > today) {
+    error(start_name, start_label + " " + event.start.ToIso() + " is in the future: record what has happened.");
+  }
+  const model::Child& child = chronology.child();
+  if (child.birth_date && event.start < *child.birth_date) {
+    error(start_name, start_label + " " + event.start.ToIso() + " is before the child was born (" +
+                          child.birth_date->ToIso() + ").");
+  }
+  if (event.end) {
+    const std::string end_label = LabelOf(form, spec.end_field);
+    if (*event.end < event.start) {
+      error(std::string(spec.end_field), end_label + " " + event.end->ToIso() + " is before " + Lower(start_label) + " " +
+                                             event.start.ToIso() + ".");
+    } else if (*event.end > today) {
+      error(std::string(spec.end_field), end_label + " " + event.end->ToIso() + " is in the future: record what has happened.");
+    }
+  }
+  for (const model::FieldSpec& field : spec.fields) {
+    if (field.type != FieldType::kDate) continue;
+    const std::optional<Date> date = event.GetDate(field.name);
+    if (!date) continue;
+    if (*date < event.start) {
+      error(std::string(field.name), LabelOf(form, field.name) + " " + date->ToIso() + " is before " +
+                                         Lower(start_label) + " " + event.start.ToIso() + ".");
+    } else if (*date > today && !IsTarget(field.name)) {
+      error(std::string(field.name), LabelOf(form, field.name) + " " + date->ToIso() + " is in the future: record what has happened.");
+    }
+  }
+  // A value recorded with a date (REC with DEC, the factors with the authorisation) only with it.
+  for (const model::FieldSpec& field : spec.fields) {
+    if (field.recorded_with.empty()) continue;
+    const bool has_date = field.recorded_with == spec.end_field ? event.end.has_value()
+                                                                : event.GetDate(field.recorded_with).has_value();
+    const bool has_value = !event.Get(field.name).empty();
+    if (has_value && !has_date) {
+      error(std::string(field.name), LabelOf(form, field.name) + " is recorded with " +
+                                         Lower(LabelOf(form, field.recorded_with)) + ": give that date too, or leave this empty.");
+    } else if (has_date && !has_value && form.Find(field.name) != nullptr) {
+      finding(std::string(field.name), LabelOf(form, field.name) + " is empty; the DfE's return expects it with " +
+                                           Lower(LabelOf(form, field.recorded_with)) + ".");
+    }
+  }
+
+  // Where it nests: a plan or an assessment belongs to the referral open on its date.
+  if (spec.parent && replacing == nullptr) {
+    event.parent = OpenParent(chronology, *spec.parent, event.start);
+    if (event.parent < 0) {
+      error(start_name, "There is no " + Lower(std::string(model::Spec(*spec.parent).title)) + " open on " +
+                            event.start.ToIso() + "; record that first.");
+    }
+  }
+
+  // What the DfE's validators and a manager would question: shown before saving.
+  if (form.kind == EventKind::kLookedAfterEpisode) {
+    Result<const returns::ssda903::CodeLists*> lists = returns::ssda903::CodeLists::Embedded();
+    const bool exempt = child.uasc || (lists.ok() && returns::ssda903::ContainsIgnoringCase(
+                                                          (*lists)->legal_status_without_postcodes, event.Get("LS")));
+    for (std::string_view postcode : {std::string_view("HOME_POST"), std::string_view("PL_POST")}) {
+      if (!exempt && event.Get(postcode).empty()) {
+        finding(std::string(postcode), LabelOf(form, postcode) +
+                                           " is empty; a looked-after child's episode needs it (DfE rule 392b).");
+      }
+    }
+  }
+  if (form.kind == EventKind::kVisit && event.Get("child_seen") == "false") {
+    finding("child_seen", "The child was not seen: the visit is recorded, but it does not meet the visiting "
+                          "timescale, so the next visit stays due.");
+  }
+  if (replacing == nullptr && (form.kind == EventKind::kCinEpisode || form.kind == EventKind::kLookedAfterEpisode)) {
+    for (const Event& other : chronology.events()) {
+      if (other.kind == form.kind && other.IsOpenOn(event.start)) {
+        finding(start_name, "The " + Lower(std::string(spec.title)) + " that started on " + other.start.ToIso() +
+                                " is still open on that date; close it first unless both are right.");
+        break;
+      }
+    }
+  }
+  return event;
+}
+
+namespace {
+
+// The audit row of a change: who, which route, which child, which event; never its content.
+Status AuditChange(store::Connection& db, const store::ChangeContext& context, std::string_view action,
+                   std::string_view la_child_id, EventKind kind, int64_t event_id) {
+  store::AuditEntry entry;
+  entry.actor = context.actor;
+  entry.role = context.role;
+  entry.action = std::string(action);
+  entry.route = context.route;
+  entry.children = {std::string(la_child_id)};
+  entry.client = context.client;
+  entry.detail = std::string(model::IdOf(kind)) + " event " + std::to_string(event_id);
+  CAIRN_ASSIGN_OR_RETURN(store::AuditTrail trail, store::AuditTrail::Open(db));
+  CAIRN_RETURN_IF_ERROR(trail.Append(entry));
+  return trail.Flush();
+}
+
+// Commits, and reads back the chronology as saved for the outcome.
+Status Finish(store::Connection& db, store::Transaction& transaction, std::string_view la_child_id, Outcome& outcome) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> saved, store::LoadChronology(db, la_child_id));
+  if (!saved) return Status::Internal("the child disappeared while their record was being saved");
+  CAIRN_RETURN_IF_ERROR(transaction.Commit());
+  if (std::optional<size_t> index = IndexOf(*saved, outcome.event_id)) {
+    outcome.revision = saved->events()[*index].revision;
+  }
+  outcome.chronology = std::move(*saved);
+  outcome.kind = Outcome::Kind::kSaved;
+  return Status::Ok();
+}
+
+Status NoChild(std::string_view la_child_id) {
+  return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
+}
+
+}  // namespace
+
+Result<Outcome> Recorder::Record(store::Connection& db, std::string_view la_child_id, EventKind kind,
+                                 const Entry& entry, Date today, const store::ChangeContext& context) const {
+  const Form* form = forms_.For(kind);
+  if (form == nullptr) {
+    return Status::NotFound("Cairn has no form to record a " + std::string(model::IdOf(kind)) + " event");
+  }
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(db, la_child_id));
+  if (!chronology) return NoChild(la_child_id);
+  Outcome outcome;
+  Event event = Check(*form, *chronology, entry, today, nullptr, outcome);
+  if (!outcome.errors.empty()) return outcome;
+  if (!outcome.findings.empty() && !entry.confirmed) {
+    outcome.kind = Outcome::Kind::kNeedsConfirmation;
+    return outcome;
+  }
+  const int64_t parent_id = event.parent >= 0 ? chronology->events()[static_cast<size_t>(event.parent)].id : 0;
+  const int32_t index = chronology->Add(event);
+  const std::string key = chronology->NaturalKey(index);
+  Result<int64_t> id = store::AddEvent(db, la_child_id, event, parent_id, key, context);
+  if (!id.ok() && id.status().code() == Status::Code::kAlreadyExists) {
+    outcome.errors.push_back({std::string(model::Spec(kind).start_field),
+                              "This " + Lower(form->title) + " is already recorded on " + event.start.ToIso() +
+                                  ": correct that one instead."});
+    return outcome;
+  }
+  if (!id.ok()) return id.status();
+  outcome.event_id = *id;
+  CAIRN_RETURN_IF_ERROR(AuditChange(db, context, "record", la_child_id, kind, *id));
+  CAIRN_RETURN_IF_ERROR(Finish(db, transaction, la_child_id, outcome));
+  return outcome;
+}
+
+Result<Outcome> Recorder::Correct(store::Connection& db, std::string_view la_child_id, int64_t event_id,
+                                  int64_t expected_revision, const Entry& entry, Date today,
+                                  const store::ChangeContext& context) const {
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(db, la_child_id));
+  if (!chronology) return NoChild(la_child_id);
+  Outcome outcome;
+  outcome.event_id = event_id;
+  const std::optional<size_t> index = IndexOf(*chronology, event_id);
+  if (!index) {
+    // Withdrawn since, or never this child's: either way there is nothing to correct.
+    outcome.kind = Outcome::Kind::kStale;
+    return outcome;
+  }
+  const Event& held = chronology->events()[*index];
+  if (held.revision != expected_revision) {
+    outcome.kind = Outcome::Kind::kStale;
+    outcome.current = held;
+    outcome.revision = held.revision;
+    return outcome;
+  }
+  const Form* form = forms_.For(held.kind);
+  if (form == nullptr) {
+    return Status::NotFound("Cairn has no form to correct a " + std::string(model::IdOf(held.kind)) + " event");
+  }
+  if (Trim(context.reason).empty()) outcome.errors.push_back({"reason", "Say why the record is being corrected."});
+  Event corrected = Check(*form, *chronology, entry, today, &held, outcome);
+  if (!outcome.errors.empty()) return outcome;
+  if (!outcome.findings.empty() && !entry.confirmed) {
+    outcome.kind = Outcome::Kind::kNeedsConfirmation;
+    return outcome;
+  }
+  model::Chronology changed = *chronology;
+  changed.mutable_events()[*index] = corrected;
+  const std::string key = changed.NaturalKey(static_cast<int32_t>(*index));
+  Status amended = store::AmendEvent(db, event_id, corrected, context, expected_revision, key);
+  if (amended.code() == Status::Code::kAlreadyExists) {
+    outcome.errors.push_back({std::string(model::Spec(held.kind).start_field),
+                              "Another " + Lower(form->title) + " is already recorded on " + corrected.start.ToIso() +
+                                  ": correct or withdraw that one instead."});
+    return outcome;
+  }
+  CAIRN_RETURN_IF_ERROR(amended);
+  CAIRN_RETURN_IF_ERROR(AuditChange(db, context, "correct", la_child_id, held.kind, event_id));
+  CAIRN_RETURN_IF_ERROR(Finish(db, transaction, la_child_id, outcome));
+  return outcome;
+}
+
+Result<Outcome> Recorder::Withdraw(store::Connection& db, std::string_view la_child_id, int64_t event_id,
+                                   int64_t expected_revision, const store::ChangeContext& context) const {
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(db, la_child_id));
+  if (!chronology) return NoChild(la_child_id);
+  Outcome outcome;
+  outcome.event_id = event_id;
+  const std::optional<size_t> index = IndexOf(*chronology, event_id);
+  if (!index) {
+    outcome.kind = Outcome::Kind::kStale;
+    return outcome;
+  }
+  const Event& held = chronology->events()[*index];
+  if (held.revision != expected_revision) {
+    outcome.kind = Outcome::Kind::kStale;
+    outcome.current = held;
+    outcome.revision = held.revision;
+    return outcome;
+  }
+  if (Trim(context.reason).empty()) {
+    outcome.errors.push_back({"reason", "Say why the record is being withdrawn."});
+    return outcome;
+  }
+  const EventKind kind = held.kind;
+  CAIRN_RETURN_IF_ERROR(store::WithdrawEvent(db, event_id, context, expected_revision));
+  CAIRN_RETURN_IF_ERROR(AuditChange(db, context, "withdraw", la_child_id, kind, event_id));
+  CAIRN_RETURN_IF_ERROR(Finish(db, transaction, la_child_id, outcome));
+  return outcome;
+}
+
+}  // namespace cairn::recording
