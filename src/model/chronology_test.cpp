@@ -28,7 +28,7 @@ TEST(EventKindTest, TableIsIndexedByKindAndIdsAreUnique) {
       }
     }
   }
-  EXPECT_EQ(static_cast<size_t>(EventKind::kEhcReview) + 1, AllEventKinds().size());
+  EXPECT_EQ(static_cast<size_t>(kLastEventKind) + 1, AllEventKinds().size());
   EXPECT_FALSE(EventKindFromId("no-such-kind").ok());
 }
 

@@ -53,20 +53,29 @@ constexpr FieldSpec kPrevPermFields[] = {{"PREV_PERM", T::kCode}, {"LA_PERM", T:
 constexpr FieldSpec kAllocationFields[] = {{"SW_ID", T::kText}, {"SW_REASON", T::kCode, "SW_DEC"}};
 
 // Recorded by Cairn.
-constexpr FieldSpec kMeetingFields[] = {{"outcome", T::kCode}, {"notes", T::kText}};
+constexpr FieldSpec kMeetingFields[] = {{"outcome", T::kCode}, {"notes", T::kText, {}, true}};
 constexpr FieldSpec kVisitFields[] = {{"purpose", T::kCode}, {"child_seen", T::kFlag}, {"seen_alone", T::kFlag}};
-constexpr FieldSpec kSupervisionFields[] = {{"manager_id", T::kText}, {"notes", T::kText}};
+constexpr FieldSpec kSupervisionFields[] = {{"manager_id", T::kText}, {"notes", T::kText, {}, true}};
 constexpr FieldSpec kHealthAssessmentFields[] = {{"assessment_type", T::kCode}};
 constexpr FieldSpec kReturnInterviewFields[] = {{"offered", T::kFlag}, {"accepted", T::kFlag}};
 constexpr FieldSpec kEhcRequestFields[] = {{"decision_date", T::kDate}, {"decision", T::kCode}};
-constexpr FieldSpec kNoFields[] = {{"notes", T::kText}};
+constexpr FieldSpec kNoFields[] = {{"notes", T::kText, {}, true}};
+// Management oversight: what kind of decision, and the decision itself. A direction given at it:
+// whose it is (a worker id), when it is due, what to do; done when its owner records the date
+// and a note.
+constexpr FieldSpec kOversightFields[] = {{"type", T::kCode}, {"decision", T::kText, {}, true}};
+constexpr FieldSpec kDirectionFields[] = {{"owner", T::kText},
+                                          {"due_date", T::kDate},
+                                          {"action", T::kText, {}, true},
+                                          {"done_note", T::kText, "done_date", true}};
 
 constexpr Key kReviewKey[] = {"REVIEW_CODE"};
 constexpr Key kMissingKey[] = {"MISSING"};
 constexpr Key kAllocationKey[] = {"SW_ID"};
 constexpr Key kVisitKey[] = {"purpose"};
+constexpr Key kDirectionKey[] = {"owner", "due_date"};
 
-const std::array<EventKindSpec, 30> kSpecs = {{
+const std::array<EventKindSpec, 32> kSpecs = {{
     {EventKind::kCinEpisode, "cin-episode", "Child in need episode (referral to closure)", "CINreferralDate",
      "CINclosureDate", std::nullopt, kCinEpisodeFields, {}},
     {EventKind::kAssessment, "assessment", "Child and family assessment", "AssessmentActualStartDate",
@@ -124,6 +133,9 @@ const std::array<EventKindSpec, 30> kSpecs = {{
     {EventKind::kEhcPlan, "ehc-plan", "Education, health and care plan issued", "date", "end_date", std::nullopt,
      kNoFields, {}},
     {EventKind::kEhcReview, "ehc-review", "EHC plan annual review", "date", "", std::nullopt, kNoFields, {}},
+    {EventKind::kOversight, "oversight", "Management oversight", "date", "", std::nullopt, kOversightFields, {}},
+    {EventKind::kDirection, "direction", "Direction from management oversight", "date", "done_date",
+     EventKind::kOversight, kDirectionFields, kDirectionKey},
 }};
 
 }  // namespace
@@ -140,6 +152,13 @@ Result<EventKind> EventKindFromId(std::string_view id) {
 }
 
 std::string_view IdOf(EventKind kind) { return Spec(kind).id; }
+
+bool IsFreeText(EventKind kind, std::string_view field) {
+  for (const FieldSpec& candidate : Spec(kind).fields) {
+    if (candidate.name == field) return candidate.free_text;
+  }
+  return false;
+}
 
 std::optional<FieldType> FieldTypeOf(EventKind kind, std::string_view field) {
   const EventKindSpec& spec = Spec(kind);

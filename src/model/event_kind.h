@@ -50,7 +50,11 @@ enum class EventKind : uint8_t {
   kEhcRequest,
   kEhcPlan,
   kEhcReview,
+  kOversight,   // management oversight of the case: a manager's decision
+  kDirection,   // a direction given at oversight: an owner, a due date, done when marked so
 };
+// The last kind, for tables sized by kind.
+inline constexpr EventKind kLastEventKind = EventKind::kDirection;
 
 enum class FieldType : uint8_t {
   kText,      // free text or an identifier, kept as given
@@ -68,6 +72,9 @@ struct FieldSpec {
   // recorded: it has a value only once that date has come, like REC with DEC. Empty: a date field
   // is the date of what it names, and any other value is known from the event's start.
   std::string_view recorded_with = {};
+  // Free text about the child (notes, a manager's decision): special category data, shown only
+  // in scope, never in a log, an audit row, a return or a download.
+  bool free_text = false;
 };
 
 struct EventKindSpec {
@@ -90,5 +97,7 @@ Result<EventKind> EventKindFromId(std::string_view id);
 std::string_view IdOf(EventKind kind);
 // The type of `field` in `kind`, or nullopt when the kind has no such field.
 std::optional<FieldType> FieldTypeOf(EventKind kind, std::string_view field);
+// Whether `field` of `kind` is free text (FieldSpec::free_text).
+bool IsFreeText(EventKind kind, std::string_view field);
 
 }  // namespace cairn::model

@@ -10,7 +10,7 @@
 
 namespace cairn::timescales {
 
-static_assert(static_cast<size_t>(model::EventKind::kEhcReview) + 1 == CompactChronology::kKindCount,
+static_assert(static_cast<size_t>(model::kLastEventKind) + 1 == CompactChronology::kKindCount,
               "a new event kind: update CompactChronology::kKindCount");
 
 namespace {
@@ -54,6 +54,9 @@ struct TriggerInstance {
   int32_t event = -1;       // compact index of the triggering event (its fields), or -1
   int32_t clock_event = -1; // compact index of the event whose date is `clock`, or -1
   bool long_term = false;   // a placement intended to last until 18
+  // A deadline the triggering event names itself (a direction's due date), instead of the
+  // rule's interval from the clock.
+  int32_t fixed_due = kNoDay;
 };
 
 // A period of care: consecutive looked-after episodes.
@@ -137,6 +140,7 @@ struct Evaluator::FieldFact {
 
 struct Evaluator::CompiledSatisfier {
   bool trigger_field = false;
+  bool trigger_end = false;  // the trigger_field is the triggering event's own end (a direction's done date)
   EventKind kind = EventKind::kVisit;
   uint32_t where = 0;
   uint32_t unless = 0;
@@ -233,6 +237,9 @@ Result<Evaluator> Evaluator::Create(RuleSet rules, WorkingDayCalendar calendar) 
   for (const Rule& rule : set.rules()) {
     CompiledRule compiled;
     const std::optional<EventKind> trigger_kind = TriggerEventKind(rule.trigger);
+    if (rule.trigger == Trigger::kDirection) {
+      CAIRN_RETURN_IF_ERROR(keep_date_field(EventKind::kDirection, "due_date", "rule '" + rule.id + "'"));
+    }
     if (trigger_kind) {
       CAIRN_ASSIGN_OR_RETURN(compiled.trigger_where, mask_of(*trigger_kind, rule.trigger_where, rule));
       CAIRN_ASSIGN_OR_RETURN(compiled.trigger_unless, mask_of(*trigger_kind, rule.trigger_unless, rule));
@@ -242,7 +249,10 @@ Result<Evaluator> Evaluator::Create(RuleSet rules, WorkingDayCalendar calendar) 
       if (satisfier.trigger_field) {
         out.trigger_field = true;
         out.kind = *trigger_kind;  // validated: a field satisfier needs a one-event trigger
-        CAIRN_RETURN_IF_ERROR(keep_date_field(*trigger_kind, *satisfier.trigger_field, "rule '" + rule.id + "'"));
+        out.trigger_end = *satisfier.trigger_field == model::Spec(*trigger_kind).end_field;
+        if (!out.trigger_end) {
+          CAIRN_RETURN_IF_ERROR(keep_date_field(*trigger_kind, *satisfier.trigger_field, "rule '" + rule.id + "'"));
+        }
       } else {
         out.kind = satisfier.kind;
         CAIRN_ASSIGN_OR_RETURN(out.where, mask_of(satisfier.kind, satisfier.where, rule));
@@ -531,6 +541,20 @@ class Evaluator::ChildRun {
         Derive();
         for (const auto& [start, end] : s_.cases) list.push_back({start, start, end, -1, -1, false});
         break;
+      case Trigger::kDirection: {
+        // Given on its date, due on the date it names (kept as the kind's extra date, whether
+        // or not that day has come).
+        const std::span<const CompactEvent> events = Visible(EventKind::kDirection);
+        const int32_t base = c_.FirstOfKind(EventKind::kDirection);
+        for (size_t i = 0; i < events.size(); ++i) {
+          if (events[i].aux == kNoDay) continue;
+          const int32_t index = base + static_cast<int32_t>(i);
+          TriggerInstance instance{events[i].start, events[i].start, kOpenEnd, index, index, false};
+          instance.fixed_due = events[i].aux;
+          list.push_back(instance);
+        }
+        break;
+      }
       case Trigger::kChild: {
         int32_t first = birth_ ? birth_->day_number() : kOpenEnd;
         if (!birth_) {
@@ -633,7 +657,9 @@ class Evaluator::ChildRun {
     found.clear();
     for (const CompiledSatisfier& satisfier : compiled.satisfiers) {
       if (!satisfier.trigger_field || trigger.event < 0) continue;
-      const int32_t day = AuxDate(c_.event(trigger.event));
+      const CompactEvent& triggering = c_.event(trigger.event);
+      const int32_t end = EndOf(triggering);
+      const int32_t day = satisfier.trigger_end ? (end == kOpenEnd ? kNoDay : end) : AuxDate(triggering);
       if (day != kNoDay && day <= limit) {
         found.push_back({day, trigger.event});
         return;
@@ -745,7 +771,8 @@ class Evaluator::ChildRun {
                               : kOpenEnd;
     for (;;) {
       const Interval& interval = rule.IntervalStarting(Day(anchor), birth_);
-      const int32_t due = AddInterval(interval, anchor);
+      const int32_t due = trigger.fixed_due != kNoDay && anchor == trigger.clock ? trigger.fixed_due
+                                                                                  : AddInterval(interval, anchor);
       const bool belongs = anchor >= from && anchor < until;
       // The first deadline may be met on the trigger's own day; later ones need a later event.
       if (!first_link) {

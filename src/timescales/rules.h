@@ -64,8 +64,9 @@ enum class Trigger : uint8_t {
   kEhcPlan,
   kOpenCase,
   kChild,
+  kDirection,
 };
-inline constexpr int kTriggerCount = 11;
+inline constexpr int kTriggerCount = 12;
 std::string_view TriggerName(Trigger trigger);
 // The kind of event a trigger is (its fields are what trigger_where tests), or nullopt for
 // triggers that are not one event ("open-case", "child").
