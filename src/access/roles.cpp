@@ -34,7 +34,7 @@ bool Role::Has(std::string_view permission) const {
 const std::vector<std::string_view>& RoleCatalogue::KnownPermissions() {
   static const std::vector<std::string_view> known = {
       "aggregates.read", "audit.read.all",  "audit.read.scope",    "caseload.read",  "child.read",
-      "child.search",    "council.read",    "grants.manage",       "restrictions.manage", "returns.export",
+      "child.record",    "child.search",    "council.read",    "grants.manage",       "oversight.record",    "restrictions.manage", "returns.export",
       "returns.import",  "service.read",    "team.read",           "users.manage"};
   return known;
 }
@@ -90,7 +90,7 @@ Result<RoleCatalogue> RoleCatalogue::Parse(std::string_view text, std::string_vi
     std::sort(role.permissions.begin(), role.permissions.end());
     role.permissions.erase(std::unique(role.permissions.begin(), role.permissions.end()), role.permissions.end());
     // A role that sees only counts must not hold a permission that shows a child.
-    if (role.aggregates_only && (role.Has("child.read") || role.Has("child.search") || role.Has("caseload.read") ||
+    if (role.aggregates_only && (role.Has("child.read") || role.Has("child.record") || role.Has("child.search") || role.Has("caseload.read") ||
                                  role.Has("team.read"))) {
       return entry.Error("permissions", "a role with aggregates_only = true cannot read or search children's records.");
     }

@@ -12,6 +12,7 @@
 #include "base/embedded.h"
 #include "base/working_day_calendar.h"
 #include "http/router.h"
+#include "recording/recorder.h"
 #include "store/audit.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
@@ -126,6 +127,7 @@ struct WebApp::State {
   http::Router router;
   std::vector<Route> routes;
   bool synthetic = false;
+  std::optional<recording::Recorder> recorder;
 
   // The council in memory, read under a shared lock and changed under an exclusive one.
   mutable std::shared_mutex council_mutex;
@@ -167,6 +169,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
       lock.lock();
     }
   });
+  CAIRN_ASSIGN_OR_RETURN(recording::Recorder recorder, recording::Recorder::BuiltIn(state->Today()));
+  state->recorder.emplace(std::move(recorder));
   state->routes = BuildRoutes();
   for (size_t i = 0; i < state->routes.size(); ++i) {
     CAIRN_RETURN_IF_ERROR(state->router.Add(state->routes[i].method, state->routes[i].pattern, i));
@@ -260,6 +264,7 @@ http::Response WebApp::Handle(const http::Request& incoming) {
 
   Context context{request, match, db, accounts, s.roles, s.evaluator, s.council, s.council_mutex, s.options, s.clock};
   context.audit_writer = s.audit.get();
+  context.recorder = &*s.recorder;
   context.api = api;
   context.synthetic = s.synthetic;
   context.threads = s.options.threads;

@@ -155,6 +155,15 @@ class WebAppTest : public ::testing::Test {
   Session SignInAs(const TestUser& user) { return SignIn(user.username, Password(user.username)); }
 
   store::TestDatabase database_{"cairn_web_"};
+
+  // The id of the child's first event, as text ("0" when the child has none).
+  std::string FirstEventOf(const std::string& child) {
+    std::unique_ptr<store::Connection> db = database_.Open();
+    auto chronology = store::LoadChronology(*db, child);
+    return chronology.ok() && *chronology && !(*chronology)->events().empty()
+               ? std::to_string((*chronology)->events().front().id)
+               : "0";
+  }
   FixedClock clock_{D(2025, 3, 31), 1'743'400'000};
   access::RoleCatalogue roles_;
   std::unique_ptr<WebApp> app_;
@@ -203,11 +212,20 @@ const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules
     {"GET /admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
     {"GET /api/v1/admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
     {"POST /admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
+    {"GET /children/{id}/record", {Access::Kind::kChildRecord, "child.record"}},
+    {"GET /children/{id}/events/{event}/edit", {Access::Kind::kChildRecord, "child.record"}},
+    {"POST /children/{id}/events", {Access::Kind::kChildRecord, "child.record"}},
+    {"POST /api/v1/children/{id}/events", {Access::Kind::kChildRecord, "child.record"}},
+    {"POST /children/{id}/events/{event}", {Access::Kind::kChildRecord, "child.record"}},
+    {"POST /api/v1/children/{id}/events/{event}", {Access::Kind::kChildRecord, "child.record"}},
+    {"POST /children/{id}/events/{event}/withdraw", {Access::Kind::kChildRecord, "child.record"}},
+    {"POST /api/v1/children/{id}/events/{event}/withdraw", {Access::Kind::kChildRecord, "child.record"}},
 };
 
 std::string Key(const RouteInfo& route) { return std::string(http::MethodName(route.method)) + " " + route.pattern; }
 
-std::string Fill(std::string pattern, const std::string& child) {
+// `event`: one of the child's own events (an event of another child is not found).
+std::string Fill(std::string pattern, const std::string& child, const std::string& event = "1") {
   auto replace = [&](std::string_view name, std::string_view value) {
     const size_t at = pattern.find(name);
     if (at != std::string::npos) pattern.replace(at, name.size(), value);
@@ -217,6 +235,7 @@ std::string Fill(std::string pattern, const std::string& child) {
   replace("{username}", "victim");
   replace("{action}", "enable");
   replace("{grant}", "999999");
+  replace("{event}", event);
   return pattern;
 }
 
@@ -262,7 +281,7 @@ TEST_F(WebAppTest, RoleMatrix) {
           cases.emplace_back(Fill(route.pattern, "C1"), 403);
           cases.emplace_back(Fill(route.pattern, "NOPE"), 403);
         } else {
-          if (!user.in_scope.empty()) cases.emplace_back(Fill(route.pattern, user.in_scope), 0);
+          if (!user.in_scope.empty()) cases.emplace_back(Fill(route.pattern, user.in_scope, FirstEventOf(user.in_scope)), 0);
           cases.emplace_back(Fill(route.pattern, user.out_of_scope), 404);
           cases.emplace_back(Fill(route.pattern, "NOPE"), 404);
         }

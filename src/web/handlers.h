@@ -15,6 +15,13 @@ http::Response WorkerPage(Context& context);  // /workers/{id}
 http::Response TeamDashboard(Context& context, const std::string& team_id, bool own);
 http::Response TeamPage(Context& context);  // /teams/{id}
 
+// record_pages.cpp
+http::Response RecordPage(Context& context);      // GET /children/{id}/record[?kind=KIND]
+http::Response RecordSubmit(Context& context);    // POST /children/{id}/events
+http::Response CorrectPage(Context& context);     // GET /children/{id}/events/{event}/edit
+http::Response CorrectSubmit(Context& context);   // POST /children/{id}/events/{event}
+http::Response WithdrawSubmit(Context& context);  // POST /children/{id}/events/{event}/withdraw
+
 // council_pages.cpp
 // The service's teams (a head of service), or every team (the director, analysts).
 http::Response ServiceDashboard(Context& context, bool own_home);

@@ -1,5 +1,7 @@
 #include "web/pages.h"
 
+#include "recording/recorder.h"
+
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
@@ -97,7 +99,9 @@ http::Response ChildPage(Context& context) {
   std::vector<store::ChildEventRevision> revisions;
   const std::string day_after = context.as_at.AddDays(1).ToIso();
   for (store::ChildEventRevision& item : *history) {
-    if (item.revision.recorded_at < day_after) revisions.push_back(std::move(item));
+    // As at an earlier date, only the changes made by then; as at the council's own date, all
+    // (a server serving an earlier date records today's changes with today's time).
+    if (!context.past || item.revision.recorded_at < day_after) revisions.push_back(std::move(item));
   }
 
   std::shared_lock lock(context.council_mutex);
@@ -235,17 +239,33 @@ http::Response ChildPage(Context& context) {
     title.note = rules.signals()[signal.signal].source;
     drift.AddRow({std::move(title), Cell::Text(signal.since.ToIso()), Cell::Text(evidence)});
   }
+  // Recording is of today's record, by a role allowed it.
+  const bool can_record = !context.past && context.session->principal.role->Has("child.record");
   Table events("chronology", "Chronology",
                {{"what", "What"}, {"from", "From", ColumnKind::kDate}, {"to", "To", ColumnKind::kDate},
-                {"details", "Details"}, {"source", "Source"}});
+                {"details", "Details"}, {"source", "Source"}, {"change", "Change", ColumnKind::kText, Shown::kPageOnly}});
   events.TestId("chronology-table");
   for (const model::Event& event : chronology.events()) {
     if (event.start > as_at) continue;
     const model::Event shown = event.HasDateAfter(as_at) ? event.AsAt(as_at) : event;
+    // Notes are free text about the child: on the page, in scope, but never in a download.
     std::string details;
-    for (const model::Field& field : shown.fields) details += (details.empty() ? "" : ", ") + field.name + " " + field.value;
+    std::string notes;
+    for (const model::Field& field : shown.fields) {
+      if (model::IsFreeText(event.kind, field.name)) notes += (notes.empty() ? "" : "; ") + field.name + ": " + field.value;
+      else details += (details.empty() ? "" : ", ") + field.name + " " + field.value;
+    }
+    Cell details_cell = Cell::Text(details);
+    if (!notes.empty()) details_cell.label = details + (details.empty() ? "" : "; ") + notes;
+    Cell change;
+    if (can_record && event.id > 0 && context.recorder->forms().For(event.kind) != nullptr) {
+      change = Cell::Link("Correct", "/children/" + http::PercentEncode(context.child_id) + "/events/" +
+                                         std::to_string(event.id) + "/edit",
+                          "correct-" + std::to_string(event.id));
+    }
     events.AddRow({Cell::Text(std::string(model::Spec(event.kind).title)), Cell::Text(shown.start.ToIso()),
-                   Cell::Text(shown.end ? shown.end->ToIso() : ""), Cell::Text(details), Cell::Text(shown.provenance.source)});
+                   Cell::Text(shown.end ? shown.end->ToIso() : ""), std::move(details_cell),
+                   Cell::Text(shown.provenance.source), std::move(change)});
   }
   Table changes("revisions", "Changes to this record",
                 {{"when", "When"}, {"who", "Who"}, {"what", "What changed"}, {"action", "Change"},
@@ -279,6 +299,10 @@ http::Response ChildPage(Context& context) {
   data.set("has_legal_status", Data(!LegalStatus(situation).empty()));
   data.set("restricted", Data(context.restrictions.IsRestricted(context.child_id)));
   data.set("can_see_audit", Data(can_see_audit));
+  data.set("can_record", Data(can_record));
+  data.set("record_href", "/children/" + http::PercentEncode(context.child_id) + "/record");
+  if (context.request.Query("saved")) data.set("saved_note", "Saved. The deadlines below include it.");
+  if (context.request.Query("withdrawn")) data.set("saved_note", "Withdrawn. It is kept in the changes to this record.");
   data.set("audit_href", Link(context, "/children/" + http::PercentEncode(context.child_id) + "/audit"));
   data.set("as_at", as_at.ToIso());
   data.set("timeline", TimelineHtml(chronology, result, rules, as_at));
@@ -919,6 +943,15 @@ std::vector<Route> BuildRoutes() {
   both(routes, "/children/{id}", "/api/v1/children/{id}", Access::ChildRecord("child.read"), ChildPage);
   both(routes, "/children/{id}/audit", "/api/v1/children/{id}/audit", Access::ChildRecord("audit.read.scope"),
        ChildAuditPage);
+  routes.push_back({M::kGet, "/children/{id}/record", Access::ChildRecord("child.record"), RecordPage});
+  routes.push_back({M::kGet, "/children/{id}/events/{event}/edit", Access::ChildRecord("child.record"), CorrectPage});
+  routes.push_back({M::kPost, "/children/{id}/events", Access::ChildRecord("child.record"), RecordSubmit});
+  routes.push_back({M::kPost, "/api/v1/children/{id}/events", Access::ChildRecord("child.record"), RecordSubmit});
+  routes.push_back({M::kPost, "/children/{id}/events/{event}", Access::ChildRecord("child.record"), CorrectSubmit});
+  routes.push_back({M::kPost, "/api/v1/children/{id}/events/{event}", Access::ChildRecord("child.record"), CorrectSubmit});
+  routes.push_back({M::kPost, "/children/{id}/events/{event}/withdraw", Access::ChildRecord("child.record"), WithdrawSubmit});
+  routes.push_back({M::kPost, "/api/v1/children/{id}/events/{event}/withdraw", Access::ChildRecord("child.record"),
+                    WithdrawSubmit});
   both(routes, "/search", "/api/v1/search", Access::Permission("child.search"), SearchPage);
   both(routes, "/workers/{id}", "/api/v1/workers/{id}", Access::WorkerRecord("caseload.read"), WorkerPage);
   both(routes, "/teams/{id}", "/api/v1/teams/{id}", Access::TeamRecord("team.read"), TeamPage);

@@ -27,6 +27,10 @@
 #include "web/app.h"
 #include "web/council.h"
 
+namespace cairn::recording {
+class Recorder;
+}
+
 namespace cairn::web {
 
 struct Context {
@@ -50,6 +54,7 @@ struct Context {
   bool api = false;
   bool synthetic = false;
   store::GroupAuditWriter* audit_writer = nullptr;  // nullptr: rows go straight through `db`
+  const recording::Recorder* recorder = nullptr;     // the forms and checks casework is recorded through
   // The date the page shows the record as at: ?as-at=YYYY-MM-DD, or the council's date.
   Date as_at;
   bool past = false;          // as_at is before the council's date

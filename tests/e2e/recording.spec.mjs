@@ -1,0 +1,303 @@
+// Recording casework in the browser: a practitioner records a visit through the form and the
+// overdue visit leaves their week and the team manager's count; a refused form keeps what was
+// typed and names each problem beside its field; a correction asks why and shows in the record's
+// history; two people correcting one record at once: the second is refused without losing their
+// text; the API refuses what the form refuses, and out-of-scope or unpermitted recording is
+// refused. Runs on its own copy of the test council (CAIRN_E2E_RECORDING_DB), since it changes it.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { axeViolations, describeViolations, password, problems, screenshot, signIn, startCairn } from "./support.mjs";
+
+let cairn;
+before(async () => {
+  cairn = await startCairn({ db: process.env.CAIRN_E2E_RECORDING_DB });
+});
+after(async () => {
+  await cairn?.stop();
+});
+
+async function getJSON(page, path) {
+  const response = await page.request.get(path);
+  assert.equal(response.status(), 200, `GET ${path}`);
+  return JSON.parse(await response.text());
+}
+
+const visitPurpose = { "cp.visit": "cp", "cla.visit-first-1w": "cla", "cla.visit-6w": "cla", "cla.visit-long-term-3m": "cla" };
+
+// A child with an overdue statutory visit, its worker and team: {id, rule, purpose, worker, team, asAt}.
+async function childWithOverdueVisit(page) {
+  const { children } = await getJSON(page, "/api/v1/home");
+  for (const child of children.slice(0, 80)) {
+    const record = await getJSON(page, `/api/v1/children/${encodeURIComponent(child.id)}`);
+    const overdue = record.deadlines.find((d) => d.status === "overdue" && !d.closed && visitPurpose[d.rule]);
+    if (overdue && record.allocated && record.worker && record.team) {
+      return { id: child.id, rule: overdue.rule, purpose: visitPurpose[overdue.rule], worker: record.worker, team: record.team, asAt: record.as_at };
+    }
+  }
+  return null;
+}
+
+// A user added as a council adds one (`cairn user add`), signed in on a page of their own.
+async function userFor(username, role, linkOption, linkValue) {
+  execFileSync(process.env.CAIRN, ["user", "add", "--db", process.env.CAIRN_E2E_RECORDING_DB, "--username", username,
+                                   "--role", role, linkOption, linkValue, "--password-stdin"], { input: `${password}\n` });
+  const page = await cairn.newPage();
+  await signIn(page, username, password);
+  return page;
+}
+
+async function overdueByRule(page, rule) {
+  const home = await getJSON(page, "/api/v1/home");
+  const row = (home.tables["overdue-by-rule"] || []).find((r) => r.rule_id === rule);
+  return row ? Number(row.children) : 0;
+}
+
+function overdueVisitsOf(week, id) {
+  return (week.tables.visits || []).filter((row) => row.child_id === id && /overdue/i.test(row.status)).length;
+}
+
+async function csrfOf(page) {
+  return page.locator("meta[name=csrf-token]").getAttribute("content");
+}
+
+async function submit(page, selector = "[data-testid=save]") {
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
+  return response;
+}
+
+test("a visit recorded in the form clears the overdue visit from the week and the team's count", async () => {
+  const director = await cairn.pageAs("director");
+  const child = await childWithOverdueVisit(director);
+  await director.context().close();
+  assert.ok(child, "the council has a child with an overdue statutory visit");
+  // The child's social worker and team manager, as the council would set them up.
+  const page = await userFor("e2e-visiting-worker", "practitioner", "--worker", child.worker);
+  const manager = await userFor("e2e-visiting-manager", "team-manager", "--team", child.team);
+  try {
+    const teamOverdueBefore = await overdueByRule(manager, child.rule);
+    assert.ok(teamOverdueBefore >= 1, "the team manager's page counts the overdue visit");
+    assert.ok(overdueVisitsOf(await getJSON(page, "/api/v1/home"), child.id) >= 1, "the worker's week shows it overdue");
+
+    await page.goto(`/children/${encodeURIComponent(child.id)}`);
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("[data-testid=record-link]")]);
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("[data-testid=record-visit]")]);
+    assert.equal(await page.locator("[data-testid=record-heading]").textContent(), "Record: Visit");
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
+    await page.fill("#f-date", child.asAt);
+    await page.selectOption("#f-purpose", child.purpose);
+    await page.selectOption("#f-child_seen", "true");
+    const response = await submit(page);
+    assert.equal(response.status(), 200);
+    assert.match(page.url(), /\?saved=\d+/);
+    assert.ok(await page.locator("[data-testid=saved-note]").isVisible());
+    await screenshot(page, "recorded-visit");
+
+    // On the next request every page has it: the child's deadline is met, the week no longer
+    // lists it overdue, and the team manager's count has gone down by the child.
+    const record = await getJSON(page, `/api/v1/children/${encodeURIComponent(child.id)}`);
+    assert.ok(
+      !record.deadlines.some((d) => d.rule === child.rule && d.status === "overdue" && !d.closed),
+      "the visit deadline is no longer overdue",
+    );
+    assert.equal(overdueVisitsOf(await getJSON(page, "/api/v1/home"), child.id), 0);
+    assert.equal(await overdueByRule(manager, child.rule), teamOverdueBefore - 1);
+    assert.deepEqual(problems(page), []);
+  } finally {
+    await page.context().close();
+    await manager.context().close();
+  }
+});
+
+test("a refused form names each problem beside its field, keeps the entry and saves nothing", async () => {
+  const page = await cairn.pageAs("practitioner");
+  try {
+    const { children } = await getJSON(page, "/api/v1/home");
+    const id = children[0].id;
+    const before = (await getJSON(page, `/api/v1/children/${encodeURIComponent(id)}`)).chronology.length;
+    await page.goto(`/children/${encodeURIComponent(id)}/record?kind=visit`);
+    await page.fill("#f-date", "2099-01-01");
+    const response = await submit(page);
+    assert.equal(response.status(), 422);
+    assert.ok(await page.locator("[data-testid=form-errors]").isVisible());
+    assert.match(await page.locator("[data-testid=error-date]").textContent(), /in the future/);
+    assert.match(await page.locator("[data-testid=error-purpose]").textContent(), /required/);
+    assert.equal(await page.inputValue("#f-date"), "2099-01-01", "what was typed is still there");
+    assert.equal(await page.locator("#f-date").getAttribute("aria-invalid"), "true");
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
+    await screenshot(page, "record-refused");
+    assert.equal((await getJSON(page, `/api/v1/children/${encodeURIComponent(id)}`)).chronology.length, before);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("a correction asks why, and two people correcting at once: the second keeps their text", async () => {
+  const first = await cairn.pageAs("practitioner");
+  const second = await cairn.pageAs("team-manager");
+  try {
+    const { children } = await getJSON(first, "/api/v1/home");
+    const id = children[0].id;
+    const path = `/children/${encodeURIComponent(id)}`;
+    // A personal education plan with notes, recorded through the API.
+    const asAt = (await getJSON(first, `/api/v1${path}`)).as_at;
+    await first.goto(path);
+    const csrf = await csrfOf(first);
+    const created = await first.request.post(`/api/v1${path}/events`, {
+      headers: { "x-csrf-token": csrf, "content-type": "application/json" },
+      data: JSON.stringify({ kind: "pep", fields: { date: asAt, notes: "First notes" } }),
+    });
+    assert.equal(created.status(), 201, await created.text());
+    const { event, version } = JSON.parse(await created.text());
+    assert.equal(version, 1);
+
+    // Both open the correction form at version 1.
+    await first.goto(`${path}/events/${event}/edit`);
+    await second.goto(`${path}/events/${event}/edit`);
+    assert.equal(await first.inputValue("#f-notes"), "First notes");
+    // Without a reason nothing is saved.
+    await first.fill("#f-notes", "Corrected by the worker");
+    assert.equal((await submit(first)).status(), 422);
+    assert.match(await first.locator("[data-testid=error-reason]").textContent(), /why/i);
+    await first.fill("#f-reason", "added what the school said");
+    assert.equal((await submit(first)).status(), 200);
+    assert.match(first.url(), /saved=/);
+    // The history shows the change, who made it and why.
+    const revisions = first.locator("[data-testid=revisions-table]");
+    assert.match(await revisions.textContent(), /added what the school said/);
+    assert.match(await revisions.textContent(), /e2e-practitioner/);
+
+    // The second, still at version 1, is refused: both versions shown, their text kept.
+    await second.fill("#f-notes", "The manager's own words");
+    await second.fill("#f-reason", "manager's correction");
+    const refused = await submit(second);
+    assert.equal(refused.status(), 409);
+    assert.ok(await second.locator("[data-testid=stale]").isVisible());
+    assert.match(await second.locator("[data-testid=stale-current]").textContent(), /Corrected by the worker/);
+    assert.equal(await second.inputValue("#f-notes"), "The manager's own words");
+    assert.equal(await second.inputValue("#f-reason"), "manager's correction");
+    const violations = await axeViolations(second);
+    assert.deepEqual(violations, [], describeViolations(violations));
+    await screenshot(second, "record-stale");
+    // Having seen it, saving again corrects the version now held.
+    assert.equal((await submit(second)).status(), 200);
+    const record = await getJSON(second, `/api/v1${path}`);
+    const pep = record.chronology.find((e) => e.kind === "pep" && e.fields.notes === "The manager's own words");
+    assert.ok(pep, "the second correction is saved");
+
+    // Withdrawn: off the chronology, in the history.
+    await first.goto(`${path}/events/${event}/edit`);
+    await first.fill("#w-reason", "entered on the wrong child");
+    assert.equal((await submit(first, "[data-testid=withdraw]")).status(), 200);
+    assert.match(first.url(), /withdrawn=/);
+    const after = await getJSON(first, `/api/v1${path}`);
+    assert.ok(!after.chronology.some((e) => e.kind === "pep" && e.fields.notes === "The manager's own words"));
+    assert.ok(after.revisions.some((r) => r.event_id === event && r.action === "withdrawn"));
+    // The refused saves answered 422 and 409 on purpose; nothing else may go wrong.
+    const refusedOnPurpose = /status of (409|422)/;
+    assert.deepEqual(problems(first).filter((p) => !refusedOnPurpose.test(p)), []);
+    assert.deepEqual(problems(second).filter((p) => !refusedOnPurpose.test(p)), []);
+  } finally {
+    await first.context().close();
+    await second.context().close();
+  }
+});
+
+test("the API refuses what the form refuses, and recording out of scope or without permission", async () => {
+  const page = await cairn.pageAs("practitioner");
+  const director = await cairn.pageAs("director");
+  const member = await cairn.pageAs("elected-member");
+  try {
+    const mine = new Set((await getJSON(page, "/api/v1/home")).children.map((c) => c.id));
+    const id = [...mine][0];
+    await page.goto(`/children/${encodeURIComponent(id)}`);
+    const csrf = await csrfOf(page);
+    const post = (who, token, childId, body) =>
+      who.request.post(`/api/v1/children/${encodeURIComponent(childId)}/events`, {
+        headers: { "x-csrf-token": token, "content-type": "application/json" },
+        data: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    const bad = await post(page, csrf, id, { kind: "visit", fields: { date: "31/02/2025", purpose: "holiday" } });
+    assert.equal(bad.status(), 422);
+    const answer = JSON.parse(await bad.text());
+    assert.equal(answer.saved, false);
+    assert.deepEqual(answer.errors.map((e) => e.field).sort(), ["child_seen", "date", "purpose"]);
+    assert.equal((await post(page, csrf, id, "{not json")).status(), 400);
+    assert.equal((await post(page, "wrong-token", id, { kind: "visit" })).status(), 403);
+
+    // A child the director sees and the practitioner does not: not found, whether it exists or not.
+    const outside = (await getJSON(director, "/api/v1/home")).children.find((c) => !mine.has(c.id));
+    assert.ok(outside, "a child outside the practitioner's caseload");
+    assert.equal((await post(page, csrf, outside.id, { kind: "visit" })).status(), 404);
+    // The director reads but does not record; an elected member does neither.
+    await director.goto("/");
+    assert.equal((await post(director, await csrfOf(director), id, { kind: "visit" })).status(), 403);
+    await member.goto("/");
+    assert.equal((await post(member, await csrfOf(member), id, { kind: "visit" })).status(), 403);
+  } finally {
+    await page.context().close();
+    await director.context().close();
+    await member.context().close();
+  }
+});
+
+test("a manager's direction is a deadline on its owner's week: due, then overdue, then done", async () => {
+  const manager = await cairn.pageAs("team-manager");
+  const worker = await cairn.pageAs("practitioner");
+  try {
+    const week = await getJSON(worker, "/api/v1/home");
+    const id = week.children[0].id;
+    const path = `/children/${encodeURIComponent(id)}`;
+    const owner = (await getJSON(worker, `/api/v1${path}`)).worker;
+    assert.ok(owner, "the child has a worker");
+
+    // Oversight, then a direction for the worker, due 25 March (the record stands at 31 March).
+    await manager.goto(`${path}/record?kind=oversight`);
+    await manager.fill("#f-date", "2025-03-20");
+    await manager.selectOption("#f-type", "case-direction");
+    await manager.fill("#f-decision", "A plan with the school is needed before the review.");
+    assert.equal((await submit(manager)).status(), 200);
+    await manager.goto(`${path}/record?kind=direction`);
+    await manager.fill("#f-date", "2025-03-20");
+    await manager.fill("#f-owner", owner);
+    await manager.fill("#f-due_date", "2025-03-25");
+    await manager.fill("#f-action", "Meet the school and agree the plan.");
+    assert.equal((await submit(manager)).status(), 200);
+    assert.ok((await overdueByRule(manager, "oversight.direction")) >= 1, "the team's page counts it overdue");
+
+    // The owner's week: due as the record stood on 24 March, overdue now.
+    const rowOf = (home) => (home.tables.directions || []).find((row) => row.child_id === id);
+    const then = rowOf(await getJSON(worker, "/api/v1/home?as-at=2025-03-24"));
+    assert.ok(then, "the direction is on the week as at 24 March");
+    assert.doesNotMatch(then.status, /overdue/i);
+    const now = rowOf(await getJSON(worker, "/api/v1/home"));
+    assert.ok(now, "the direction is on the week now");
+    assert.match(now.status, /overdue/i);
+
+    // The worker marks it done, with a note; it leaves the week and is met, late.
+    await worker.goto("/");
+    await Promise.all([
+      worker.waitForNavigation({ waitUntil: "load" }),
+      worker.locator("[data-testid=directions-table] tr", { hasText: now.child }).locator("[data-testid=mark-done]").click(),
+    ]);
+    await worker.fill("#f-done_date", "2025-03-31");
+    await worker.fill("#f-done_note", "Met the school; the plan is agreed.");
+    await worker.fill("#f-reason", "done");
+    assert.equal((await submit(worker)).status(), 200);
+    assert.equal(rowOf(await getJSON(worker, "/api/v1/home")), undefined);
+    const record = await getJSON(worker, `/api/v1${path}`);
+    const direction = record.deadlines.find((d) => d.rule === "oversight.direction" && d.due === "2025-03-25");
+    assert.equal(direction.status, "met-late");
+    assert.equal(direction.done, "2025-03-31");
+
+    // Oversight is a manager's: the worker is not offered it, and is refused it.
+    await worker.goto(`${path}/record`);
+    assert.equal(await worker.locator("[data-testid=record-oversight]").count(), 0);
+    assert.equal((await worker.goto(`${path}/record?kind=oversight`)).status(), 403);
+  } finally {
+    await manager.context().close();
+    await worker.context().close();
+  }
+});
