@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/display_text.h"
 #include "base/json_text.h"
 #include "returns/ssda903/tables.h"
 #include "store/audit.h"
@@ -23,18 +24,10 @@ bool IsTarget(std::string_view field) {
   return std::find(std::begin(kTargetFields), std::end(kTargetFields), field) != std::end(kTargetFields);
 }
 
-std::string Trim(std::string_view text) {
-  const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return "";
-  const size_t last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-// A field name as a message may quote it: what a client sent may be anything.
-std::string Quoted(std::string_view name) {
-  std::string shown;
-  for (char c : name.substr(0, 40)) shown += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  return "'" + shown + (name.size() > 40 ? "...'" : "'");
+// A name or value as a message quotes it: what a client sent may be anything, so at most 40
+// bytes, control characters and bytes that are not UTF-8 written out (base/display_text.h).
+std::string Quoted(std::string_view text) {
+  return "'" + EscapeForDisplay(text.substr(0, 40)) + (text.size() > 40 ? "...'" : "'");
 }
 
 bool HasControl(std::string_view text, bool lines_allowed) {
@@ -81,6 +74,21 @@ std::optional<size_t> IndexOf(const model::Chronology& chronology, int64_t event
     if (chronology.events()[i].id == event_id) return i;
   }
   return std::nullopt;
+}
+
+// However they were found, problems are listed in the form's order, as the page shows its
+// fields (a name the form does not have, last).
+void InFormOrder(const Form& form, Outcome& outcome) {
+  auto position = [&form](const FieldMessage& message) {
+    for (size_t i = 0; i < form.fields.size(); ++i) {
+      if (form.fields[i].name == message.field) return i;
+    }
+    return form.fields.size();
+  };
+  for (std::vector<FieldMessage>* list : {&outcome.errors, &outcome.findings}) {
+    std::stable_sort(list->begin(), list->end(),
+                     [&position](const FieldMessage& a, const FieldMessage& b) { return position(a) < position(b); });
+  }
 }
 
 }  // namespace
@@ -137,12 +145,12 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
         size_t from = 0;
         while (from <= raw.size()) {
           const size_t comma = std::min(raw.find(',', from), raw.size());
-          std::string part = Trim(std::string_view(raw).substr(from, comma - from));
+          std::string part(returns::ssda903::TrimSpace(std::string_view(raw).substr(from, comma - from)));
           if (!part.empty()) parts.push_back(std::move(part));
           from = comma + 1;
         }
       } else {
-        parts.push_back(field.free_text ? raw : Trim(raw));
+        parts.push_back(field.free_text ? raw : std::string(returns::ssda903::TrimSpace(raw)));
       }
     }
     if (field.type != FieldType::kCodeList && parts.size() > 1) {
@@ -244,7 +252,10 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
         break;
     }
   }
-  if (!start_ok || !dates_ok) return event;
+  if (!start_ok || !dates_ok) {
+    InFormOrder(form, outcome);
+    return event;
+  }
 
   // The dates against each other, today and the child.
   const std::string start_label = LabelOf(form, spec.start_field);
@@ -326,6 +337,7 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
       }
     }
   }
+  InFormOrder(form, outcome);
   return event;
 }
 
@@ -358,6 +370,27 @@ Status Finish(store::Connection& db, store::Transaction& transaction, std::strin
   outcome.chronology = std::move(*saved);
   outcome.kind = Outcome::Kind::kSaved;
   return Status::Ok();
+}
+
+// Where a correction or a withdrawal starts: the event's index in the chronology as it now
+// stands (read inside the transaction); or nullopt with `outcome` stale, when the event has been
+// withdrawn since, is another child's, or has moved on from the user's version.
+std::optional<size_t> CurrentVersion(const model::Chronology& chronology, int64_t event_id, int64_t expected_revision,
+                                     Outcome& outcome) {
+  outcome.event_id = event_id;
+  const std::optional<size_t> index = IndexOf(chronology, event_id);
+  if (!index) {
+    outcome.kind = Outcome::Kind::kStale;
+    return std::nullopt;
+  }
+  const Event& held = chronology.events()[*index];
+  if (held.revision != expected_revision) {
+    outcome.kind = Outcome::Kind::kStale;
+    outcome.current = held;
+    outcome.revision = held.revision;
+    return std::nullopt;
+  }
+  return index;
 }
 
 Status NoChild(std::string_view la_child_id) {
@@ -406,25 +439,14 @@ Result<Outcome> Recorder::Correct(store::Connection& db, std::string_view la_chi
   CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(db, la_child_id));
   if (!chronology) return NoChild(la_child_id);
   Outcome outcome;
-  outcome.event_id = event_id;
-  const std::optional<size_t> index = IndexOf(*chronology, event_id);
-  if (!index) {
-    // Withdrawn since, or never this child's: either way there is nothing to correct.
-    outcome.kind = Outcome::Kind::kStale;
-    return outcome;
-  }
+  const std::optional<size_t> index = CurrentVersion(*chronology, event_id, expected_revision, outcome);
+  if (!index) return outcome;
   const Event& held = chronology->events()[*index];
-  if (held.revision != expected_revision) {
-    outcome.kind = Outcome::Kind::kStale;
-    outcome.current = held;
-    outcome.revision = held.revision;
-    return outcome;
-  }
   const Form* form = forms_.For(held.kind);
   if (form == nullptr) {
     return Status::NotFound("Cairn has no form to correct a " + std::string(model::IdOf(held.kind)) + " event");
   }
-  if (Trim(context.reason).empty()) outcome.errors.push_back({"reason", "Say why the record is being corrected."});
+  if (returns::ssda903::TrimSpace(context.reason).empty()) outcome.errors.push_back({"reason", "Say why the record is being corrected."});
   Event corrected = Check(*form, *chronology, entry, today, &held, outcome);
   if (!outcome.errors.empty()) return outcome;
   if (!outcome.findings.empty() && !entry.confirmed) {
@@ -453,20 +475,10 @@ Result<Outcome> Recorder::Withdraw(store::Connection& db, std::string_view la_ch
   CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(db, la_child_id));
   if (!chronology) return NoChild(la_child_id);
   Outcome outcome;
-  outcome.event_id = event_id;
-  const std::optional<size_t> index = IndexOf(*chronology, event_id);
-  if (!index) {
-    outcome.kind = Outcome::Kind::kStale;
-    return outcome;
-  }
+  const std::optional<size_t> index = CurrentVersion(*chronology, event_id, expected_revision, outcome);
+  if (!index) return outcome;
   const Event& held = chronology->events()[*index];
-  if (held.revision != expected_revision) {
-    outcome.kind = Outcome::Kind::kStale;
-    outcome.current = held;
-    outcome.revision = held.revision;
-    return outcome;
-  }
-  if (Trim(context.reason).empty()) {
+  if (returns::ssda903::TrimSpace(context.reason).empty()) {
     outcome.errors.push_back({"reason", "Say why the record is being withdrawn."});
     return outcome;
   }

@@ -113,6 +113,13 @@ TEST_F(RecorderTest, EveryProblemIsNamedByItsFieldAndNothingIsSaved) {
   ASSERT_EQ(future.errors.size(), 1u);
   EXPECT_THAT(future.errors[0].message, HasSubstr("in the future"));
 
+  // Listed as the form lists its fields, whichever check found them.
+  Outcome in_order = Record(EventKind::kVisit, {{"date", "2099-01-01"}});
+  ASSERT_EQ(in_order.errors.size(), 3u);
+  EXPECT_EQ(in_order.errors[0].field, "date");
+  EXPECT_EQ(in_order.errors[1].field, "purpose");
+  EXPECT_EQ(in_order.errors[2].field, "child_seen");
+
   Outcome before_birth = Record(EventKind::kVisit, {{"date", "2014-01-01"}, {"purpose", "cin"}, {"child_seen", "true"}});
   ASSERT_EQ(before_birth.errors.size(), 1u);
   EXPECT_THAT(before_birth.errors[0].message, HasSubstr("before the child was born"));
