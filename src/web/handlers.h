@@ -21,6 +21,9 @@ http::Response RecordSubmit(Context& context);    // POST /children/{id}/events
 http::Response CorrectPage(Context& context);     // GET /children/{id}/events/{event}/edit
 http::Response CorrectSubmit(Context& context);   // POST /children/{id}/events/{event}
 http::Response WithdrawSubmit(Context& context);  // POST /children/{id}/events/{event}/withdraw
+// Whether the user may correct or withdraw `event` on today's record: recording, the form's own
+// permission (oversight is a manager's), or, for a direction, being its owner.
+bool MayCorrectEvent(const Context& context, const model::Event& event);
 
 // council_pages.cpp
 // The service's teams (a head of service), or every team (the director, analysts).

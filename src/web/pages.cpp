@@ -1,7 +1,5 @@
 #include "web/pages.h"
 
-#include "recording/recorder.h"
-
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
@@ -258,7 +256,7 @@ http::Response ChildPage(Context& context) {
     Cell details_cell = Cell::Text(details);
     if (!notes.empty()) details_cell.label = details + (details.empty() ? "" : "; ") + notes;
     Cell change;
-    if (can_record && event.id > 0 && context.recorder->forms().For(event.kind) != nullptr) {
+    if (MayCorrectEvent(context, event)) {
       change = Cell::Link("Correct", "/children/" + http::PercentEncode(context.child_id) + "/events/" +
                                          std::to_string(event.id) + "/edit",
                           "correct-" + std::to_string(event.id));

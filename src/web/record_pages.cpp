@@ -36,21 +36,35 @@ std::string ValueOf(const Values& values, std::string_view name) {
   return joined;
 }
 
-// What a reader sees for a value: a code with its meaning, yes or no.
+// The codes of a value as stored ("2A,3A"), in order.
+std::vector<std::string> SplitCodes(const std::string& value) {
+  std::vector<std::string> codes;
+  size_t from = 0;
+  while (from <= value.size()) {
+    const size_t comma = std::min(value.find(',', from), value.size());
+    if (comma > from) codes.push_back(value.substr(from, comma - from));
+    from = comma + 1;
+  }
+  return codes;
+}
+
+// How an option reads: "Yes" for a flag, "N1: Abuse or neglect" for a code with a meaning.
+std::string OptionText(const FormField& field, const recording::Option& option) {
+  if (option.meaning.empty()) return option.code;
+  return field.type == model::FieldType::kFlag ? option.meaning : option.code + ": " + option.meaning;
+}
+
+// What a reader sees for a value: each code with its meaning, yes or no.
 std::string Readable(const FormField& field, const std::string& value) {
   if (value.empty()) return "(none)";
   if (field.options.empty()) return value;
   std::string shown;
-  size_t from = 0;
-  while (from <= value.size()) {
-    const size_t comma = std::min(value.find(',', from), value.size());
-    const std::string code = value.substr(from, comma - from);
+  for (const std::string& code : SplitCodes(value)) {
     std::string text = code;
     for (const recording::Option& option : field.options) {
-      if (option.code == code && !option.meaning.empty()) text = field.type == model::FieldType::kFlag ? option.meaning : code + ": " + option.meaning;
+      if (option.code == code) text = OptionText(field, option);
     }
     shown += (shown.empty() ? "" : "; ") + text;
-    from = comma + 1;
   }
   return shown;
 }
@@ -105,6 +119,8 @@ http::Response RenderForm(Context& context, const FormPage& page, int status) {
     return items;
   };
   data.set("has_errors", Data(!page.errors.empty()));
+  data.set("errors_heading", std::string(page.errors.size() > 1 ? "Nothing was saved: please correct these"
+                                                               : "Nothing was saved: please correct this"));
   data.set("errors", messages(page.errors));
   data.set("has_findings", Data(!page.findings.empty()));
   data.set("findings", messages(page.findings));
@@ -128,19 +144,11 @@ http::Response RenderForm(Context& context, const FormPage& page, int status) {
     } else if (field.type == FieldType::kCode || field.type == FieldType::kFlag || field.type == FieldType::kCodeList) {
       item.set(field.type == FieldType::kCodeList ? "is_multi" : "is_select", Data(true));
       Data options = List();
-      std::vector<std::string> chosen;
-      size_t from = 0;
-      while (from <= value.size()) {
-        const size_t comma = std::min(value.find(',', from), value.size());
-        if (comma > from) chosen.push_back(value.substr(from, comma - from));
-        from = comma + 1;
-      }
+      const std::vector<std::string> chosen = SplitCodes(value);
       for (const recording::Option& option : field.options) {
         Data choice;
         choice.set("code", option.code);
-        choice.set("text", field.type == FieldType::kFlag || option.meaning.empty()
-                               ? (option.meaning.empty() ? option.code : option.meaning)
-                               : option.code + ": " + option.meaning);
+        choice.set("text", OptionText(field, option));
         choice.set("selected", Data(std::find(chosen.begin(), chosen.end(), option.code) != chosen.end()));
         options.push_back(choice);
       }
@@ -317,10 +325,17 @@ void AuditRefusal(Context& context, std::string_view kind, const Outcome& outcom
                           std::to_string(outcome.findings.size()) + " finding(s)");
 }
 
-// A form that needs more than recording itself (oversight is a manager's). Correcting an event
-// needs only recording: the owner of a direction marks it done.
+// A form that needs more than recording itself (oversight is a manager's).
 bool MayRecord(const Context& context, const RecordingForm& form) {
   return form.permission.empty() || context.session->principal.role->Has(form.permission);
+}
+
+// Correcting or withdrawing needs what recording needs, except that a direction's owner may
+// mark their own direction done.
+bool MayCorrect(const Context& context, const RecordingForm& form, const model::Event& event) {
+  if (MayRecord(context, form)) return true;
+  const std::string& worker = context.session->principal.worker_id;
+  return event.kind == model::EventKind::kDirection && !worker.empty() && event.Get("owner") == worker;
 }
 
 Result<int64_t> EventIdParam(const Context& context) {
@@ -347,6 +362,65 @@ std::optional<model::Event> HeldEvent(Context& context, int64_t event_id) {
 http::Response Failure(const Context& context, const Status& status) {
   if (status.code() == Status::Code::kNotFound) return ErrorResponse(404, "There is nothing here to record against.", context.api, "not-found");
   return ErrorResponse(503, "Cairn could not save this just now; nothing was saved. Try again shortly.", context.api);
+}
+
+// After the recorder has answered: a saved child is evaluated again and a refusal audited; the
+// API's answer, or the page's redirect after a save, is returned; nullopt leaves the handler
+// to show the form again.
+std::optional<http::Response> SettleOrReply(Context& context, Result<Outcome>& outcome, std::string_view kind_id,
+                                            int saved_status, std::string_view saved_query) {
+  if (!outcome.ok()) return Failure(context, outcome.status());
+  if (outcome->saved()) Reevaluate(context, std::move(*outcome->chronology));
+  else AuditRefusal(context, kind_id, *outcome);
+  if (context.api) return ApiOutcome(*outcome, saved_status);
+  if (outcome->saved()) {
+    return Redirect(ChildPath(context) + "?" + std::string(saved_query) + "=" + std::to_string(outcome->event_id) + "#saved");
+  }
+  return std::nullopt;
+}
+
+// A correction or a withdrawal: the event it names, what was sent, and the event as the council
+// holds it (none when it is withdrawn or another child's: the recorder says so).
+struct ChangeRequest {
+  int64_t event_id = 0;
+  Submitted submitted;
+  std::optional<model::Event> held;
+  const RecordingForm* form = nullptr;  // the held event's form
+};
+
+// Reads a correction or withdrawal, or answers the request itself (Redis's ...OrReply): not
+// today's record, no such event, an unreadable body, no version, or a role that may not change
+// this kind of record.
+std::optional<ChangeRequest> ReadChangeOrReply(Context& context, std::string_view verb, http::Response& reply) {
+  if (context.past) {
+    reply = RefuseInPast(context);
+    return std::nullopt;
+  }
+  ChangeRequest change;
+  Result<int64_t> event_id = EventIdParam(context);
+  if (!event_id.ok()) {
+    reply = ErrorResponse(404, "There is no such record.", context.api, "not-found");
+    return std::nullopt;
+  }
+  change.event_id = *event_id;
+  Result<Submitted> submitted = ReadSubmission(context);
+  if (!submitted.ok()) {
+    reply = ErrorResponse(400, "That could not be read: " + submitted.status().message() + ".", context.api);
+    return std::nullopt;
+  }
+  if (!submitted->version) {
+    reply = ErrorResponse(400, "Say which version is being " + std::string(verb) + " (\"version\").", context.api);
+    return std::nullopt;
+  }
+  change.submitted = std::move(*submitted);
+  change.held = HeldEvent(context, change.event_id);
+  if (change.held) change.form = context.recorder->forms().For(change.held->kind);
+  if (change.held && change.form != nullptr && !MayCorrect(context, *change.form, *change.held)) {
+    (void)context.Audit("record", "refused", {context.child_id}, std::string(model::IdOf(change.held->kind)));
+    reply = ErrorResponse(403, "Your role does not change this record.", context.api);
+    return std::nullopt;
+  }
+  return change;
 }
 
 }  // namespace
@@ -404,11 +478,9 @@ http::Response RecordSubmit(Context& context) {
   }
   Result<Outcome> outcome = context.recorder->Record(context.db, context.child_id, *kind, submitted->entry,
                                                      context.as_at, ChangeOf(context, "recorded"));
-  if (!outcome.ok()) return Failure(context, outcome.status());
-  if (outcome->saved()) Reevaluate(context, std::move(*outcome->chronology));
-  else AuditRefusal(context, submitted->kind, *outcome);
-  if (context.api) return ApiOutcome(*outcome, 201);
-  if (outcome->saved()) return Redirect(ChildPath(context) + "?saved=" + std::to_string(outcome->event_id) + "#saved");
+  if (std::optional<http::Response> answer = SettleOrReply(context, outcome, submitted->kind, 201, "saved")) {
+    return std::move(*answer);
+  }
   FormPage page;
   page.form = form;
   page.action = ChildPath(context) + "/events";
@@ -419,6 +491,12 @@ http::Response RecordSubmit(Context& context) {
   return RenderForm(context, page, 422);
 }
 
+bool MayCorrectEvent(const Context& context, const model::Event& event) {
+  if (context.past || event.id <= 0 || !context.session->principal.role->Has("child.record")) return false;
+  const RecordingForm* form = context.recorder->forms().For(event.kind);
+  return form != nullptr && MayCorrect(context, *form, event);
+}
+
 // GET /children/{id}/events/{event}/edit: the correction form, filled in.
 http::Response CorrectPage(Context& context) {
   if (context.past) return RefuseInPast(context);
@@ -427,6 +505,7 @@ http::Response CorrectPage(Context& context) {
   std::optional<model::Event> event = HeldEvent(context, *event_id);
   const RecordingForm* form = event ? context.recorder->forms().For(event->kind) : nullptr;
   if (form == nullptr) return ErrorResponse(404, "There is no record here that Cairn can correct.", context.api, "not-found");
+  if (!MayCorrect(context, *form, *event)) return ErrorResponse(403, "Your role does not change this record.", context.api);
   FormPage page;
   page.form = form;
   page.event_id = *event_id;
@@ -467,55 +546,45 @@ http::Response CorrectionAgain(Context& context, const RecordingForm& form, int6
 
 // POST /children/{id}/events/{event}, /api/v1/...: a correction.
 http::Response CorrectSubmit(Context& context) {
-  if (context.past) return RefuseInPast(context);
-  Result<int64_t> event_id = EventIdParam(context);
-  if (!event_id.ok()) return ErrorResponse(404, "There is no such record.", context.api, "not-found");
-  Result<Submitted> submitted = ReadSubmission(context);
-  if (!submitted.ok()) return ErrorResponse(400, "That could not be read: " + submitted.status().message() + ".", context.api);
-  if (!submitted->version) return ErrorResponse(400, "Say which version is being corrected (\"version\").", context.api);
-  std::optional<model::Event> held = HeldEvent(context, *event_id);
-  const RecordingForm* form = held ? context.recorder->forms().For(held->kind) : nullptr;
-  if (form == nullptr && !context.api) return ErrorResponse(404, "There is no record here that Cairn can correct.", false, "not-found");
-  if (!context.api && form != nullptr) {
+  http::Response reply;
+  std::optional<ChangeRequest> change = ReadChangeOrReply(context, "corrected", reply);
+  if (!change) return reply;
+  if (change->form == nullptr && !context.api) {
+    return ErrorResponse(404, "There is no record here that Cairn can correct.", false, "not-found");
+  }
+  Entry& entry = change->submitted.entry;
+  if (!context.api && change->form != nullptr) {
     // A list of codes with none ticked sends nothing: it was emptied, not left alone.
-    for (const FormField& field : form->fields) {
-      if (field.type == model::FieldType::kCodeList && ValueOf(submitted->entry.values, field.name).empty()) {
-        submitted->entry.values.emplace_back(field.name, "");
+    for (const FormField& field : change->form->fields) {
+      if (field.type == model::FieldType::kCodeList && ValueOf(entry.values, field.name).empty()) {
+        entry.values.emplace_back(field.name, "");
       }
     }
   }
-  Result<Outcome> outcome = context.recorder->Correct(context.db, context.child_id, *event_id, *submitted->version,
-                                                      submitted->entry, context.as_at,
-                                                      ChangeOf(context, submitted->reason));
-  if (!outcome.ok()) return Failure(context, outcome.status());
-  if (outcome->saved()) Reevaluate(context, std::move(*outcome->chronology));
-  else AuditRefusal(context, held ? model::IdOf(held->kind) : "event", *outcome);
-  if (context.api) return ApiOutcome(*outcome, 200);
-  if (outcome->saved()) return Redirect(ChildPath(context) + "?saved=" + std::to_string(*event_id) + "#saved");
-  return CorrectionAgain(context, *form, *event_id, *submitted, *outcome);
+  Result<Outcome> outcome = context.recorder->Correct(context.db, context.child_id, change->event_id,
+                                                      *change->submitted.version, entry, context.as_at,
+                                                      ChangeOf(context, change->submitted.reason));
+  const std::string_view kind = change->held ? model::IdOf(change->held->kind) : "event";
+  if (std::optional<http::Response> answer = SettleOrReply(context, outcome, kind, 200, "saved")) return std::move(*answer);
+  return CorrectionAgain(context, *change->form, change->event_id, change->submitted, *outcome);
 }
 
 // POST /children/{id}/events/{event}/withdraw, /api/v1/...: entered in error.
 http::Response WithdrawSubmit(Context& context) {
-  if (context.past) return RefuseInPast(context);
-  Result<int64_t> event_id = EventIdParam(context);
-  if (!event_id.ok()) return ErrorResponse(404, "There is no such record.", context.api, "not-found");
-  Result<Submitted> submitted = ReadSubmission(context);
-  if (!submitted.ok()) return ErrorResponse(400, "That could not be read: " + submitted.status().message() + ".", context.api);
-  if (!submitted->version) return ErrorResponse(400, "Say which version is being withdrawn (\"version\").", context.api);
-  std::optional<model::Event> held = HeldEvent(context, *event_id);
-  Result<Outcome> outcome = context.recorder->Withdraw(context.db, context.child_id, *event_id, *submitted->version,
-                                                       ChangeOf(context, submitted->reason));
-  if (!outcome.ok()) return Failure(context, outcome.status());
-  if (outcome->saved()) Reevaluate(context, std::move(*outcome->chronology));
-  else AuditRefusal(context, held ? model::IdOf(held->kind) : "event", *outcome);
-  if (context.api) return ApiOutcome(*outcome, 200);
-  if (outcome->saved()) return Redirect(ChildPath(context) + "?withdrawn=" + std::to_string(*event_id) + "#saved");
-  const RecordingForm* form = held ? context.recorder->forms().For(held->kind) : nullptr;
-  if (form == nullptr) return ErrorResponse(409, "This record has changed; nothing was withdrawn.", false);
-  Submitted shown = *submitted;
-  if (held) shown.entry.values = recording::ValuesOf(*form, *held);
-  return CorrectionAgain(context, *form, *event_id, shown, *outcome);
+  http::Response reply;
+  std::optional<ChangeRequest> change = ReadChangeOrReply(context, "withdrawn", reply);
+  if (!change) return reply;
+  Result<Outcome> outcome = context.recorder->Withdraw(context.db, context.child_id, change->event_id,
+                                                       *change->submitted.version, ChangeOf(context, change->submitted.reason));
+  const std::string_view kind = change->held ? model::IdOf(change->held->kind) : "event";
+  if (std::optional<http::Response> answer = SettleOrReply(context, outcome, kind, 200, "withdrawn")) {
+    return std::move(*answer);
+  }
+  if (change->form == nullptr) return ErrorResponse(409, "This record has changed; nothing was withdrawn.", false);
+  // The form again, filled in with the record as held, with the withdrawal's reason and problems.
+  Submitted shown = change->submitted;
+  shown.entry.values = recording::ValuesOf(*change->form, *change->held);
+  return CorrectionAgain(context, *change->form, change->event_id, shown, *outcome);
 }
 
 }  // namespace cairn::web

@@ -7,6 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { getJSON } from "./by-role.mjs";
 import { axeViolations, describeViolations, password, problems, screenshot, signIn, startCairn } from "./support.mjs";
 
 let cairn;
@@ -16,12 +17,6 @@ before(async () => {
 after(async () => {
   await cairn?.stop();
 });
-
-async function getJSON(page, path) {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `GET ${path}`);
-  return JSON.parse(await response.text());
-}
 
 const visitPurpose = { "cp.visit": "cp", "cla.visit-first-1w": "cla", "cla.visit-6w": "cla", "cla.visit-long-term-3m": "cla" };
 
@@ -292,7 +287,13 @@ test("a manager's direction is a deadline on its owner's week: due, then overdue
     assert.equal(direction.status, "met-late");
     assert.equal(direction.done, "2025-03-31");
 
-    // Oversight is a manager's: the worker is not offered it, and is refused it.
+    // Oversight is a manager's: the worker is not offered it, may not correct it, and is refused it.
+    await worker.goto(path);
+    const oversightRow = worker
+      .locator("[data-testid=chronology-table] tbody tr")
+      .filter({ has: worker.getByRole("cell", { name: "Management oversight", exact: true }) });
+    assert.equal(await oversightRow.count(), 1);
+    assert.equal(await oversightRow.locator("a", { hasText: "Correct" }).count(), 0);
     await worker.goto(`${path}/record`);
     assert.equal(await worker.locator("[data-testid=record-oversight]").count(), 0);
     assert.equal((await worker.goto(`${path}/record?kind=oversight`)).status(), 403);
