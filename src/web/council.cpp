@@ -49,9 +49,26 @@ void Council::Build(const timescales::Evaluator& evaluator, std::vector<model::C
     places_.push_back(directory_.PlaceOf(chronology, as_at));
     situations_.push_back(SituationOn(chronology, as_at));
   }
+  directions_by_owner_.clear();
+  for (size_t i = 0; i < chronologies_.size(); ++i) IndexDirections(i);
   generation_ = NextGeneration();
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
+}
+
+void Council::IndexDirections(size_t index) {
+  for (const model::Event& event : chronologies_[index].events()) {
+    if (event.kind != model::EventKind::kDirection) continue;
+    std::vector<size_t>& children = directions_by_owner_[std::string(event.Get("owner"))];
+    if (std::find(children.begin(), children.end(), index) == children.end()) {
+      children.insert(std::upper_bound(children.begin(), children.end(), index), index);
+    }
+  }
+}
+
+std::span<const size_t> Council::ChildrenWithDirectionsFor(std::string_view worker_id) const {
+  auto found = directions_by_owner_.find(worker_id);
+  return found == directions_by_owner_.end() ? std::span<const size_t>() : std::span<const size_t>(found->second);
 }
 
 void Council::Update(model::Chronology chronology) {
@@ -69,6 +86,8 @@ void Council::Update(model::Chronology chronology) {
   // chronologies that grows moves each one, and its events' storage with it, so the others stay
   // valid.)
   situations_[index] = SituationOn(chronologies_[index], as_at_);
+  for (auto& [owner, children] : directions_by_owner_) std::erase(children, index);
+  IndexDirections(index);
   generation_ = NextGeneration();
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();

@@ -42,5 +42,46 @@ TEST(CouncilTest, EveryStateHasAGenerationNoOtherHasHad) {
   EXPECT_TRUE(seen.insert(second.generation()).second);
 }
 
+// A worker's week looks only at the children the council says hold their directions: the
+// index must follow every change (a direction added, given to someone else, or withdrawn).
+TEST(CouncilTest, KnowsWhichChildrenHoldEachWorkersDirections) {
+  auto calendar = WorkingDayCalendar::EnglandAndWales();
+  ASSERT_TRUE(calendar.ok());
+  auto rules = timescales::RuleSet::England(*calendar);
+  ASSERT_TRUE(rules.ok());
+  auto evaluator = timescales::Evaluator::Create(*std::move(rules), *calendar);
+  ASSERT_TRUE(evaluator.ok());
+  auto directed = [](std::string id, std::vector<std::string> owners) {
+    model::Chronology chronology = Referred(std::move(id), D(2024, 1, 1));
+    const int32_t oversight = chronology.Add(model::Event{.kind = model::EventKind::kOversight, .start = D(2024, 2, 1)});
+    for (std::string& owner : owners) {
+      model::Event direction{.kind = model::EventKind::kDirection, .start = D(2024, 2, 1), .parent = oversight};
+      direction.Set("owner", std::move(owner));
+      direction.Set("due_date", "2024-03-01");
+      chronology.Add(std::move(direction));
+    }
+    return chronology;
+  };
+  auto children_of = [](const Council& council, std::string_view worker) {
+    std::vector<size_t> children;
+    for (size_t index : council.ChildrenWithDirectionsFor(worker)) children.push_back(index);
+    return children;
+  };
+  Council council;
+  council.Build(*evaluator, {directed("C1", {"SW1", "SW1"}), directed("C2", {"SW2"}), Referred("C3", D(2024, 1, 1))},
+                {}, D(2024, 6, 30), 1);
+  EXPECT_EQ(children_of(council, "SW1"), std::vector<size_t>{0}) << "two directions, one child";
+  EXPECT_EQ(children_of(council, "SW2"), std::vector<size_t>{1});
+  EXPECT_TRUE(children_of(council, "SW9").empty());
+
+  council.Update(directed("C3", {"SW1"}));
+  EXPECT_EQ(children_of(council, "SW1"), (std::vector<size_t>{0, 2}));
+  council.Update(directed("C1", {"SW2"}));  // given to someone else
+  EXPECT_EQ(children_of(council, "SW1"), std::vector<size_t>{2});
+  EXPECT_EQ(children_of(council, "SW2"), (std::vector<size_t>{0, 1}));
+  council.Update(Referred("C2", D(2024, 1, 1)));  // withdrawn
+  EXPECT_EQ(children_of(council, "SW2"), std::vector<size_t>{0});
+}
+
 }  // namespace
 }  // namespace cairn::web

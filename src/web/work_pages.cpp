@@ -182,8 +182,8 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
   for (const ChildRow& row : rows) drifting += row.drift > 0 ? 1 : 0;
 
   // Directions from management oversight this worker owns, on any child the viewer may see
-  // (not only the worker's own caseload): not yet done, most overdue first. Each child's
-  // obligations are looked at before anything else, so few rows are made.
+  // (not only the worker's own caseload): not yet done, most overdue first. The council keeps
+  // which children hold a worker's directions, so the week does not look at every child.
   Table directions("directions", "Directions from management oversight",
                    {{"child_id", "LA child id", ColumnKind::kText, Shown::kDownloadOnly},
                     {"child", "Child"},
@@ -199,7 +199,8 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
     };
     std::vector<Owned> owned;
     const access::Principal& who = context.session->principal;
-    for (size_t i = 0; i < view.size(); ++i) {
+    for (const size_t i : context.council.ChildrenWithDirectionsFor(worker_id)) {
+      if (i >= view.size()) continue;  // recorded after the view's date
       for (const Obligation& obligation : view.result(i).obligations) {
         if (obligation.rule != *direction_rule || obligation.trigger_event < 0) continue;
         if (obligation.status != ObligationStatus::kDue && obligation.status != ObligationStatus::kOverdue) continue;
@@ -215,7 +216,7 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
       const std::string& id = chronology.child().la_child_id;
       const model::Event& given = chronology.events()[static_cast<size_t>(item.obligation->trigger_event)];
       Cell mark;
-      if (!context.past && context.session->principal.role->Has("child.record")) {
+      if (MayCorrectEvent(context, given)) {
         mark = Cell::Link("Mark done", "/children/" + http::PercentEncode(id) + "/events/" + std::to_string(given.id) + "/edit",
                           "mark-done");
       }
