@@ -400,36 +400,42 @@ TEST(TimescaleEvaluator, ADirectionIsDueOnItsOwnDateAndMetWhenMarkedDone) {
   chronology.Add(Make(EventKind::kDirection, D(2024, 3, 1), std::nullopt, oversight,
                       {{"owner", "SW7"}, {"due_date", "2024-03-15"}}));
 
-  const std::vector<const Obligation*> before = OfRule(England().Evaluate(chronology, D(2024, 3, 10)), "oversight.direction");
+  const ChildEvaluation before_result = England().Evaluate(chronology, D(2024, 3, 10));
+  const std::vector<const Obligation*> before = OfRule(before_result, "oversight.direction");
   ASSERT_EQ(before.size(), 1u);
   EXPECT_EQ(before[0]->status, ObligationStatus::kDue);
   EXPECT_EQ(before[0]->due, D(2024, 3, 15));
   EXPECT_EQ(before[0]->trigger, D(2024, 3, 1)) << "the clock starts when the direction is given";
   EXPECT_EQ(before[0]->trigger_event, 2);
 
-  const std::vector<const Obligation*> after = OfRule(England().Evaluate(chronology, D(2024, 3, 20)), "oversight.direction");
+  const ChildEvaluation after_result = England().Evaluate(chronology, D(2024, 3, 20));
+  const std::vector<const Obligation*> after = OfRule(after_result, "oversight.direction");
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0]->status, ObligationStatus::kOverdue);
   EXPECT_EQ(after[0]->days, 5);
 
   Chronology done = chronology;
   done.mutable_events()[2].end = D(2024, 3, 14);
-  const std::vector<const Obligation*> met = OfRule(England().Evaluate(done, D(2024, 3, 20)), "oversight.direction");
+  const ChildEvaluation met_result = England().Evaluate(done, D(2024, 3, 20));
+  const std::vector<const Obligation*> met = OfRule(met_result, "oversight.direction");
   ASSERT_EQ(met.size(), 1u);
   EXPECT_EQ(met[0]->status, ObligationStatus::kMet);
   ASSERT_TRUE(met[0]->done.has_value());
   EXPECT_EQ(*met[0]->done, D(2024, 3, 14));
   // Marked done only after the as-at date: not yet done then.
-  EXPECT_EQ(OfRule(England().Evaluate(done, D(2024, 3, 12)), "oversight.direction")[0]->status, ObligationStatus::kDue);
+  const ChildEvaluation not_yet = England().Evaluate(done, D(2024, 3, 12));
+  EXPECT_EQ(OfRule(not_yet, "oversight.direction")[0]->status, ObligationStatus::kDue);
 
   Chronology late = chronology;
   late.mutable_events()[2].end = D(2024, 3, 18);
-  const std::vector<const Obligation*> met_late = OfRule(England().Evaluate(late, D(2024, 3, 20)), "oversight.direction");
+  const ChildEvaluation met_late_result = England().Evaluate(late, D(2024, 3, 20));
+  const std::vector<const Obligation*> met_late = OfRule(met_late_result, "oversight.direction");
   EXPECT_EQ(met_late[0]->status, ObligationStatus::kMetLate);
   EXPECT_EQ(met_late[0]->days, 3);
 
   // The oversight itself is the case's supervision.
-  const std::vector<const Obligation*> supervision = OfRule(England().Evaluate(chronology, D(2024, 3, 10)), "oversight.supervision");
+  const ChildEvaluation supervision_result = England().Evaluate(chronology, D(2024, 3, 10));
+  const std::vector<const Obligation*> supervision = OfRule(supervision_result, "oversight.supervision");
   ASSERT_FALSE(supervision.empty());
   EXPECT_TRUE(std::any_of(supervision.begin(), supervision.end(), [](const Obligation* o) {
     return o->done && *o->done == D(2024, 3, 1);
