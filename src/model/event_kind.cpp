@@ -1,5 +1,6 @@
 #include "model/event_kind.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -69,13 +70,27 @@ constexpr FieldSpec kDirectionFields[] = {{"owner", T::kText},
                                           {"action", T::kText, {}, true},
                                           {"done_note", T::kText, "done_date", true}};
 
+// A case audit: the template it was graded against, who audited, a grade for each of the
+// template's themes (named parts), the overall grade and the findings. Its moderation: who
+// moderated, their own grade and the grade agreed. An action it sets is a direction in all but
+// its parent.
+constexpr FieldSpec kCaseAuditFields[] = {{"template", T::kText},
+                                          {"auditor", T::kText},
+                                          {"theme_grades", T::kText},
+                                          {"grade", T::kCode},
+                                          {"findings", T::kText, {}, true}};
+constexpr FieldSpec kAuditModerationFields[] = {{"moderator", T::kText},
+                                                {"grade", T::kCode},
+                                                {"agreed_grade", T::kCode},
+                                                {"note", T::kText, {}, true}};
+
 constexpr Key kReviewKey[] = {"REVIEW_CODE"};
 constexpr Key kMissingKey[] = {"MISSING"};
 constexpr Key kAllocationKey[] = {"SW_ID"};
 constexpr Key kVisitKey[] = {"purpose"};
 constexpr Key kDirectionKey[] = {"owner", "due_date"};
 
-const std::array<EventKindSpec, 32> kSpecs = {{
+const std::array<EventKindSpec, 35> kSpecs = {{
     {EventKind::kCinEpisode, "cin-episode", "Child in need episode (referral to closure)", "CINreferralDate",
      "CINclosureDate", std::nullopt, kCinEpisodeFields, {}},
     {EventKind::kAssessment, "assessment", "Child and family assessment", "AssessmentActualStartDate",
@@ -136,6 +151,11 @@ const std::array<EventKindSpec, 32> kSpecs = {{
     {EventKind::kOversight, "oversight", "Management oversight", "date", "", std::nullopt, kOversightFields, {}},
     {EventKind::kDirection, "direction", "Direction from management oversight", "date", "done_date",
      EventKind::kOversight, kDirectionFields, kDirectionKey},
+    {EventKind::kCaseAudit, "case-audit", "Case audit", "date", "", std::nullopt, kCaseAuditFields, {}},
+    {EventKind::kAuditModeration, "audit-moderation", "Moderation of a case audit", "date", "",
+     EventKind::kCaseAudit, kAuditModerationFields, {}},
+    {EventKind::kAuditAction, "audit-action", "Action from a case audit", "date", "done_date", EventKind::kCaseAudit,
+     kDirectionFields, kDirectionKey},
 }};
 
 }  // namespace
@@ -158,6 +178,28 @@ bool IsFreeText(EventKind kind, std::string_view field) {
     if (candidate.name == field) return candidate.free_text;
   }
   return false;
+}
+
+std::vector<std::pair<std::string, std::string>> SplitNamedParts(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> parts;
+  size_t from = 0;
+  while (from < text.size()) {
+    const size_t end = std::min(text.find(';', from), text.size());
+    const std::string_view part = text.substr(from, end - from);
+    const size_t equals = part.find('=');
+    if (equals != std::string_view::npos) parts.emplace_back(part.substr(0, equals), part.substr(equals + 1));
+    from = end + 1;
+  }
+  return parts;
+}
+
+std::string JoinNamedParts(const std::vector<std::pair<std::string, std::string>>& parts) {
+  std::string text;
+  for (const auto& [name, value] : parts) {
+    if (!text.empty()) text += ';';
+    text += name + "=" + value;
+  }
+  return text;
 }
 
 std::optional<FieldType> FieldTypeOf(EventKind kind, std::string_view field) {

@@ -10,7 +10,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -52,9 +55,18 @@ enum class EventKind : uint8_t {
   kEhcReview,
   kOversight,   // management oversight of the case: a manager's decision
   kDirection,   // a direction given at oversight: an owner, a due date, done when marked so
+  kCaseAudit,         // a case audit (quality assurance): a grade per theme of the template, and overall
+  kAuditModeration,   // a second grade for a case audit, and the grade agreed
+  kAuditAction,       // an action set by a case audit: like a direction, an owner and a due date
 };
 // The last kind, for tables sized by kind.
-inline constexpr EventKind kLastEventKind = EventKind::kDirection;
+inline constexpr EventKind kLastEventKind = EventKind::kAuditAction;
+
+// Whether events of `kind` are actions given to someone (a direction from oversight, an action
+// from a case audit): an owner (a worker id), a due date, done when the owner marks it so.
+constexpr bool IsAssignedAction(EventKind kind) {
+  return kind == EventKind::kDirection || kind == EventKind::kAuditAction;
+}
 
 enum class FieldType : uint8_t {
   kText,      // free text or an identifier, kept as given
@@ -99,5 +111,10 @@ std::string_view IdOf(EventKind kind);
 std::optional<FieldType> FieldTypeOf(EventKind kind, std::string_view field);
 // Whether `field` of `kind` is free text (FieldSpec::free_text).
 bool IsFreeText(EventKind kind, std::string_view field);
+
+// A field made of named parts (a case audit's grade for each theme) holds them as
+// "name=value;name=value", in the order given. Names and values are identifiers (no ';' or '=').
+std::vector<std::pair<std::string, std::string>> SplitNamedParts(std::string_view text);
+std::string JoinNamedParts(const std::vector<std::pair<std::string, std::string>>& parts);
 
 }  // namespace cairn::model

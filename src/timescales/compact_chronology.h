@@ -40,7 +40,7 @@ static_assert(sizeof(CompactEvent) == 28, "CompactEvent should stay small: a cou
 
 class CompactChronology {
  public:
-  static constexpr size_t kKindCount = 32;
+  static constexpr size_t kKindCount = 35;
 
   const std::string& child_id() const { return child_id_; }
   std::optional<Date> birth_date() const { return birth_; }

@@ -237,8 +237,8 @@ Result<Evaluator> Evaluator::Create(RuleSet rules, WorkingDayCalendar calendar) 
   for (const Rule& rule : set.rules()) {
     CompiledRule compiled;
     const std::optional<EventKind> trigger_kind = TriggerEventKind(rule.trigger);
-    if (rule.trigger == Trigger::kDirection) {
-      CAIRN_RETURN_IF_ERROR(keep_date_field(EventKind::kDirection, "due_date", "rule '" + rule.id + "'"));
+    if (trigger_kind && model::IsAssignedAction(*trigger_kind)) {
+      CAIRN_RETURN_IF_ERROR(keep_date_field(*trigger_kind, "due_date", "rule '" + rule.id + "'"));
     }
     if (trigger_kind) {
       CAIRN_ASSIGN_OR_RETURN(compiled.trigger_where, mask_of(*trigger_kind, rule.trigger_where, rule));
@@ -541,11 +541,13 @@ class Evaluator::ChildRun {
         Derive();
         for (const auto& [start, end] : s_.cases) list.push_back({start, start, end, -1, -1, false});
         break;
-      case Trigger::kDirection: {
+      case Trigger::kDirection:
+      case Trigger::kAuditAction: {
         // Given on its date, due on the date it names (kept as the kind's extra date, whether
         // or not that day has come).
-        const std::span<const CompactEvent> events = Visible(EventKind::kDirection);
-        const int32_t base = c_.FirstOfKind(EventKind::kDirection);
+        const EventKind kind = *TriggerEventKind(trigger);
+        const std::span<const CompactEvent> events = Visible(kind);
+        const int32_t base = c_.FirstOfKind(kind);
         for (size_t i = 0; i < events.size(); ++i) {
           if (events[i].aux == kNoDay) continue;
           const int32_t index = base + static_cast<int32_t>(i);

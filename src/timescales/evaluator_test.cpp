@@ -444,3 +444,33 @@ TEST(TimescaleEvaluator, ADirectionIsDueOnItsOwnDateAndMetWhenMarkedDone) {
 
 }  // namespace
 }  // namespace cairn::timescales
+
+namespace cairn::timescales {
+namespace {
+
+// An action set by a case audit is a deadline like a direction: due on its own date, overdue
+// after it, met when its owner marks it done; a direction's rule does not count it.
+TEST(TimescaleEvaluator, AnAuditActionIsDueOnItsOwnDateAndMetWhenMarkedDone) {
+  Chronology chronology(model::Child{.la_child_id = "A1", .birth_date = D(2015, 1, 1)});
+  chronology.Add(Make(EventKind::kCinEpisode, D(2024, 1, 2)));
+  const int32_t audit = chronology.Add(Make(EventKind::kCaseAudit, D(2024, 3, 1), std::nullopt, -1, {{"grade", "good"}}));
+  chronology.Add(Make(EventKind::kAuditAction, D(2024, 3, 1), std::nullopt, audit,
+                      {{"owner", "SW7"}, {"due_date", "2024-04-01"}}));
+  const ChildEvaluation due_result = England().Evaluate(chronology, D(2024, 3, 10));
+  const std::vector<const Obligation*> due = OfRule(due_result, "audit.action");
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0]->status, ObligationStatus::kDue);
+  EXPECT_EQ(due[0]->due, D(2024, 4, 1));
+  EXPECT_TRUE(OfRule(due_result, "oversight.direction").empty());
+
+  const ChildEvaluation overdue_result = England().Evaluate(chronology, D(2024, 4, 3));
+  EXPECT_EQ(OfRule(overdue_result, "audit.action")[0]->status, ObligationStatus::kOverdue);
+
+  Chronology done = chronology;
+  done.mutable_events()[2].end = D(2024, 3, 28);
+  const ChildEvaluation met_result = England().Evaluate(done, D(2024, 4, 3));
+  EXPECT_EQ(OfRule(met_result, "audit.action")[0]->status, ObligationStatus::kMet);
+}
+
+}  // namespace
+}  // namespace cairn::timescales

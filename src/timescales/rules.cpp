@@ -24,7 +24,7 @@ std::string Lower(std::string_view text) {
 
 constexpr std::array<std::string_view, kTriggerCount> kTriggerNames = {
     "referral",  "section-47", "cp-plan",  "period-of-care", "placement", "missing-return",
-    "left-care", "ehc-request", "ehc-plan", "open-case",      "child",     "direction"};
+    "left-care", "ehc-request", "ehc-plan", "open-case",      "child",     "direction", "audit-action"};
 
 }  // namespace
 
@@ -40,6 +40,7 @@ std::optional<EventKind> TriggerEventKind(Trigger trigger) {
     case Trigger::kEhcRequest: return EventKind::kEhcRequest;
     case Trigger::kEhcPlan: return EventKind::kEhcPlan;
     case Trigger::kDirection: return EventKind::kDirection;
+    case Trigger::kAuditAction: return EventKind::kAuditAction;
     case Trigger::kOpenCase:
     case Trigger::kChild: return std::nullopt;
   }
@@ -62,6 +63,7 @@ std::string_view TriggerEndName(Trigger trigger) {
     case Trigger::kMissingReturn:
     case Trigger::kEhcRequest:
     case Trigger::kDirection:
+    case Trigger::kAuditAction:
     case Trigger::kChild: return "";
   }
   return "";

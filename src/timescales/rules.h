@@ -65,8 +65,9 @@ enum class Trigger : uint8_t {
   kOpenCase,
   kChild,
   kDirection,
+  kAuditAction,
 };
-inline constexpr int kTriggerCount = 12;
+inline constexpr int kTriggerCount = 13;
 std::string_view TriggerName(Trigger trigger);
 // The kind of event a trigger is (its fields are what trigger_where tests), or nullopt for
 // triggers that are not one event ("open-case", "child").
