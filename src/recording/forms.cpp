@@ -40,12 +40,23 @@ Result<bool> OptionsFromDfeLists(FormField& field, int collection_year) {
   return false;
 }
 
-Result<FormField> ParseField(const TomlEntry& form_entry, const toml::node& node, const model::EventKindSpec& spec,
-                             std::string_view source) {
+// The grades of the case audit template as a field's options.
+Status OptionsFromAuditTemplate(const TomlEntry& entry, FormField& field, const quality::AuditTemplate* audit_template) {
+  if (audit_template == nullptr) return entry.Error("options", "the case audit template is needed for its grades.");
+  for (const quality::Grade& grade : audit_template->grades()) field.options.push_back({grade.code, grade.label});
+  field.options_source = "the case audit template (data/audit/case-audit.toml)";
+  return Status::Ok();
+}
+
+// A field as the form lists it; a per-theme field becomes one field per theme of the template.
+Result<std::vector<FormField>> ParseField(const TomlEntry& form_entry, const toml::node& node,
+                                          const model::EventKindSpec& spec, std::string_view source,
+                                          const quality::AuditTemplate* audit_template) {
   const toml::table* table = node.as_table();
   if (table == nullptr) return form_entry.ErrorAt(LineOf(node), "fields", "each field must be a table { field = ..., label = ... }.");
   TomlEntry entry(source, form_entry.label() + ", a field", *table);
-  CAIRN_RETURN_IF_ERROR(entry.CheckKeys({"field", "label", "required", "options"}, "a form's field"));
+  CAIRN_RETURN_IF_ERROR(
+      entry.CheckKeys({"field", "label", "required", "options", "filled", "per_theme"}, "a form's field"));
   FormField field;
   CAIRN_ASSIGN_OR_RETURN(field.name, entry.RequiredString("field", "name the chronology field, e.g. \"date\"."));
   entry.set_label(form_entry.label() + ", field " + QuoteText(field.name));
@@ -61,9 +72,54 @@ Result<FormField> ParseField(const TomlEntry& form_entry, const toml::node& node
   CAIRN_ASSIGN_OR_RETURN(std::optional<bool> required, entry.OptionalBool("required"));
   field.required = required.value_or(false);
 
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> filled, entry.OptionalString("filled"));
+  if (filled) {
+    if (*filled == "user") {
+      field.filled = "user";
+    } else if (*filled == "template") {
+      if (audit_template == nullptr) return entry.Error("filled", "the case audit template is needed for its id.");
+      field.filled = "value";
+      field.filled_value = audit_template->id();
+    } else {
+      return entry.Error("filled", QuoteText(*filled) + " is not something Cairn fills; use 'user' or 'template'.");
+    }
+    if (field.type != FieldType::kText || field.start || field.end) {
+      return entry.Error("filled", "only a text field other than the dates can be filled by Cairn.");
+    }
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::optional<bool> per_theme, entry.OptionalBool("per_theme"));
+  if (per_theme.value_or(false)) {
+    if (audit_template == nullptr) return entry.Error("per_theme", "the case audit template is needed for its themes.");
+    if (field.type != FieldType::kText || field.free_text || field.filled.size() > 0) {
+      return entry.Error("per_theme", "only a text field (not free text, not filled) can hold a grade per theme.");
+    }
+    std::vector<FormField> parts;
+    for (const quality::Theme& theme : audit_template->themes()) {
+      FormField part;
+      part.name = field.name + "." + theme.id;
+      part.label = theme.title;
+      part.hint = theme.question;
+      part.required = field.required;
+      part.type = FieldType::kCode;
+      part.part_of = field.name;
+      part.part = theme.id;
+      CAIRN_RETURN_IF_ERROR(OptionsFromAuditTemplate(entry, part, audit_template));
+      parts.push_back(std::move(part));
+    }
+    return parts;
+  }
+
   if (const toml::node* options = table->get("options")) {
     if (field.type != FieldType::kCode && field.type != FieldType::kCodeList) {
       return entry.ErrorAt(LineOf(*options), "options", "only a coded field takes options.");
+    }
+    if (options->is_string()) {
+      if (options->value_or(std::string()) != "audit-grades") {
+        return entry.ErrorAt(LineOf(*options), "options",
+                             "the only named list is \"audit-grades\"; otherwise write [[\"code\", \"meaning\"], ...].");
+      }
+      CAIRN_RETURN_IF_ERROR(OptionsFromAuditTemplate(entry, field, audit_template));
+      return std::vector<FormField>{std::move(field)};
     }
     const toml::array* list = options->as_array();
     if (list == nullptr || list->empty()) {
@@ -81,7 +137,7 @@ Result<FormField> ParseField(const TomlEntry& form_entry, const toml::node& node
     field.options = {{"true", "Yes"}, {"false", "No"}};
     field.options_source = "yes or no";
   }
-  return field;
+  return std::vector<FormField>{std::move(field)};
 }
 
 }  // namespace
@@ -97,7 +153,8 @@ const FormField* Form::Find(std::string_view name) const {
   return nullptr;
 }
 
-Result<FormCatalogue> FormCatalogue::Parse(std::string_view toml_text, std::string_view source, int collection_year) {
+Result<FormCatalogue> FormCatalogue::Parse(std::string_view toml_text, std::string_view source, int collection_year,
+                                           const quality::AuditTemplate* audit_template) {
   CAIRN_ASSIGN_OR_RETURN(toml::table document, ParseToml(toml_text, source));
   if (const toml::key* unknown = TomlEntry::FirstUnknownKey(document, {"form"})) {
     return Status::InvalidArgument(std::string(source) + " line " + std::to_string(unknown->source().begin.line) +
@@ -106,6 +163,7 @@ Result<FormCatalogue> FormCatalogue::Parse(std::string_view toml_text, std::stri
   const toml::array* forms = document["form"].as_array();
   if (forms == nullptr || forms->empty()) return Status::InvalidArgument(std::string(source) + ": there are no [[form]] entries");
   FormCatalogue catalogue;
+  if (audit_template != nullptr) catalogue.audit_template_ = std::make_shared<const quality::AuditTemplate>(*audit_template);
   size_t number = 0;
   for (const toml::node& node : *forms) {
     ++number;
@@ -135,18 +193,21 @@ Result<FormCatalogue> FormCatalogue::Parse(std::string_view toml_text, std::stri
     const toml::array* fields = (*table)["fields"].as_array();
     if (fields == nullptr || fields->empty()) return entry.Error("fields", "list the fields the form asks for.");
     for (const toml::node& field_node : *fields) {
-      CAIRN_ASSIGN_OR_RETURN(FormField field, ParseField(entry, field_node, spec, source));
-      if (form.Find(field.name) != nullptr) {
-        return entry.ErrorAt(LineOf(field_node), "fields", QuoteText(field.name) + " is listed twice.");
-      }
-      if ((field.type == FieldType::kCode || field.type == FieldType::kCodeList) && field.options.empty()) {
-        CAIRN_ASSIGN_OR_RETURN(bool listed, OptionsFromDfeLists(field, collection_year));
-        if (!listed) {
-          return entry.ErrorAt(LineOf(field_node), "fields",
-                               QuoteText(field.name) + " is coded but the DfE lists have no codes for it; give options.");
+      CAIRN_ASSIGN_OR_RETURN(std::vector<FormField> parsed,
+                             ParseField(entry, field_node, spec, source, catalogue.audit_template_.get()));
+      for (FormField& field : parsed) {
+        if (form.Find(field.name) != nullptr || (!field.part_of.empty() && form.Find(field.part_of) != nullptr)) {
+          return entry.ErrorAt(LineOf(field_node), "fields", QuoteText(field.name) + " is listed twice.");
         }
+        if ((field.type == FieldType::kCode || field.type == FieldType::kCodeList) && field.options.empty()) {
+          CAIRN_ASSIGN_OR_RETURN(bool listed, OptionsFromDfeLists(field, collection_year));
+          if (!listed) {
+            return entry.ErrorAt(LineOf(field_node), "fields",
+                                 QuoteText(field.name) + " is coded but the DfE lists have no codes for it; give options.");
+          }
+        }
+        form.fields.push_back(std::move(field));
       }
-      form.fields.push_back(std::move(field));
     }
     const FormField* start = form.Find(spec.start_field);
     if (start == nullptr || !start->required) {
@@ -160,7 +221,8 @@ Result<FormCatalogue> FormCatalogue::Parse(std::string_view toml_text, std::stri
 Result<FormCatalogue> FormCatalogue::BuiltIn(int collection_year) {
   const embedded::Resource* resource = embedded::Find(embedded::Data(), "recording/forms.toml");
   if (resource == nullptr) return Status::Internal("the recording forms (data/recording/forms.toml) are not built into Cairn");
-  return Parse(resource->text, "data/recording/forms.toml", collection_year);
+  CAIRN_ASSIGN_OR_RETURN(quality::AuditTemplate audit_template, quality::AuditTemplate::BuiltIn());
+  return Parse(resource->text, "data/recording/forms.toml", collection_year, &audit_template);
 }
 
 const Form* FormCatalogue::For(model::EventKind kind) const {

@@ -4,6 +4,7 @@
 // checks and `cairn record`.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "base/status.h"
 #include "model/event_kind.h"
+#include "quality/case_audit.h"
 
 namespace cairn::recording {
 
@@ -37,6 +39,19 @@ struct FormField {
   // Free text about the child (model::IsFreeText): a text area, never in a download.
   bool free_text = false;
 
+  // A value Cairn fills rather than asks for: "user" (who records it: a case audit's auditor),
+  // "value" (filled_value: the case audit template's id), or "" (asked for). A correction keeps
+  // the value filled when the event was recorded.
+  std::string filled;
+  std::string filled_value;
+
+  // One part of a field made of named parts (model::SplitNamedParts): the form asks for a case
+  // audit's grade on each theme as its own field, "theme_grades.voice-of-the-child", kept
+  // together in the event's field `part_of` under the name `part`.
+  std::string part_of;
+  std::string part;
+  std::string hint;  // a sentence under the label (the theme's question)
+
   bool Offers(std::string_view code) const;
 };
 
@@ -55,10 +70,16 @@ class FormCatalogue {
  public:
   // Parses `toml_text`; every error names `source_name`, the line, the form and the field. Coded
   // fields without options of their own take the SSDA903 lists of `collection_year` (or the
-  // latest year before it that has one) and the CIN census lists.
-  static Result<FormCatalogue> Parse(std::string_view toml_text, std::string_view source_name, int collection_year);
-  // The forms compiled into Cairn (recording/forms.toml), for the collection year given.
+  // latest year before it that has one) and the CIN census lists. A case audit's form takes its
+  // themes and grades from `audit_template` (a form that needs one refuses to load without it).
+  static Result<FormCatalogue> Parse(std::string_view toml_text, std::string_view source_name, int collection_year,
+                                     const quality::AuditTemplate* audit_template = nullptr);
+  // The forms compiled into Cairn (recording/forms.toml), for the collection year given, with the
+  // case audit template compiled in (data/audit/case-audit.toml).
   static Result<FormCatalogue> BuiltIn(int collection_year);
+
+  // The case audit template the forms were made with; null when none was given.
+  const quality::AuditTemplate* audit_template() const { return audit_template_.get(); }
 
   const std::vector<Form>& forms() const { return forms_; }
   // The form recording `kind`, or nullptr when Cairn has none (the yearly OC2 and OC3 records).
@@ -66,6 +87,7 @@ class FormCatalogue {
 
  private:
   std::vector<Form> forms_;
+  std::shared_ptr<const quality::AuditTemplate> audit_template_;
 };
 
 }  // namespace cairn::recording

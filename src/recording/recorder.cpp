@@ -96,12 +96,44 @@ void InFormOrder(const Form& form, Outcome& outcome) {
 std::vector<std::pair<std::string, std::string>> ValuesOf(const Form& form, const Event& event) {
   std::vector<std::pair<std::string, std::string>> values;
   for (const FormField& field : form.fields) {
-    if (field.start) values.emplace_back(field.name, event.start.ToIso());
-    else if (field.end) values.emplace_back(field.name, event.end ? event.end->ToIso() : "");
-    else values.emplace_back(field.name, std::string(event.Get(field.name)));
+    if (field.start) {
+      values.emplace_back(field.name, event.start.ToIso());
+    } else if (field.end) {
+      values.emplace_back(field.name, event.end ? event.end->ToIso() : "");
+    } else if (!field.part_of.empty()) {
+      std::string value;
+      for (const auto& [name, part] : model::SplitNamedParts(event.Get(field.part_of))) {
+        if (name == field.part) value = part;
+      }
+      values.emplace_back(field.name, std::move(value));
+    } else {
+      values.emplace_back(field.name, std::string(event.Get(field.name)));
+    }
   }
   return values;
 }
+
+namespace {
+
+// The entry with the values Cairn fills (FormField::filled) in place of anything typed for them:
+// a new event takes who records it and the template's id; a correction (`actor` null) keeps
+// those it was recorded with.
+Entry WithFilledValues(const Form& form, const Entry& entry, const std::string* actor) {
+  Entry result;
+  result.confirmed = entry.confirmed;
+  for (const auto& [name, value] : entry.values) {
+    const FormField* field = form.Find(name);
+    if (field == nullptr || field->filled.empty()) result.values.emplace_back(name, value);
+  }
+  if (actor == nullptr) return result;
+  for (const FormField& field : form.fields) {
+    if (field.filled == "user") result.values.emplace_back(field.name, *actor);
+    if (field.filled == "value") result.values.emplace_back(field.name, field.filled_value);
+  }
+  return result;
+}
+
+}  // namespace
 
 Result<Recorder> Recorder::BuiltIn(Date today) {
   CAIRN_ASSIGN_OR_RETURN(FormCatalogue forms, FormCatalogue::BuiltIn(model::CollectionYear::Containing(today).year));
@@ -130,6 +162,30 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
     }
     given[name].push_back(value);
   }
+
+  // Fields made of named parts (a case audit's grade per theme), as the event holds them: a
+  // correction changes the parts it names and keeps the rest.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>, std::less<>> named_parts;
+  for (const FormField& field : form.fields) {
+    if (!field.part_of.empty() && !named_parts.contains(field.part_of)) {
+      named_parts[field.part_of] = model::SplitNamedParts(event.Get(field.part_of));
+    }
+  }
+  auto set_value = [&](const FormField& field, std::string value) {
+    if (field.part_of.empty()) {
+      event.Set(field.name, std::move(value));
+      return;
+    }
+    auto& parts = named_parts[field.part_of];
+    auto held = std::find_if(parts.begin(), parts.end(), [&](const auto& part) { return part.first == field.part; });
+    if (value.empty()) {
+      if (held != parts.end()) parts.erase(held);
+    } else if (held != parts.end()) {
+      held->second = std::move(value);
+    } else {
+      parts.emplace_back(field.part, std::move(value));
+    }
+  };
 
   bool start_ok = replacing != nullptr;
   bool dates_ok = true;
@@ -186,7 +242,7 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
       } else if (field.end) {
         event.end.reset();
       } else {
-        event.Set(field.name, "");
+        set_value(field, "");
       }
       continue;
     }
@@ -215,7 +271,7 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
           error(field.name, Quoted(value) + " is not one of the codes for " + Lower(field.label) + " (" +
                                 field.options_source + ").");
         } else {
-          event.Set(field.name, value);
+          set_value(field, value);
         }
         break;
       case FieldType::kCodeList: {
@@ -251,6 +307,21 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
         event.Set(field.name, value);
         break;
     }
+  }
+  // The parts in the form's order, then any the form no longer asks for (a theme an older
+  // template had), as they were.
+  for (auto& [name, parts] : named_parts) {
+    std::vector<std::pair<std::string, std::string>> ordered;
+    for (const FormField& field : form.fields) {
+      if (field.part_of != name) continue;
+      for (const auto& part : parts) {
+        if (part.first == field.part) ordered.push_back(part);
+      }
+    }
+    for (const auto& part : parts) {
+      if (std::find(ordered.begin(), ordered.end(), part) == ordered.end()) ordered.push_back(part);
+    }
+    event.Set(name, model::JoinNamedParts(ordered));
   }
   if (!start_ok || !dates_ok) {
     InFormOrder(form, outcome);
@@ -322,6 +393,14 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
         finding(std::string(postcode), LabelOf(form, postcode) +
                                            " is empty; a looked-after child's episode needs it (DfE rule 392b).");
       }
+    }
+  }
+  // A case audit is moderated by someone other than its auditor: a second pair of eyes.
+  if (form.kind == EventKind::kAuditModeration && event.parent >= 0) {
+    const Event& audit = chronology.events()[static_cast<size_t>(event.parent)];
+    if (!audit.Get("auditor").empty() && audit.Get("auditor") == event.Get("moderator")) {
+      error("", "This case audit (" + audit.start.ToIso() +
+                    ") is yours: it is moderated by someone other than its auditor.");
     }
   }
   if (form.kind == EventKind::kVisit && event.Get("child_seen") == "false") {
@@ -409,9 +488,10 @@ Result<Outcome> Recorder::Record(store::Connection& db, std::string_view la_chil
   CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(db, la_child_id));
   if (!chronology) return NoChild(la_child_id);
   Outcome outcome;
-  Event event = Check(*form, *chronology, entry, today, nullptr, outcome);
+  const Entry filled = WithFilledValues(*form, entry, &context.actor);
+  Event event = Check(*form, *chronology, filled, today, nullptr, outcome);
   if (!outcome.errors.empty()) return outcome;
-  if (!outcome.findings.empty() && !entry.confirmed) {
+  if (!outcome.findings.empty() && !filled.confirmed) {
     outcome.kind = Outcome::Kind::kNeedsConfirmation;
     return outcome;
   }
@@ -447,7 +527,7 @@ Result<Outcome> Recorder::Correct(store::Connection& db, std::string_view la_chi
     return Status::NotFound("Cairn has no form to correct a " + std::string(model::IdOf(held.kind)) + " event");
   }
   if (returns::ssda903::TrimSpace(context.reason).empty()) outcome.errors.push_back({"reason", "Say why the record is being corrected."});
-  Event corrected = Check(*form, *chronology, entry, today, &held, outcome);
+  Event corrected = Check(*form, *chronology, WithFilledValues(*form, entry, nullptr), today, &held, outcome);
   if (!outcome.errors.empty()) return outcome;
   if (!outcome.findings.empty() && !entry.confirmed) {
     outcome.kind = Outcome::Kind::kNeedsConfirmation;

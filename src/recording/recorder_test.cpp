@@ -241,5 +241,76 @@ TEST_F(RecorderTest, AnUnknownChildIsNotFound) {
   EXPECT_EQ(outcome.status().code(), Status::Code::kNotFound);
 }
 
+
+// A case audit: a grade on each theme of the template (one form field per theme, kept together
+// in one field), the auditor filled from who records it, moderated by someone else.
+TEST_F(RecorderTest, ACaseAuditGradesEachThemeAndIsModeratedBySomeoneElse) {
+  const quality::AuditTemplate* audit_template = recorder_->forms().audit_template();
+  ASSERT_NE(audit_template, nullptr);
+  std::vector<std::pair<std::string, std::string>> values = {
+      {"date", "2026-11-20"}, {"grade", "requires-improvement"}, {"findings", "The plan has no dates."},
+      {"auditor", "someone-else"}};  // ignored: Cairn fills the auditor
+  for (const quality::Theme& theme : audit_template->themes()) {
+    values.emplace_back("theme_grades." + theme.id, theme.id == "planning" ? "inadequate" : "good");
+  }
+  // One theme missing: named by its own field, nothing saved.
+  std::vector<std::pair<std::string, std::string>> missing = values;
+  std::erase_if(missing, [](const auto& value) { return value.first == "theme_grades.planning"; });
+  const int64_t before = EventCount();
+  Outcome refused = Record(EventKind::kCaseAudit, missing);
+  EXPECT_EQ(refused.kind, Outcome::Kind::kRefused);
+  EXPECT_EQ(Fields(refused), Names{"theme_grades.planning"});
+  EXPECT_EQ(EventCount(), before);
+  // A grade the template does not have.
+  std::vector<std::pair<std::string, std::string>> unknown = values;
+  unknown.back().second = "adequate";
+  EXPECT_EQ(Fields(Record(EventKind::kCaseAudit, unknown)), Names{unknown.back().first});
+
+  Outcome saved = Record(EventKind::kCaseAudit, values);
+  ASSERT_TRUE(saved.saved()) << (saved.errors.empty() ? "" : saved.errors.front().message);
+  const model::Event& audit = saved.chronology->events().back();
+  EXPECT_EQ(audit.kind, EventKind::kCaseAudit);
+  EXPECT_EQ(audit.Get("auditor"), "sw1");
+  EXPECT_EQ(audit.Get("template"), audit_template->id());
+  const auto grades = model::SplitNamedParts(audit.Get("theme_grades"));
+  ASSERT_EQ(grades.size(), audit_template->themes().size());
+  EXPECT_EQ(grades.front().first, audit_template->themes().front().id);  // the template's order
+  for (const auto& [theme, grade] : grades) EXPECT_EQ(grade, theme == "planning" ? "inadequate" : "good") << theme;
+  // The form reads it back field by field.
+  const std::vector<std::pair<std::string, std::string>> read_back =
+      ValuesOf(*recorder_->forms().For(EventKind::kCaseAudit), audit);
+  EXPECT_NE(std::find(read_back.begin(), read_back.end(), std::make_pair(std::string("theme_grades.planning"),
+                                                                        std::string("inadequate"))),
+            read_back.end());
+
+  // Correcting one theme keeps the others, and the auditor.
+  Result<Outcome> corrected = recorder_->Correct(*db_, "C1", saved.event_id, saved.revision,
+                                                 {{{"theme_grades.planning", "requires-improvement"}, {"auditor", "x"}}},
+                                                 kToday, {"sw2", "regraded after a second read", "auditor", "test", "local"});
+  ASSERT_TRUE(corrected.ok());
+  ASSERT_TRUE(corrected->saved()) << (corrected->errors.empty() ? "" : corrected->errors.front().message);
+  const model::Event& regraded = corrected->chronology->events().back();
+  EXPECT_EQ(regraded.Get("auditor"), "sw1");
+  EXPECT_THAT(std::string(regraded.Get("theme_grades")), HasSubstr("planning=requires-improvement"));
+  EXPECT_EQ(model::SplitNamedParts(regraded.Get("theme_grades")).size(), audit_template->themes().size());
+
+  // The auditor may not moderate their own audit; someone else may.
+  const std::vector<std::pair<std::string, std::string>> moderation = {
+      {"date", "2026-11-25"}, {"grade", "inadequate"}, {"agreed_grade", "inadequate"}};
+  Outcome own = Record(EventKind::kAuditModeration, moderation);
+  EXPECT_EQ(own.kind, Outcome::Kind::kRefused);
+  ASSERT_FALSE(own.errors.empty());
+  EXPECT_THAT(own.errors.front().message, HasSubstr("someone other than its auditor"));
+  Result<Outcome> moderated = recorder_->Record(*db_, "C1", EventKind::kAuditModeration, {moderation, false}, kToday,
+                                                {"qa2", "", "auditor", "test", "local"});
+  ASSERT_TRUE(moderated.ok());
+  ASSERT_TRUE(moderated->saved()) << (moderated->errors.empty() ? "" : moderated->errors.front().message);
+  const std::vector<quality::CaseAudit> audits = quality::CaseAuditsOf(*moderated->chronology);
+  ASSERT_EQ(audits.size(), 1u);
+  ASSERT_NE(audits[0].moderation, nullptr);
+  EXPECT_EQ(audits[0].moderation->Get("moderator"), "qa2");
+  EXPECT_EQ(audits[0].final_grade(), "inadequate");
+}
+
 }  // namespace
 }  // namespace cairn::recording
