@@ -50,15 +50,20 @@ void Council::Build(const timescales::Evaluator& evaluator, std::vector<model::C
     situations_.push_back(SituationOn(chronology, as_at));
   }
   directions_by_owner_.clear();
-  for (size_t i = 0; i < chronologies_.size(); ++i) IndexDirections(i);
+  audited_.clear();
+  for (size_t i = 0; i < chronologies_.size(); ++i) IndexActionsAndAudits(i);
   generation_ = NextGeneration();
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();
 }
 
-void Council::IndexDirections(size_t index) {
+void Council::IndexActionsAndAudits(size_t index) {
   for (const model::Event& event : chronologies_[index].events()) {
-    if (event.kind != model::EventKind::kDirection) continue;
+    if (event.kind == model::EventKind::kCaseAudit) {
+      const auto at = std::lower_bound(audited_.begin(), audited_.end(), index);
+      if (at == audited_.end() || *at != index) audited_.insert(at, index);
+    }
+    if (!model::IsAssignedAction(event.kind)) continue;
     std::vector<size_t>& children = directions_by_owner_[std::string(event.Get("owner"))];
     if (std::find(children.begin(), children.end(), index) == children.end()) {
       children.insert(std::upper_bound(children.begin(), children.end(), index), index);
@@ -87,7 +92,8 @@ void Council::Update(model::Chronology chronology) {
   // valid.)
   situations_[index] = SituationOn(chronologies_[index], as_at_);
   for (auto& [owner, children] : directions_by_owner_) std::erase(children, index);
-  IndexDirections(index);
+  std::erase(audited_, index);
+  IndexActionsAndAudits(index);
   generation_ = NextGeneration();
   std::lock_guard<std::mutex> lock(snapshots_mutex_);
   snapshots_.clear();

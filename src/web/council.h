@@ -53,9 +53,11 @@ class Council {
   const access::ChildPlace& place(size_t index) const { return places_[index]; }
   const Situation& situation(size_t index) const { return situations_[index]; }
   const access::CouncilDirectory& directory() const { return directory_; }
-  // The children with a direction from management oversight owned by this worker id, whatever
-  // its state (a worker's week looks only at these, not at every child).
+  // The children with a direction from management oversight or an action from a case audit owned
+  // by this worker id, whatever its state (a worker's week looks only at these, not at every child).
   std::span<const size_t> ChildrenWithDirectionsFor(std::string_view worker_id) const;
+  // The children with a case audit, in index order (the case audit figures look only at these).
+  std::span<const size_t> ChildrenWithCaseAudits() const { return audited_; }
 
   // The council as it stood on `date` (on or before the council's date). The council's own date
   // costs nothing; an earlier one is evaluated whole (about 10 ms for a 55,000-population
@@ -83,9 +85,11 @@ class Council {
   std::vector<Situation> situations_;
   // Owner worker id -> the children holding a direction of theirs, each once, in index order.
   std::map<std::string, std::vector<size_t>, std::less<>> directions_by_owner_;
+  std::vector<size_t> audited_;  // children with a case audit, in index order
   const timescales::Evaluator* evaluator_ = nullptr;
 
-  void IndexDirections(size_t index);
+  // Adds the child at `index` to the indexes of owners' actions and of case audits.
+  void IndexActionsAndAudits(size_t index);
 
   mutable std::mutex snapshots_mutex_;
   mutable std::list<std::shared_ptr<const Snapshot>> snapshots_;  // most recently used first

@@ -21,9 +21,15 @@ http::Response RecordSubmit(Context& context);    // POST /children/{id}/events
 http::Response CorrectPage(Context& context);     // GET /children/{id}/events/{event}/edit
 http::Response CorrectSubmit(Context& context);   // POST /children/{id}/events/{event}
 http::Response WithdrawSubmit(Context& context);  // POST /children/{id}/events/{event}/withdraw
-// Whether the user may correct or withdraw `event` on today's record: recording, the form's own
-// permission (oversight is a manager's), or, for a direction, being its owner.
+// Whether the user may correct or withdraw `event` on today's record: the permission its form
+// needs (child.record, or oversight.record, qa.audit, ...), or, for a direction or an audit
+// action, being its owner.
 bool MayCorrectEvent(const Context& context, const model::Event& event);
+// Whether the user may record anything on a child (some form's permission).
+bool MayRecordAny(const Context& context);
+
+// quality_pages.cpp
+http::Response AuditsPage(Context& context);  // GET /audits: case audit figures
 
 // council_pages.cpp
 // The service's teams (a head of service), or every team (the director, analysts).

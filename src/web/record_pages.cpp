@@ -133,7 +133,16 @@ http::Response RenderForm(Context& context, const FormPage& page, int status) {
     item.set("name", field.name);
     item.set("label", field.label);
     item.set("required", Data(field.required));
-    const std::string value = ValueOf(page.values, field.name);
+    if (!field.hint.empty()) item.set("hint", field.hint);
+    std::string value = ValueOf(page.values, field.name);
+    if (!field.filled.empty()) {
+      // Filled by Cairn, not asked for: shown, never sent (a correction keeps what was filled).
+      if (page.event_id == 0) value = field.filled == "user" ? context.session->principal.username : field.filled_value;
+      item.set("value", value);
+      item.set("is_filled", Data(true));
+      fields.push_back(item);
+      continue;
+    }
     item.set("value", value);
     for (const FieldMessage& message : page.errors) {
       if (message.field == field.name) item.set("error", message.message);
@@ -325,17 +334,19 @@ void AuditRefusal(Context& context, std::string_view kind, const Outcome& outcom
                           std::to_string(outcome.findings.size()) + " finding(s)");
 }
 
-// A form that needs more than recording itself (oversight is a manager's).
+// A form's own permission (oversight is a manager's, a case audit an auditor's), or recording
+// casework itself.
 bool MayRecord(const Context& context, const RecordingForm& form) {
-  return form.permission.empty() || context.session->principal.role->Has(form.permission);
+  return context.session->principal.role->Has(form.permission.empty() ? std::string_view("child.record")
+                                                                      : std::string_view(form.permission));
 }
 
-// Correcting or withdrawing needs what recording needs, except that a direction's owner may
-// mark their own direction done.
+// Correcting or withdrawing needs what recording needs, except that the owner of a direction
+// or an audit action may mark it done.
 bool MayCorrect(const Context& context, const RecordingForm& form, const model::Event& event) {
   if (MayRecord(context, form)) return true;
   const std::string& worker = context.session->principal.worker_id;
-  return event.kind == model::EventKind::kDirection && !worker.empty() && event.Get("owner") == worker;
+  return model::IsAssignedAction(event.kind) && !worker.empty() && event.Get("owner") == worker;
 }
 
 Result<int64_t> EventIdParam(const Context& context) {
@@ -456,6 +467,7 @@ http::Response RecordPage(Context& context) {
     item.set("help", form.help);
     list.push_back(item);
   }
+  if (!list.is_non_empty_list()) return ErrorResponse(403, "Your role records nothing on a child's record.", context.api);
   data.set("forms", list);
   context.audit_action = "read";
   context.audit_children = {context.child_id};
@@ -491,8 +503,15 @@ http::Response RecordSubmit(Context& context) {
   return RenderForm(context, page, 422);
 }
 
+bool MayRecordAny(const Context& context) {
+  for (const RecordingForm& form : context.recorder->forms().forms()) {
+    if (MayRecord(context, form)) return true;
+  }
+  return false;
+}
+
 bool MayCorrectEvent(const Context& context, const model::Event& event) {
-  if (context.past || event.id <= 0 || !context.session->principal.role->Has("child.record")) return false;
+  if (context.past || event.id <= 0) return false;
   const RecordingForm* form = context.recorder->forms().For(event.kind);
   return form != nullptr && MayCorrect(context, *form, event);
 }

@@ -181,49 +181,57 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
   }
   for (const ChildRow& row : rows) drifting += row.drift > 0 ? 1 : 0;
 
-  // Directions from management oversight this worker owns, on any child the viewer may see
-  // (not only the worker's own caseload): not yet done, most overdue first. The council keeps
-  // which children hold a worker's directions, so the week does not look at every child.
-  Table directions("directions", "Directions from management oversight",
+  // Directions from management oversight and actions from case audits this worker owns, on any
+  // child the viewer may see (not only the worker's own caseload): not yet done, most overdue
+  // first. The council keeps which children hold a worker's actions, so the week does not look
+  // at every child.
+  Table directions("directions", "Directions from management oversight and actions from case audits",
                    {{"child_id", "LA child id", ColumnKind::kText, Shown::kDownloadOnly},
                     {"child", "Child"},
+                    {"from", "From"},
                     {"due", "Due", ColumnKind::kDate},
                     {"status", "Status"},
                     {"days", "Days overdue or to go", ColumnKind::kNumber},
                     {"change", "", ColumnKind::kText, Shown::kPageOnly}});
   directions.ChildColumn("child_id").TestId("directions-table");
-  if (const std::optional<size_t> direction_rule = context.evaluator.rules().FindRule("oversight.direction")) {
-    struct Owned {
-      size_t index;
-      const Obligation* obligation;
-    };
-    std::vector<Owned> owned;
-    const access::Principal& who = context.session->principal;
-    for (const size_t i : context.council.ChildrenWithDirectionsFor(worker_id)) {
-      if (i >= view.size()) continue;  // recorded after the view's date
-      for (const Obligation& obligation : view.result(i).obligations) {
-        if (obligation.rule != *direction_rule || obligation.trigger_event < 0) continue;
-        if (obligation.status != ObligationStatus::kDue && obligation.status != ObligationStatus::kOverdue) continue;
-        const model::Event& given = view.chronology(i).events()[static_cast<size_t>(obligation.trigger_event)];
-        if (given.Get("owner") != worker_id) continue;
-        if (!access::CanSee(who, view.chronology(i).child().la_child_id, view.current_place(i), context.restrictions)) continue;
-        owned.push_back({i, &obligation});
+  std::vector<size_t> action_rules;
+  for (std::string_view rule_id : {std::string_view("oversight.direction"), std::string_view("audit.action")}) {
+    if (const std::optional<size_t> rule = context.evaluator.rules().FindRule(rule_id)) action_rules.push_back(*rule);
+  }
+  struct Owned {
+    size_t index;
+    const Obligation* obligation;
+  };
+  std::vector<Owned> owned;
+  const access::Principal& who = context.session->principal;
+  for (const size_t i : context.council.ChildrenWithDirectionsFor(worker_id)) {
+    if (i >= view.size()) continue;  // recorded after the view's date
+    for (const Obligation& obligation : view.result(i).obligations) {
+      if (obligation.trigger_event < 0 ||
+          std::find(action_rules.begin(), action_rules.end(), obligation.rule) == action_rules.end()) {
+        continue;
       }
+      if (obligation.status != ObligationStatus::kDue && obligation.status != ObligationStatus::kOverdue) continue;
+      const model::Event& given = view.chronology(i).events()[static_cast<size_t>(obligation.trigger_event)];
+      if (given.Get("owner") != worker_id) continue;
+      if (!access::CanSee(who, view.chronology(i).child().la_child_id, view.current_place(i), context.restrictions)) continue;
+      owned.push_back({i, &obligation});
     }
-    std::sort(owned.begin(), owned.end(), [](const Owned& a, const Owned& b) { return a.obligation->due < b.obligation->due; });
-    for (const Owned& item : owned) {
-      const model::Chronology& chronology = view.chronology(item.index);
-      const std::string& id = chronology.child().la_child_id;
-      const model::Event& given = chronology.events()[static_cast<size_t>(item.obligation->trigger_event)];
-      Cell mark;
-      if (MayCorrectEvent(context, given)) {
-        mark = Cell::Link("Mark done", "/children/" + http::PercentEncode(id) + "/events/" + std::to_string(given.id) + "/edit",
-                          "mark-done");
-      }
-      directions.AddRow({Cell::Text(id), Cell::Link(DisplayName(chronology.child()), Link(context, "/children/" + id), "child-link"),
-                         Cell::Text(item.obligation->due.ToIso()), StatusCell(*item.obligation),
-                         Cell::Number(item.obligation->days), std::move(mark)});
+  }
+  std::sort(owned.begin(), owned.end(), [](const Owned& a, const Owned& b) { return a.obligation->due < b.obligation->due; });
+  for (const Owned& item : owned) {
+    const model::Chronology& chronology = view.chronology(item.index);
+    const std::string& id = chronology.child().la_child_id;
+    const model::Event& given = chronology.events()[static_cast<size_t>(item.obligation->trigger_event)];
+    Cell mark;
+    if (MayCorrectEvent(context, given)) {
+      mark = Cell::Link("Mark done", "/children/" + http::PercentEncode(id) + "/events/" + std::to_string(given.id) + "/edit",
+                        "mark-done");
     }
+    directions.AddRow({Cell::Text(id), Cell::Link(DisplayName(chronology.child()), Link(context, "/children/" + id), "child-link"),
+                       Cell::Text(given.kind == model::EventKind::kAuditAction ? "Case audit" : "Management oversight"),
+                       Cell::Text(item.obligation->due.ToIso()), StatusCell(*item.obligation),
+                       Cell::Number(item.obligation->days), std::move(mark)});
   }
   const size_t directions_open = directions.size();
 
@@ -241,7 +249,7 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
                   {std::to_string(next_week), "deadlines due next week"},
                   {std::to_string(visits.size()), "visits overdue or due by next week"},
                   {std::to_string(drifting), "children with a drift signal"},
-                  {std::to_string(directions_open), "directions from oversight to do"}};
+                  {std::to_string(directions_open), "directions and audit actions to do"}};
   page.tables.push_back(DeadlinesTable(context, deadlines, "deadlines", "Overdue and due this week and next"));
   page.tables.back().TestId("deadlines-table").PageLimit(kPageRows);
   page.tables.push_back(ChildrenTable(context, rows, "children", own ? "My children" : "Children"));
@@ -256,7 +264,7 @@ http::Response WorkerWeek(Context& context, const std::string& worker_id, bool o
                    {own ? "My children" : "Children", "", "children"},
                    {"Visits", "", "visits"},
                    {"Drift and delay", "", "drift"},
-                   {"Directions from management oversight", "What a manager has directed, by when. Mark each done with what was done.",
+                   {"Directions and audit actions", "What a manager has directed or a case audit has asked, by when. Mark each done with what was done.",
                     "directions"}};
   page.extra_json = ChildrenJson(rows);
   return Respond(context, page);

@@ -3,7 +3,8 @@
 // typed and names each problem beside its field; a correction asks why and shows in the record's
 // history; two people correcting one record at once: the second is refused without losing their
 // text; the API refuses what the form refuses, and out-of-scope or unpermitted recording is
-// refused. Runs on its own copy of the test council (CAIRN_E2E_RECORDING_DB), since it changes it.
+// refused; a case audit is recorded, sets an action on the worker's week, and is moderated by a
+// second auditor, and the figures count it (elected members: counts only). Runs on its own copy of the test council (CAIRN_E2E_RECORDING_DB), since it changes it.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -35,8 +36,9 @@ async function childWithOverdueVisit(page) {
 
 // A user added as a council adds one (`cairn user add`), signed in on a page of their own.
 async function userFor(username, role, linkOption, linkValue) {
+  const link = linkOption ? [linkOption, linkValue] : [];
   execFileSync(process.env.CAIRN, ["user", "add", "--db", process.env.CAIRN_E2E_RECORDING_DB, "--username", username,
-                                   "--role", role, linkOption, linkValue, "--password-stdin"], { input: `${password}\n` });
+                                   "--role", role, ...link, "--password-stdin"], { input: `${password}\n` });
   const page = await cairn.newPage();
   await signIn(page, username, password);
   return page;
@@ -300,5 +302,109 @@ test("a manager's direction is a deadline on its owner's week: due, then overdue
   } finally {
     await manager.context().close();
     await worker.context().close();
+  }
+});
+
+test("a case audit grades each theme, sets an action on the worker's week, and is moderated by someone else", async () => {
+  const auditor = await cairn.pageAs("auditor");
+  const worker = await cairn.pageAs("practitioner");
+  const member = await cairn.pageAs("elected-member");
+  const moderator = await userFor("e2e-second-auditor", "auditor");
+  try {
+    const week = await getJSON(worker, "/api/v1/home");
+    const id = week.children[week.children.length > 1 ? 1 : 0].id;
+    const path = `/children/${encodeURIComponent(id)}`;
+    const owner = (await getJSON(worker, `/api/v1${path}`)).worker;
+    assert.ok(owner, "the child has a worker");
+
+    // The auditor is offered the case audit, not casework.
+    await auditor.goto(`${path}/record`);
+    assert.equal(await auditor.locator("[data-testid=record-case-audit]").count(), 1);
+    assert.equal(await auditor.locator("[data-testid=record-visit]").count(), 0);
+    assert.equal((await auditor.goto(`${path}/record?kind=visit`)).status(), 403);
+
+    // The form asks for a grade on every theme; the auditor is filled in, not typed.
+    await auditor.goto(`${path}/record?kind=case-audit`);
+    assert.equal(await auditor.locator("[data-testid=filled-auditor]").innerText(), "e2e-auditor");
+    const themes = auditor.locator('select[name^="theme_grades."]');
+    const themeCount = await themes.count();
+    assert.ok(themeCount >= 4, "a grade per theme");
+    const violations = await axeViolations(auditor);
+    assert.equal(violations.length, 0, `case audit form:\n${describeViolations(violations)}`);
+    await screenshot(auditor, "case-audit-form");
+    await auditor.fill("#f-date", "2025-03-21");
+    // One theme left ungraded: refused, named beside its field, nothing saved.
+    for (let i = 1; i < themeCount; ++i) await themes.nth(i).selectOption("requires-improvement");
+    await auditor.selectOption("#f-grade", "requires-improvement");
+    await auditor.fill("#f-findings", "Visits are regular but the plan has no dates.");
+    const refused = await submit(auditor);
+    assert.equal(refused.status(), 422);
+    const firstTheme = await themes.nth(0).getAttribute("name");
+    assert.equal(await auditor.locator(`[data-testid="error-${firstTheme}"]`).count(), 1);
+    assert.equal(await auditor.locator("#f-findings").inputValue(), "Visits are regular but the plan has no dates.");
+    await themes.nth(0).selectOption("good");
+    assert.equal((await submit(auditor)).status(), 200);
+
+    // An action from the audit, for the child's worker, due before the record's date: overdue on their week.
+    await auditor.goto(`${path}/record?kind=audit-action`);
+    await auditor.fill("#f-date", "2025-03-21");
+    await auditor.fill("#f-owner", owner);
+    await auditor.fill("#f-due_date", "2025-03-28");
+    await auditor.fill("#f-action", "Add dates to each action in the plan.");
+    assert.equal((await submit(auditor)).status(), 200);
+    const action = (await getJSON(worker, "/api/v1/home")).tables.directions.find(
+      (row) => row.child_id === id && row.from === "Case audit",
+    );
+    assert.ok(action, "the audit's action is on the worker's week");
+    assert.match(action.status, /overdue/i);
+
+    // The auditor may not moderate their own audit; a second auditor moderates it down.
+    await auditor.goto(`${path}/record?kind=audit-moderation`);
+    await auditor.fill("#f-date", "2025-03-24");
+    await auditor.selectOption("#f-grade", "inadequate");
+    await auditor.selectOption("#f-agreed_grade", "inadequate");
+    const own = await submit(auditor);
+    assert.equal(own.status(), 422);
+    assert.match(await auditor.locator("[data-testid=form-errors]").innerText(), /someone other than its auditor/);
+    await moderator.goto(`${path}/record?kind=audit-moderation`);
+    assert.equal(await moderator.locator("[data-testid=filled-moderator]").innerText(), "e2e-second-auditor");
+    await moderator.fill("#f-date", "2025-03-24");
+    await moderator.selectOption("#f-grade", "inadequate");
+    await moderator.selectOption("#f-agreed_grade", "inadequate");
+    await moderator.fill("#f-note", "No plan with dates for three months: inadequate.");
+    assert.equal((await submit(moderator)).status(), 200);
+
+    // The figures: the audit, moderated and changed, by theme and by team.
+    const figures = await getJSON(moderator, "/api/v1/audits");
+    const row = figures.tables.audits.find((r) => r.child_id === id);
+    assert.ok(row, "the audit is listed");
+    assert.equal(row.auditor, "e2e-auditor");
+    assert.equal(row.auditor_grade, "Requires improvement");
+    assert.equal(row.agreed_grade, "Inadequate");
+    assert.equal(row.actions, "0 of 1");
+    const voice = figures.tables["by-theme"][0];
+    assert.ok(Number(voice.audits) >= 1);
+    assert.ok(figures.tables["by-team"].some((r) => Number(r.inadequate) >= 1));
+    await moderator.goto("/audits");
+    const pageViolations = await axeViolations(moderator);
+    assert.equal(pageViolations.length, 0, `audits page:\n${describeViolations(pageViolations)}`);
+    await screenshot(moderator, "case-audits");
+
+    // Elected members see counts, never a child: no list, no child's id, one audit "fewer than 5".
+    const seen = await member.request.get("/api/v1/audits");
+    assert.equal(seen.status(), 200);
+    const body = await seen.text();
+    assert.equal(JSON.parse(body).tables.audits, undefined);
+    assert.ok(!body.includes(id), "no child's id in the members' figures");
+    await member.goto("/audits");
+    assert.equal(await member.locator('a[href^="/children/"]').count(), 0);
+    assert.match(await member.locator("main").innerText(), /fewer than 5/);
+    assert.deepEqual(problems(auditor).filter((p) => !/status of 4(03|22)/.test(p)), []);
+    assert.deepEqual(problems(moderator), []);
+  } finally {
+    await auditor.context().close();
+    await worker.context().close();
+    await member.context().close();
+    await moderator.context().close();
   }
 });

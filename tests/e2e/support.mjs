@@ -60,6 +60,7 @@ export const roles = [
   "analyst",
   "elected-member",
   "inspector",
+  "auditor",
   "admin",
 ];
 export function userFor(role) {
