@@ -7,6 +7,7 @@
 #include "base/json_text.h"
 #include "returns/ssda903/tables.h"
 #include "store/audit.h"
+#include "store/workforce_store.h"
 
 namespace cairn::recording {
 namespace {
@@ -472,6 +473,23 @@ std::optional<size_t> CurrentVersion(const model::Chronology& chronology, int64_
   return index;
 }
 
+// An action's owner (a direction's, an audit action's) is a worker Cairn knows, when the council's
+// workforce is loaded: a council that imported only its returns has none, and any staff id is
+// taken. Adds an error on the owner field otherwise.
+Status CheckOwner(store::Connection& db, const Event& event, const Event* before, Outcome& outcome) {
+  if (!model::IsAssignedAction(event.kind)) return Status::Ok();
+  const std::string_view owner = event.Get("owner");
+  if (owner.empty() || (before != nullptr && before->Get("owner") == owner)) return Status::Ok();
+  CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(db));
+  if (workforce.workers.empty()) return Status::Ok();
+  const bool known = std::any_of(workforce.workers.begin(), workforce.workers.end(),
+                                 [&](const model::Worker& worker) { return worker.id == owner; });
+  if (!known) {
+    outcome.errors.push_back({"owner", Quoted(owner) + " is not the staff id of anyone in the council's workforce."});
+  }
+  return Status::Ok();
+}
+
 Status NoChild(std::string_view la_child_id) {
   return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
 }
@@ -490,6 +508,7 @@ Result<Outcome> Recorder::Record(store::Connection& db, std::string_view la_chil
   Outcome outcome;
   const Entry filled = WithFilledValues(*form, entry, &context.actor);
   Event event = Check(*form, *chronology, filled, today, nullptr, outcome);
+  CAIRN_RETURN_IF_ERROR(CheckOwner(db, event, nullptr, outcome));
   if (!outcome.errors.empty()) return outcome;
   if (!outcome.findings.empty() && !filled.confirmed) {
     outcome.kind = Outcome::Kind::kNeedsConfirmation;
@@ -528,6 +547,7 @@ Result<Outcome> Recorder::Correct(store::Connection& db, std::string_view la_chi
   }
   if (returns::ssda903::TrimSpace(context.reason).empty()) outcome.errors.push_back({"reason", "Say why the record is being corrected."});
   Event corrected = Check(*form, *chronology, WithFilledValues(*form, entry, nullptr), today, &held, outcome);
+  CAIRN_RETURN_IF_ERROR(CheckOwner(db, corrected, &held, outcome));
   if (!outcome.errors.empty()) return outcome;
   if (!outcome.findings.empty() && !entry.confirmed) {
     outcome.kind = Outcome::Kind::kNeedsConfirmation;

@@ -7,6 +7,7 @@
 
 #include "store/audit.h"
 #include "store/test_database.h"
+#include "store/workforce_store.h"
 
 namespace cairn::recording {
 namespace {
@@ -310,6 +311,31 @@ TEST_F(RecorderTest, ACaseAuditGradesEachThemeAndIsModeratedBySomeoneElse) {
   ASSERT_NE(audits[0].moderation, nullptr);
   EXPECT_EQ(audits[0].moderation->Get("moderator"), "qa2");
   EXPECT_EQ(audits[0].final_grade(), "inadequate");
+}
+
+// A direction's owner is someone in the council's workforce, once the workforce is known.
+TEST_F(RecorderTest, ADirectionsOwnerIsAWorkerTheCouncilKnows) {
+  Outcome oversight = Record(EventKind::kOversight, {{"date", "2026-11-20"}, {"type", "case-direction"}, {"decision", "Plan"}});
+  ASSERT_TRUE(oversight.saved());
+  const std::vector<std::pair<std::string, std::string>> direction = {
+      {"date", "2026-11-20"}, {"owner", "W9"}, {"due_date", "2026-12-04"}, {"action", "See the school."}};
+  // No workforce loaded (a council that imported only its returns): any staff id is taken.
+  Outcome anyone = Record(EventKind::kDirection, direction);
+  ASSERT_TRUE(anyone.saved());
+
+  const model::Team team{"T1", "Team one", "assessment"};
+  const model::Worker worker{"W1", "A Worker", "social-worker", "T1"};
+  ASSERT_TRUE(store::SaveWorkforce(*db_, {&team, 1}, {&worker, 1}).ok());
+  std::vector<std::pair<std::string, std::string>> unknown = direction;
+  unknown[2].second = "2026-12-05";
+  unknown[1].second = "W8";
+  const int64_t before = EventCount();
+  Outcome refused = Record(EventKind::kDirection, unknown);
+  EXPECT_EQ(refused.kind, Outcome::Kind::kRefused);
+  EXPECT_EQ(Fields(refused), Names{"owner"});
+  EXPECT_EQ(EventCount(), before);
+  unknown[1].second = "W1";
+  EXPECT_TRUE(Record(EventKind::kDirection, unknown).saved());
 }
 
 }  // namespace
