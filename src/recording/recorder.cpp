@@ -363,8 +363,10 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
   // A value recorded with a date (REC with DEC, the factors with the authorisation) only with it.
   for (const model::FieldSpec& field : spec.fields) {
     if (field.recorded_with.empty()) continue;
-    const bool has_date = field.recorded_with == spec.end_field ? event.end.has_value()
-                                                                : event.GetDate(field.recorded_with).has_value();
+    // The start is always there (InitialCPCtarget is set when the enquiry starts).
+    const bool has_date = field.recorded_with == spec.start_field ? true
+                          : field.recorded_with == spec.end_field ? event.end.has_value()
+                                                                  : event.GetDate(field.recorded_with).has_value();
     const bool has_value = !event.Get(field.name).empty();
     if (has_value && !has_date) {
       error(std::string(field.name), LabelOf(form, field.name) + " is recorded with " +
@@ -410,7 +412,10 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
   }
   if (replacing == nullptr && (form.kind == EventKind::kCinEpisode || form.kind == EventKind::kLookedAfterEpisode)) {
     for (const Event& other : chronology.events()) {
-      if (other.kind == form.kind && other.IsOpenOn(event.start)) {
+      // One ending on the day this starts is the one before it (the DfE's layout ends an
+      // episode on the day the next begins), not a second one open.
+      const bool ends_that_day = other.end && *other.end == event.start;
+      if (other.kind == form.kind && other.IsOpenOn(event.start) && !ends_that_day) {
         finding(start_name, "The " + Lower(std::string(spec.title)) + " that started on " + other.start.ToIso() +
                                 " is still open on that date; close it first unless both are right.");
         break;

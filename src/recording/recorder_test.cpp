@@ -338,5 +338,33 @@ TEST_F(RecorderTest, ADirectionsOwnerIsAWorkerTheCouncilKnows) {
   EXPECT_TRUE(Record(EventKind::kDirection, unknown).saved());
 }
 
+// A target set when the enquiry starts is recorded with the start; and an episode that ends on
+// the day the next begins (as the DfE's layout has a change of placement) is not a second one open.
+TEST_F(RecorderTest, AnEnquirysTargetAndAChangeOfPlacementSaveWithoutFindings) {
+  Outcome enquiry = Record(EventKind::kSection47, {{"S47ActualStartDate", "2026-09-10"}, {"InitialCPCtarget", "2026-10-01"}});
+  ASSERT_TRUE(enquiry.saved()) << (enquiry.errors.empty() ? "" : enquiry.errors.front().message);
+  EXPECT_EQ(enquiry.chronology->events().back().Get("InitialCPCtarget"), "2026-10-01");
+
+  const std::vector<std::pair<std::string, std::string>> placement = {
+      {"DECOM", "2026-09-05"}, {"RNE", "S"}, {"LS", "V2"}, {"CIN", "N1"}, {"PLACE", "U1"},
+      {"PLACE_PROVIDER", "PR1"}, {"HOME_POST", "L20 3AB"}, {"PL_POST", "L21 4CD"}};
+  Outcome first = Record(EventKind::kLookedAfterEpisode, placement);
+  ASSERT_TRUE(first.saved()) << (first.errors.empty() ? "" : first.errors.front().message);
+  Result<Outcome> ended = recorder_->Correct(*db_, "C1", first.event_id, first.revision,
+                                             {{{"DEC", "2026-10-01"}, {"REC", "X1"}, {"REASON_PLACE_CHANGE", "CARPL"}}},
+                                             kToday, Who("the placement changed"));
+  ASSERT_TRUE(ended.ok());
+  ASSERT_TRUE(ended->saved()) << (ended->errors.empty() ? "" : ended->errors.front().message);
+  std::vector<std::pair<std::string, std::string>> next = placement;
+  next[0].second = "2026-10-01";
+  next[1].second = "P";
+  Outcome second = Record(EventKind::kLookedAfterEpisode, next);
+  EXPECT_TRUE(second.saved()) << (second.findings.empty() ? "" : second.findings.front().message);
+  // Starting the day before the first ended is a second episode open: shown before saving.
+  next[0].second = "2026-09-30";
+  next[1].second = "B";
+  EXPECT_EQ(Record(EventKind::kLookedAfterEpisode, next).kind, Outcome::Kind::kNeedsConfirmation);
+}
+
 }  // namespace
 }  // namespace cairn::recording
