@@ -125,6 +125,7 @@ const Command kCommands[] = {
     {"export", "Write a collection year's SSDA903 tables or CIN census XML from a database", DefineExport},
     {"child", "Show a child's chronology; restrict a record to named users", DefineChild},
     {"record", "Record casework on a child (a visit, an assessment, a plan, ...), correct it or withdraw it", DefineRecord},
+    {"oversight", "Record a manager's oversight of a child's case and the directions given at it", DefineOversight},
     {"simulate", "Build a synthetic council (children, events, workforce) into a database", DefineSimulate},
     {"due", "Every child's statutory deadlines as at a date: met, late, due, overdue", DefineDue},
     {"drift", "Drift and delay signals for every child as at a date, with their evidence", DefineDrift},

@@ -43,6 +43,7 @@ Action DefineImport(CLI::App& app);
 Action DefineExport(CLI::App& app);
 Action DefineChild(CLI::App& app);
 Action DefineRecord(CLI::App& app);
+Action DefineOversight(CLI::App& app);
 Action DefineSimulate(CLI::App& app);
 Action DefineDue(CLI::App& app);
 Action DefineDrift(CLI::App& app);
