@@ -14,6 +14,10 @@ void AppendHex(unsigned char byte, std::string& out) {
 
 }  // namespace
 
+std::string QuoteForDisplay(std::string_view text) {
+  return "'" + EscapeForDisplay(text.substr(0, 40)) + (text.size() > 40 ? "...'" : "'");
+}
+
 std::string EscapeForDisplay(std::string_view text) {
   std::string out;
   out.reserve(text.size());

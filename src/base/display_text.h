@@ -15,6 +15,11 @@ namespace cairn {
 // prints on one line and only as itself. Well-formed UTF-8 otherwise passes unchanged.
 std::string EscapeForDisplay(std::string_view text);
 
+// What someone typed, as a message quotes it: in single quotes, at most 40 bytes (then "..."),
+// escaped as EscapeForDisplay does, so a client's value can be named without flooding or driving
+// the terminal or page that shows the message.
+std::string QuoteForDisplay(std::string_view text);
+
 // Whether XML 1.0 can carry `text` as element content: well-formed UTF-8 whose characters are
 // all in XML's Char production (tab, line feed, carriage return, U+0020-U+D7FF, U+E000-U+FFFD,
 // U+10000-U+10FFFF). ESC, NUL, form feed, U+FFFE and U+FFFF are not.

@@ -29,3 +29,16 @@ TEST(DisplayTextTest, XmlCanCarryOnlyXmlCharacters) {
 
 }  // namespace
 }  // namespace cairn
+
+namespace cairn {
+namespace {
+
+TEST(QuoteForDisplay, QuotesEscapesAndShortensWhatWasTyped) {
+  EXPECT_EQ(QuoteForDisplay("SW7"), "'SW7'");
+  EXPECT_EQ(QuoteForDisplay("a\x1b]2;x"), "'a\\x1B]2;x'");
+  const std::string long_text(50, 'x');
+  EXPECT_EQ(QuoteForDisplay(long_text), "'" + std::string(40, 'x') + "...'");
+}
+
+}  // namespace
+}  // namespace cairn

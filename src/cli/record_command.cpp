@@ -163,11 +163,6 @@ void PrintEntryProblems(std::ostream& err, std::string_view heading, const std::
   }
 }
 
-// What was typed, as a message quotes it: at most 40 bytes, and escaped, so that it prints on one
-// line and cannot drive the terminal.
-std::string Quoted(std::string_view text) {
-  return "'" + EscapeForDisplay(text.substr(0, 40)) + (text.size() > 40 ? "...'" : "'");
-}
 
 // One --direction: the entry it makes for the direction form, and how messages name it.
 struct DirectionArg {
@@ -185,12 +180,12 @@ DirectionArg ReadDirection(size_t position, std::string_view given, std::string_
   const size_t first_comma = given.find(',');
   const size_t second_comma = first_comma == std::string_view::npos ? first_comma : given.find(',', first_comma + 1);
   if (second_comma == std::string_view::npos) {
-    direction.label += " " + Quoted(given);
+    direction.label += " " + QuoteForDisplay(given);
     return direction;
   }
   direction.owner = returns::ssda903::TrimSpace(given.substr(0, first_comma));
   direction.due_date = returns::ssda903::TrimSpace(given.substr(first_comma + 1, second_comma - first_comma - 1));
-  if (!direction.owner.empty()) direction.label += " for " + Quoted(direction.owner);
+  if (!direction.owner.empty()) direction.label += " for " + QuoteForDisplay(direction.owner);
   recording::Entry entry;
   entry.confirmed = confirmed;
   entry.values = {{"date", std::string(oversight_date)},
@@ -231,7 +226,7 @@ Status AddOversight(const OversightArgs& args, Environment& env) {
   CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
   CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(*db, args.child));
   if (!chronology) {
-    return Status::NotFound("there is no child " + Quoted(args.child) + " in " + args.db + "; nothing was saved");
+    return Status::NotFound("there is no child " + QuoteForDisplay(args.child) + " in " + args.db + "; nothing was saved");
   }
 
   std::vector<EntryProblem> errors;

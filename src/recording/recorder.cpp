@@ -25,11 +25,6 @@ bool IsTarget(std::string_view field) {
   return std::find(std::begin(kTargetFields), std::end(kTargetFields), field) != std::end(kTargetFields);
 }
 
-// A name or value as a message quotes it: what a client sent may be anything, so at most 40
-// bytes, control characters and bytes that are not UTF-8 written out (base/display_text.h).
-std::string Quoted(std::string_view text) {
-  return "'" + EscapeForDisplay(text.substr(0, 40)) + (text.size() > 40 ? "...'" : "'");
-}
 
 bool HasControl(std::string_view text, bool lines_allowed) {
   return std::any_of(text.begin(), text.end(), [&](char c) {
@@ -158,7 +153,7 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
   std::map<std::string, std::vector<std::string>, std::less<>> given;
   for (const auto& [name, value] : entry.values) {
     if (form.Find(name) == nullptr) {
-      error(name, Quoted(name) + " is not a field of the " + Lower(form.title) + " form.");
+      error(name, QuoteForDisplay(name) + " is not a field of the " + Lower(form.title) + " form.");
       continue;
     }
     given[name].push_back(value);
@@ -252,7 +247,7 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
         Result<Date> date = Date::ParseIso(value);
         if (!date.ok()) date = Date::ParseDmy(value);
         if (!date.ok() || date->year() < 1900 || date->year() > 2199) {
-          error(field.name, field.label + ": " + Quoted(value) + " is not a date; write it as YYYY-MM-DD, such as 2026-03-31.");
+          error(field.name, field.label + ": " + QuoteForDisplay(value) + " is not a date; write it as YYYY-MM-DD, such as 2026-03-31.");
           if (field.start) start_ok = false;
           dates_ok = false;
           break;
@@ -269,7 +264,7 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
       }
       case FieldType::kCode:
         if (!field.Offers(value)) {
-          error(field.name, Quoted(value) + " is not one of the codes for " + Lower(field.label) + " (" +
+          error(field.name, QuoteForDisplay(value) + " is not one of the codes for " + Lower(field.label) + " (" +
                                 field.options_source + ").");
         } else {
           set_value(field, value);
@@ -279,7 +274,7 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
         std::vector<std::string> codes;  // a code ticked twice is kept once, in the order first given
         for (const std::string& part : parts) {
           if (!field.Offers(part)) {
-            error(field.name, Quoted(part) + " is not one of the codes for " + Lower(field.label) + " (" +
+            error(field.name, QuoteForDisplay(part) + " is not one of the codes for " + Lower(field.label) + " (" +
                                   field.options_source + ").");
           } else if (std::find(codes.begin(), codes.end(), part) == codes.end()) {
             codes.push_back(part);
@@ -294,12 +289,12 @@ Event Recorder::Check(const Form& form, const model::Chronology& chronology, con
         if (std::optional<std::string> flag = Flag(value)) {
           event.Set(field.name, *flag);
         } else {
-          error(field.name, field.label + ": " + Quoted(value) + " is not yes or no.");
+          error(field.name, field.label + ": " + QuoteForDisplay(value) + " is not yes or no.");
         }
         break;
       case FieldType::kInteger:
         if (value.size() > 6 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-          error(field.name, field.label + ": " + Quoted(value) + " is not a whole number.");
+          error(field.name, field.label + ": " + QuoteForDisplay(value) + " is not a whole number.");
         } else {
           event.Set(field.name, value);
         }
@@ -490,7 +485,7 @@ Status CheckOwner(store::Connection& db, const Event& event, const Event* before
   const bool known = std::any_of(workforce.workers.begin(), workforce.workers.end(),
                                  [&](const model::Worker& worker) { return worker.id == owner; });
   if (!known) {
-    outcome.errors.push_back({"owner", Quoted(owner) + " is not the staff id of anyone in the council's workforce."});
+    outcome.errors.push_back({"owner", QuoteForDisplay(owner) + " is not the staff id of anyone in the council's workforce."});
   }
   return Status::Ok();
 }
