@@ -13,6 +13,15 @@
 namespace cairn::web {
 namespace {
 
+// The share graded good or better, as a percentage: empty with no audits, withheld from elected
+// members when made from a count of 1 to 4 (of the good, the whole, or the rest).
+Cell Share(int64_t part, int64_t whole, bool aggregates) {
+  if (whole == 0) return Cell::Text("");
+  const auto small = [](int64_t n) { return n >= 1 && n <= 4; };
+  if (aggregates && (small(part) || small(whole) || small(whole - part))) return Cell::Text("withheld");
+  return Cell::Decimal(100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
 // A grade table: one row per theme, team or month; a column for each grade, the total and the
 // share graded good or better.
 class GradeTable {
@@ -26,22 +35,15 @@ class GradeTable {
     row.push_back(std::move(first));
     for (const int count : counts.by_grade) row.push_back(Count(count));
     row.push_back(Count(counts.total));
-    row.push_back(Share(counts.good_or_better, counts.total));
+    row.push_back(Share(counts.good_or_better, counts.total, aggregates_));
     table_.AddRow(std::move(row));
   }
   Table Take() { return std::move(table_); }
 
+ private:
   // A count as the role may see it: 1 to 4 suppressed for elected members.
   Cell Count(int64_t count) const { return aggregates_ ? Cell::Suppressed(count) : Cell::Number(static_cast<double>(count)); }
-  // A percentage, withheld when made from a suppressed count.
-  Cell Share(int64_t part, int64_t whole) const {
-    if (whole == 0) return Cell::Text("");
-    const auto small = [](int64_t n) { return n >= 1 && n <= 4; };
-    if (aggregates_ && (small(part) || small(whole) || small(whole - part))) return Cell::Text("withheld");
-    return Cell::Decimal(100.0 * static_cast<double>(part) / static_cast<double>(whole));
-  }
 
- private:
   static std::vector<Column> Columns(const std::string& first_heading, const quality::AuditTemplate& audit_template) {
     std::vector<Column> columns = {{"name", first_heading}};
     for (const quality::Grade& grade : audit_template.grades()) {
@@ -144,12 +146,11 @@ http::Response AuditsPage(Context& context) {
                (aggregates ? std::string("the whole council's audits, counted. No child can be identified from these figures.")
                            : std::string("the audits of the children in your scope. A grade counts as agreed at moderation "
                                          "once moderated, as the auditor gave it before."));
-  const GradeTable& counter = by_theme;
   const auto figure = [&](int64_t count) { return aggregates ? Suppressed(count) : std::to_string(count); };
-  const Cell share = counter.Share(figures.overall.good_or_better, figures.overall.total);
+  const Cell share = Share(figures.overall.good_or_better, figures.overall.total, aggregates);
+  const std::string share_text = !share.number ? (share.text.empty() ? "none" : share.text) : share.text + "%";
   page.summary = {{figure(figures.overall.total), "case audits"},
-                  {share.text.empty() ? "none" : (share.text == "withheld" ? share.text : share.text + "%"),
-                   "graded good or better"},
+                  {share_text, "graded good or better"},
                   {figure(figures.moderated), "moderated"},
                   {figure(figures.changed_at_moderation), "grades changed at moderation"},
                   {figure(figures.actions - figures.actions_done), "actions set and not yet done"}};
