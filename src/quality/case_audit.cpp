@@ -112,6 +112,16 @@ std::string AuditTemplate::LabelOf(std::string_view grade_code) const {
   return grade != nullptr ? grade->label : std::string(grade_code);
 }
 
+std::string AuditTemplate::DescribeThemeGrades(std::string_view theme_grades) const {
+  std::string text;
+  for (const auto& [theme_id, grade] : model::SplitNamedParts(theme_grades)) {
+    const Theme* theme = FindTheme(theme_id);
+    if (!text.empty()) text += "; ";
+    text += (theme != nullptr ? theme->title : theme_id) + ": " + LabelOf(grade);
+  }
+  return text;
+}
+
 std::string_view CaseAudit::final_grade() const {
   if (moderation != nullptr && !moderation->Get("agreed_grade").empty()) return moderation->Get("agreed_grade");
   return auditor_grade();

@@ -48,6 +48,10 @@ class AuditTemplate {
   // The grade's label, or the code itself when the template has no such grade (an audit graded
   // against an older template).
   std::string LabelOf(std::string_view grade_code) const;
+  // A case audit's grades by theme ("voice-of-the-child=good;...") as people read them: "Voice
+  // of the child: Good; Planning: Inadequate". A theme or grade the template no longer has is
+  // shown by its code.
+  std::string DescribeThemeGrades(std::string_view theme_grades) const;
 
  private:
   std::string id_;

@@ -21,6 +21,14 @@ TEST(AuditTemplateTest, BuiltInHasThemesAndGradesBestFirst) {
   }
 }
 
+TEST(AuditTemplateTest, ThemeGradesReadAsTheTemplateNamesThem) {
+  Result<AuditTemplate> audit_template = AuditTemplate::BuiltIn();
+  ASSERT_TRUE(audit_template.ok());
+  EXPECT_EQ(audit_template->DescribeThemeGrades("voice-of-the-child=good;planning=inadequate;retired=adequate"),
+            "Voice of the child: Good; Planning: Inadequate; retired: adequate");
+  EXPECT_EQ(audit_template->DescribeThemeGrades(""), "");
+}
+
 TEST(AuditTemplateTest, ErrorsNameTheFileLineAndField) {
   const char* kDuplicateTheme = R"([template]
 id = "t"

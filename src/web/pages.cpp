@@ -10,6 +10,7 @@
 
 #include "base/embedded.h"
 #include "base/sound_alike.h"
+#include "recording/recorder.h"
 #include "store/access_store.h"
 #include "store/audit.h"
 #include "store/chronology_store.h"
@@ -88,6 +89,20 @@ Data AuditRows(const std::vector<store::StoredAuditEntry>& rows, bool with_child
 
 // ---------------------------------------------------------------------------------------------
 // A child's page
+
+namespace {
+
+// A field's value on the chronology: as recorded, but a case audit's grades by theme in the
+// template's words rather than "voice-of-the-child=good;...".
+std::string DetailValue(const Context& context, model::EventKind kind, const model::Field& field) {
+  const quality::AuditTemplate* audit_template = context.recorder->forms().audit_template();
+  if (kind == model::EventKind::kCaseAudit && field.name == "theme_grades" && audit_template != nullptr) {
+    return audit_template->DescribeThemeGrades(field.value);
+  }
+  return field.value;
+}
+
+}  // namespace
 
 http::Response ChildPage(Context& context) {
   Result<Format> format = RequestedFormat(context);
@@ -252,7 +267,7 @@ http::Response ChildPage(Context& context) {
     std::string notes;
     for (const model::Field& field : shown.fields) {
       if (model::IsFreeText(event.kind, field.name)) notes += (notes.empty() ? "" : "; ") + field.name + ": " + field.value;
-      else details += (details.empty() ? "" : ", ") + field.name + " " + field.value;
+      else details += (details.empty() ? "" : ", ") + field.name + " " + DetailValue(context, event.kind, field);
     }
     Cell details_cell = Cell::Text(details);
     if (!notes.empty()) details_cell.label = details + (details.empty() ? "" : "; ") + notes;

@@ -344,6 +344,12 @@ test("a case audit grades each theme, sets an action on the worker's week, and i
     assert.equal(await auditor.locator("#f-findings").inputValue(), "Visits are regular but the plan has no dates.");
     await themes.nth(0).selectOption("good");
     assert.equal((await submit(auditor)).status(), 200);
+    // The child's chronology reads the grades in the template's words.
+    await auditor.goto(path);
+    const auditRow = auditor
+      .locator("[data-testid=chronology-table] tbody tr")
+      .filter({ has: auditor.getByRole("cell", { name: "Case audit", exact: true }) });
+    assert.match(await auditRow.innerText(), /Voice of the child: Good; Assessment quality: Requires improvement/);
 
     // An action from the audit, for the child's worker, due before the record's date: overdue on their week.
     await auditor.goto(`${path}/record?kind=audit-action`);
