@@ -180,6 +180,59 @@ TEST_F(ReturnsCli, TwoCinCensusYearsImportTogetherAsTheyDoOneAtATime) {
   }
 }
 
+// Personal data on the terminal: a problem there names the file, line, field and child id; the
+// values (dates of birth, event dates, UPNs) are only in the findings and rejects files.
+TEST_F(ReturnsCli, TheTerminalNamesEachProblemButShowsNoDateOrUpn) {
+  const fs::path header = dir_ / "header.csv";
+  std::ofstream(header) << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+                           "K1,1,01/01/2009,WBRI,,,\n"
+                           "K2,1,31/02/2011,WBRI,,,\n";
+  const fs::path episodes = dir_ / "episodes.csv";
+  std::ofstream(episodes) << "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+                             "PL_POST,URN\n"
+                             "K1,05/06/2023,S,C2,N1,U1,PR1,04/06/2023,E11,,AB1 2CD,EF3 4GH,\n";
+  const fs::path cin = dir_ / "cin.xml";
+  std::ofstream(cin)
+      << "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>"
+         "2024-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>343</LEA>"
+         "<SoftwareCode>x</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>2024-04-01T00:00:00"
+         "</DateTime></Source></Header>\n<Children><Child><ChildIdentifiers><LAchildID>K1</LAchildID><UPN>Z99X</UPN>"
+         "<PersonBirthDate>2009-01-02</PersonBirthDate><GenderCurrent>1</GenderCurrent></ChildIdentifiers>"
+         "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>\n<CINdetails><CINreferralDate>"
+         "2023-05-01</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>"
+         "<CINclosureDate>2023-04-02</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure><ReferralNFA>0"
+         "</ReferralNFA></CINdetails></Child></Children></Message>\n";
+  const std::vector<std::string> values = {"01/01/2009", "2009-01-02", "31/02/2011", "05/06/2023", "04/06/2023",
+                                           "2023-05-01", "2023-04-02", "Z99X"};
+  // Refused first (a record that cannot be read lists the problem), then with --skip-invalid.
+  const Outcome refused =
+      RunCairn({"import", "--db", db_, "--year", "2024", header.string(), episodes.string(), cin.string()});
+  EXPECT_EQ(refused.code, 1);
+  const fs::path rejects = dir_ / "rejects.csv";
+  const Outcome imported = RunCairn({"import", "--db", db_, "--year", "2024", "--skip-invalid", "--rejects",
+                                     rejects.string(), header.string(), episodes.string(), cin.string()});
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  const std::string terminal = refused.out + refused.err + imported.out + imported.err;
+  // Each kind of problem is on the terminal, by field and place...
+  for (const char* shown : {"header.csv line 3, field DOB", "field DEC", "field UPN", "field CINclosureDate",
+                            "disagree about this child's date of birth"}) {
+    EXPECT_NE(terminal.find(shown), std::string::npos) << shown << "\n" << terminal;
+  }
+  // ...and no value is.
+  for (const std::string& value : values) EXPECT_EQ(terminal.find(value), std::string::npos) << value << "\n" << terminal;
+
+  // The files hold the detail.
+  const fs::path findings = dir_ / "findings.csv";
+  const Outcome again = RunCairn({"import", "--db", (dir_ / "again.db").string(), "--year", "2024", "--skip-invalid",
+                                  "--rejects", rejects.string(), "--findings", findings.string(), header.string(),
+                                  episodes.string(), cin.string()});
+  ASSERT_EQ(again.code, 0) << again.err;
+  std::ifstream findings_in(findings), rejects_in(rejects);
+  const std::string detail = std::string(std::istreambuf_iterator<char>(findings_in), {}) +
+                             std::string(std::istreambuf_iterator<char>(rejects_in), {});
+  for (const std::string& value : values) EXPECT_NE(detail.find(value), std::string::npos) << value << "\n" << detail;
+}
+
 // Issue 14, defect 3: nothing a return holds is run by the spreadsheet that opens a findings
 // or rejects file; the return itself keeps the council's value, with a finding.
 TEST_F(ReturnsCli, ValuesThatStartLikeFormulasAreNeutralisedInFindingsAndReported) {

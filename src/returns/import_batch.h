@@ -24,6 +24,13 @@ struct Problem {
   std::string ToString() const;
 };
 
+// Where a child's own details (date of birth, UPN, ethnicity, ...) were read: the SSDA903 Header
+// record, or the CIN census <ChildIdentifiers>. A finding that two returns disagree names both.
+struct DetailSource {
+  std::string file;  // file name as given in messages
+  int line = 0;      // 1-based; 0 if not known
+};
+
 struct ImportBatch {
   std::string source;        // "ssda903" or "cin-census"
   int collection_year = 0;   // the year the collection ends, as stated or inferred
@@ -32,6 +39,9 @@ struct ImportBatch {
   // One chronology per child, children and events in the order read. Events carry provenance
   // {source, {collection_year}}. Parent links point within each chronology.
   std::vector<model::Chronology> children;
+  // Where each child's details were read, one per child in `children` (same order), or empty
+  // when the reader does not know.
+  std::vector<DetailSource> detail_sources;
   // Records that could not be read (not a date, missing key, duplicate key, wrong field count).
   // They are NOT in `children`. Any here fails an all-or-nothing import.
   std::vector<Problem> rejected;

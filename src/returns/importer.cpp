@@ -4,6 +4,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <unordered_map>
 
@@ -63,6 +64,16 @@ std::string WhyNotImportable(const std::string& path) {
          "census XML with root Message)";
 }
 
+// Moves every problem of `from` onto the end of `to`, leaving `from` empty and its memory freed.
+void MoveAppend(std::vector<Problem>& from, std::vector<Problem>& to) {
+  if (to.empty()) {
+    to = std::move(from);
+  } else {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  }
+  std::vector<Problem>().swap(from);
+}
+
 // What is at `path` when it is not a regular file, or "" when it is one.
 std::string NotARegularFile(const std::string& path) {
   std::error_code ec;
@@ -113,17 +124,21 @@ void Report(const ImportOptions& options, const std::string& message) {
 
 // Fills blanks in `into` from `from`; a value both hold differently is a finding.
 void MergeDetails(model::Child& into, const model::Child& from, std::vector<Problem>& findings,
-                  const std::string& kept_from, const std::string& other_from) {
+                  const DetailSource& kept_from, const DetailSource& other_from) {
+  const std::string kept_where =
+      kept_from.file.empty() ? std::string("the first file")
+                             : kept_from.file + (kept_from.line > 0 ? " line " + std::to_string(kept_from.line) : "");
   auto conflict = [&](const char* field, const std::string& kept, const std::string& other) {
     Problem finding;
-    finding.file = other_from;
+    finding.file = other_from.file;
+    finding.line = other_from.line;
     finding.location = "child";
     finding.field = field;
     // The values (a date of birth, a UPN) go in the value, which the terminal never shows.
     finding.value = "kept '" + kept + "', not '" + other + "'";
     finding.child = into.la_child_id;
     finding.message = "the returns disagree about this child's " + std::string(field) + "; the value from " +
-                      (kept_from.empty() ? std::string("the first file") : kept_from) + " is kept";
+                      kept_where + " is kept";
     findings.push_back(std::move(finding));
   };
   auto text = [&](std::string& target, const std::string& value, const char* field) {
@@ -229,10 +244,17 @@ void CheckValues(ImportBatch& batch) {
   for (size_t k = 0; k < batch.children.size(); ++k) {
     const model::Chronology& chronology = batch.children[k];
     const std::string child_id = EscapeForDisplay(chronology.child().la_child_id);
+    const bool sourced = k < batch.detail_sources.size();
     auto check = [&](std::string_view location, std::string_view field, std::string_view value) {
       if (value.empty()) return;
       Problem problem;
       problem.file = file;
+      // A child's own details were read from one known record; an event's field, from a record
+      // the chronology no longer remembers.
+      if (location == "child" && sourced) {
+        problem.file = batch.detail_sources[k].file;
+        problem.line = batch.detail_sources[k].line;
+      }
       problem.location = std::string(location);
       problem.field = std::string(field);
       problem.value = EscapeForDisplay(value.substr(0, 200));
@@ -272,33 +294,40 @@ void CheckValues(ImportBatch& batch) {
   }
   if (std::find(unreadable.begin(), unreadable.end(), true) == unreadable.end()) return;
   std::vector<model::Chronology> readable;
+  std::vector<DetailSource> readable_sources;
   readable.reserve(batch.children.size());
   for (size_t k = 0; k < batch.children.size(); ++k) {
-    if (!unreadable[k]) readable.push_back(std::move(batch.children[k]));
+    if (unreadable[k]) continue;
+    readable.push_back(std::move(batch.children[k]));
+    if (k < batch.detail_sources.size()) readable_sources.push_back(std::move(batch.detail_sources[k]));
   }
   batch.children = std::move(readable);
+  if (!batch.detail_sources.empty()) batch.detail_sources = std::move(readable_sources);
 }
 
 }  // namespace
 
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
-                                             std::vector<Problem>& findings, const std::vector<std::string>& sources) {
-  auto source_of = [&](size_t index) { return index < sources.size() ? sources[index] : std::string(); };
+                                             std::vector<Problem>& findings, const std::vector<DetailSource>& sources) {
+  static const DetailSource kUnknown;
+  auto source_of = [&](size_t index) -> const DetailSource& { return index < sources.size() ? sources[index] : kUnknown; };
+  // Merged in place: the first chronology of each child moves down to the next free slot, so a
+  // large import never holds a second vector of every child.
   std::vector<size_t> first_source;  // for each merged child, the chronology it started from
-  std::vector<model::Chronology> merged;
   std::unordered_map<std::string, size_t> position;
   std::vector<size_t> merged_from_several;
-  merged.reserve(chronologies.size());
+  size_t kept = 0;
   for (size_t at = 0; at < chronologies.size(); ++at) {
     model::Chronology& chronology = chronologies[at];
-    auto [it, inserted] = position.emplace(chronology.child().la_child_id, merged.size());
+    auto [it, inserted] = position.emplace(chronology.child().la_child_id, kept);
     if (inserted) {
-      merged.push_back(std::move(chronology));
+      if (at != kept) chronologies[kept] = std::move(chronology);
       first_source.push_back(at);
+      ++kept;
       continue;
     }
     if (merged_from_several.empty() || merged_from_several.back() != it->second) merged_from_several.push_back(it->second);
-    model::Chronology& into = merged[it->second];
+    model::Chronology& into = chronologies[it->second];
     MergeDetails(into.mutable_child(), chronology.child(), findings, source_of(first_source[it->second]),
                  source_of(at));
     const int32_t offset = static_cast<int32_t>(into.events().size());
@@ -311,8 +340,9 @@ std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chro
   std::sort(merged_from_several.begin(), merged_from_several.end());
   merged_from_several.erase(std::unique(merged_from_several.begin(), merged_from_several.end()),
                             merged_from_several.end());
-  for (size_t index : merged_from_several) MergeRepeatedEvents(merged[index]);
-  return merged;
+  chronologies.erase(chronologies.begin() + static_cast<std::ptrdiff_t>(kept), chronologies.end());
+  for (size_t index : merged_from_several) MergeRepeatedEvents(chronologies[index]);
+  return chronologies;
 }
 
 Result<std::string> FormatProblemsCsv(const std::vector<Problem>& problems) {
@@ -409,8 +439,9 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   for (ImportBatch& batch : batches) {
     CheckValues(batch);
     result.batches.push_back(Summarise(batch));
-    result.rejected.insert(result.rejected.end(), batch.rejected.begin(), batch.rejected.end());
-    result.findings.insert(result.findings.end(), batch.findings.begin(), batch.findings.end());
+    // Moved, not copied: a large return's findings are among the biggest things an import holds.
+    MoveAppend(batch.rejected, result.rejected);
+    MoveAppend(batch.findings, result.findings);
   }
   if (!result.unreadable_files.empty()) return refused();
   std::optional<AtomicFile> rejects_file;
@@ -421,14 +452,23 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
     rejects_file.emplace(std::move(prepared));
   }
 
+  // Every batch's children in one vector, each batch's let go as it is moved: one copy of every
+  // child at a time.
   std::vector<model::Chronology> all;
-  std::vector<std::string> sources;
+  std::vector<DetailSource> sources;
   for (ImportBatch& batch : batches) {
     const std::string source = batch.files.size() == 1 ? batch.files.front() : batch.source + " return";
-    for (model::Chronology& chronology : batch.children) {
-      all.push_back(std::move(chronology));
-      sources.push_back(source);
+    batch.detail_sources.resize(batch.children.size(), DetailSource{source, 0});
+    if (all.empty()) {
+      all = std::move(batch.children);
+      sources = std::move(batch.detail_sources);
+    } else {
+      all.insert(all.end(), std::make_move_iterator(batch.children.begin()), std::make_move_iterator(batch.children.end()));
+      sources.insert(sources.end(), std::make_move_iterator(batch.detail_sources.begin()),
+                     std::make_move_iterator(batch.detail_sources.end()));
     }
+    std::vector<model::Chronology>().swap(batch.children);
+    std::vector<DetailSource>().swap(batch.detail_sources);
   }
   std::vector<model::Chronology> children = MergeChildren(std::move(all), result.findings, sources);
   result.children = children.size();

@@ -66,11 +66,12 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
 // returns both report (same natural key: an episode open across 31 March is in both years'
 // census) is one event, reported in both years, with the latest year's content; so importing
 // several years at once gives what importing them one at a time, in order, gives.
-// `sources`, when given, names the file each chronology was read from (one per chronology), so
-// that a finding about conflicting details names the file whose value was not kept.
+// `sources`, when given, says where each chronology's child details were read (one per
+// chronology), so that a finding about conflicting details names the file and line whose value was
+// not kept, and the one whose value was.
 std::vector<model::Chronology> MergeChildren(std::vector<model::Chronology> chronologies,
                                              std::vector<Problem>& findings,
-                                             const std::vector<std::string>& sources = {});
+                                             const std::vector<DetailSource>& sources = {});
 
 // Problems as CSV: file, line, location, field, value, reason, child, record. Meant for a
 // spreadsheet, so every value goes through NeutraliseForSpreadsheet (returns/csv.h).

@@ -267,7 +267,9 @@ TEST_F(ImporterTest, AChildInBothReturnsIsOneChild) {
 
 // Issue 14: a finding about conflicting details named no file, and printed both values (a date
 // of birth) in its message, which the terminal shows.
-TEST_F(ImporterTest, ConflictingDetailsNameTheFileAndKeepTheValuesOutOfTheMessage) {
+// Both records are named by file and line (the CIN <ChildIdentifiers> on line 2, the Header record
+// on line 2 of header.csv), so an analyst can open each at the right place.
+TEST_F(ImporterTest, ConflictingDetailsNameBothFilesAndLinesAndKeepTheValuesOutOfTheMessage) {
   const std::string header = Write("header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nDFE1,2,27/03/2015,WBRI,,,\n");
   const std::string cin = Write("cin.xml", R"(<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>343</LEA><SoftwareCode>x</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>2024-04-01T00:00:00</DateTime></Source></Header>
 <Children><Child><ChildIdentifiers><LAchildID>DFE1</LAchildID><UPNunknown>UN1</UPNunknown><PersonBirthDate>2015-03-28</PersonBirthDate><GenderCurrent>2</GenderCurrent></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
@@ -280,12 +282,68 @@ TEST_F(ImporterTest, ConflictingDetailsNameTheFileAndKeepTheValuesOutOfTheMessag
   for (const Problem& finding : result->findings) {
     if (finding.message.find("disagree") == std::string::npos) continue;
     found = true;
-    EXPECT_EQ(finding.file, cin);
+    EXPECT_EQ(finding.file, "cin.xml");
+    EXPECT_EQ(finding.line, 2);
+    EXPECT_NE(finding.message.find("the value from header.csv line 2 is kept"), std::string::npos) << finding.message;
+    EXPECT_NE(finding.ToString().find("cin.xml line 2"), std::string::npos) << finding.ToString();
     EXPECT_EQ(finding.field, "date of birth");
     EXPECT_EQ(finding.message.find("2015"), std::string::npos) << finding.message;
     EXPECT_NE(finding.value.find("2015-03-28"), std::string::npos) << finding.value;
   }
   EXPECT_TRUE(found);
+}
+
+// A value in a child's own details that starts like a formula is reported at the Header record
+// that gave it, by line.
+TEST_F(ImporterTest, AFindingAboutAChildsDetailsNamesTheLineTheyWereReadFrom) {
+  const std::string header = Write("header.csv",
+                                   "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,2,27/03/2015,WBRI,,,\n"
+                                   "A2,1,01/02/2014,WBRI,=A123456789012,,\n");
+  ImportOptions options;
+  options.ssda903_year = 2024;
+  auto result = ImportFiles(*db_, {header}, options);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  bool found = false;
+  for (const Problem& finding : result->findings) {
+    if (finding.field != "UPN" || finding.message.find("formula") == std::string::npos) continue;
+    found = true;
+    EXPECT_EQ(finding.file, "header.csv");
+    EXPECT_EQ(finding.line, 3);
+    EXPECT_EQ(finding.child, "A2");
+  }
+  EXPECT_TRUE(found);
+}
+
+// Children merged in place: each child once, in the order first seen, with every event of every
+// copy, and nothing of one child on another.
+TEST(MergeChildrenTest, InterleavedCopiesMergeIntoOneChildEachInFirstSeenOrder) {
+  auto chronology = [](const std::string& id, int day) {
+    model::Child child;
+    child.la_child_id = id;
+    model::Chronology result(std::move(child));
+    model::Event event;
+    event.kind = model::EventKind::kCinEpisode;
+    event.start = Date::FromYmdOrDie(2023, 5, day);
+    result.Add(std::move(event));
+    return result;
+  };
+  std::vector<model::Chronology> input;
+  input.push_back(chronology("A", 1));
+  input.push_back(chronology("B", 2));
+  input.push_back(chronology("A", 3));
+  input.push_back(chronology("C", 4));
+  input.push_back(chronology("B", 5));
+  std::vector<Problem> findings;
+  const std::vector<model::Chronology> merged = MergeChildren(std::move(input), findings);
+  ASSERT_EQ(merged.size(), 3u);
+  const std::vector<std::pair<std::string, std::vector<int>>> expected = {{"A", {1, 3}}, {"B", {2, 5}}, {"C", {4}}};
+  for (size_t i = 0; i < merged.size(); ++i) {
+    EXPECT_EQ(merged[i].child().la_child_id, expected[i].first);
+    std::vector<int> days;
+    for (const model::Event& event : merged[i].events()) days.push_back(event.start.day());
+    std::sort(days.begin(), days.end());
+    EXPECT_EQ(days, expected[i].second) << expected[i].first;
+  }
 }
 
 }  // namespace

@@ -737,11 +737,16 @@ class Reader {
 
     if (std::find(dropped_.begin(), dropped_.end(), true) != dropped_.end()) {
       std::vector<Chronology> kept;
+      std::vector<DetailSource> kept_sources;
       kept.reserve(batch_.children.size());
+      kept_sources.reserve(batch_.children.size());
       for (size_t i = 0; i < batch_.children.size(); ++i) {
-        if (!dropped_[i]) kept.push_back(std::move(batch_.children[i]));
+        if (dropped_[i]) continue;
+        kept.push_back(std::move(batch_.children[i]));
+        kept_sources.push_back(std::move(batch_.detail_sources[i]));
       }
       batch_.children = std::move(kept);
+      batch_.detail_sources = std::move(kept_sources);
     }
     return std::move(batch_);
   }
@@ -893,10 +898,11 @@ class Reader {
   bool RejectConflict(const PathStep& where, size_t begin, const Leaves& leaves, std::string_view noun) {
     for (size_t s = 0; s < leaves.names.size(); ++s) {
       if (!leaves.conflict[s]) continue;
-      Reject(where, begin, leaves.names[s], leaves.value[s],
-             fmt::format("{} is given more than once with different values ('{}' and '{}'): Cairn cannot tell which "
-                         "is right, so the {} was not imported.",
-                         leaves.names[s], Shorten(leaves.value[s], 40), Shorten(leaves.other_value[s], 40), noun));
+      Reject(where, begin, leaves.names[s],
+             fmt::format("'{}' and '{}'", Shorten(leaves.value[s], 40), Shorten(leaves.other_value[s], 40)),
+             fmt::format("{} is given more than once with different values: Cairn cannot tell which is right, so the "
+                         "{} was not imported.",
+                         leaves.names[s], noun));
       return true;
     }
     return false;
@@ -912,9 +918,9 @@ class Reader {
     Result<Date> date = Date::ParseIso(value);
     if (date.ok()) return *date;
     Reject(where, begin, name, value,
-           fmt::format("{} '{}' is not a date: the CIN census writes dates as YYYY-MM-DD, from 1900 to 2199. The {} "
+           fmt::format("{} is not a date: the CIN census writes dates as YYYY-MM-DD, from 1900 to 2199. The {} "
                        "was not imported.",
-                       name, Shorten(value, 40), noun));
+                       name, noun));
     failed = true;
     return std::nullopt;
   }
@@ -943,15 +949,15 @@ class Reader {
   void CheckOrder(const PathStep& where, size_t offset, std::string_view later_field, std::optional<Date> later,
                   std::string_view earlier_field, std::optional<Date> earlier, std::string_view explanation) {
     if (!later || !earlier || *later >= *earlier) return;
-    Finding(where, offset, later_field, later->ToIso(),
-            fmt::format("{} {} is before {} {}: {}. The dates were kept as given.", later_field, later->ToIso(),
-                        earlier_field, earlier->ToIso(), explanation));
+    // The dates go in the value (the findings file), not the message (the terminal).
+    Finding(where, offset, later_field, fmt::format("{} ({}: {})", later->ToIso(), earlier_field, earlier->ToIso()),
+            fmt::format("{} is before {}: {}. The dates were kept as given.", later_field, earlier_field, explanation));
   }
 
   void CheckNotAfterReference(const PathStep& where, size_t offset, std::string_view field, std::optional<Date> date) {
     if (!date || *date <= reference_date_) return;
     Finding(where, offset, field, date->ToIso(),
-            fmt::format("{} {} is after the census ReferenceDate {}; it was kept as given.", field, date->ToIso(),
+            fmt::format("{} is after the census ReferenceDate {}; it was kept as given.", field,
                         reference_date_.ToIso()));
   }
 
@@ -1150,6 +1156,7 @@ class Reader {
     ReadEpisodes(child_step, episodes, chronology);
     seen->second.batch_index = static_cast<int64_t>(batch_.children.size());
     batch_.children.push_back(std::move(chronology));
+    batch_.detail_sources.push_back({file_, lines_.LineAt(OffsetOf(identifiers.front()->node))});
     dropped_.push_back(false);
   }
 
@@ -1204,9 +1211,9 @@ class Reader {
       const std::string_view value = ids.Get(field);
       if (!value.empty() && !IsUpnShape(value)) {
         Finding(where, ids.OffsetOf(field, fallback), field, value,
-                fmt::format("{} '{}' is not shaped like a UPN (a letter, 11 digits, then a digit or a letter); it was "
+                fmt::format("{} is not shaped like a UPN (a letter, 11 digits, then a digit or a letter); it was "
                             "kept as given.",
-                            field, Shorten(value, 40)));
+                            field));
       }
     }
     CheckCode(where, ids.OffsetOf("UPNunknown", fallback), "UPNunknown", ids.Get("UPNunknown"));
@@ -1307,9 +1314,9 @@ class Reader {
   void ReportKeptFirst(const PathStep& where, const Leaves& leaves) {
     for (size_t s = 0; s < leaves.names.size(); ++s) {
       if (!leaves.conflict[s]) continue;
-      Finding(where, leaves.offset[s], leaves.names[s], leaves.other_value[s],
-              fmt::format("{} is given more than once with different values ('{}' and '{}'); the first was kept.",
-                          leaves.names[s], Shorten(leaves.value[s], 40), Shorten(leaves.other_value[s], 40)));
+      Finding(where, leaves.offset[s], leaves.names[s],
+              fmt::format("'{}' kept, not '{}'", Shorten(leaves.value[s], 40), Shorten(leaves.other_value[s], 40)),
+              fmt::format("{} is given more than once with different values; the first was kept.", leaves.names[s]));
     }
   }
 
@@ -1589,9 +1596,8 @@ class Reader {
         Result<Date> review = Date::ParseIso(value);
         if (!review.ok()) {
           Reject(where, offset, "CPPreviewDate", value,
-                 fmt::format("CPPreviewDate '{}' is not a date: the CIN census writes dates as YYYY-MM-DD, from 1900 "
-                             "to 2199. The review was not imported.",
-                             Shorten(value, 40)));
+                 "CPPreviewDate is not a date: the CIN census writes dates as YYYY-MM-DD, from 1900 to 2199. The "
+                 "review was not imported.");
           continue;
         }
         CheckOrder(where, offset, "CPPreviewDate", *review, "CPPstartDate", plan_start,

@@ -854,7 +854,8 @@ TEST(CinCensusRead, DatesOutOfOrderAreReportedAndKept) {
   EXPECT_EQ(child.OfKind(EventKind::kCpPlan)[0]->end, Date::FromYmdOrDie(2023, 6, 30));
   const Problem* closure = FindProblem(batch->findings, "CINclosureDate", "before CINreferralDate");
   ASSERT_NE(closure, nullptr) << Describe(batch->findings);
-  EXPECT_EQ(closure->value, "2023-04-01");
+  EXPECT_EQ(closure->value, "2023-04-01 (CINreferralDate: 2023-05-01)");
+  EXPECT_EQ(closure->message.find("2023-0"), std::string::npos) << closure->message;
   EXPECT_NE(FindProblem(batch->findings, "AssessmentAuthorisationDate", "before AssessmentActualStartDate"), nullptr);
   EXPECT_NE(FindProblem(batch->findings, "CPPendDate", "before CPPstartDate"), nullptr);
   EXPECT_EQ(batch->findings.size(), 3u) << Describe(batch->findings);

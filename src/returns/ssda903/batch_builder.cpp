@@ -65,11 +65,53 @@ std::vector<std::size_t> KeyColumns(const TableSpec& table) {
 }
 
 // A record that passed the per-record checks, with what the later steps need.
+// Whether `text` is written as a dd/mm/YYYY date (one- or two-digit day and month), whether or not
+// the day exists.
+bool ShapedLikeDmy(std::string_view text) {
+  auto digits = [](std::string_view part, std::size_t least, std::size_t most) {
+    return part.size() >= least && part.size() <= most &&
+           std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const std::size_t first = text.find('/');
+  const std::size_t second = first == std::string_view::npos ? first : text.find('/', first + 1);
+  if (second == std::string_view::npos) return false;
+  return digits(text.substr(0, first), 1, 2) && digits(text.substr(first + 1, second - first - 1), 1, 2) &&
+         digits(text.substr(second + 1), 4, 4);
+}
+
+// A record that passed step 1. Its values are read through Normalised(), not copied: a large
+// return's records are not held twice over.
 struct Prepared {
-  std::size_t record = 0;               // index into the table's records
-  std::vector<std::string> normalised;  // dates as ISO, everything else as read
-  std::string key;                      // CHILD and key columns, dates ISO, codes upper-cased
+  std::size_t record = 0;  // index into the table's records
+  std::string key;         // CHILD and key columns, dates ISO, codes upper-cased
 };
+
+// Column `c` of `record` as compared and stored: a date as ISO (step 1 has checked that a date
+// column reads), a copied date of birth as ISO when it reads, everything else as read.
+std::string Normalised(const RawRecord& record, Role role, std::size_t c) {
+  const std::string& value = record.values[c];
+  switch (role) {
+    case Role::kStart:
+    case Role::kEnd:
+    case Role::kDate:
+    case Role::kDobCopy:
+      if (value.empty()) return value;
+      if (Result<Date> date = Date::ParseDmy(value); date.ok()) return date->ToIso();
+      return value;
+    case Role::kChild:
+    case Role::kSexCopy:
+    case Role::kValue:
+      break;
+  }
+  return value;
+}
+
+bool SameNormalised(const RawRecord& a, const RawRecord& b, const std::vector<Role>& roles) {
+  for (std::size_t c = 0; c < roles.size(); ++c) {
+    if (a.values[c] != b.values[c] && Normalised(a, roles[c], c) != Normalised(b, roles[c], c)) return false;
+  }
+  return true;
+}
 
 // "line 12", or "header.csv line 12" when the other record is in another file; XML adds the path.
 std::string WhereOf(const RawRecord& other, const RawRecord& here) {
@@ -94,11 +136,20 @@ class Builder {
           std::vector<Problem>& findings, const CodeLists& codes, int year)
       : records_(records), rejected_(rejected), findings_(findings), checks_(codes, year), year_(year) {}
 
+  // Where each child's Header record was, in the order of Run()'s children.
+  std::vector<DetailSource> TakeDetailSources() { return std::move(detail_sources_); }
+
   std::vector<model::Chronology> Run() {
+    // Each table's records are let go once built from: a large return is never held twice over
+    // (as read and as chronologies) for more than one table at a time.
     BuildHeader();
+    Release(Table::kHeader);
     BuildUasc();
+    Release(Table::kUasc);
     for (const TableSpec& table : AllTables()) {
-      if (table.kind) BuildEvents(table);
+      if (!table.kind) continue;
+      BuildEvents(table);
+      Release(table.table);
     }
     for (model::Chronology& chronology : children_) SortEvents(chronology);
     return std::move(children_);
@@ -112,11 +163,13 @@ class Builder {
   int year_;
 
   std::vector<model::Chronology> children_;
+  std::vector<DetailSource> detail_sources_;  // one per child, where its Header record is
   std::unordered_map<std::string, std::size_t> child_index_;
   // Children whose Header record was refused: where it was, for the messages about their rows.
   std::unordered_map<std::string, std::string> refused_headers_;
 
   std::vector<RawRecord>& RecordsOf(const TableSpec& table) { return records_[static_cast<std::size_t>(table.table)]; }
+  void Release(Table table) { std::vector<RawRecord>().swap(records_[static_cast<std::size_t>(table)]); }
 
   void Reject(const RawRecord& record, std::string field, std::string value, std::string message,
               std::string child) {
@@ -142,7 +195,6 @@ class Builder {
       }
       Prepared entry;
       entry.record = r;
-      entry.normalised = record.values;
       bool ok = true;
       for (std::size_t c = 0; c < roles.size() && ok; ++c) {
         const std::string& value = record.values[c];
@@ -163,19 +215,18 @@ class Builder {
             if (value.empty()) break;
             Result<Date> date = Date::ParseDmy(value);
             if (!date.ok()) {
-              Reject(record, std::string(column), value, date.status().message() + "; this " + noun + " is not loaded",
+              // The value (perhaps a date of birth) is in the rejects file, not the message.
+              Reject(record, std::string(column), value,
+                     std::string(column) +
+                         (ShapedLikeDmy(value) ? " is not a day that exists" : " is not a date in the form dd/mm/YYYY") +
+                         "; this " + noun + " is not loaded",
                      child);
               ok = false;
               break;
             }
-            entry.normalised[c] = date->ToIso();
             break;
           }
-          case Role::kDobCopy: {
-            // Not stored, so a bad copy is a finding (at check time), not a reason to refuse.
-            if (Result<Date> date = Date::ParseDmy(value); date.ok()) entry.normalised[c] = date->ToIso();
-            break;
-          }
+          case Role::kDobCopy:  // not stored, so a bad copy is a finding (at check time), not a refusal
           case Role::kChild:
           case Role::kSexCopy:
           case Role::kValue:
@@ -205,7 +256,8 @@ class Builder {
       entry.key = child;
       for (std::size_t column : key_columns) {
         entry.key += '\x1f';
-        entry.key += roles[column] == Role::kValue ? UpperAscii(entry.normalised[column]) : entry.normalised[column];
+        const std::string value = Normalised(record, roles[column], column);
+        entry.key += roles[column] == Role::kValue ? UpperAscii(value) : value;
       }
       prepared.push_back(std::move(entry));
     }
@@ -216,6 +268,7 @@ class Builder {
   // records that share a key but differ are all refused, each naming the others.
   std::vector<const Prepared*> ResolveDuplicates(const TableSpec& table, const std::vector<Prepared>& prepared,
                                                  std::unordered_map<std::string, std::string>* refused_keys) {
+    const std::vector<Role> roles = RolesOf(table);
     const std::vector<RawRecord>& records = RecordsOf(table);
     const std::vector<std::size_t> key_columns = KeyColumns(table);
     std::unordered_map<std::string_view, std::vector<std::size_t>> groups;
@@ -235,7 +288,7 @@ class Builder {
       const RawRecord& record = records[entry.record];
       const std::string& child = record.values[0];
       const bool all_same = std::all_of(group.begin(), group.end(), [&](std::size_t other) {
-        return prepared[other].normalised == prepared[group.front()].normalised;
+        return SameNormalised(records[prepared[other].record], records[prepared[group.front()].record], roles);
       });
       if (all_same) {
         if (group.front() == i) {
@@ -257,8 +310,8 @@ class Builder {
         const RawRecord& other_record = records[prepared[other].record];
         others.push_back(WhereOf(other_record, record));
         if (!difference.empty()) continue;
-        for (std::size_t c = 0; c < entry.normalised.size(); ++c) {
-          if (prepared[other].normalised[c] == entry.normalised[c]) continue;
+        for (std::size_t c = 0; c < roles.size(); ++c) {
+          if (Normalised(other_record, roles[c], c) == Normalised(record, roles[c], c)) continue;
           difference = " (" + std::string(table.columns[c]) + " is '" + other_record.values[c] + "' at " +
                        WhereOf(other_record, record) + " but '" + record.values[c] + "' here)";
           break;
@@ -284,14 +337,15 @@ class Builder {
       model::Child child;
       child.la_child_id = record.values[0];
       child.sex = record.values[1];
-      if (!entry->normalised[2].empty()) child.birth_date = *Date::ParseIso(entry->normalised[2]);
+      if (!record.values[2].empty()) child.birth_date = *Date::ParseDmy(record.values[2]);
       child.ethnicity = record.values[3];
       child.upn = record.values[4];
       child.mother = record.values[5];
-      if (!entry->normalised[6].empty()) child.mother_child_birth_date = *Date::ParseIso(entry->normalised[6]);
+      if (!record.values[6].empty()) child.mother_child_birth_date = *Date::ParseDmy(record.values[6]);
       checks_.CheckHeader(child, record, findings_);
       child_index_.emplace(child.la_child_id, children_.size());
       children_.emplace_back(std::move(child));
+      detail_sources_.push_back({record.file, record.line});
     }
   }
 
@@ -304,7 +358,7 @@ class Builder {
       const RawRecord& record = records[entry->record];
       model::Child& child = children_[child_index_.at(record.values[0])].mutable_child();
       child.uasc = true;
-      if (!entry->normalised[3].empty()) child.uasc_ceased = *Date::ParseIso(entry->normalised[3]);
+      if (!record.values[3].empty()) child.uasc_ceased = *Date::ParseDmy(record.values[3]);
       checks_.CheckUasc(child, record, findings_);
     }
   }
@@ -322,9 +376,14 @@ class Builder {
       event.kind = kind;
       // Yearly records (OC2, OC3, PrevPerm) have no date of their own: 31 March of the year.
       event.start = year_end;
-      event.fields.reserve(table.columns.size());
+      // Exactly the fields it will hold: a large return's events are most of an import's memory.
+      std::size_t field_count = 0;
       for (std::size_t c = 0; c < roles.size(); ++c) {
-        const std::string& value = entry->normalised[c];
+        field_count += (roles[c] == Role::kDate || roles[c] == Role::kValue) && !record.values[c].empty();
+      }
+      event.fields.reserve(field_count);
+      for (std::size_t c = 0; c < roles.size(); ++c) {
+        const std::string value = Normalised(record, roles[c], c);
         switch (roles[c]) {
           case Role::kStart:
             event.start = *Date::ParseIso(value);
@@ -429,6 +488,7 @@ Result<ImportBatch> BatchBuilder::Finish(std::optional<int> collection_year, std
   batch.findings = std::move(findings_);
   Builder builder(records_, batch.rejected, batch.findings, *codes, batch.collection_year);
   batch.children = builder.Run();
+  batch.detail_sources = builder.TakeDetailSources();
   return batch;
 }
 

@@ -181,9 +181,11 @@ void RecordChecks::CheckEvent(const TableSpec& table, const model::Event& event,
   if (const DateRules* rules = RulesFor(event.kind); rules != nullptr && !kind.start_field.empty()) {
     const std::string start_name(kind.start_field);
     if (event.end && *event.end < event.start) {
-      findings.push_back(ProblemAt(record, std::string(kind.end_field), event.end->ToDmy(),
-                                   std::string(kind.end_field) + " is before " + start_name + " (" +
-                                       event.start.ToDmy() + ")" + RuleSuffix(rules->end_before_start),
+      // Dates stay in the value (the findings file), out of the message (the terminal).
+      findings.push_back(ProblemAt(record, std::string(kind.end_field),
+                                   event.end->ToDmy() + " (" + start_name + ": " + event.start.ToDmy() + ")",
+                                   std::string(kind.end_field) + " is before " + start_name +
+                                       RuleSuffix(rules->end_before_start),
                                    id));
     }
     if (child.birth_date && event.start < *child.birth_date) {
@@ -209,9 +211,9 @@ void RecordChecks::CheckEvent(const TableSpec& table, const model::Event& event,
   if (event.kind == EventKind::kAdoptionDecision) {
     const std::optional<Date> match = event.GetDate("DATE_MATCH");
     if (match && *match < event.start) {
-      findings.push_back(ProblemAt(record, "DATE_MATCH", match->ToDmy(),
-                                   "DATE_MATCH is before DATE_INT (" + event.start.ToDmy() +
-                                       "): a child is matched with adopters after the decision to place them" +
+      findings.push_back(ProblemAt(record, "DATE_MATCH", match->ToDmy() + " (DATE_INT: " + event.start.ToDmy() + ")",
+                                   "DATE_MATCH is before DATE_INT: a child is matched with adopters after the "
+                                   "decision to place them" +
                                        RuleSuffix("333"),
                                    id));
     }

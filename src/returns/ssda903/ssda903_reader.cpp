@@ -130,7 +130,7 @@ void AddCsvFile(const Ssda903CsvText& file, BatchBuilder& builder,
                                "none of this file was loaded: " + WithoutFilePrefix(parsed.status().message(), file.name, 0)));
     return;
   }
-  const CsvTable& table = *parsed;
+  CsvTable& table = *parsed;
   std::vector<std::string> columns;
   columns.reserve(table.header.size());
   for (const std::string& name : table.header) columns.push_back(ssda903::UpperAscii(name));
@@ -169,16 +169,27 @@ void AddCsvFile(const Ssda903CsvText& file, BatchBuilder& builder,
     }
   }
 
-  for (const CsvRecord& row : table.records) {
+  // Each row's values move into its record, and the row's memory goes with it: the file is not
+  // held twice over.
+  for (CsvRecord& row : table.records) {
     RawRecord record;
-    record.values.reserve(spec.columns.size());
-    for (std::size_t position : positions) record.values.emplace_back(ssda903::TrimSpace(row.fields[position]));
     record.file = file.name;
     record.line = row.line;
     record.location = std::string(spec.name);
     std::string text = FormatCsvRow(row.fields);
     if (text.ends_with(kCsvLineEnding)) text.resize(text.size() - kCsvLineEnding.size());
     record.text = Clip(std::move(text));
+    record.values.reserve(spec.columns.size());
+    for (std::size_t position : positions) {
+      std::string& value = row.fields[position];
+      const std::string_view trimmed = ssda903::TrimSpace(value);
+      if (trimmed.size() == value.size()) {
+        record.values.push_back(std::move(value));
+      } else {
+        record.values.emplace_back(trimmed);
+      }
+    }
+    std::vector<std::string>().swap(row.fields);
     builder.Add(spec.table, std::move(record));
   }
 }
