@@ -383,6 +383,25 @@ TEST(ParseCsvTest, AValueTooLongForAnyReturnLeavesItsRecordOut) {
       << table.problems[0].message;
 }
 
+// Quoted, with doubled quotes and a line break inside, the value's length is what it holds; a
+// value exactly at the limit is kept; the lines after it are counted right.
+TEST(ParseCsvTest, AQuotedValueTooLongIsMeasuredAsWrittenAndTheLimitItselfIsKept) {
+  const std::string half(kMaxCsvFieldBytes / 2, 'A');
+  const std::string text = "CHILD,UPN\n1,\"" + half + "\"\"\n" + half + "\"\n2," +
+                           std::string(kMaxCsvFieldBytes, 'B') + "\n3,C\n";
+  CsvTable table = ParseOk(text, "header.csv");
+  ASSERT_EQ(table.problems.size(), 1u);
+  EXPECT_EQ(table.problems[0].line, 2);
+  // half + one quote + one line break + half = the limit + 2.
+  EXPECT_NE(table.problems[0].message.find("is " + std::to_string(kMaxCsvFieldBytes + 2) + " bytes long"),
+            std::string::npos)
+      << table.problems[0].message;
+  ASSERT_EQ(table.records.size(), 2u);
+  EXPECT_EQ(table.records[0].line, 4);
+  EXPECT_EQ(table.records[0].fields[1].size(), kMaxCsvFieldBytes);
+  EXPECT_EQ(table.records[1].fields, (std::vector<std::string>{"3", "C"}));
+}
+
 // Files.
 
 class CsvFileTest : public ::testing::Test {

@@ -28,6 +28,12 @@ using ssda903::TableSpec;
 // Records kept for a rejects file are cut here: one absurd record cannot bloat a report.
 constexpr std::size_t kMaxRecordText = 4000;
 
+// Cut before it is copied: a record the reader refused may be a 100 MB line.
+std::string Clip(std::string_view text) {
+  if (text.size() > kMaxRecordText) return std::string(text.substr(0, kMaxRecordText)) + "...";
+  return std::string(text);
+}
+
 std::string Clip(std::string text) {
   if (text.size() > kMaxRecordText) {
     text.resize(kMaxRecordText);
@@ -58,6 +64,10 @@ Result<std::string> ReadFileText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError(fmt::format("{} could not be opened ({}): {}", name, path, std::strerror(errno)));
   std::string text;
+  // Reserved whole, so a large file is not held twice while the string grows.
+  if (const std::uintmax_t size = std::filesystem::file_size(path, ec); !ec) {
+    text.reserve(static_cast<std::size_t>(std::min<std::uintmax_t>(size, std::uintmax_t{1} << 31)));
+  }
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) text.append(buffer, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) return Status::IoError(fmt::format("{} could not be read to the end ({})", name, path));
@@ -164,7 +174,7 @@ void AddCsvFile(const Ssda903CsvText& file, BatchBuilder& builder,
       Problem rejected = FileProblem(file.name, problem.line, std::string(spec.name),
                                      WithoutFilePrefix(problem.message, file.name, problem.line) +
                                          "; this record is not loaded");
-      rejected.record = Clip(std::string(lines.Line(problem.line)));
+      rejected.record = Clip(lines.Line(problem.line));
       builder.Reject(std::move(rejected));
     }
   }
