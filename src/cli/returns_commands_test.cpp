@@ -342,13 +342,16 @@ TEST_F(ReturnsCli, TheDatabaseIsPrivateAndFilesThatCannotBeImportedSayWhy) {
   std::ofstream(utf16, std::ios::binary) << std::string("\xFF\xFE<\0?\0x\0m\0l\0", 12);
   const fs::path utf32 = dir_ / "header32.csv";
   std::ofstream(utf32, std::ios::binary) << std::string("\xFF\xFE\0\0C\0\0\0", 8);
+  const fs::path empty_csv = dir_ / "header.csv";
+  std::ofstream(empty_csv).close();
   const fs::path fifo = dir_ / "pipe.xml";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   struct Case {
     fs::path file;
     const char* says;
   };
-  for (const Case& c : {Case{empty, "empty"}, Case{utf16, "UTF-16"}, Case{utf32, "UTF-32"}, Case{fifo, "pipe"}}) {
+  for (const Case& c : {Case{empty, "empty"}, Case{empty_csv, "none of this file was loaded: the file is empty"},
+                        Case{utf16, "UTF-16"}, Case{utf32, "UTF-32"}, Case{fifo, "pipe"}}) {
     const Outcome refused = RunCairn({"import", "--db", db_, "--year", "2025", c.file.string()});
     EXPECT_EQ(refused.code, 1) << c.file;
     EXPECT_NE(refused.err.find(c.says), std::string::npos) << refused.err;

@@ -136,8 +136,9 @@ void AddCsvFile(const Ssda903CsvText& file, BatchBuilder& builder,
                 std::unordered_map<Table, std::string>& table_files) {
   Result<CsvTable> parsed = ParseCsv(file.text, file.name);
   if (!parsed.ok()) {
-    builder.Reject(FileProblem(file.name, 0, "",
-                               "none of this file was loaded: " + WithoutFilePrefix(parsed.status().message(), file.name, 0)));
+    std::string why = WithoutFilePrefix(parsed.status().message(), file.name, 0);
+    if (why.starts_with("is ") || why.starts_with("holds ")) why = "the file " + why;  // "is empty; ..."
+    builder.Reject(FileProblem(file.name, 0, "", "none of this file was loaded: " + why));
     return;
   }
   CsvTable& table = *parsed;
