@@ -1,5 +1,8 @@
 #include "base/json_text.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace cairn {
 
 size_t Utf8SequenceLength(std::string_view text, size_t i) {
@@ -18,10 +21,52 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
   return 0;
 }
 
+namespace {
+
+// The first position at or after `from` holding a byte a JSON string cannot carry as it is: below
+// 0x20, '"', '\\', or 0x80 and above (the start of a character to check); text.size() if none.
+// Eight bytes at a time: a child's page writes some 40 KB of strings, and a byte-at-a-time scan
+// was an eighth of the server's time.
+size_t PlainUntil(std::string_view text, size_t from) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  // Whether some byte of x is zero (or, for below, less than n), for bytes under 0x80: the usual
+  // borrow trick, where a byte can only be flagged above a byte that truly matches.
+  const auto any_zero = [](uint64_t x) { return ((x - kOnes) & ~x & kHighs) != 0; };
+  const auto any_below = [](uint64_t x, uint64_t n) { return ((x - kOnes * n) & ~x & kHighs) != 0; };
+  size_t i = from;
+  while (i + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if ((word & kHighs) != 0 || any_below(word, 0x20) || any_zero(word ^ (kOnes * '"')) ||
+        any_zero(word ^ (kOnes * '\\'))) {
+      break;
+    }
+    i += 8;
+  }
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    ++i;
+  }
+  return i;
+}
+
+}  // namespace
+
 bool AppendJsonString(std::string_view text, std::string& out) {
+  // Nearly every string a page writes (codes, dates, titles) is plain ASCII with nothing to
+  // escape: found so, it is copied whole.
+  size_t i = PlainUntil(text, 0);
+  if (i == text.size()) {
+    out.reserve(out.size() + text.size() + 2);
+    out += '"';
+    out.append(text);
+    out += '"';
+    return true;
+  }
   out += '"';
-  size_t plain = 0;  // start of the run not yet copied
-  size_t i = 0;
+  size_t plain = 0;  // start of the run not yet copied (everything before i is plain)
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
@@ -31,7 +76,7 @@ bool AppendJsonString(std::string_view text, std::string& out) {
       continue;
     }
     if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
+      i = PlainUntil(text, i + 1);
       continue;
     }
     out.append(text.substr(plain, i - plain));

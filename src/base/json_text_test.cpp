@@ -27,6 +27,31 @@ TEST(JsonTextTest, StringsAreWrittenAsNlohmannWritesThem) {
   EXPECT_FALSE(AppendJsonString("bad \xFF byte", out));
 }
 
+// The scan reads eight bytes at a time: every byte that needs care is found at every position of
+// a word, next to every neighbour (the borrow trick it uses could hide one behind another), in
+// strings of every length around a word's.
+TEST(JsonTextTest, EveryByteNeedingCareIsFoundAtEveryPositionOfAWord) {
+  const std::string special[] = {"\"", "\\", std::string(1, '\0'), "\x1f", "\n", "\x7f", "\xC3\xA9", "\x80"};
+  for (size_t length = 1; length <= 24; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      for (const std::string& odd : special) {
+        for (char neighbour : {'a', ' ', '!', '#', '[', ']', '~'}) {
+          std::string text(length, neighbour);
+          text.replace(at, 1, odd);
+          std::string out = "x";
+          const bool ok = AppendJsonString(text, out);
+          if (odd == "\x80") {
+            EXPECT_FALSE(ok) << length << " " << at;
+            continue;
+          }
+          ASSERT_TRUE(ok) << length << " " << at;
+          EXPECT_EQ(out, "x" + nlohmann::json(text).dump()) << length << " " << at << " " << int(odd[0]);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace cairn
 
