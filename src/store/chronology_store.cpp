@@ -333,7 +333,8 @@ struct SaveStatements {
                                       "revision = revision + 1, updated_at = $5 WHERE id = $1"));
     CAIRN_ASSIGN_OR_RETURN(s.insert_event_revision,
                            db.Prepare("INSERT INTO event_revision (event_id, revision, action, recorded_at, "
-                                      "recorded_by, reason, previous) VALUES ($1, $2, $3, $4, $5, $6, $7)"));
+                                      "recorded_by, reason, previous, child_id) "
+                                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"));
     std::string many_reports = "INSERT INTO event_report (event_id, collection_year) VALUES ";
     for (size_t row = 0; row < kReportsPerInsert; ++row) {
       many_reports += (row > 0 ? ", ($" : "($") + std::to_string(2 * row + 1) + ", $" + std::to_string(2 * row + 2) + ")";
@@ -702,7 +703,7 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
       } else {
         CAIRN_RETURN_IF_ERROR(s.insert_event_revision->BindAll(
             {id, current.revision, std::string("amended"), now, context.actor, context.reason,
-             EventJson(current.start, current.end, current.fields)}));
+             EventJson(current.start, current.end, current.fields), child_id}));
         CAIRN_RETURN_IF_ERROR(s.insert_event_revision->Run());
         CAIRN_RETURN_IF_ERROR(s.update_event->Bind(1, id));
         CAIRN_RETURN_IF_ERROR(s.update_event->Bind(2, start));
@@ -810,9 +811,9 @@ Result<EventRow> ReadEventRow(Connection& db, int64_t event_id) {
 Status RecordRevision(Connection& db, int64_t event_id, const EventRow& row, std::string_view action,
                       const ChangeContext& context, const std::string& now) {
   return db.Execute("INSERT INTO event_revision (event_id, revision, action, recorded_at, recorded_by, reason, "
-                    "previous) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "previous, child_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     {event_id, row.revision, std::string(action), now, context.actor, context.reason,
-                     EventJson(row.start, row.end, row.fields)});
+                     EventJson(row.start, row.end, row.fields), row.child_id});
 }
 
 Status CheckDates(const Event& event) {
@@ -930,8 +931,8 @@ Result<std::vector<ChildEventRevision>> ChildEventHistory(Connection& db, std::s
   CAIRN_ASSIGN_OR_RETURN(
       auto select,
       db.Prepare("SELECT r.event_id, e.kind, e.start_date, r.revision, r.action, r.recorded_at, r.recorded_by, "
-                 "r.reason, r.previous FROM child c JOIN event e ON e.child_id = c.id "
-                 "JOIN event_revision r ON r.event_id = e.id WHERE c.la_child_id = $1 ORDER BY r.recorded_at, r.id"));
+                 "r.reason, r.previous FROM event_revision r JOIN event e ON e.id = r.event_id "
+                 "WHERE r.child_id = (SELECT id FROM child WHERE la_child_id = $1) ORDER BY r.recorded_at, r.id"));
   CAIRN_RETURN_IF_ERROR(select->Bind(1, la_child_id));
   std::vector<ChildEventRevision> history;
   while (true) {

@@ -280,5 +280,27 @@ TEST_F(MigrationsTest, BuiltInMigrationsApplyCleanly) {
   EXPECT_EQ(again->already_applied.size(), built_in->size());
 }
 
+// Migration 6 gives each revision row written before it the child of its event, so a child's
+// history read by child (ChildEventHistory) still finds rows from before the upgrade.
+TEST_F(MigrationsTest, RevisionsWrittenBeforeTheChildColumnGetTheirEventsChild) {
+  auto built_in = BuiltInMigrations();
+  ASSERT_TRUE(built_in.ok()) << built_in.status().ToString();
+  std::vector<Migration> before;
+  for (const Migration& migration : *built_in) {
+    if (migration.version < 6) before.push_back(migration);
+  }
+  ASSERT_EQ(before.size(), 5u);
+  ASSERT_TRUE(Migrate(*db_, before).ok());
+  ASSERT_TRUE(db_->ExecuteScript(
+                     "INSERT INTO child (id, la_child_id, created_at, updated_at) VALUES (7, 'C7', 'now', 'now');"
+                     "INSERT INTO event (id, child_id, kind, start_date, natural_key, fields, source, created_at, "
+                     "updated_at) VALUES (70, 7, 'cin-episode', '2024-01-02', 'k', '{}', 'cairn', 'now', 'now');"
+                     "INSERT INTO event_revision (event_id, revision, action, recorded_at, recorded_by, reason, "
+                     "previous) VALUES (70, 1, 'amended', 'now', 'someone', 'why', '{}');")
+                  .ok());
+  ASSERT_TRUE(Migrate(*db_, *built_in).ok());
+  EXPECT_EQ(QueryInt("SELECT child_id FROM event_revision WHERE event_id = 70"), 7);
+}
+
 }  // namespace
 }  // namespace cairn::store
