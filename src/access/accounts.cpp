@@ -277,12 +277,37 @@ Result<Principal> Accounts::PrincipalOf(const store::UserRecord& user) {
   return principal;
 }
 
+Result<int64_t> Accounts::Generation() {
+  if (!generation_) {
+    CAIRN_ASSIGN_OR_RETURN(int64_t generation, store::AccessGeneration(db_));
+    generation_ = generation;
+  }
+  return *generation_;
+}
+
 Result<std::optional<Accounts::Session>> Accounts::Resume(std::string_view token) {
   if (token.size() != 64) return std::optional<Session>();
   const std::string hash = TokenHash(token);
+  const int64_t now = clock_.UnixSeconds();
+  const Date today = clock_.Today();
+  // Read before the session, so that what is cached under it is at least as new as it.
+  std::optional<int64_t> generation;
+  if (cache_ != nullptr) {
+    CAIRN_ASSIGN_OR_RETURN(generation, Generation());
+    if (std::optional<AccessCache::CachedSession> cached = cache_->FindSession(hash, *generation, today)) {
+      const store::SessionRecord& record = cached->record;
+      if (now - record.last_seen <= policy_.idle_seconds && now - record.created_at <= policy_.absolute_seconds) {
+        if (now - record.last_seen >= 60) {
+          CAIRN_RETURN_IF_ERROR(store::TouchSession(db_, hash, now));
+          cache_->Touched(hash, now);
+        }
+        return std::optional<Session>(std::move(cached->session));
+      }
+      // Timed out: the path below ends it in the database, which empties the cache.
+    }
+  }
   CAIRN_ASSIGN_OR_RETURN(std::optional<store::SessionRecord> record, store::FindSession(db_, hash));
   if (!record) return std::optional<Session>();
-  const int64_t now = clock_.UnixSeconds();
   if (now - record->last_seen > policy_.idle_seconds || now - record->created_at > policy_.absolute_seconds) {
     CAIRN_RETURN_IF_ERROR(store::DeleteSession(db_, hash));
     return std::optional<Session>();
@@ -290,12 +315,16 @@ Result<std::optional<Accounts::Session>> Accounts::Resume(std::string_view token
   CAIRN_ASSIGN_OR_RETURN(std::optional<store::UserRecord> user, store::FindUserById(db_, record->user_id));
   if (!user || user->disabled || roles_.Find(user->role) == nullptr) return std::optional<Session>();
   // Refreshed at most once a minute: a write per request would cost more than the request.
-  if (now - record->last_seen >= 60) CAIRN_RETURN_IF_ERROR(store::TouchSession(db_, hash, now));
+  if (now - record->last_seen >= 60) {
+    CAIRN_RETURN_IF_ERROR(store::TouchSession(db_, hash, now));
+    record->last_seen = now;
+  }
   Session session;
   CAIRN_ASSIGN_OR_RETURN(session.principal, PrincipalOf(*user));
   session.csrf_token = record->csrf_token;
   session.token_hash = hash;
   session.must_change_password = user->must_change_password;
+  if (cache_ != nullptr) cache_->PutSession(hash, *generation, today, AccessCache::CachedSession{*record, session});
   return std::optional<Session>(std::move(session));
 }
 
@@ -370,12 +399,59 @@ Status Accounts::Unrestrict(std::string_view la_child_id, const Actor& by) {
 }
 
 Result<Restrictions> Accounts::LoadRestrictions() {
+  std::optional<int64_t> generation;
+  if (cache_ != nullptr) {
+    CAIRN_ASSIGN_OR_RETURN(generation, Generation());
+    if (std::optional<Restrictions> cached = cache_->FindRestrictions(*generation, clock_.Today())) return *cached;
+  }
   CAIRN_ASSIGN_OR_RETURN(std::vector<store::RestrictionRecord> records, store::ListRestrictions(db_));
   Restrictions restrictions;
   for (store::RestrictionRecord& record : records) {
     restrictions.Add(std::move(record.la_child_id), std::move(record.allowed));
   }
+  if (cache_ != nullptr) cache_->PutRestrictions(*generation, clock_.Today(), restrictions);
   return restrictions;
+}
+
+void AccessCache::Adopt(int64_t generation, Date today) {
+  if (Current(generation, today)) return;
+  generation_ = generation;
+  day_ = today;
+  sessions_.clear();
+  restrictions_.reset();
+}
+
+std::optional<AccessCache::CachedSession> AccessCache::FindSession(const std::string& token_hash, int64_t generation,
+                                                                   Date today) {
+  std::lock_guard lock(mutex_);
+  Adopt(generation, today);
+  auto found = sessions_.find(token_hash);
+  if (found == sessions_.end()) return std::nullopt;
+  return found->second;
+}
+
+void AccessCache::PutSession(const std::string& token_hash, int64_t generation, Date today, CachedSession session) {
+  std::lock_guard lock(mutex_);
+  if (!Current(generation, today)) return;
+  if (sessions_.size() >= kMaxSessions) sessions_.clear();
+  sessions_.insert_or_assign(token_hash, std::move(session));
+}
+
+void AccessCache::Touched(const std::string& token_hash, int64_t last_seen) {
+  std::lock_guard lock(mutex_);
+  auto found = sessions_.find(token_hash);
+  if (found != sessions_.end()) found->second.record.last_seen = last_seen;
+}
+
+std::optional<Restrictions> AccessCache::FindRestrictions(int64_t generation, Date today) {
+  std::lock_guard lock(mutex_);
+  Adopt(generation, today);
+  return restrictions_;
+}
+
+void AccessCache::PutRestrictions(int64_t generation, Date today, Restrictions restrictions) {
+  std::lock_guard lock(mutex_);
+  if (Current(generation, today)) restrictions_ = std::move(restrictions);
 }
 
 }  // namespace cairn::access

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,8 @@ struct SessionPolicy {
 // A valid identifier for a username, worker, team or service: 1 to 64 characters of letters,
 // digits and . _ - @ / (SW_IDs hold '/'). Says what is wrong, naming `what`.
 Status CheckIdentifier(std::string_view value, std::string_view what);
+
+class AccessCache;
 
 class Accounts {
  public:
@@ -122,7 +126,14 @@ class Accounts {
 
   const RoleCatalogue& roles() const { return roles_; }
 
+  // Resume and LoadRestrictions answer from `cache` (which must outlive this object) while the
+  // database's access generation and the day are those it was filled under, and fill it when
+  // they are not: one small read per request instead of the session, user, grants and
+  // restrictions.
+  void UseCache(AccessCache* cache) { cache_ = cache; }
+
  private:
+  Result<int64_t> Generation();
   Status Audit(const Actor& by, std::string_view action, std::string_view outcome, std::string_view detail,
                std::vector<std::string> children = {});
   Result<store::UserRecord> RequireUser(std::string_view username);
@@ -132,6 +143,43 @@ class Accounts {
   const Clock& clock_;
   PasswordHasher hasher_;
   SessionPolicy policy_;
+  AccessCache* cache_ = nullptr;
+  std::optional<int64_t> generation_;  // read once per Accounts (one per request)
+};
+
+// Sessions and restrictions as last read, shared by a server's requests (thread-safe). Each
+// entry is kept under the access generation (store::AccessGeneration) it was read after, and
+// used only while the database still has that generation: a user disabled, a session ended, a
+// grant or restriction changed, by the server or the command line, is seen by the next request.
+class AccessCache {
+ public:
+  struct CachedSession {
+    store::SessionRecord record;
+    Accounts::Session session;
+  };
+  // The session for `token_hash` if it was cached under `generation` on `today`. A different
+  // generation or day empties the cache first.
+  std::optional<CachedSession> FindSession(const std::string& token_hash, int64_t generation, Date today);
+  // Kept only if the cache is (still) at `generation` and `today`: a slow request must not put
+  // back what a newer one has found out of date.
+  void PutSession(const std::string& token_hash, int64_t generation, Date today, CachedSession session);
+  // The idle timer was refreshed in the database (which leaves the generation alone).
+  void Touched(const std::string& token_hash, int64_t last_seen);
+  std::optional<Restrictions> FindRestrictions(int64_t generation, Date today);
+  void PutRestrictions(int64_t generation, Date today, Restrictions restrictions);
+
+  // Sessions kept at most; beyond it the cache starts again (a council has far fewer at once).
+  static constexpr size_t kMaxSessions = 10000;
+
+ private:
+  bool Current(int64_t generation, Date today) const { return generation == generation_ && today == day_; }
+  void Adopt(int64_t generation, Date today);
+
+  std::mutex mutex_;
+  int64_t generation_ = -1;
+  Date day_;
+  std::unordered_map<std::string, CachedSession> sessions_;
+  std::optional<Restrictions> restrictions_;
 };
 
 }  // namespace cairn::access

@@ -149,5 +149,63 @@ TEST_F(AccountsTest, RestrictionsNameExistingUsers) {
   for (const auto& row : *rows) EXPECT_EQ(row.entry.detail.find("staff child"), std::string::npos);
 }
 
+// The server's cache of sessions and restrictions: every change made elsewhere (here, through an
+// Accounts without the cache, as the command line makes it) is seen by the next request, and a
+// refreshed idle timer is not a change.
+TEST_F(AccountsTest, ACachedSessionSeesEveryChangeMadeElsewhere) {
+  ASSERT_TRUE(accounts_->AddUser({"ann", "practitioner", "SW1", "", "", "a-long-password-1"}, cli_).ok());
+  ASSERT_TRUE(accounts_->AddUser({"bob", "director", "", "", "", "a-long-password-1"}, cli_).ok());
+  auto signed_in = accounts_->SignInWithPassword("ann", "a-long-password-1", cli_);
+  ASSERT_TRUE(signed_in.ok() && signed_in->outcome == Accounts::SignIn::Outcome::kSignedIn);
+  AccessCache cache;
+  // One Accounts per request, sharing the cache, as `cairn serve` does.
+  auto request = [&]() {
+    auto accounts = std::make_unique<Accounts>(*db_, roles_, clock_, PasswordHasher(PasswordCost::ForTests()));
+    accounts->UseCache(&cache);
+    return accounts;
+  };
+  auto resumed = request()->Resume(signed_in->token);
+  ASSERT_TRUE(resumed.ok() && resumed->has_value());
+  EXPECT_TRUE((*resumed)->principal.grants.empty());
+  auto restrictions = request()->LoadRestrictions();
+  ASSERT_TRUE(restrictions.ok());
+  EXPECT_EQ(restrictions->size(), 0u);
+
+  // A refreshed idle timer leaves the generation, and so the cache, alone.
+  auto generation = store::AccessGeneration(*db_);
+  ASSERT_TRUE(generation.ok());
+  clock_.Advance(61);
+  ASSERT_TRUE(request()->Resume(signed_in->token)->has_value());
+  EXPECT_EQ(*store::AccessGeneration(*db_), *generation);
+
+  // A grant and a restriction made elsewhere are in the next request's answers.
+  ASSERT_TRUE(accounts_->GrantAccess({"ann", Grant::Kind::kChild, "C9", D(2025, 4, 30), "cover"}, cli_).ok());
+  resumed = request()->Resume(signed_in->token);
+  ASSERT_TRUE(resumed.ok() && resumed->has_value());
+  ASSERT_EQ((*resumed)->principal.grants.size(), 1u);
+  EXPECT_EQ((*resumed)->principal.grants[0].target, "C9");
+  ASSERT_TRUE(accounts_->Restrict("C9", {"bob"}, "staff member's child", cli_).ok());
+  restrictions = request()->LoadRestrictions();
+  ASSERT_TRUE(restrictions.ok());
+  EXPECT_TRUE(restrictions->IsRestricted("C9"));
+  EXPECT_FALSE(restrictions->Allows("C9", "ann"));
+
+  // The cache is really used: a change the triggers do not see (here, one made with them
+  // dropped) is not noticed. This is why every access table has them.
+  ASSERT_TRUE(request()->Resume(signed_in->token)->has_value());  // cached under today's generation
+  ASSERT_TRUE(db_->ExecuteScript("DROP TRIGGER app_user_updated; UPDATE app_user SET worker_id = 'SW2' "
+                                 "WHERE username = 'ann'")
+                  .ok());
+  resumed = request()->Resume(signed_in->token);
+  ASSERT_TRUE(resumed.ok() && resumed->has_value());
+  EXPECT_EQ((*resumed)->principal.worker_id, "SW1");
+
+  // Disabled elsewhere: the session is gone at the next request.
+  ASSERT_TRUE(accounts_->SetDisabled("ann", true, cli_).ok());
+  resumed = request()->Resume(signed_in->token);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_FALSE(resumed->has_value());
+}
+
 }  // namespace
 }  // namespace cairn::access

@@ -212,6 +212,13 @@ Status RemoveRestriction(Connection& db, std::string_view la_child_id) {
   return db.Execute("DELETE FROM restricted_child WHERE la_child_id = $1", {std::string(la_child_id)});
 }
 
+Result<int64_t> AccessGeneration(Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT n FROM access_generation WHERE id = 1"));
+  CAIRN_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::Internal("the access_generation row is missing; the database's schema is damaged");
+  return select->ColumnInt(0);
+}
+
 Result<std::vector<RestrictionRecord>> ListRestrictions(Connection& db) {
   CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT la_child_id, reason, restricted_by, created_at "
                                                  "FROM restricted_child ORDER BY la_child_id"));

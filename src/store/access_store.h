@@ -88,4 +88,9 @@ Status RemoveRestriction(Connection& db, std::string_view la_child_id);
 // Every restricted child, by LA child id.
 Result<std::vector<RestrictionRecord>> ListRestrictions(Connection& db);
 
+// A number that moves on with every change to users, sessions (not their idle timer), grants and
+// restrictions, whoever makes it (triggers keep it): while it stands still, what was read from
+// those tables still holds.
+Result<int64_t> AccessGeneration(Connection& db);
+
 }  // namespace cairn::store

@@ -298,9 +298,19 @@ Status DeferCheckpoints(Connection& db) {
   return db.ExecuteScript("PRAGMA wal_autocheckpoint = 0");
 }
 
-Status Checkpoint(Connection& db) {
+Result<int64_t> Checkpoint(Connection& db) {
+  if (db.backend_name() != "sqlite") return int64_t{0};
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("PRAGMA busy_timeout = 0"));
+  // One row: busy (0 or 1), frames in the log, frames copied into the database.
+  CAIRN_ASSIGN_OR_RETURN(auto passive, db.Prepare("PRAGMA wal_checkpoint(PASSIVE)"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, passive->Step());
+  return row ? passive->ColumnInt(1) : int64_t{0};
+}
+
+Status RestartLog(Connection& db) {
   if (db.backend_name() != "sqlite") return Status::Ok();
-  return db.ExecuteScript("PRAGMA wal_checkpoint(PASSIVE)");
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("PRAGMA busy_timeout = 0"));
+  return db.ExecuteScript("PRAGMA wal_checkpoint(RESTART)");
 }
 
 Result<AuditVerdict> VerifyAudit(Connection& db) {

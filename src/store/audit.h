@@ -89,8 +89,18 @@ class GroupAuditWriter {
 // itself at commit (which costs a file sync on the request path); call Checkpoint() from a
 // background thread instead. Nothing for other backends.
 Status DeferCheckpoints(Connection& db);
-// Copies the write-ahead log into the database without waiting for readers (SQLite PASSIVE).
-Status Checkpoint(Connection& db);
+// Copies the write-ahead log into the database without waiting for readers (SQLite PASSIVE), and
+// returns how many frames (pages) the log holds; 0 for other backends. Never waits: give it a
+// connection of its own, whose busy timeout it sets to 0.
+Result<int64_t> Checkpoint(Connection& db);
+// Under steady load some reader is always using the log, so SQLite never starts it again from
+// the beginning and it grows without end (1.7 GB in 20 s of child pages, each audit row adding
+// its pages). This starts it again (SQLite RESTART, reusing the file) if no reader is using it at
+// that moment; otherwise it is left for a later call. It never waits for readers, but holds the
+// write lock for its last copy and sync (milliseconds, every audited page waiting behind it),
+// so call it when the log is large (kRestartLogAfterFrames) and not every turn.
+Status RestartLog(Connection& db);
+inline constexpr int64_t kRestartLogAfterFrames = 16384;  // 64 MB of 4 KB pages
 
 struct AuditVerdict {
   bool intact = true;

@@ -171,5 +171,36 @@ TEST_F(AuditTest, TheCommandLineNamesTheOperatingSystemAccount) {
   EXPECT_GT(actor.size(), 3u);
 }
 
+// The server's checkpointer: the log starts again from the beginning once no reader is using
+// it, and while one is, the restart is left for later rather than waited for.
+TEST_F(AuditTest, TheLogStartsAgainOnlyWhenNoReaderUsesItAndNeverWaits) {
+  std::unique_ptr<Connection> checkpointer = database_.Open();
+  std::unique_ptr<Connection> reader = database_.Open();
+  ASSERT_TRUE(DeferCheckpoints(*db_).ok());
+  WriteSix();
+  // A reader in the middle of a transaction that began while the rows were only in the log
+  // holds the log: the restart does not happen, and the call returns rather than waiting.
+  ASSERT_TRUE(reader->ExecuteScript("BEGIN").ok());
+  ASSERT_TRUE(VerifyAudit(*reader).ok());
+  Result<int64_t> frames = Checkpoint(*checkpointer);
+  ASSERT_TRUE(frames.ok()) << frames.status().message();
+  ASSERT_GT(*frames, 0);
+  ASSERT_TRUE(RestartLog(*checkpointer).ok());
+  WriteSix();
+  Result<int64_t> held = Checkpoint(*checkpointer);
+  ASSERT_TRUE(held.ok());
+  EXPECT_GT(*held, *frames);
+  ASSERT_TRUE(reader->ExecuteScript("COMMIT").ok());
+
+  // With no reader, it starts again: the next row's pages are the log's first frames.
+  ASSERT_TRUE(RestartLog(*checkpointer).ok());
+  ASSERT_TRUE(AppendAudit(*db_, {"", "ann", "practitioner", "read", "GET /children/{id}", {"A"}, "127.0.0.1", "ok", ""})
+                  .ok());
+  Result<int64_t> after = Checkpoint(*checkpointer);
+  ASSERT_TRUE(after.ok());
+  EXPECT_LT(*after, *frames);
+  EXPECT_TRUE(Verify().intact);
+}
+
 }  // namespace
 }  // namespace cairn::store
