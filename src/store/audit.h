@@ -95,10 +95,10 @@ Status DeferCheckpoints(Connection& db);
 Result<int64_t> Checkpoint(Connection& db);
 // Under steady load some reader is always using the log, so SQLite never starts it again from
 // the beginning and it grows without end (1.7 GB in 20 s of child pages, each audit row adding
-// its pages). This starts it again (SQLite RESTART, reusing the file) if no reader is using it at
-// that moment; otherwise it is left for a later call. It never waits for readers, but holds the
-// write lock for its last copy and sync (milliseconds, every audited page waiting behind it),
-// so call it when the log is large (kRestartLogAfterFrames) and not every turn.
+// its pages). This starts it again (SQLite RESTART, reusing the file) once the readers of the
+// moment have finished, waiting at most 3 ms for them; otherwise it is left for a later call.
+// It holds the write lock for its last copy, sync and that wait (milliseconds, every audited
+// page waiting behind it), so call it only when the log is large (kRestartLogAfterFrames).
 Status RestartLog(Connection& db);
 inline constexpr int64_t kRestartLogAfterFrames = 16384;  // 64 MB of 4 KB pages
 

@@ -32,7 +32,6 @@ constexpr std::string_view kSessionCookie = "cairn_session";
 // worker's week, 2 connections): every second, p99 14 ms; every 100 ms, 3.8 ms, for the same
 // throughput.
 constexpr std::chrono::milliseconds kCheckpointEvery{100};
-constexpr std::chrono::seconds kRestartLogEvery{2};
 
 // Connections for request threads: a Connection belongs to one thread at a time, so each request
 // borrows one and gives it back.
@@ -164,19 +163,13 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
   State* raw = state.get();
   state->checkpointer = std::thread([raw, checkpoint_db = std::move(db)] {
     std::unique_lock<std::mutex> lock(raw->checkpoint_mutex);
-    auto last_restart = std::chrono::steady_clock::now();
     while (!raw->stopping) {
       raw->checkpoint_wake.wait_for(lock, kCheckpointEvery);
       lock.unlock();
-      // A busy reader only defers a checkpoint to the next turn. The log is started again when
-      // it is large, at most every kRestartLogEvery: each restart makes audited pages wait a
-      // few milliseconds, and at the busiest a restart every 2 s keeps the log under 300 MB.
+      // A busy reader only defers a checkpoint to the next turn; the log is started again from
+      // the beginning once it is large (each try costs audited pages a few milliseconds).
       Result<int64_t> frames = store::Checkpoint(*checkpoint_db);
-      const auto now = std::chrono::steady_clock::now();
-      if (frames.ok() && *frames >= store::kRestartLogAfterFrames && now - last_restart >= kRestartLogEvery) {
-        (void)store::RestartLog(*checkpoint_db);
-        last_restart = now;
-      }
+      if (frames.ok() && *frames >= store::kRestartLogAfterFrames) (void)store::RestartLog(*checkpoint_db);
       lock.lock();
     }
   });
