@@ -277,14 +277,6 @@ Result<Principal> Accounts::PrincipalOf(const store::UserRecord& user) {
   return principal;
 }
 
-Result<int64_t> Accounts::Generation() {
-  if (!generation_) {
-    CAIRN_ASSIGN_OR_RETURN(int64_t generation, store::AccessGeneration(db_));
-    generation_ = generation;
-  }
-  return *generation_;
-}
-
 Result<std::optional<Accounts::Session>> Accounts::Resume(std::string_view token) {
   if (token.size() != 64) return std::optional<Session>();
   const std::string hash = TokenHash(token);
@@ -293,7 +285,7 @@ Result<std::optional<Accounts::Session>> Accounts::Resume(std::string_view token
   // Read before the session, so that what is cached under it is at least as new as it.
   std::optional<int64_t> generation;
   if (cache_ != nullptr) {
-    CAIRN_ASSIGN_OR_RETURN(generation, Generation());
+    CAIRN_ASSIGN_OR_RETURN(generation, store::AccessGeneration(db_));
     if (std::optional<AccessCache::CachedSession> cached = cache_->FindSession(hash, *generation, today)) {
       const store::SessionRecord& record = cached->record;
       if (now - record.last_seen <= policy_.idle_seconds && now - record.created_at <= policy_.absolute_seconds) {
@@ -401,7 +393,7 @@ Status Accounts::Unrestrict(std::string_view la_child_id, const Actor& by) {
 Result<Restrictions> Accounts::LoadRestrictions() {
   std::optional<int64_t> generation;
   if (cache_ != nullptr) {
-    CAIRN_ASSIGN_OR_RETURN(generation, Generation());
+    CAIRN_ASSIGN_OR_RETURN(generation, store::AccessGeneration(db_));
     if (std::optional<Restrictions> cached = cache_->FindRestrictions(*generation, clock_.Today())) return *cached;
   }
   CAIRN_ASSIGN_OR_RETURN(std::vector<store::RestrictionRecord> records, store::ListRestrictions(db_));

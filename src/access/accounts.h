@@ -128,12 +128,11 @@ class Accounts {
 
   // Resume and LoadRestrictions answer from `cache` (which must outlive this object) while the
   // database's access generation and the day are those it was filled under, and fill it when
-  // they are not: one small read per request instead of the session, user, grants and
-  // restrictions.
+  // they are not: a one-row read each instead of the session, user, grants and restrictions.
+  // Each call reads the generation afresh, so a change this object has just made is seen.
   void UseCache(AccessCache* cache) { cache_ = cache; }
 
  private:
-  Result<int64_t> Generation();
   Status Audit(const Actor& by, std::string_view action, std::string_view outcome, std::string_view detail,
                std::vector<std::string> children = {});
   Result<store::UserRecord> RequireUser(std::string_view username);
@@ -144,7 +143,6 @@ class Accounts {
   PasswordHasher hasher_;
   SessionPolicy policy_;
   AccessCache* cache_ = nullptr;
-  std::optional<int64_t> generation_;  // read once per Accounts (one per request)
 };
 
 // Sessions and restrictions as last read, shared by a server's requests (thread-safe). Each

@@ -207,5 +207,20 @@ TEST_F(AccountsTest, ACachedSessionSeesEveryChangeMadeElsewhere) {
   EXPECT_FALSE(resumed->has_value());
 }
 
+// One Accounts with the cache that changes access itself sees its own change at its next read.
+TEST_F(AccountsTest, ACachedAccountsSeesItsOwnChange) {
+  ASSERT_TRUE(accounts_->AddUser({"bob", "director", "", "", "", "a-long-password-1"}, cli_).ok());
+  AccessCache cache;
+  accounts_->UseCache(&cache);
+  auto before = accounts_->LoadRestrictions();
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(before->IsRestricted("C9"));
+  ASSERT_TRUE(accounts_->Restrict("C9", {"bob"}, "staff member's child", cli_).ok());
+  auto after = accounts_->LoadRestrictions();
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->IsRestricted("C9"));
+  accounts_->UseCache(nullptr);  // the fixture's cache-free Accounts again for TearDown
+}
+
 }  // namespace
 }  // namespace cairn::access

@@ -114,8 +114,8 @@ struct WebApp::State {
   WebOptions options;
   ConnectionPool pool;
   // Requests' audit rows, committed together when they arrive together (one commit for many),
-  // and within this process one writer at a time, so request threads never wait on SQLite's
-  // lock, whose busy handler sleeps in whole milliseconds.
+  // and within this process one writer at a time, so request threads do not queue on SQLite's
+  // write lock against each other (only against the checkpointer and other processes).
   std::unique_ptr<store::GroupAuditWriter> audit;
   access::AccessCache access_cache;  // sessions and restrictions, checked against the database each request
   // The write-ahead log is copied into the database by this thread, off the request path.
