@@ -78,4 +78,33 @@ bool XmlCanCarry(std::string_view text) {
   return true;
 }
 
+std::string XmlSafeText(std::string_view text) {
+  if (XmlCanCarry(text)) return std::string(text);
+  std::string safe;
+  safe.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      safe += (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f ? ' ' : text[i];
+      ++i;
+      continue;
+    }
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      safe += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    std::string_view sequence = text.substr(i, length);
+    // U+FFFE, U+FFFF and C1 controls are well-formed UTF-8 that XML 1.0 still cannot carry.
+    if (XmlCanCarry(sequence)) {
+      safe += sequence;
+    } else {
+      safe += ' ';
+    }
+    i += length;
+  }
+  return safe;
+}
+
 }  // namespace cairn

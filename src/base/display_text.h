@@ -25,4 +25,8 @@ std::string QuoteForDisplay(std::string_view text);
 // U+10000-U+10FFFF). ESC, NUL, form feed, U+FFFE and U+FFFF are not.
 bool XmlCanCarry(std::string_view text);
 
+// Text safe inside an XML document (a workbook): bytes that XML 1.0 forbids (controls other
+// than tab, line feed and carriage return) become spaces; invalid UTF-8 becomes U+FFFD.
+std::string XmlSafeText(std::string_view text);
+
 }  // namespace cairn

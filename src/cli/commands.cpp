@@ -123,6 +123,7 @@ const Command kCommands[] = {
     {"status", "Say what a Cairn database holds: schema version and rows per table", DefineStatus},
     {"import", "Load SSDA903 (CSV or XML) and CIN census (XML) returns into a database", DefineImport},
     {"export", "Write a collection year's SSDA903 tables or CIN census XML from a database", DefineExport},
+    {"annex-a", "Write Ofsted's Annex A workbook (the inspection's lists of children) as at a date", DefineAnnexA},
     {"child", "Show a child's chronology; restrict a record to named users", DefineChild},
     {"record", "Record casework on a child (a visit, an assessment, a plan, ...), correct it or withdraw it", DefineRecord},
     {"oversight", "Record a manager's oversight of a child's case and the directions given at it", DefineOversight},

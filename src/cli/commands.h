@@ -41,6 +41,7 @@ struct Command {
 // The commands' definitions, one per file family (commands.cpp, returns_commands.cpp, ...).
 Action DefineImport(CLI::App& app);
 Action DefineExport(CLI::App& app);
+Action DefineAnnexA(CLI::App& app);
 Action DefineChild(CLI::App& app);
 Action DefineRecord(CLI::App& app);
 Action DefineOversight(CLI::App& app);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/display_text.h"
+#include "base/private_temp_dir.h"
 #include "base/json_text.h"
 #include "http/message.h"
 #include "returns/csv.h"
@@ -34,25 +35,6 @@ std::string SheetName(std::string_view name) {
   }
   return sheet.empty() ? "Table" : sheet;
 }
-
-// A private folder for the workbook while libxlsxwriter writes it (it writes only to files).
-// The file holds children's data for a moment: made readable by this user alone, and removed
-// before the workbook leaves.
-class PrivateTempDir {
- public:
-  PrivateTempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/cairn-xlsx-XXXXXX";
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;  // mkdtemp makes it 0700
-  }
-  ~PrivateTempDir() {
-    if (!path_.empty()) rmdir(path_.c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace
 
@@ -222,7 +204,7 @@ std::string Table::Csv() const {
 }
 
 Result<std::string> Table::Xlsx() const {
-  PrivateTempDir folder;
+  PrivateTempDir folder("cairn-xlsx-");
   if (folder.path().empty()) return Status::Internal("Cairn could not make a private folder to write the workbook in");
   const std::string path = folder.path() + "/" + SheetName(name_) + ".xlsx";
   struct Remove {
@@ -274,35 +256,6 @@ Result<std::string> Table::Xlsx() const {
   bytes << in.rdbuf();
   if (!in.good() && !in.eof()) return Status::Internal("Cairn could not read back the workbook it wrote");
   return bytes.str();
-}
-
-std::string XmlSafeText(std::string_view text) {
-  if (XmlCanCarry(text)) return std::string(text);
-  std::string safe;
-  safe.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      safe += (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f ? ' ' : text[i];
-      ++i;
-      continue;
-    }
-    const size_t length = Utf8SequenceLength(text, i);
-    if (length == 0) {
-      safe += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    std::string_view sequence = text.substr(i, length);
-    // U+FFFE, U+FFFF and C1 controls are well-formed UTF-8 that XML 1.0 still cannot carry.
-    if (XmlCanCarry(sequence)) {
-      safe += sequence;
-    } else {
-      safe += ' ';
-    }
-    i += length;
-  }
-  return safe;
 }
 
 }  // namespace cairn::web

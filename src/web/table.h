@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/display_text.h"  // XmlSafeText, for workbooks
 #include "base/status.h"
 #include "web/json_writer.h"
 
@@ -109,9 +110,5 @@ class Table {
   size_t page_limit_ = 0;  // 0: no limit
   size_t total_ = 0;       // 0: the rows held are all there are
 };
-
-// Text safe inside an XML document (a workbook): bytes that XML 1.0 forbids (controls other
-// than tab, line feed and carriage return) become spaces; invalid UTF-8 becomes U+FFFD.
-std::string XmlSafeText(std::string_view text);
 
 }  // namespace cairn::web

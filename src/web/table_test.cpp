@@ -1,8 +1,9 @@
 #include "web/table.h"
 
+#include "base/xlsx_test_support.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <zlib.h>
 
 #include <cstring>
 #include <map>
@@ -84,46 +85,13 @@ TEST(TableTest, JsonHasNumbersAsNumbers) {
   EXPECT_FALSE(json[0].contains("next"));
 }
 
-// The files in a zip archive, by name (stored or deflated), read through its central directory.
-std::map<std::string, std::string> Unzip(const std::string& zip) {
-  auto u16 = [&](size_t at) { return static_cast<uint32_t>(static_cast<unsigned char>(zip[at]) | static_cast<unsigned char>(zip[at + 1]) << 8); };
-  auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
-  std::map<std::string, std::string> files;
-  size_t end = zip.rfind(std::string("PK\x05\x06", 4));
-  if (end == std::string::npos) return files;
-  const uint32_t entries = u16(end + 10);
-  size_t at = u32(end + 16);
-  for (uint32_t i = 0; i < entries; ++i) {
-    const uint32_t method = u16(at + 10), compressed = u32(at + 20), size = u32(at + 24);
-    const uint32_t name_length = u16(at + 28), extra = u16(at + 30), comment = u16(at + 32), local = u32(at + 42);
-    const std::string name = zip.substr(at + 46, name_length);
-    const size_t data = local + 30 + u16(local + 26) + u16(local + 28);
-    std::string content(size, '\0');
-    if (method == 0) {
-      content = zip.substr(data, compressed);
-    } else {
-      z_stream stream{};
-      inflateInit2(&stream, -MAX_WBITS);
-      stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zip.data() + data));
-      stream.avail_in = compressed;
-      stream.next_out = reinterpret_cast<Bytef*>(content.data());
-      stream.avail_out = size;
-      inflate(&stream, Z_FINISH);
-      inflateEnd(&stream);
-    }
-    files[name] = content;
-    at += 46 + name_length + extra + comment;
-  }
-  return files;
-}
-
 TEST(TableTest, XlsxHoldsTheSameRowsAsText) {
   Table table = Sample();
   table.AddRow({Cell::Text("C3"), Cell::Text("bell\x07 and \xff byte"), Cell::Number(12.5), Cell::Text("")});
   Result<std::string> workbook = table.Xlsx();
   ASSERT_TRUE(workbook.ok()) << workbook.status().message();
   ASSERT_EQ(workbook->substr(0, 2), "PK");
-  const auto files = Unzip(*workbook);
+  const auto files = cairn::testing::Unzip(*workbook);
   ASSERT_TRUE(files.count("xl/worksheets/sheet1.xml")) << files.size();
   const std::string& sheet = files.at("xl/worksheets/sheet1.xml");
   // A formula-like value is a text cell, never a formula; numbers are numbers.
