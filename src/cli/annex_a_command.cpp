@@ -63,7 +63,7 @@ Action DefineAnnexA(CLI::App& app) {
     CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
     CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(*db));
 
-    const returns::annex_a::CouncilRecord council{chronologies, {}, workforce.workers, workforce.teams};
+    const returns::annex_a::CouncilRecord council{chronologies, std::nullopt, workforce.workers, workforce.teams};
     const std::optional<int> months = args->months > 0 ? std::optional<int>(args->months) : std::nullopt;
     const returns::annex_a::Lists lists = returns::annex_a::BuildLists(guidance, council, as_at, months);
 
@@ -103,7 +103,8 @@ Action DefineAnnexA(CLI::App& app) {
       env.out << "\n";
     }
     if (!lists.unmapped.empty()) {
-      env.out << lists.unmapped.size() << " codes the template does not list were written as recorded (see the cover sheet)\n";
+      env.out << lists.unmapped.size() << (lists.unmapped.size() == 1 ? " code" : " codes")
+              << " the template does not list written as recorded (see the cover sheet)\n";
     }
     return Status::Ok();
   };

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "access/accounts.h"
+#include "base/xlsx_test_support.h"
 #include "store/audit.h"
 #include "store/chronology_store.h"
 #include "store/test_database.h"
@@ -198,6 +199,7 @@ const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules
     {"GET /members", {Access::Kind::kPermission, "aggregates.read"}},
     {"GET /audits", {Access::Kind::kPermission, "qa.read"}},
     {"GET /api/v1/audits", {Access::Kind::kPermission, "qa.read"}},
+    {"GET /annex-a", {Access::Kind::kPermission, "annex-a.download"}},
     {"GET /api/v1/members", {Access::Kind::kPermission, "aggregates.read"}},
     {"GET /workforce", {Access::Kind::kPermission, "team.read"}},
     {"GET /api/v1/workforce", {Access::Kind::kPermission, "team.read"}},
@@ -660,6 +662,46 @@ TEST_F(WebAppTest, TablesDownloadAsCsvAndExcelAndEachDownloadIsAudited) {
   }
   EXPECT_EQ(csv_rows, 3);
   EXPECT_EQ(xlsx_rows, 2);
+}
+
+// Annex A leaves with the children the user may see and no others: an inspector's are those
+// their grant covers; a restricted child stays out of an analyst's; each download is audited.
+TEST_F(WebAppTest, AnnexAHoldsOnlyTheChildrenInScopeAndIsAudited) {
+  auto children_listed = [](const std::string& workbook) {
+    std::set<std::string> ids;
+    for (const cairn::testing::SheetText& sheet : cairn::testing::ReadWorkbook(workbook)) {
+      if (sheet.name.rfind("List ", 0) != 0) continue;
+      for (size_t r = 1; r < sheet.rows.size(); ++r) ids.insert(sheet.rows[r].at(0));
+    }
+    return ids;
+  };
+  const Session inspector = SignInAs(kUsers[6]);
+  http::Response granted = Send(http::Method::kGet, "/annex-a", inspector.cookie);
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  EXPECT_EQ(granted.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(children_listed(granted.body), (std::set<std::string>{"C1"}));
+  const Session analyst = SignInAs(kUsers[4]);
+  http::Response whole = Send(http::Method::kGet, "/annex-a", analyst.cookie);
+  ASSERT_EQ(whole.status, 200);
+  const std::set<std::string> listed = children_listed(whole.body);
+  EXPECT_TRUE(listed.contains("C2"));
+  EXPECT_FALSE(listed.contains("C3")) << "C3 is restricted to its team manager";
+  EXPECT_EQ(Send(http::Method::kGet, "/annex-a", SignInAs(kUsers[5]).cookie).status, 403);
+  EXPECT_EQ(Send(http::Method::kGet, "/annex-a", SignInAs(kUsers[0]).cookie).status, 403);
+
+  auto db = store::Connection::OpenExisting(database_.path().string());
+  ASSERT_TRUE(db.ok());
+  store::AuditQuery query;
+  query.actor = "insp";
+  auto rows = store::QueryAudit(**db, query);
+  ASSERT_TRUE(rows.ok());
+  bool audited = false;
+  for (const auto& row : *rows) {
+    if (row.entry.action != "download-annex-a") continue;
+    audited = true;
+    EXPECT_EQ(row.entry.children, (std::vector<std::string>{"C1"}));
+  }
+  EXPECT_TRUE(audited);
 }
 
 TEST_F(WebAppTest, SearchFindsUpnsAndNamesThatSoundAlikeWithinScope) {

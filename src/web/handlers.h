@@ -30,6 +30,8 @@ bool MayRecordAny(const Context& context);
 
 // quality_pages.cpp
 http::Response AuditsPage(Context& context);  // GET /audits: case audit figures
+// GET /annex-a: Ofsted's Annex A workbook of the children in the user's scope, as at the page's date.
+http::Response AnnexADownload(Context& context);
 
 // council_pages.cpp
 // The service's teams (a head of service), or every team (the director, analysts).

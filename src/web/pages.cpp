@@ -975,6 +975,7 @@ std::vector<Route> BuildRoutes() {
   both(routes, "/service", "/api/v1/service", Access::Permission("service.read"), ServicePage);
   both(routes, "/members", "/api/v1/members", Access::Permission("aggregates.read"), MembersPage);
   both(routes, "/audits", "/api/v1/audits", Access::Permission("qa.read"), AuditsPage);
+  routes.push_back({M::kGet, "/annex-a", Access::Permission("annex-a.download"), AnnexADownload});
   both(routes, "/workforce", "/api/v1/workforce", Access::Permission("team.read"), WorkforcePage);
   both(routes, "/audit", "/api/v1/audit", Access::Permission("audit.read.all"), AuditPage);
   both(routes, "/admin/users", "/api/v1/admin/users", Access::Permission("users.manage"), AdminUsersGet);

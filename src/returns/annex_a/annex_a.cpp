@@ -770,10 +770,10 @@ Lists BuildLists(const Guidance& guidance, const CouncilRecord& council, Date as
       }
     }
   };
-  if (council.children.empty()) {
+  if (!council.children) {
     for (const model::Chronology& chronology : council.chronologies) visit(chronology);
   } else {
-    for (size_t index : council.children) visit(council.chronologies[index]);
+    for (size_t index : *council.children) visit(council.chronologies[index]);
   }
   // By child, then by the row's first date, so the lists read the same whatever order the
   // record is held in.

@@ -80,7 +80,8 @@ struct Sheet {
 // The council as the lists read it.
 struct CouncilRecord {
   std::span<const model::Chronology> chronologies;
-  std::vector<size_t> children;  // the indices to list (the reader's scope); every child when empty
+  // The indices of the children to list (the reader's scope), or nullopt for every child.
+  std::optional<std::vector<size_t>> children;
   std::span<const model::Worker> workers;
   std::span<const model::Team> teams;
 };

@@ -164,7 +164,7 @@ TEST(AnnexATest, OneChildsJourneyFillsEachListFromTheRecord) {
   const std::vector<model::Chronology> chronologies = {Journey()};
   const std::vector<model::Worker> workers = {{"W1", "Maya Harding", "social-worker", "T1", false, {}, {}}};
   const std::vector<model::Team> teams = {{"T1", "Children in care team 1", "children-in-care"}};
-  const Lists lists = BuildLists(TheGuidance(), {chronologies, {}, workers, teams}, D(2025, 3, 31));
+  const Lists lists = BuildLists(TheGuidance(), {chronologies, std::nullopt, workers, teams}, D(2025, 3, 31));
   ASSERT_EQ(lists.sheets.size(), 11u);
   std::vector<size_t> rows;
   for (const Sheet& sheet : lists.sheets) rows.push_back(sheet.rows.size());
@@ -218,23 +218,23 @@ TEST(AnnexATest, OneChildsJourneyFillsEachListFromTheRecord) {
 
 TEST(AnnexATest, AsAtAnEarlierDateTheListsShowTheRecordAsItStoodThen) {
   const std::vector<model::Chronology> chronologies = {Journey()};
-  const Lists lists = BuildLists(TheGuidance(), {chronologies, {}, {}, {}}, D(2025, 1, 31));
+  const Lists lists = BuildLists(TheGuidance(), {chronologies, std::nullopt, {}, {}}, D(2025, 1, 31));
   EXPECT_EQ(lists.sheets[7].rows.size(), 0u) << "not yet in care";
   ASSERT_EQ(lists.sheets[6].rows.size(), 1u);
   EXPECT_EQ(Cell(lists, 7, 0, "Child Protection Plan End Date").kind, Value::Kind::kEmpty) << "the plan had not ended";
   EXPECT_EQ(Text(Cell(lists, 6, 0, "Case Status")), "b) Child Protection plan");
   EXPECT_EQ(Cell(lists, 7, 0, "Date of latest review conference").kind, Value::Kind::kEmpty);
   // A wider window reaches further back; a narrower one leaves the referral out.
-  EXPECT_EQ(BuildLists(TheGuidance(), {chronologies, {}, {}, {}}, D(2025, 7, 31), 6).sheets[2].rows.size(), 1u)
+  EXPECT_EQ(BuildLists(TheGuidance(), {chronologies, std::nullopt, {}, {}}, D(2025, 7, 31), 6).sheets[2].rows.size(), 1u)
       << "the April referral";
-  EXPECT_EQ(BuildLists(TheGuidance(), {chronologies, {}, {}, {}}, D(2025, 7, 31), 12).sheets[2].rows.size(), 2u);
+  EXPECT_EQ(BuildLists(TheGuidance(), {chronologies, std::nullopt, {}, {}}, D(2025, 7, 31), 12).sheets[2].rows.size(), 2u);
 }
 
 TEST(AnnexATest, ACodeTheTemplateDoesNotListIsWrittenAsRecordedAndNamed) {
   model::Chronology c = Journey();
   c.mutable_child().ethnicity = "XXXX";
   const std::vector<model::Chronology> chronologies = {c};
-  const Lists lists = BuildLists(TheGuidance(), {chronologies, {}, {}, {}}, D(2025, 3, 31));
+  const Lists lists = BuildLists(TheGuidance(), {chronologies, std::nullopt, {}, {}}, D(2025, 3, 31));
   EXPECT_EQ(Text(Cell(lists, 3, 0, "Ethnicity")), "XXXX");
   ASSERT_FALSE(lists.unmapped.empty());
   EXPECT_EQ(lists.unmapped[0].code, "XXXX");
@@ -244,15 +244,18 @@ TEST(AnnexATest, TheScopeDecidesWhichChildrenAreListed) {
   model::Chronology other = Journey();
   other.mutable_child().la_child_id = "C2";
   const std::vector<model::Chronology> chronologies = {Journey(), other};
-  const Lists all = BuildLists(TheGuidance(), {chronologies, {}, {}, {}}, D(2025, 3, 31));
+  const Lists all = BuildLists(TheGuidance(), {chronologies, std::nullopt, {}, {}}, D(2025, 3, 31));
   EXPECT_EQ(all.sheets[2].children, (std::vector<std::string>{"C1", "C2"}));
-  const Lists one = BuildLists(TheGuidance(), {chronologies, {1}, {}, {}}, D(2025, 3, 31));
+  const Lists one = BuildLists(TheGuidance(), {chronologies, std::vector<size_t>{1}, {}, {}}, D(2025, 3, 31));
   EXPECT_EQ(one.sheets[2].children, (std::vector<std::string>{"C2"}));
+  // No child in scope is an empty workbook, never the whole council.
+  const Lists none = BuildLists(TheGuidance(), {chronologies, std::vector<size_t>{}, {}, {}}, D(2025, 3, 31));
+  for (const Sheet& sheet : none.sheets) EXPECT_TRUE(sheet.rows.empty()) << sheet.spec->sheet;
 }
 
 TEST(AnnexATest, TheWorkbookReadsBackWithACoverSheetAndTheGuidancesHeadings) {
   const std::vector<model::Chronology> chronologies = {Journey()};
-  const Lists lists = BuildLists(TheGuidance(), {chronologies, {}, {}, {}}, D(2025, 3, 31));
+  const Lists lists = BuildLists(TheGuidance(), {chronologies, std::nullopt, {}, {}}, D(2025, 3, 31));
   Result<std::string> workbook = WriteWorkbook(lists, {"Demo council", "999", "test", "now"});
   ASSERT_TRUE(workbook.ok()) << workbook.status().message();
   const std::vector<cairn::testing::SheetText> sheets = cairn::testing::ReadWorkbook(*workbook);
