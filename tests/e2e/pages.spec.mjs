@@ -7,8 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import zlib from "node:zlib";
-import { problems, screenshot, startCairn } from "./support.mjs";
+import { problems, screenshot, startCairn, unzip } from "./support.mjs";
 
 let cairn;
 before(async () => {
@@ -111,24 +110,6 @@ test("the director drills down from the council to a team, a worker and a child"
 });
 
 // The files of a zip archive (an .xlsx), by name.
-function unzip(buffer) {
-  const files = new Map();
-  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let at = buffer.readUInt32LE(end + 16);
-  for (let i = 0; i < buffer.readUInt16LE(end + 10); i += 1) {
-    const method = buffer.readUInt16LE(at + 10);
-    const compressed = buffer.readUInt32LE(at + 20);
-    const nameLength = buffer.readUInt16LE(at + 28);
-    const name = buffer.toString("utf8", at + 46, at + 46 + nameLength);
-    const local = buffer.readUInt32LE(at + 42);
-    const data = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const bytes = buffer.subarray(data, data + compressed);
-    files.set(name, (method === 0 ? bytes : zlib.inflateRawSync(bytes)).toString("utf8"));
-    at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
-  }
-  return files;
-}
-
 test("the keyboard alone sorts a table, filters it and follows a link", async () => {
   const page = await cairn.pageAs("team-manager");
   try {

@@ -27,6 +27,7 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const requireFromWeb = createRequire(path.join(repoRoot, "web", "package.json"));
@@ -337,4 +338,23 @@ export async function startCairn(options = {}) {
 // True when the page scrolls sideways, which no Cairn page should at any width.
 export function scrollsSideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
+// The files of a zip archive (a downloaded workbook), by name, as text.
+export function unzip(buffer) {
+  const files = new Map();
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = buffer.readUInt32LE(end + 16);
+  for (let i = 0; i < buffer.readUInt16LE(end + 10); i += 1) {
+    const method = buffer.readUInt16LE(at + 10);
+    const compressed = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const name = buffer.toString("utf8", at + 46, at + 46 + nameLength);
+    const local = buffer.readUInt32LE(at + 42);
+    const data = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const bytes = buffer.subarray(data, data + compressed);
+    files.set(name, (method === 0 ? bytes : zlib.inflateRawSync(bytes)).toString("utf8"));
+    at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+  }
+  return files;
 }

@@ -739,7 +739,12 @@ Lists BuildLists(const Guidance& guidance, const CouncilRecord& council, Date as
 
   auto visit = [&](const model::Chronology& original) {
     // Everything as it stood at the end of the as-at date: later events and later ends unknown.
-    const model::Chronology chronology = original.AsAt(as_at);
+    // Most chronologies hold nothing later, and are read as they are rather than copied.
+    model::Chronology earlier;
+    const bool changed = std::any_of(original.events().begin(), original.events().end(),
+                                     [&](const Event& e) { return e.HasDateAfter(as_at); });
+    if (changed) earlier = original.AsAt(as_at);
+    const model::Chronology& chronology = changed ? earlier : original;
     const std::vector<const Event*> care = CareEpisodes(chronology);
     for (Sheet& sheet : lists.sheets) {
       const ListSpec& spec = *sheet.spec;
