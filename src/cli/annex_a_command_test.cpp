@@ -4,12 +4,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "base/xlsx_test_support.h"
 #include "cli/cli_test_support.h"
+#include "returns/annex_a/annex_a.h"
 
 namespace cairn::cli {
 namespace {
@@ -106,6 +108,31 @@ TEST_F(AnnexACli, OverAReportingYearTheListsAgreeWithTheIndicators) {
     if (authorised < row.size() && !row[authorised].empty() && std::stoll(row[authorised]) >= first_day) ++in_year;
   }
   EXPECT_EQ(in_year, count("assessments-completed", "value"));
+
+  // Every coded value is one of the template's, or a code it does not list named on the cover.
+  Result<returns::annex_a::Guidance> guidance = returns::annex_a::LoadGuidance();
+  ASSERT_TRUE(guidance.ok());
+  std::set<std::string> on_cover;
+  for (const auto& row : sheets[0].rows) {
+    if (row.size() > 3) on_cover.insert(row[3]);
+  }
+  int64_t coded_cells = 0;
+  for (const returns::annex_a::ListSpec& list : guidance->lists) {
+    const cairn::testing::SheetText& sheet = sheets.at(static_cast<size_t>(list.number));
+    for (size_t c = 0; c < list.columns.size(); ++c) {
+      if (list.columns[c].codes.empty()) continue;
+      std::set<std::string> allowed;
+      for (const auto& [code, value] : guidance->codes.at(list.columns[c].codes)) allowed.insert(value);
+      for (size_t r = 1; r < sheet.rows.size(); ++r) {
+        if (c >= sheet.rows[r].size() || sheet.rows[r][c].empty()) continue;
+        ++coded_cells;
+        const std::string& value = sheet.rows[r][c];
+        EXPECT_TRUE(allowed.contains(value) || on_cover.contains(value))
+            << sheet.name << ", " << list.columns[c].heading << ": '" << value << "'";
+      }
+    }
+  }
+  EXPECT_GT(coded_cells, 1000);
 
   // The audit names every child listed: who looked at a listed child shows the workbook.
   const std::string listed = sheets[3].rows.at(1).at(0);
