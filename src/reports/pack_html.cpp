@@ -30,6 +30,12 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
+// A table's box: on a narrow screen it scrolls sideways, so it is a named region that takes the
+// keyboard's focus (as the browser pages' tables are, web/table.cpp).
+std::string TableBox(std::string_view caption) {
+  return "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + Escape(caption) + "\">";
+}
+
 MonthlyUnit UnitOf(indicators::Unit unit) {
   switch (unit) {
     case indicators::Unit::kCount: return MonthlyUnit::kCount;
@@ -114,7 +120,7 @@ std::string Sparkline(const std::vector<Shown>& values, size_t split, std::strin
 
 std::string MeasuresTable(const Pack& pack, const std::vector<const MeasureRow*>& rows, std::string_view caption,
                           std::string_view testid) {
-  std::string html = "<div class=\"table-scroll\"><table class=\"table pack-table\" data-testid=\"" + std::string(testid) +
+  std::string html = TableBox(caption) + "<table class=\"table pack-table\" data-testid=\"" + std::string(testid) +
                      "\"><caption>" + Escape(caption) + "</caption><thead><tr><th scope=\"col\">Measure</th>"
                      "<th scope=\"col\" class=\"num\">Previous period</th><th scope=\"col\" class=\"num\">This period</th>"
                      "<th scope=\"col\">Change</th><th scope=\"col\">Month by month</th></tr></thead><tbody>";
@@ -140,7 +146,7 @@ std::string MeasuresTable(const Pack& pack, const std::vector<const MeasureRow*>
 std::string CountTableHtml(const CountSection& section) {
   const CountTable& counts = section.table.counts();
   const bool totals = counts.with_totals();
-  std::string html = "<div class=\"table-scroll\"><table class=\"table pack-table\" data-testid=\"pack-table-" + section.id +
+  std::string html = TableBox(section.caption) + "<table class=\"table pack-table\" data-testid=\"pack-table-" + section.id +
                      "\"><caption>" + Escape(section.caption) + "</caption><thead><tr><th scope=\"col\">" +
                      Escape(section.row_heading) + "</th>";
   for (const std::string& label : section.column_labels) html += "<th scope=\"col\" class=\"num\">" + Escape(label) + "</th>";
@@ -222,7 +228,8 @@ std::string IndicatorsSection(const Pack& pack) {
             "shown. Run <code>cairn benchmarks import</code> and <code>cairn settings set la-code</code> to add "
             "them.</p>";
   }
-  html += "<div class=\"table-scroll\"><table class=\"table pack-table\" data-testid=\"pack-indicators\"><caption>National "
+  html += TableBox("National indicators, years ending 31 March") +
+          "<table class=\"table pack-table\" data-testid=\"pack-indicators\"><caption>National "
           "indicators, years ending 31 March</caption><thead><tr><th scope=\"col\">Indicator</th>";
   for (int year : pack.indicator_years) {
     html += "<th scope=\"col\" class=\"num\">" + std::to_string(year - 1) + "-" + std::to_string(year % 100) + "</th>";
@@ -287,7 +294,8 @@ std::string PlanSection(const Pack& pack) {
   if (pack.improvement_plan.empty()) {
     return "<p data-testid=\"pack-no-plan\">No improvement plan has been imported, so none is shown.</p>";
   }
-  std::string html = "<div class=\"table-scroll\"><table class=\"table pack-table\" data-testid=\"pack-plan\"><caption>The "
+  std::string html = TableBox("The improvement plan's actions") +
+                     "<table class=\"table pack-table\" data-testid=\"pack-plan\"><caption>The "
                      "improvement plan's actions</caption><thead><tr><th scope=\"col\">Priority</th><th scope=\"col\">"
                      "Action</th><th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Status</th>"
                      "</tr></thead><tbody>";
