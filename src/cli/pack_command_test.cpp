@@ -17,6 +17,7 @@
 #include "reports/adversary_test_support.h"
 #include "reports/pack.h"
 #include "reports/pack_sources.h"
+#include "indicators/monthly.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
 #include "store/workforce_store.h"
@@ -131,6 +132,35 @@ TEST_F(PackCli, NoSuppressedCellOfAnyTableCanBeWorkedOutFromItsTotals) {
       const auto found = reports::testing::ReconstructByElimination(section.table);
       EXPECT_TRUE(found.empty()) << found.size() << " suppressed cells worked out";
       EXPECT_TRUE(reports::DeterminedCells(section.table).empty());
+    }
+    // Nor from a figure printed elsewhere in the pack: a share of deadlines met on time that adds
+    // up rows of the timeliness table is shown only when none of those rows has a withheld cell,
+    // and the plans counted in the management figures are never a few more than the table's.
+    auto calendar = WorkingDayCalendar::EnglandAndWales();
+    auto rules = timescales::RuleSet::England(*calendar);
+    const reports::CountSection* timeliness = nullptr;
+    const reports::CountSection* children = nullptr;
+    for (const reports::CountSection& section : built.pack.tables) {
+      if (section.id == "timeliness") timeliness = &section;
+      if (section.id == "children") children = &section;
+    }
+    ASSERT_NE(timeliness, nullptr);
+    ASSERT_NE(children, nullptr);
+    for (const reports::MeasureRow& row : built.pack.measures) {
+      if (row.id == "cp-plans" && row.after.value && !children->table.Hidden(children->table.counts().rows(), 1)) {
+        const int64_t both = static_cast<int64_t>(*row.after.value) -
+                             children->table.counts().Get(children->table.counts().rows(), 1);
+        EXPECT_FALSE(reports::IsSmallCount(both)) << "plans less the table's: " << both;
+      }
+      if (!row.over_period || !row.after.value) continue;
+      for (size_t r = 0; r < timeliness->row_labels.size(); ++r) {
+        for (const timescales::Rule& rule : rules->rules()) {
+          if (rule.title != timeliness->row_labels[r] || !indicators::TimelinessCounts(row.id, rule)) continue;
+          for (size_t c = 0; c < timeliness->table.counts().grid_columns(); ++c) {
+            EXPECT_FALSE(timeliness->table.Hidden(r, c)) << row.id << " is shown beside a withheld cell of " << rule.id;
+          }
+        }
+      }
     }
     // No figure of 1 to 4, nor a share made from one, is shown anywhere else either.
     for (const reports::MeasureRow& row : built.pack.measures) {

@@ -132,13 +132,16 @@ std::optional<std::pair<size_t, size_t>> NextToHide(const DisclosedTable& shown,
 
 }  // namespace
 
-DisclosedTable Suppress(CountTable table) {
+DisclosedTable Suppress(CountTable table, const std::vector<std::pair<size_t, size_t>>& also_hide) {
   DisclosedTable shown(std::move(table));
   const CountTable& counts = shown.counts();
   for (size_t r = 0; r < counts.grid_rows(); ++r) {
     for (size_t c = 0; c < counts.grid_columns(); ++c) {
       if (IsSmallCount(counts.Get(r, c))) shown.Hide(r, c, true);
     }
+  }
+  for (const auto& [r, c] : also_hide) {
+    if (r < counts.grid_rows() && c < counts.grid_columns() && counts.Get(r, c) != 0) shown.Hide(r, c, false);
   }
   const std::vector<Line> lines = PublishedLines(counts);
   if (lines.empty()) return shown;

@@ -95,7 +95,11 @@ class DisclosedTable {
 };
 
 // Primary and, for a table with totals, secondary suppression, as the header describes.
-DisclosedTable Suppress(CountTable table);
+// `also_hide`: cells (of the extended grid) to withhold before the secondary pass, because a
+// figure printed elsewhere would otherwise let a count of 1 to 4 be worked out from them (a
+// column total that differs from a headline figure by a few children); they are protected like
+// any other withheld cell.
+DisclosedTable Suppress(CountTable table, const std::vector<std::pair<size_t, size_t>>& also_hide = {});
 
 // The published equations of a table with totals: each row and column of the extended grid
 // (each says its cells add up to its total). For the adversary and the suppression alike.

@@ -95,6 +95,16 @@ TEST(DisclosureTest, LinearAlgebraFindsACellThatEliminationCannot) {
   ExpectSafe(Suppress(bridged.counts()));
 }
 
+TEST(DisclosureTest, ACellAFigureElsewhereWouldGiveAwayIsWithheldAndProtected) {
+  // The column total 46 (say a headline elsewhere counts 49 in all, 3 of them not in this table)
+  // is withheld, and so is another total of the totals row and a cell of its column.
+  const DisclosedTable shown = Suppress(FromRows({{20, 30, 40}, {26, 35, 45}}), {{2, 0}});
+  EXPECT_TRUE(shown.Hidden(2, 0));
+  EXPECT_FALSE(shown.Primary(2, 0));
+  EXPECT_GE(shown.HiddenCount(), 4u);
+  ExpectSafe(shown);
+}
+
 TEST(DisclosureTest, RandomTablesFullOfSmallCountsGiveNothingAway) {
   std::mt19937 random(20260401);
   for (int trial = 0; trial < 400; ++trial) {

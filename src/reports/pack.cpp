@@ -270,7 +270,8 @@ Result<std::vector<IndicatorRow>> Indicators(const PackInput& input, const Audie
   return rows;
 }
 
-CountSection Timeliness(const PackInput& input, const std::vector<timescales::ChildEvaluation>& results) {
+CountSection Timeliness(const PackInput& input, const std::vector<timescales::ChildEvaluation>& results,
+                        std::vector<uint16_t>& rule_of_row) {
   const timescales::RuleSet& rules = input.evaluator->rules();
   // rule -> on time, late, not done
   std::map<uint16_t, std::array<int64_t, 3>> counts;
@@ -296,6 +297,7 @@ CountSection Timeliness(const PackInput& input, const std::vector<timescales::Ch
   size_t r = 0;
   for (const auto& [rule, row] : counts) {
     section.row_labels.push_back(rules.rules()[rule].title);
+    rule_of_row.push_back(rule);
     for (size_t c = 0; c < 3; ++c) table.Set(r, c, row[c]);
     ++r;
   }
@@ -506,15 +508,36 @@ Result<Pack> BuildPack(const PackInput& input, const PackDefinition& definition)
                                    std::min(months, 64),
                                    std::nullopt};
   if (input.population) monthly.population = input.population(model::CollectionYear::Containing(pack.period.to).year);
-  pack.measures = Measures(input, definition, indicators::ComputeMonthly(monthly), *audience);
-  Summarise(definition, pack);
+  const std::vector<indicators::MonthlySeries> series = indicators::ComputeMonthly(monthly);
+  pack.measures = Measures(input, definition, series, *audience);
 
   Progress(input, "working out the national indicators");
   pack.has_published = static_cast<bool>(input.compare);
   CAIRN_ASSIGN_OR_RETURN(pack.indicators, Indicators(input, *audience, pack));
 
   // Tables of counts.
-  pack.tables.push_back(Timeliness(input, results));
+  std::vector<uint16_t> rule_of_row;
+  pack.tables.push_back(Timeliness(input, results, rule_of_row));
+  // A share of deadlines met on time over the period is the table's rows added up: where a row
+  // it adds has a withheld cell, the share would let that cell be worked out, so it is withheld.
+  {
+    const CountSection& timeliness = pack.tables.back();
+    const timescales::RuleSet& rules = input.evaluator->rules();
+    for (MeasureRow& row : pack.measures) {
+      if (!row.over_period || !row.after.value) continue;
+      for (size_t r = 0; r < rule_of_row.size(); ++r) {
+        if (!indicators::TimelinessCounts(row.id, rules.rules()[rule_of_row[r]])) continue;
+        bool hidden = false;
+        for (size_t c = 0; c < timeliness.table.counts().grid_columns(); ++c) hidden = hidden || timeliness.table.Hidden(r, c);
+        if (hidden) {
+          row.after = {std::nullopt, true};
+          row.movement = Movement::kUnknown;
+          break;
+        }
+      }
+    }
+  }
+  Summarise(definition, pack);
   pack.tables.push_back(Drift(input, drift_before, drift_after));
 
   std::unordered_map<std::string_view, const model::Worker*> workers;
@@ -547,7 +570,19 @@ Result<Pack> BuildPack(const PackInput& input, const PackDefinition& definition)
   by_team.row_heading = "Team";
   by_team.row_labels = team_names;
   by_team.column_labels = {"Child in need", "Child protection plan", "Looked after"};
-  by_team.table = Suppress(std::move(children));
+  // The management figures count every child protection plan open at the period's end; this
+  // table counts a child looked after as looked after. Were the two totals a few children apart,
+  // the difference would count children both on a plan and in care: the column's total is then
+  // withheld, and protected like any other.
+  std::vector<std::pair<size_t, size_t>> also_hide;
+  for (const indicators::MonthlySeries& s : series) {
+    if (s.id != "cp-plans" || s.points.empty()) continue;
+    const indicators::MonthlyPoint& last = s.points.back();
+    if (last.month_end == pack.period.to && IsSmallCount(static_cast<int64_t>(last.numerator) - children.Get(children.rows(), 1))) {
+      also_hide.emplace_back(children.rows(), 1);
+    }
+  }
+  by_team.table = Suppress(std::move(children), also_hide);
   pack.tables.push_back(std::move(by_team));
 
   CountSection cla;

@@ -17,8 +17,12 @@
 // Disclosure: no child is named or identified anywhere in a pack. Every count passes through
 // reports::Suppress (disclosure.h): 1 to 4 withheld, and tables with totals protected by
 // secondary suppression; a share or rate made from a withheld count is withheld too
-// (`Shown::withheld`). The renderer prints what the Pack holds and nothing else, so the tests
-// check the Pack's tables and the HTML alike.
+// (`Shown::withheld`). Figures in two places are kept from giving each other away: a share of
+// deadlines met on time over the period is withheld when a row of the timeliness table it adds
+// up has a withheld cell, and the children-by-team table's child protection total is withheld
+// when it is 1 to 4 short of the plans the management figures count (the difference would count
+// children both on a plan and in care). The renderer prints what the Pack holds and nothing else,
+// so the tests check the Pack's tables and the HTML alike.
 #pragma once
 
 #include <functional>
