@@ -164,6 +164,10 @@ Action DefinePack(CLI::App& app) {
                                      definition.AudienceNames());
     }
     CAIRN_ASSIGN_OR_RETURN(reports::Period period, reports::ParsePeriod(args->period));
+    if (period.to > env.clock.Today()) {
+      return Status::InvalidArgument("--period cannot end after today (" + env.clock.Today().ToIso() +
+                                     "): the pack shows the record as it stood, not as it will be");
+    }
     const bool pdf = EndsWith(args->out, ".pdf");
     if (!pdf && !EndsWith(args->out, ".html")) {
       return Status::InvalidArgument("--out: '" + args->out + "' must end in .html or .pdf (which the pack is written as)");

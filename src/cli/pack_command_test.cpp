@@ -343,6 +343,9 @@ TEST_F(PackCli, BadArgumentsSayWhatIsWrongAndWriteNothing) {
     EXPECT_NE(outcome.err.find("--period must be two dates written YYYY-MM-DD..YYYY-MM-DD"), std::string::npos)
         << outcome.err;
   }
+  outcome = run({"--audience", "scrutiny", "--period", "2025-04-01..2026-03-31", "--out", out});
+  EXPECT_EQ(outcome.code, 1);
+  EXPECT_NE(outcome.err.find("--period cannot end after today (2025-06-01)"), std::string::npos) << outcome.err;
   outcome = run({"--audience", "scrutiny", "--period", std::string(kPeriod), "--out", (*dir_ / "pack.docx").string()});
   EXPECT_EQ(outcome.code, 1);
   EXPECT_NE(outcome.err.find("must end in .html or .pdf"), std::string::npos) << outcome.err;

@@ -195,8 +195,8 @@ struct PackInput {
   std::function<void(std::string_view)> progress;  // one line per slow step, or empty
 };
 
-// InvalidArgument for an unknown audience (naming the known ones) or a period with no day on
-// or before the last event; the engine's and evaluator's own errors otherwise.
+// InvalidArgument for an unknown audience (naming the known ones); the DfE comparison's own
+// errors otherwise (a comparison not imported is not an error: the pack goes without it).
 Result<Pack> BuildPack(const PackInput& input, const PackDefinition& definition);
 
 // pack_html.cpp: the pack as HTML. The body (headings, tables, inline SVG charts) is the same in
