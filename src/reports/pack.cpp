@@ -350,7 +350,8 @@ Result<Period> ParsePeriod(std::string_view text) {
   Result<Date> to = Date::ParseIso(text.substr(dots + 2));
   if (!from.ok() || !to.ok() || *to < *from) return Status::InvalidArgument(hint);
   if (*from < Date::FromYmdOrDie(1990, 1, 1)) return Status::InvalidArgument("--period must start on or after 1990-01-01");
-  if (to->DaysSince(*from) > 5 * 366) return Status::InvalidArgument("--period may be at most five years long");
+  // Both periods' months are counted in one pass of at most 64 months (indicators/monthly.h).
+  if (to->DaysSince(*from) >= 2 * 366) return Status::InvalidArgument("--period may be at most two years long");
   return Period{*from, *to};
 }
 

@@ -82,8 +82,8 @@ struct PackDefinition {
   std::string AudienceNames() const;
 };
 
-// "2024-04-01..2025-03-31": both dates, the first not after the second. InvalidArgument saying
-// how to write it otherwise.
+// "2024-04-01..2025-03-31": both dates, the first not after the second, at most two years
+// apart. InvalidArgument saying how to write it otherwise.
 struct Period {
   Date from, to;
   int Days() const { return to.DaysSince(from) + 1; }

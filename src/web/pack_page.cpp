@@ -65,7 +65,7 @@ http::Response MembersPackPage(Context& context) {
   }
   Result<reports::Period> checked = reports::ParsePeriod(period.from.ToIso() + ".." + period.to.ToIso());
   if (!checked.ok()) {
-    return ErrorResponse(400, "from and to must be dates with from not after to, at most five years apart, from "
+    return ErrorResponse(400, "from and to must be dates with from not after to, at most two years apart, from "
                               "1990 on.", false);
   }
 
