@@ -325,6 +325,83 @@ TEST_F(PackCli, ThePdfPrintsWithItsPagesAndHeadings) {
   EXPECT_GT(text.find("Improvement plan"), first_page_end);
 }
 
+TEST_F(PackCli, WithTheDfesFiguresImportedEachIndicatorStandsBesideEnglandAsCairnIndicatorsSetsIt) {
+  // A council of its own: importing into the suite's would change what the other tests see.
+  const std::filesystem::path dir = testing::FreshTestFolder("cairn_pack_dfe_");
+  const std::string db = (dir / "council.db").string();
+  ASSERT_EQ(RunCairn({"simulate", "--db", db, "--population", "3000", "--years", "1", "--seed", "5", "--as-at",
+                      "2025-03-31"},
+                     kToday)
+                .code,
+            0);
+  const std::string dfe = (std::filesystem::path(CAIRN_REFERENCE_DIR) / "dfe").string();
+  ASSERT_EQ(RunCairn({"benchmarks", "import", "--db", db, dfe}, kToday).code, 0);
+  ASSERT_EQ(RunCairn({"settings", "set", "--db", db, "la-code", "343"}, kToday).code, 0);
+  const std::filesystem::path out = dir / "pack.html";
+  const testing::Outcome written =
+      RunCairn({"pack", "--db", db, "--audience", "scrutiny", "--period", std::string(kPeriod), "--out", out.string()},
+               kToday);
+  ASSERT_EQ(written.code, 0) << written.err;
+  const std::string html = ReadFile(out);
+  EXPECT_EQ(html.find("pack-no-published"), std::string::npos);
+  EXPECT_NE(html.find(">Statistical neighbours<"), std::string::npos);
+
+  // England's figure for each indicator and year, as `cairn indicators --compare` gives it.
+  const testing::Outcome compared = RunCairn(
+      {"indicators", "--db", db, "--year", "2021-2025", "--compare", "england,region,neighbours", "--format", "json"},
+      kToday);
+  ASSERT_EQ(compared.code, 0) << compared.err;
+  std::map<std::pair<std::string, int>, nlohmann::json> expected;
+  for (const std::string& line : testing::SplitLines(compared.out)) {
+    const nlohmann::json value = nlohmann::json::parse(line);
+    expected[{value["indicator"].get<std::string>(), value["year"].get<int>()}] = value;
+  }
+  auto engine_and_pack = [&]() -> int {
+    auto calendar = WorkingDayCalendar::EnglandAndWales();
+    auto rules = timescales::RuleSet::England(*calendar);
+    auto evaluator = timescales::Evaluator::Create(*rules, *calendar);
+    auto engine = indicators::IndicatorEngine::Create(std::move(*indicators::Catalogue::England()), *calendar, *rules);
+    auto connection = store::Connection::OpenExisting(db);
+    auto chronologies = store::LoadAllChronologies(**connection);
+    auto workforce = store::LoadWorkforce(**connection);
+    reports::PackInput input;
+    input.chronologies = *chronologies;
+    input.workers = workforce->workers;
+    input.teams = workforce->teams;
+    input.evaluator = &*evaluator;
+    input.engine = &*engine;
+    input.audience = "scrutiny";
+    input.period = *reports::ParsePeriod(kPeriod);
+    EXPECT_TRUE(reports::ReadPackSettings(**connection, input).ok());
+    auto pack = reports::BuildPack(input, *reports::PackDefinition::Builtin());
+    EXPECT_TRUE(pack.ok());
+    // Checked here, while the engine its rows point into is alive.
+    int beside = 0;
+    for (const reports::IndicatorRow& row : pack->indicators) {
+      if (row.compared_year == 0) continue;
+      const nlohmann::json& line = expected.at({row.spec->id, row.compared_year});
+      for (auto [name, figure] : {std::pair{"england", &row.comparisons.england}, std::pair{"region", &row.comparisons.region},
+                                  std::pair{"neighbours", &row.comparisons.neighbours}}) {
+        if (line[name].is_null()) {
+          EXPECT_FALSE(figure->value) << row.spec->id << " " << name;
+        } else {
+          if (!figure->value) {
+            ADD_FAILURE() << row.spec->id << " " << name << ": no figure where cairn indicators has one";
+            continue;
+          }
+          // cairn indicators writes counts whole and the rest to one decimal place.
+          const double shown_to = row.spec->unit == indicators::Unit::kCount ? 0.51 : 0.051;
+          EXPECT_NEAR(*figure->value, line[name].get<double>(), shown_to) << row.spec->id << " " << name;
+        }
+      }
+      ++beside;
+    }
+    return beside;
+  };
+  EXPECT_GT(engine_and_pack(), 10) << "indicators set beside England";
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(PackCli, BadArgumentsSayWhatIsWrongAndWriteNothing) {
   const std::string out = (*dir_ / "refused.html").string();
   auto run = [&](std::vector<std::string> extra) {
