@@ -133,6 +133,7 @@ const Command kCommands[] = {
     {"benchmarks", "Import the DfE's published statistics to compare the council with England, its region and neighbours", DefineBenchmarks},
     {"indicators", "National indicators for reporting years, beside England, the region and statistical neighbours",
      DefineIndicators},
+    {"pack", "The scrutiny and corporate parenting pack for a period, as HTML or PDF, with small counts suppressed", DefinePack},
     {"serve", "Serve Cairn to browsers: pages and JSON API for every role, on the embedded database", DefineServe},
     {"user", "Add, list, disable, enable users; reset passwords; change roles", DefineUser},
     {"grant", "Give a user time-limited access to a child, a team or every child (inspectors work only so)",

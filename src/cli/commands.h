@@ -54,6 +54,7 @@ Action DefineServe(CLI::App& app);
 Action DefineUser(CLI::App& app);
 Action DefineGrant(CLI::App& app);
 Action DefineAudit(CLI::App& app);
+Action DefinePack(CLI::App& app);
 
 // Every command, in the order `cairn --help` lists them.
 std::span<const Command> Commands();

@@ -46,7 +46,21 @@ const std::vector<TimelinessSeries>& Timeliness() {
   return series;
 }
 
+bool Counts(const TimelinessSeries& series, const timescales::Rule& rule) {
+  const bool named = std::find(series.rules.begin(), series.rules.end(), rule.id) != series.rules.end();
+  return named || (series.visits && std::any_of(rule.satisfied_by.begin(), rule.satisfied_by.end(), [](const auto& satisfier) {
+                     return !satisfier.trigger_field && satisfier.kind == EventKind::kVisit;
+                   }));
+}
+
 }  // namespace
+
+bool TimelinessCounts(std::string_view series_id, const timescales::Rule& rule) {
+  for (const TimelinessSeries& series : Timeliness()) {
+    if (series.id == series_id) return Counts(series, rule);
+  }
+  return false;
+}
 
 std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   const timescales::RuleSet& rules = *input.rules;
@@ -100,13 +114,7 @@ std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input) {
   for (size_t r = 0; r < rules.rules().size(); ++r) {
     const timescales::Rule& rule = rules.rules()[r];
     for (size_t s = 0; s < series_count; ++s) {
-      bool counted = std::find(Timeliness()[s].rules.begin(), Timeliness()[s].rules.end(), rule.id) !=
-                     Timeliness()[s].rules.end();
-      if (Timeliness()[s].visits) {
-        counted = counted || std::any_of(rule.satisfied_by.begin(), rule.satisfied_by.end(), [](const auto& satisfier) {
-                    return !satisfier.trigger_field && satisfier.kind == EventKind::kVisit;
-                  });
-      }
+      const bool counted = Counts(Timeliness()[s], rule);
       counts_rule[r][s] = counted;
       if (counted) counted_anywhere[r] = true;
     }

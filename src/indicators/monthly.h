@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/date.h"
@@ -55,5 +56,11 @@ struct MonthlyInput {
 };
 
 std::vector<MonthlySeries> ComputeMonthly(const MonthlyInput& input);
+
+// Whether the timeliness series `series_id` ("assessments-45wd", "visits", ...) counts the
+// deadlines of `rule`; false for any other series. For a report that shows deadlines by rule
+// beside these shares, and must withhold a share its table's withheld cells would be worked out
+// from.
+bool TimelinessCounts(std::string_view series_id, const timescales::Rule& rule);
 
 }  // namespace cairn::indicators

@@ -391,6 +391,33 @@ TEST_F(ChronologyStoreTest, LoadAllOrdersChildrenById) {
   EXPECT_EQ((*all)[1].events().size(), 3u);
 }
 
+TEST_F(ChronologyStoreTest, AChildWhoseEventsAreSavedAtDifferentTimesLoadsWhole) {
+  // A's first events, then B's, then more of A's: A's events are not side by side in the table.
+  Chronology a = SampleChild();
+  Chronology b(Child{.la_child_id = "B002"});
+  b.Add(Event{.kind = EventKind::kCinEpisode, .start = D(2023, 5, 1)});
+  ASSERT_TRUE(Save({a, b}).ok());
+  Event visit{.kind = EventKind::kCpReview, .start = D(2023, 12, 15), .parent = 1};
+  visit.provenance = {"cin-census", {2024}};
+  a.Add(visit);
+  ASSERT_TRUE(Save({a}).ok());
+  auto all = LoadAllChronologies(*db_);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 2u);
+  const Chronology& loaded = (*all)[1].child().la_child_id == "C001" ? (*all)[1] : (*all)[0];
+  ASSERT_EQ(loaded.events().size(), 4u);
+  // In date order, each review under the plan, as one child's own load gives it.
+  auto alone = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(alone.ok() && alone->has_value());
+  ASSERT_EQ((*alone)->events().size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_TRUE(loaded.events()[i].SameContent((*alone)->events()[i])) << i;
+    EXPECT_EQ(loaded.events()[i].parent, (*alone)->events()[i].parent) << i;
+  }
+  EXPECT_EQ(loaded.events()[2].start, D(2023, 12, 15));
+  EXPECT_EQ(loaded.events()[2].parent, 1) << "the later review sits under the plan";
+}
+
 // The indexes of the tables a load fills, as sqlite_master holds them.
 std::vector<std::string> IndexSql(Connection& db) {
   auto select = db.Prepare("SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "

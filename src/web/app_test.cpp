@@ -197,6 +197,7 @@ const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules
     {"GET /service", {Access::Kind::kPermission, "service.read"}},
     {"GET /api/v1/service", {Access::Kind::kPermission, "service.read"}},
     {"GET /members", {Access::Kind::kPermission, "aggregates.read"}},
+    {"GET /members/pack", {Access::Kind::kPermission, "aggregates.read"}},
     {"GET /audits", {Access::Kind::kPermission, "qa.read"}},
     {"GET /api/v1/audits", {Access::Kind::kPermission, "qa.read"}},
     {"GET /annex-a", {Access::Kind::kPermission, "annex-a.download"}},
@@ -516,6 +517,36 @@ TEST_F(WebAppTest, MembersSeeSuppressedCountsOnly) {
   EXPECT_EQ(home.body.find("\"children\":["), std::string::npos);
   EXPECT_NE(home.body.find("fewer than 5"), std::string::npos) << home.body;
   EXPECT_EQ(home.body.find("C1"), std::string::npos);
+}
+
+TEST_F(WebAppTest, TheMembersPackShowsSuppressedCountsOnlyAndIsAudited) {
+  const Session member = SignInAs(kUsers[5]);
+  http::Response pack = Send(http::Method::kGet, "/members/pack?audience=corporate-parenting", member.cookie);
+  ASSERT_EQ(pack.status, 200);
+  EXPECT_NE(pack.body.find("data-testid=\"pack-title\">Corporate parenting pack<"), std::string::npos);
+  // A council of three children: every count of them is 1 to 4, shown as the mark.
+  EXPECT_NE(pack.body.find("pack-withheld\">[c]<"), std::string::npos);
+  for (std::string_view id : {">C1<", ">C2<", ">C3<", "/children/C"}) EXPECT_EQ(pack.body.find(id), std::string::npos) << id;
+  EXPECT_EQ(pack.body.find("<style"), std::string::npos) << "the page's stylesheet is Cairn's own, from /static";
+  EXPECT_EQ(Send(http::Method::kGet, "/members/pack?audience=cabinet", member.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/members/pack?from=2024-03-31&to=2023-04-01", member.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/members/pack?to=2099-03-31", member.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/members/pack?from=31/03/2024", member.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/members/pack", SignInAs(kUsers[0]).cookie).status, 403);
+
+  auto db = store::Connection::OpenExisting(database_.path().string());
+  ASSERT_TRUE(db.ok());
+  store::AuditQuery query;
+  query.actor = "mem";
+  auto rows = store::QueryAudit(**db, query);
+  ASSERT_TRUE(rows.ok());
+  int packs = 0;
+  for (const auto& row : *rows) {
+    if (row.entry.action != "read-aggregates" || row.entry.detail.find("pack corporate-parenting") != 0) continue;
+    ++packs;
+    EXPECT_TRUE(row.entry.children.empty()) << "a pack names no child";
+  }
+  EXPECT_EQ(packs, 1);
 }
 
 }  // namespace

@@ -40,4 +40,7 @@ http::Response ServicePage(Context& context);    // /service
 http::Response MembersPage(Context& context);    // /members
 http::Response WorkforcePage(Context& context);  // /workforce
 
+// pack_page.cpp
+http::Response MembersPackPage(Context& context);  // /members/pack?audience=&from=&to=
+
 }  // namespace cairn::web

@@ -974,6 +974,7 @@ std::vector<Route> BuildRoutes() {
   both(routes, "/teams/{id}", "/api/v1/teams/{id}", Access::TeamRecord("team.read"), TeamPage);
   both(routes, "/service", "/api/v1/service", Access::Permission("service.read"), ServicePage);
   both(routes, "/members", "/api/v1/members", Access::Permission("aggregates.read"), MembersPage);
+  routes.push_back({M::kGet, "/members/pack", Access::Permission("aggregates.read"), MembersPackPage});
   both(routes, "/audits", "/api/v1/audits", Access::Permission("qa.read"), AuditsPage);
   routes.push_back({M::kGet, "/annex-a", Access::Permission("annex-a.download"), AnnexADownload});
   both(routes, "/workforce", "/api/v1/workforce", Access::Permission("team.read"), WorkforcePage);

@@ -299,6 +299,7 @@ test('script and SQL payloads in every parameter of every GET route (as h-direct
     ['/', ['as-at', 'format', 'table']], ['/service', ['as-at', 'format', 'table']],
     ['/api/v1/service', ['as-at', 'format']], ['/members', ['as-at', 'since', 'format']],
     ['/workforce', ['as-at', 'format', 'table']], ['/search', ['as-at', 'format']],
+    ['/members/pack', ['as-at', 'audience', 'from', 'to']],
   ];
   const requests = [];
   for (const [label, encoded, rawText] of payloads) {
