@@ -132,6 +132,7 @@ const Command kCommands[] = {
     {"benchmarks", "Import the DfE's published statistics to compare the council with England, its region and neighbours", DefineBenchmarks},
     {"indicators", "National indicators for reporting years, beside England, the region and statistical neighbours",
      DefineIndicators},
+    {"plan", "The improvement plan: import it; show each measure's RAG computed as at a date", DefinePlan},
     {"serve", "Serve Cairn to browsers: pages and JSON API for every role, on the embedded database", DefineServe},
     {"user", "Add, list, disable, enable users; reset passwords; change roles", DefineUser},
     {"grant", "Give a user time-limited access to a child, a team or every child (inspectors work only so)",
