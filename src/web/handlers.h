@@ -38,4 +38,7 @@ http::Response ServicePage(Context& context);    // /service
 http::Response MembersPage(Context& context);    // /members
 http::Response WorkforcePage(Context& context);  // /workforce
 
+// plan_pages.cpp
+http::Response PlanPage(Context& context);  // /plan: the improvement board
+
 }  // namespace cairn::web

@@ -81,6 +81,7 @@ std::string RenderPage(const Context& context, std::string_view name, Data data,
     if (who.role->Has("team.read")) add("/workforce", "Workforce");
     if (who.role->Has("aggregates.read") && who.role->home != "members") add("/members", "Members' view");
     if (who.role->Has("qa.read") && who.role->home != "audits") add("/audits", "Case audits");
+    if (who.role->Has("plan.read")) add("/plan", "Improvement board");
     layout.set("nav", nav);
   } else {
     layout.set("signed_in", Data(false));
