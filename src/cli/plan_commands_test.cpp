@@ -1,6 +1,7 @@
 // `cairn plan` end to end: a small simulated struggling council, a plan whose trajectory is set
 // from what was measured on two dates, and the RAG moving as the as-at date moves.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -24,7 +25,11 @@ Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 class PlanCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    folder_ = new std::filesystem::path(testing::FreshTestFolder("cairn_plan_cli_"));
+    // One council for the suite (FreshTestFolder names a folder after a running test; none runs yet).
+    folder_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                        ("cairn_plan_cli_" + std::to_string(::getpid())));
+    std::filesystem::remove_all(*folder_);
+    std::filesystem::create_directories(*folder_);
     council_ = new std::string((*folder_ / "council.db").string());
     const Outcome simulated = RunCairn({"simulate", "--db", *council_, "--population", "5000", "--years", "3",
                                         "--seed", "4", "--profile", "struggling", "--as-at", "2025-03-31"},

@@ -161,8 +161,14 @@ TEST_F(PlanParse, TheSamplePlanParses) {
   for (const Recommendation& r : plan->recommendations) {
     EXPECT_FALSE(r.actions.empty()) << r.id;
     for (const Measure& m : r.measures) {
-      if (!m.rule.empty()) rule = true, EXPECT_TRUE(rules_->FindRule(m.rule)) << m.id;
-      if (!m.indicator.empty()) indicator = true, EXPECT_NE(catalogue_->Find(m.indicator), nullptr) << m.id;
+      if (!m.rule.empty()) {
+        rule = true;
+        EXPECT_TRUE(rules_->FindRule(m.rule).has_value()) << m.id;
+      }
+      if (!m.indicator.empty()) {
+        indicator = true;
+        EXPECT_NE(catalogue_->Find(m.indicator), nullptr) << m.id;
+      }
       EXPECT_FALSE(m.trajectory.empty()) << m.id;
     }
   }

@@ -77,7 +77,7 @@ Plan TwoMeasurePlan() {
   named.id = "A1";
   named.status = SelfReported::kComplete;
   named.measures = {"M1"};
-  named.notes = {{D(2024, 2, 1), "early"}, {D(2024, 9, 1), "later"}};
+  named.notes = {{D(2023, 12, 1), "early"}, {D(2024, 9, 1), "later"}};
   Action all;
   all.id = "A2";
   all.status = SelfReported::kAtRisk;
