@@ -18,6 +18,8 @@ constexpr std::array<std::pair<SelfReported, std::string_view>, 4> kStatuses = {
     {SelfReported::kComplete, "complete"},
 }};
 
+constexpr double kLargestFigure = 1e9;
+
 // A date written as a TOML date (2025-03-31) or as text ("2025-03-31").
 Result<Date> DateFrom(const TomlEntry& entry, uint32_t line, std::string_view field, const toml::node& node) {
   if (const auto* date = node.as_date()) {
@@ -47,6 +49,11 @@ Result<std::optional<double>> OptionalNumber(const TomlEntry& entry, std::string
   if (const auto* number = node->as_integer()) value = static_cast<double>(number->get());
   if (!value || !std::isfinite(*value)) {
     return entry.Error(field, "must be a number such as 85 or 12.5, not " + DescribeTomlValue(*node) + ".");
+  }
+  // A plan's figures are percentages, rates, averages and counts; a bound keeps the trajectory's
+  // arithmetic finite.
+  if (std::abs(*value) > kLargestFigure) {
+    return entry.Error(field, "is beyond any figure a plan measures (at most a billion either side of 0).");
   }
   return value;
 }

@@ -143,6 +143,8 @@ TEST_F(PlanParse, OtherMistakesAreNamed) {
   EXPECT_NE(Error(Replace(kPlan, "\"assessments-within-45-days\"", "\"referrals\"")).find("higher_is_better"),
             std::string::npos);
   EXPECT_TRUE(Parse(Replace(kPlan, "\"assessments-within-45-days\"", "\"referrals\"\n  higher_is_better = false")).ok());
+  EXPECT_NE(Error(Replace(kPlan, "target = 85", "target = 1e12")).find("field 'target': is beyond any figure"),
+            std::string::npos);
   EXPECT_NE(Error("title = \"x\"\n").find("no [[recommendation]]"), std::string::npos);
   EXPECT_NE(Error("title = \"x\n").find("plan.toml line 1"), std::string::npos);
 }
