@@ -51,6 +51,7 @@ Result<improvement::PlanStatus> PlanAsAt(Context& context, const CouncilView& vi
     uint64_t generation = 0;
     Date as_at;
     std::string imported_at;
+    std::string toml;  // the plan's text: two imports within a second differ here
     improvement::PlanStatus status;
   };
   static std::mutex mutex;
@@ -59,7 +60,7 @@ Result<improvement::PlanStatus> PlanAsAt(Context& context, const CouncilView& vi
   std::lock_guard<std::mutex> lock(mutex);
   for (const Cached& cached : cache) {
     if (cached.generation == context.council.generation() && cached.as_at == view.as_at() &&
-        cached.imported_at == stored.imported_at) {
+        cached.imported_at == stored.imported_at && cached.toml == stored.toml) {
       return cached.status;
     }
   }
@@ -90,7 +91,7 @@ Result<improvement::PlanStatus> PlanAsAt(Context& context, const CouncilView& vi
                                       return view.result(index);
                                     }};
   CAIRN_ASSIGN_OR_RETURN(improvement::PlanStatus status, improvement::EvaluatePlan(plan, record, view.as_at()));
-  cache.push_back({context.council.generation(), view.as_at(), stored.imported_at, status});
+  cache.push_back({context.council.generation(), view.as_at(), stored.imported_at, stored.toml, status});
   if (cache.size() > 4) cache.erase(cache.begin());
   return status;
 }
