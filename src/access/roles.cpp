@@ -35,8 +35,9 @@ const std::vector<std::string_view>& RoleCatalogue::KnownPermissions() {
   static const std::vector<std::string_view> known = {
       "aggregates.read",  "annex-a.download", "audit.read.all", "audit.read.scope", "caseload.read",
       "child.read",       "child.record",     "child.search",   "council.read",     "grants.manage",
-      "oversight.record", "qa.audit",         "qa.moderate",    "qa.read",          "restrictions.manage",
-      "returns.export",   "returns.import",   "service.read",   "team.read",        "users.manage"};
+      "oversight.record", "plan.read",        "qa.audit",       "qa.moderate",      "qa.read",
+      "restrictions.manage", "returns.export", "returns.import", "service.read",    "team.read",
+      "users.manage"};
   return known;
 }
 

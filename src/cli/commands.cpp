@@ -134,6 +134,7 @@ const Command kCommands[] = {
     {"indicators", "National indicators for reporting years, beside England, the region and statistical neighbours",
      DefineIndicators},
     {"pack", "The scrutiny and corporate parenting pack for a period, as HTML or PDF, with small counts suppressed", DefinePack},
+    {"plan", "The improvement plan: import it; show each measure's RAG computed as at a date", DefinePlan},
     {"serve", "Serve Cairn to browsers: pages and JSON API for every role, on the embedded database", DefineServe},
     {"user", "Add, list, disable, enable users; reset passwords; change roles", DefineUser},
     {"grant", "Give a user time-limited access to a child, a team or every child (inspectors work only so)",

@@ -35,20 +35,36 @@ struct YearTally {
   bool cin_data = false, cla_data = false, allocation_data = false, care_leaver_data = false;
 };
 
-// The dates of one reporting year.
+// The dates of one window of twelve months: a reporting year (1 April to 31 March) or the twelve
+// months ending on any day. Every indicator is counted over [start, end] with its snapshots taken
+// at `end`, so a window ending on 31 March is exactly the reporting year.
 struct Year {
-  int year = 0;
-  Date start, end;       // 1 April, 31 March
-  Date census;           // 30 September inside the year (the workforce census)
-  Date end_less_2y;      // 31 March two years earlier
-  Date end_less_30m;     // 2.5 years before 31 March
+  int year = 0;          // the reporting year holding `end` (for the population and messages)
+  Date start, end;       // the window's first and last days: 1 April and 31 March for a reporting year
+  Date census;           // the workforce snapshot: six months before the end (30 September for a year)
+  Date end_less_2y;      // the end two years earlier
+  Date end_less_30m;     // 2.5 years before the end
+  std::string period;    // "2024/25", or "the 12 months to 2025-06-30", for messages
 };
+
+Year MakeWindow(Date end) {
+  Year y;
+  y.year = model::CollectionYear::Containing(end).year;
+  y.end = end;
+  y.start = end.AddMonths(-12).AddDays(1);
+  // The DfE's workforce census sits half way through the reporting year (30 September); a window
+  // ending on another day takes its snapshot the same distance before its end.
+  y.census = end.AddMonths(-6);
+  y.end_less_2y = end.AddMonths(-24);
+  y.end_less_30m = end.AddMonths(-30);
+  y.period = "the 12 months to " + end.ToIso();
+  return y;
+}
 
 Year MakeYear(int year) {
   const model::CollectionYear collection{year};
-  Year y{year, collection.start(), collection.end(), Date::FromYmdOrDie(year - 1, 9, 30), {}, {}};
-  y.end_less_2y = y.end.AddMonths(-24);
-  y.end_less_30m = y.end.AddMonths(-30);
+  Year y = MakeWindow(collection.end());
+  y.period = fmt::format("{}/{:02}", year - 1, year % 100);
   return y;
 }
 
@@ -340,7 +356,7 @@ const Computation* FindComputation(std::string_view id) {
 
 // Why the data cannot support the indicator this year, or "" when it can.
 std::string Unsupported(const Computation& c, const YearTally& t, bool has_workers, const Year& y) {
-  const std::string period = fmt::format("{}/{:02}", y.year - 1, y.year % 100);
+  const std::string& period = y.period;
   switch (c.needs) {
     case Needs::kCin:
       if (!t.cin_data) {
@@ -375,6 +391,9 @@ std::string Unsupported(const Computation& c, const YearTally& t, bool has_worke
   return "";
 }
 
+std::vector<IndicatorValue> ComputeWindows(const Catalogue& catalogue, const timescales::Evaluator& evaluator,
+                                           const CouncilData& council, const std::vector<Year>& dates, int threads);
+
 }  // namespace
 
 std::vector<std::string_view> IndicatorEngine::ComputableIds() {
@@ -406,9 +425,23 @@ Result<IndicatorEngine> IndicatorEngine::Create(Catalogue catalogue, WorkingDayC
 
 std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council, std::span<const int> years,
                                                      int threads) const {
-  const timescales::RuleSet& rules = evaluator_.rules();
   std::vector<Year> dates;
   for (int year : years) dates.push_back(MakeYear(year));
+  return ComputeWindows(catalogue_, evaluator_, council, dates, threads);
+}
+
+std::vector<IndicatorValue> IndicatorEngine::ComputeTwelveMonthsTo(const CouncilData& council,
+                                                                   std::span<const Date> ends, int threads) const {
+  std::vector<Year> dates;
+  for (Date end : ends) dates.push_back(MakeWindow(end));
+  return ComputeWindows(catalogue_, evaluator_, council, dates, threads);
+}
+
+namespace {
+
+std::vector<IndicatorValue> ComputeWindows(const Catalogue& catalogue, const timescales::Evaluator& evaluator,
+                                           const CouncilData& council, const std::vector<Year>& dates, int threads) {
+  const timescales::RuleSet& rules = evaluator.rules();
   std::vector<YearTally> tallies(dates.size());
   std::vector<std::unordered_set<std::string_view>> case_holders(dates.size());
 
@@ -417,7 +450,7 @@ std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council,
   for (const Chronology& chronology : council.chronologies) {
     events.Fill(chronology, short_breaks);
     for (size_t i = 0; i < dates.size(); ++i) {
-      TallyCin(chronology, events, dates[i], evaluator_.calendar(), tallies[i]);
+      TallyCin(chronology, events, dates[i], evaluator.calendar(), tallies[i]);
       TallyLookedAfter(chronology, events, dates[i], tallies[i]);
       TallyRest(chronology, events, dates[i], tallies[i], case_holders[i]);
     }
@@ -437,12 +470,12 @@ std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council,
     const Date as_at =
         std::max_element(dates.begin(), dates.end(), [](const Year& a, const Year& b) { return a.end < b.end; })->end;
     const std::vector<timescales::CompactChronology> compact =
-        timescales::CompactAll(evaluator_, council.chronologies, threads);
+        timescales::CompactAll(evaluator, council.chronologies, threads);
     using DueAndOnTime = std::pair<int64_t, int64_t>;
     std::vector<std::vector<DueAndOnTime>> by_worker(static_cast<size_t>(threads),
                                                      std::vector<DueAndOnTime>(dates.size()));
     timescales::EvaluateCouncil(
-        evaluator_, compact, as_at, threads, [&](int worker, size_t, const timescales::ChildEvaluation& result) {
+        evaluator, compact, as_at, threads, [&](int worker, size_t, const timescales::ChildEvaluation& result) {
           for (const timescales::Obligation& obligation : result.obligations) {
             if (!is_review[obligation.rule]) continue;
             const bool counted = obligation.status == timescales::ObligationStatus::kMet ||
@@ -466,11 +499,11 @@ std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council,
   }
 
   std::vector<IndicatorValue> values;
-  values.reserve(dates.size() * catalogue_.indicators().size());
+  values.reserve(dates.size() * catalogue.indicators().size());
   for (size_t i = 0; i < dates.size(); ++i) {
     const YearTally& t = tallies[i];
     const std::optional<double> population = council.population ? council.population(dates[i].year) : std::nullopt;
-    for (const IndicatorSpec& spec : catalogue_.indicators()) {
+    for (const IndicatorSpec& spec : catalogue.indicators()) {
       const Computation& c = *FindComputation(spec.id);
       IndicatorValue value{&spec, dates[i].year, std::nullopt, std::nullopt, std::nullopt, ""};
       value.unsupported = Unsupported(c, t, !council.workers.empty(), dates[i]);
@@ -508,5 +541,7 @@ std::vector<IndicatorValue> IndicatorEngine::Compute(const CouncilData& council,
   }
   return values;
 }
+
+}  // namespace
 
 }  // namespace cairn::indicators

@@ -58,6 +58,18 @@ class IndicatorEngine {
   // is used for the review timeliness, which runs the timescales evaluator.
   std::vector<IndicatorValue> Compute(const CouncilData& council, std::span<const int> years, int threads = 2) const;
 
+  // Every catalogue indicator over the twelve months ending on each of `ends` (an improvement
+  // plan measures progress on any day, not only at the year's end), ordered by end, then
+  // catalogue order. Each window is counted as a reporting year is, with the year's dates moved:
+  // it starts the day after the end a year earlier; snapshots "at 31 March" are taken at its end;
+  // the workforce snapshot six months before its end (30 September for a year ending 31 March),
+  // so a window ending on 31 March gives exactly Compute's figure for that reporting year.
+  // `IndicatorValue::year` is the reporting year holding the end (whose population a rate
+  // uses); an unsupported value's reason names "the 12 months to END". Events dated after an
+  // end are not counted in its window, and review timeliness is evaluated as at the last end.
+  std::vector<IndicatorValue> ComputeTwelveMonthsTo(const CouncilData& council, std::span<const Date> ends,
+                                                    int threads = 2) const;
+
   // The ids compute.cpp can compute (for tests that hold the catalogue and the code together).
   static std::vector<std::string_view> ComputableIds();
 

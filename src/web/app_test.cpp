@@ -218,6 +218,8 @@ const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules
     {"GET /admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
     {"GET /api/v1/admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
     {"POST /admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
+    {"GET /plan", {Access::Kind::kPermission, "plan.read"}},
+    {"GET /api/v1/plan", {Access::Kind::kPermission, "plan.read"}},
     {"GET /children/{id}/record", {Access::Kind::kChildRecord, "child.read"}},
     {"GET /children/{id}/events/{event}/edit", {Access::Kind::kChildRecord, "child.read"}},
     {"POST /children/{id}/events", {Access::Kind::kChildRecord, "child.read"}},

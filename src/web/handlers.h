@@ -42,5 +42,7 @@ http::Response WorkforcePage(Context& context);  // /workforce
 
 // pack_page.cpp
 http::Response MembersPackPage(Context& context);  // /members/pack?audience=&from=&to=
+// plan_pages.cpp
+http::Response PlanPage(Context& context);  // /plan: the improvement board
 
 }  // namespace cairn::web

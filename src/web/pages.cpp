@@ -979,6 +979,7 @@ std::vector<Route> BuildRoutes() {
   routes.push_back({M::kGet, "/annex-a", Access::Permission("annex-a.download"), AnnexADownload});
   both(routes, "/workforce", "/api/v1/workforce", Access::Permission("team.read"), WorkforcePage);
   both(routes, "/audit", "/api/v1/audit", Access::Permission("audit.read.all"), AuditPage);
+  both(routes, "/plan", "/api/v1/plan", Access::Permission("plan.read"), PlanPage);
   both(routes, "/admin/users", "/api/v1/admin/users", Access::Permission("users.manage"), AdminUsersGet);
   routes.push_back({M::kPost, "/admin/users", Access::Permission("users.manage"), AdminUsersAdd});
   routes.push_back({M::kPost, "/admin/users/{username}/{action}", Access::Permission("users.manage"), AdminUserAction});
