@@ -200,6 +200,10 @@ Action DefinePack(CLI::App& app) {
     input.threads = Threads();
     input.progress = [&env](std::string_view line) { env.err << line << "...\n"; };
     CAIRN_RETURN_IF_ERROR(reports::ReadPackSettings(*db, input));
+    if (reports::ShowsPlan(*definition.FindAudience(args->audience))) {
+      env.err << "rating the improvement plan...\n";
+      CAIRN_RETURN_IF_ERROR(reports::ReadImprovementPlan(*db, input));
+    }
     CAIRN_ASSIGN_OR_RETURN(reports::Pack pack, reports::BuildPack(input, definition));
     CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "read", "",
                                              "cairn pack " + args->audience + " for " + period.from.ToIso() + ".." +

@@ -443,5 +443,48 @@ TEST_F(PackCli, BadArgumentsSayWhatIsWrongAndWriteNothing) {
   }
 }
 
+// The improvement board's pack carries the plan rated as `cairn plan show` rates it at the
+// period's end: the same rating for every action, the same disagreements with what was reported.
+TEST_F(PackCli, TheImprovementBoardsPackRatesThePlanAsCairnPlanShowDoes) {
+  const std::string db = (*dir_ / "board.db").string();
+  std::filesystem::copy_file(*db_path_, db);
+  const testing::Outcome imported =
+      RunCairn({"plan", "import", "--db", db, CAIRN_SOURCE_DIR "/docs/examples/improvement-plan.toml"}, kToday);
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  const std::filesystem::path out = *dir_ / "board.html";
+  const testing::Outcome written = RunCairn(
+      {"pack", "--db", db, "--audience", "improvement-board", "--period", std::string(kPeriod), "--out", out.string()},
+      kToday);
+  ASSERT_EQ(written.code, 0) << written.err;
+  const std::string html = ReadFile(out);
+  EXPECT_EQ(html.find("pack-no-plan"), std::string::npos);
+
+  const testing::Outcome shown =
+      RunCairn({"plan", "show", "--db", db, "--as-at", "2025-03-31", "--format", "json"}, kToday);
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  std::vector<std::string> expected;
+  int mismatches = 0;
+  for (const std::string& line : testing::SplitLines(shown.out)) {
+    const nlohmann::json row = nlohmann::json::parse(line);
+    if (row["kind"] != "action") continue;
+    const std::string rag = row["rag"];
+    expected.push_back(rag == "not-measured" ? "not measured" : rag);
+    if (row["mismatch"].get<bool>()) ++mismatches;
+  }
+  ASSERT_FALSE(expected.empty());
+  std::vector<std::string> in_pack;
+  const std::string marker = "data-testid=\"pack-plan-rag\">";
+  for (size_t at = html.find(marker); at != std::string::npos; at = html.find(marker, at + 1)) {
+    const size_t start = at + marker.size();
+    in_pack.push_back(html.substr(start, html.find('<', start) - start));
+  }
+  EXPECT_EQ(in_pack, expected);
+  size_t flagged = 0;
+  for (size_t at = html.find("pack-plan-mismatch"); at != std::string::npos; at = html.find("pack-plan-mismatch", at + 1)) {
+    ++flagged;
+  }
+  EXPECT_EQ(flagged, static_cast<size_t>(mismatches));
+}
+
 }  // namespace
 }  // namespace cairn::cli

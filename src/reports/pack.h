@@ -54,6 +54,14 @@ struct Audience {
   std::vector<std::string> first;     // id prefixes of measures and indicators shown first
 };
 
+// Whether the audience's pack has the improvement plan's section (worth rating the plan for).
+inline bool ShowsPlan(const Audience& audience) {
+  for (const std::string& section : audience.sections) {
+    if (section == "improvement-plan") return true;
+  }
+  return false;
+}
+
 struct MeasureReading {
   std::string id;
   std::optional<bool> higher_is_better;
@@ -150,7 +158,10 @@ struct PlanRow {
   std::string action;
   std::string owner;
   std::optional<Date> due;
-  std::string status;
+  std::string status;    // as its owner reports it
+  std::string rag;       // as measured at the period's end: "green", "amber", "red", "not measured"
+  std::string measured;  // what set the rating: the measure, its value and what was expected
+  std::string mismatch;  // why the reported status and the measure disagree, or ""
 };
 
 struct Pack {

@@ -297,12 +297,20 @@ std::string PlanSection(const Pack& pack) {
   std::string html = TableBox("The improvement plan's actions") +
                      "<table class=\"table pack-table\" data-testid=\"pack-plan\"><caption>The "
                      "improvement plan's actions</caption><thead><tr><th scope=\"col\">Priority</th><th scope=\"col\">"
-                     "Action</th><th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Status</th>"
+                     "Action</th><th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Status "
+                     "reported</th><th scope=\"col\">Measured (RAG)</th><th scope=\"col\">What set it</th>"
                      "</tr></thead><tbody>";
   for (const PlanRow& row : pack.improvement_plan) {
+    // The rating is a word and a colour, never colour alone; a disagreement is said in words.
+    std::string measured = "<span class=\"status status-rag-" + Escape(row.rag == "not measured" ? "not-measured" : row.rag) +
+                           "\" data-testid=\"pack-plan-rag\">" + Escape(row.rag) + "</span>";
+    if (!row.mismatch.empty()) {
+      measured += "<br><strong data-testid=\"pack-plan-mismatch\">Does not match the reported status:</strong> " +
+                  Escape(row.mismatch);
+    }
     html += "<tr><td>" + Escape(row.priority) + "</td><th scope=\"row\">" + Escape(row.action) + "</th><td>" +
             Escape(row.owner) + "</td><td>" + (row.due ? row.due->ToIso() : "") + "</td><td>" + Escape(row.status) +
-            "</td></tr>";
+            "</td><td>" + measured + "</td><td>" + Escape(row.measured) + "</td></tr>";
   }
   return html + "</tbody></table></div>";
 }

@@ -1,5 +1,11 @@
 #include "reports/pack_sources.h"
 
+#include "store/improvement_store.h"
+
+#include "improvement/rag.h"
+
+#include "improvement/plan.h"
+
 #include <map>
 #include <memory>
 
@@ -43,6 +49,46 @@ Status ReadPackSettings(store::Connection& db, PackInput& input) {
     };
   }
   return Status::Ok();
+}
+
+Status ReadImprovementPlan(store::Connection& db, PackInput& input) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<store::StoredPlan> stored, store::LoadPlan(db));
+  if (!stored) return Status::Ok();
+  Result<improvement::Plan> plan =
+      improvement::ParsePlan(stored->toml, stored->source_name, input.engine->catalogue(), input.evaluator->rules());
+  if (!plan.ok()) {
+    return plan.status().WithContext("the improvement plan held (imported " + stored->imported_at +
+                                     ") no longer reads in this Cairn; import it again");
+  }
+  const improvement::CouncilRecord record{input.chronologies, input.workers, input.population,
+                                          input.engine,       input.evaluator, input.threads, {}};
+  CAIRN_ASSIGN_OR_RETURN(improvement::PlanStatus status, improvement::EvaluatePlan(*plan, record, input.period.to));
+  input.improvement_plan.clear();
+  for (const improvement::RecommendationStatus& recommendation : status.recommendations) {
+    for (const improvement::ActionStatus& action : recommendation.actions) {
+      PlanRow row;
+      row.priority = recommendation.id + ": " + recommendation.text;
+      row.action = action.id + ": " + action.text;
+      row.owner = action.owner;
+      row.due = action.due;
+      row.status = std::string(improvement::SelfReportedName(action.reported));
+      row.rag = action.rag == improvement::Rag::kNotMeasured ? "not measured" : std::string(improvement::RagName(action.rag));
+      for (const improvement::MeasureStatus& measure : recommendation.measures) {
+        if (measure.id != action.worst_measure) continue;
+        row.measured = measure.id + " " + measure.title + ": " +
+                       (measure.measured ? improvement::FormatValue(*measure.measured, measure.unit) : "not measured") +
+                       " against " + improvement::FormatValue(measure.expected, measure.unit) + " expected";
+      }
+      row.mismatch = action.mismatch ? action.mismatch_reason : "";
+      input.improvement_plan.push_back(std::move(row));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ImprovementPlanVersion(store::Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<store::StoredPlan> stored, store::LoadPlan(db));
+  return stored ? stored->imported_at + " " + std::to_string(std::hash<std::string>{}(stored->toml)) : std::string();
 }
 
 }  // namespace cairn::reports

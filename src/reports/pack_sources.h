@@ -17,4 +17,14 @@ namespace cairn::reports {
 // input's use: compare reads it.
 Status ReadPackSettings(store::Connection& db, PackInput& input);
 
+// Fills input.improvement_plan from the plan held in `db` (none held: left empty), each action
+// rated from the record as at the period's end, as `cairn plan show` rates it. Needs the input's
+// chronologies, workers, evaluator, engine and population set (ReadPackSettings first).
+// Errors: the database's, and the plan's when it no longer reads in this Cairn.
+Status ReadImprovementPlan(store::Connection& db, PackInput& input);
+
+// A version of the plan held ("" when none), which changes with every import: a kept pack is
+// made again when it changes.
+Result<std::string> ImprovementPlanVersion(store::Connection& db);
+
 }  // namespace cairn::reports

@@ -84,8 +84,13 @@ TEST(PackRenderTest, TextIsEscapedWithheldFiguresShowTheMarkAndAnEmptyPlanSaysSo
   EXPECT_NE(html.find("No improvement plan has been imported"), std::string::npos);
   EXPECT_LT(html.find("id=\"pack-summary\""), html.find("id=\"pack-measures\""));
 
-  pack.improvement_plan.push_back({"P1", "Cut <caseloads>", "Head of service", Date::FromYmdOrDie(2025, 9, 30), "On track"});
+  pack.improvement_plan.push_back({"P1", "Cut <caseloads>", "Head of service", Date::FromYmdOrDie(2025, 9, 30),
+                                   "on-track", "red", "R1.M1 Caseload: 24.0 against 18.0 expected",
+                                   "reported on track while <R1.M1> is red"});
   const std::string with_plan = RenderPackBody(pack);
+  // The measured rating is a word with its shape, and a disagreement is said in words.
+  EXPECT_NE(with_plan.find("status-rag-red\" data-testid=\"pack-plan-rag\">red</span>"), std::string::npos) << with_plan;
+  EXPECT_NE(with_plan.find("reported on track while &lt;R1.M1&gt; is red"), std::string::npos);
   EXPECT_EQ(with_plan.find("No improvement plan has been imported"), std::string::npos);
   EXPECT_NE(with_plan.find("Cut &lt;caseloads&gt;"), std::string::npos);
   EXPECT_NE(with_plan.find("2025-09-30"), std::string::npos);

@@ -73,16 +73,24 @@ http::Response MembersPackPage(Context& context) {
   // are kept while the council is unchanged.
   struct Kept {
     uint64_t generation;
+    std::string plan;  // ImprovementPlanVersion: an import makes the improvement board's pack again
     std::string audience;
     Date from, to;
     std::string html;
   };
   static std::list<Kept> kept;
+  const bool shows_plan = reports::ShowsPlan(*definition->FindAudience(audience));
+  std::string plan_version;
+  if (shows_plan) {
+    Result<std::string> version = reports::ImprovementPlanVersion(context.db);
+    if (!version.ok()) return ErrorResponse(500, "The pack could not be made: " + version.status().message(), false);
+    plan_version = *version;
+  }
   std::string body;
   {
     std::lock_guard<std::mutex> lock(mutex);
     for (const Kept& entry : kept) {
-      if (entry.generation == context.council.generation() && entry.audience == audience && entry.from == period.from &&
+      if (entry.generation == context.council.generation() && entry.plan == plan_version && entry.audience == audience && entry.from == period.from &&
           entry.to == period.to) {
         body = entry.html;
       }
@@ -103,11 +111,16 @@ http::Response MembersPackPage(Context& context) {
     if (Status read = reports::ReadPackSettings(context.db, input); !read.ok()) {
       return ErrorResponse(500, "The pack could not be made: " + read.message(), false);
     }
+    if (shows_plan) {
+      if (Status plan = reports::ReadImprovementPlan(context.db, input); !plan.ok()) {
+        return ErrorResponse(500, "The pack could not be made: " + plan.message(), false);
+      }
+    }
     Result<reports::Pack> pack = reports::BuildPack(input, *definition);
     if (!pack.ok()) return ErrorResponse(500, "The pack could not be made: " + pack.status().message(), false);
     body = reports::RenderPackBody(*pack);
     std::lock_guard<std::mutex> keep(mutex);
-    kept.push_front({context.council.generation(), audience, period.from, period.to, body});
+    kept.push_front({context.council.generation(), plan_version, audience, period.from, period.to, body});
     if (kept.size() > 4) kept.pop_back();
   }
 
