@@ -29,4 +29,8 @@ bool XmlCanCarry(std::string_view text);
 // than tab, line feed and carriage return) become spaces; invalid UTF-8 becomes U+FFFD.
 std::string XmlSafeText(std::string_view text);
 
+// Escapes text for HTML (& < > " '), for the few places that build HTML outside a template
+// (the web's tables, the printed pack).
+std::string EscapeHtml(std::string_view text);
+
 }  // namespace cairn

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/display_text.h"
 #include "base/status.h"
 
 namespace cairn::http {
@@ -73,7 +74,7 @@ std::optional<std::string_view> FormValue(const std::vector<std::pair<std::strin
 // Percent-encodes a query value: every byte but A-Z a-z 0-9 - . _ ~ as %XX.
 std::string PercentEncode(std::string_view text);
 
-// Escapes text for HTML (& < > " '), for the few places that build HTML outside a template.
-std::string EscapeHtml(std::string_view text);
+// base/display_text.h's, here too because most of its users build pages.
+using ::cairn::EscapeHtml;
 
 }  // namespace cairn::http

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "base/display_text.h"
 #include "base/embedded.h"
 #include "reports/pack.h"
 
@@ -14,26 +15,10 @@ namespace {
 
 using indicators::MonthlyUnit;
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // A table's box: on a narrow screen it scrolls sideways, so it is a named region that takes the
 // keyboard's focus (as the browser pages' tables are, web/table.cpp).
 std::string TableBox(std::string_view caption) {
-  return "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + Escape(caption) + "\">";
+  return "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + EscapeHtml(caption) + "\">";
 }
 
 MonthlyUnit UnitOf(indicators::Unit unit) {
@@ -59,13 +44,13 @@ std::string MovementText(Movement movement) {
 
 std::string Cell(const Shown& shown, MonthlyUnit unit) {
   if (shown.withheld) return "<td class=\"num pack-withheld\">" + std::string(kSuppressedMark) + "</td>";
-  return "<td class=\"num\">" + Escape(FormatShown(shown, unit)) + "</td>";
+  return "<td class=\"num\">" + EscapeHtml(FormatShown(shown, unit)) + "</td>";
 }
 
 std::string FigureCell(const indicators::PublishedFigure& figure, MonthlyUnit unit) {
   if (figure.value) return Cell(Shown{figure.value, false}, unit);
   // The DfE's own marks ("c", "x", ...) are theirs: shown as published.
-  return "<td class=\"num\">" + Escape(figure.mark == "missing" ? "" : figure.mark) + "</td>";
+  return "<td class=\"num\">" + EscapeHtml(figure.mark == "missing" ? "" : figure.mark) + "</td>";
 }
 
 // A small line chart of a figure's values, gaps where a value is withheld or absent; `split` is
@@ -87,7 +72,7 @@ std::string Sparkline(const std::vector<Shown>& values, size_t split, std::strin
   auto y = [&](double v) { return kHeight - kPad - (v - *low) / span * (kHeight - 2 * kPad); };
   char number[64];
   std::string svg = "<svg class=\"pack-spark\" width=\"120\" height=\"28\" viewBox=\"0 0 120 28\" role=\"img\" aria-label=\"" +
-                    Escape(label) + "\">";
+                    EscapeHtml(label) + "\">";
   if (split != std::string::npos && split > 0 && split < values.size()) {
     std::snprintf(number, sizeof number, "%.1f", x(split) - step / 2);
     svg += std::string("<line x1=\"") + number + "\" x2=\"" + number +
@@ -121,7 +106,7 @@ std::string Sparkline(const std::vector<Shown>& values, size_t split, std::strin
 std::string MeasuresTable(const Pack& pack, const std::vector<const MeasureRow*>& rows, std::string_view caption,
                           std::string_view testid) {
   std::string html = TableBox(caption) + "<table class=\"table pack-table\" data-testid=\"" + std::string(testid) +
-                     "\"><caption>" + Escape(caption) + "</caption><thead><tr><th scope=\"col\">Measure</th>"
+                     "\"><caption>" + EscapeHtml(caption) + "</caption><thead><tr><th scope=\"col\">Measure</th>"
                      "<th scope=\"col\" class=\"num\">Previous period</th><th scope=\"col\" class=\"num\">This period</th>"
                      "<th scope=\"col\">Change</th><th scope=\"col\">Month by month</th></tr></thead><tbody>";
   for (const MeasureRow* row : rows) {
@@ -132,7 +117,7 @@ std::string MeasuresTable(const Pack& pack, const std::vector<const MeasureRow*>
         break;
       }
     }
-    html += "<tr><th scope=\"row\"><span title=\"" + Escape(row->definition) + "\">" + Escape(row->title) + "</span>" +
+    html += "<tr><th scope=\"row\"><span title=\"" + EscapeHtml(row->definition) + "\">" + EscapeHtml(row->title) + "</span>" +
             (row->over_period ? "" : " <span class=\"pack-note\">(at the period's end)</span>") + "</th>" +
             Cell(row->before, row->unit) + Cell(row->after, row->unit) + "<td class=\"pack-" +
             (row->movement == Movement::kImproved ? "improved" : row->movement == Movement::kWorsened ? "worsened" : "level") +
@@ -147,11 +132,11 @@ std::string CountTableHtml(const CountSection& section) {
   const CountTable& counts = section.table.counts();
   const bool totals = counts.with_totals();
   std::string html = TableBox(section.caption) + "<table class=\"table pack-table\" data-testid=\"pack-table-" + section.id +
-                     "\"><caption>" + Escape(section.caption) + "</caption><thead><tr><th scope=\"col\">" +
-                     Escape(section.row_heading) + "</th>";
-  for (const std::string& label : section.column_labels) html += "<th scope=\"col\" class=\"num\">" + Escape(label) + "</th>";
+                     "\"><caption>" + EscapeHtml(section.caption) + "</caption><thead><tr><th scope=\"col\">" +
+                     EscapeHtml(section.row_heading) + "</th>";
+  for (const std::string& label : section.column_labels) html += "<th scope=\"col\" class=\"num\">" + EscapeHtml(label) + "</th>";
   if (totals) html += "<th scope=\"col\" class=\"num\">Total</th>";
-  if (!section.share_heading.empty()) html += "<th scope=\"col\" class=\"num\">" + Escape(section.share_heading) + "</th>";
+  if (!section.share_heading.empty()) html += "<th scope=\"col\" class=\"num\">" + EscapeHtml(section.share_heading) + "</th>";
   html += "</tr></thead><tbody>";
   auto count_cell = [&](size_t r, size_t c) {
     if (section.table.Hidden(r, c)) return "<td class=\"num pack-withheld\">" + std::string(kSuppressedMark) + "</td>";
@@ -160,7 +145,7 @@ std::string CountTableHtml(const CountSection& section) {
   for (size_t r = 0; r < counts.grid_rows(); ++r) {
     const bool total_row = totals && r == counts.rows();
     html += total_row ? "<tr class=\"pack-total\"><th scope=\"row\">Total</th>"
-                      : "<tr><th scope=\"row\">" + Escape(section.row_labels[r]) + "</th>";
+                      : "<tr><th scope=\"row\">" + EscapeHtml(section.row_labels[r]) + "</th>";
     for (size_t c = 0; c < counts.grid_columns(); ++c) html += count_cell(r, c);
     if (!section.share_heading.empty()) {
       const size_t n = section.share_numerator, d = section.share_denominator;
@@ -198,19 +183,19 @@ bool IsAny(std::string_view) { return true; }
 
 std::string Section(std::string_view id, std::string_view heading, const std::string& content) {
   return "<section class=\"pack-section\" id=\"pack-" + std::string(id) + "\" aria-labelledby=\"pack-" + std::string(id) +
-         "-heading\"><h2 id=\"pack-" + std::string(id) + "-heading\">" + Escape(heading) + "</h2>" + content + "</section>";
+         "-heading\"><h2 id=\"pack-" + std::string(id) + "-heading\">" + EscapeHtml(heading) + "</h2>" + content + "</section>";
 }
 
 std::string List(const std::vector<std::string>& items, std::string_view none, std::string_view tag, std::string_view testid) {
-  if (items.empty()) return "<p data-testid=\"" + std::string(testid) + "\">" + Escape(none) + "</p>";
+  if (items.empty()) return "<p data-testid=\"" + std::string(testid) + "\">" + EscapeHtml(none) + "</p>";
   std::string html = "<" + std::string(tag) + " data-testid=\"" + std::string(testid) + "\">";
-  for (const std::string& item : items) html += "<li>" + Escape(item) + "</li>";
+  for (const std::string& item : items) html += "<li>" + EscapeHtml(item) + "</li>";
   return html + "</" + std::string(tag) + ">";
 }
 
 std::string Summary(const Pack& pack) {
-  std::string html = "<p>This period, " + Escape(pack.period.Text()) + ", beside the previous period of the same length, " +
-                     Escape(pack.previous.Text()) + ". Shares of deadlines met and referrals are over each period; "
+  std::string html = "<p>This period, " + EscapeHtml(pack.period.Text()) + ", beside the previous period of the same length, " +
+                     EscapeHtml(pack.previous.Text()) + ". Shares of deadlines met and referrals are over each period; "
                      "children on plans, in care and the workforce as at each period's end.</p>";
   html += "<div class=\"pack-columns\"><div><h3>What improved</h3>" +
           List(pack.improved, "No measure improved.", "ul", "pack-improved") + "</div><div><h3>What worsened</h3>" +
@@ -258,7 +243,7 @@ std::string IndicatorsSection(const Pack& pack) {
       continue;
     }
     const MonthlyUnit unit = UnitOf(row.spec->unit);
-    html += "<tr><th scope=\"row\"><span title=\"" + Escape(row.spec->definition) + "\">" + Escape(row.spec->title) +
+    html += "<tr><th scope=\"row\"><span title=\"" + EscapeHtml(row.spec->definition) + "\">" + EscapeHtml(row.spec->title) +
             "</span></th>";
     for (int year : pack.indicator_years) {
       Shown value;
@@ -284,7 +269,7 @@ std::string IndicatorsSection(const Pack& pack) {
   html += "</tbody></table></div>";
   if (!unsupported.empty()) {
     html += "<h3>Not shown</h3><ul data-testid=\"pack-unsupported\">";
-    for (const auto& [reason, titles] : unsupported) html += "<li>" + Escape(titles) + ": " + Escape(reason) + ".</li>";
+    for (const auto& [reason, titles] : unsupported) html += "<li>" + EscapeHtml(titles) + ": " + EscapeHtml(reason) + ".</li>";
     html += "</ul>";
   }
   return html;
@@ -302,15 +287,15 @@ std::string PlanSection(const Pack& pack) {
                      "</tr></thead><tbody>";
   for (const PlanRow& row : pack.improvement_plan) {
     // The rating is a word and a colour, never colour alone; a disagreement is said in words.
-    std::string measured = "<span class=\"status status-rag-" + Escape(row.rag == "not measured" ? "not-measured" : row.rag) +
-                           "\" data-testid=\"pack-plan-rag\">" + Escape(row.rag) + "</span>";
+    std::string measured = "<span class=\"status status-rag-" + EscapeHtml(row.rag == "not measured" ? "not-measured" : row.rag) +
+                           "\" data-testid=\"pack-plan-rag\">" + EscapeHtml(row.rag) + "</span>";
     if (!row.mismatch.empty()) {
       measured += "<br><strong data-testid=\"pack-plan-mismatch\">Does not match the reported status:</strong> " +
-                  Escape(row.mismatch);
+                  EscapeHtml(row.mismatch);
     }
-    html += "<tr><td>" + Escape(row.priority) + "</td><th scope=\"row\">" + Escape(row.action) + "</th><td>" +
-            Escape(row.owner) + "</td><td>" + (row.due ? row.due->ToIso() : "") + "</td><td>" + Escape(row.status) +
-            "</td><td>" + measured + "</td><td>" + Escape(row.measured) + "</td></tr>";
+    html += "<tr><td>" + EscapeHtml(row.priority) + "</td><th scope=\"row\">" + EscapeHtml(row.action) + "</th><td>" +
+            EscapeHtml(row.owner) + "</td><td>" + (row.due ? row.due->ToIso() : "") + "</td><td>" + EscapeHtml(row.status) +
+            "</td><td>" + measured + "</td><td>" + EscapeHtml(row.measured) + "</td></tr>";
   }
   return html + "</tbody></table></div>";
 }
@@ -319,10 +304,10 @@ std::string PlanSection(const Pack& pack) {
 
 std::string RenderPackBody(const Pack& pack) {
   std::string html = "<article class=\"pack\" data-testid=\"pack\"><header class=\"pack-header\"><h1 data-testid=\"pack-title\">" +
-                     Escape(pack.audience.title) + "</h1>";
-  if (!pack.council_name.empty()) html += "<p class=\"pack-council\">" + Escape(pack.council_name) + "</p>";
-  html += "<p>" + Escape(pack.audience.intro) + "</p><p data-testid=\"pack-period\"><strong>Period:</strong> " +
-          Escape(pack.period.Text()) + ". <strong>Compared with:</strong> " + Escape(pack.previous.Text()) + ".</p>";
+                     EscapeHtml(pack.audience.title) + "</h1>";
+  if (!pack.council_name.empty()) html += "<p class=\"pack-council\">" + EscapeHtml(pack.council_name) + "</p>";
+  html += "<p>" + EscapeHtml(pack.audience.intro) + "</p><p data-testid=\"pack-period\"><strong>Period:</strong> " +
+          EscapeHtml(pack.period.Text()) + ". <strong>Compared with:</strong> " + EscapeHtml(pack.previous.Text()) + ".</p>";
   if (pack.synthetic) {
     html += "<p class=\"pack-notice\" data-testid=\"pack-synthetic\">These figures are from a simulated council: no real "
             "child's record.</p>";
@@ -362,7 +347,7 @@ std::string RenderPackBody(const Pack& pack) {
       html += Section(id, "Improvement plan", PlanSection(pack));
     }
   }
-  html += "<footer class=\"pack-footer\"><p>" + Escape(kSuppressedMeaning) +
+  html += "<footer class=\"pack-footer\"><p>" + EscapeHtml(kSuppressedMeaning) +
           " A share or rate made from a count of 1 to 4 is withheld in the same way. Figures are worked out by Cairn "
           "from the council's own record of " +
           (IsSmallCount(pack.children_counted) ? std::string(kSuppressedMark) : std::to_string(pack.children_counted)) +
@@ -375,7 +360,7 @@ std::string RenderPackDocument(const Pack& pack) {
   if (const embedded::Resource* resource = embedded::Find(embedded::Static(), "cairn.css")) css = resource->text;
   return "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
          "content=\"width=device-width, initial-scale=1\">\n<title>" +
-         Escape(pack.audience.title) + " · " + Escape(pack.period.Text()) + "</title>\n<style>\n" + css +
+         EscapeHtml(pack.audience.title) + " · " + EscapeHtml(pack.period.Text()) + "</title>\n<style>\n" + css +
          "\n</style>\n</head>\n<body class=\"pack-document\">\n<main class=\"page\" id=\"main\">\n" + RenderPackBody(pack) +
          "\n</main>\n</body>\n</html>\n";
 }
