@@ -180,7 +180,13 @@ struct AuditTrail::State {
 Result<AuditTrail> AuditTrail::Open(Connection& db) {
   auto state = std::make_unique<State>();
   state->db = &db;
-  CAIRN_ASSIGN_OR_RETURN(state->read_head, db.Prepare("SELECT last_id, hash FROM audit_head WHERE id = 1"));
+  // The chain is serialised in the database, not in this process: on SQLite the transaction's
+  // write lock makes the head read the head; on PostgreSQL, where writers run side by side, the
+  // read locks the head row until the transaction ends, so the next writer (from this server or
+  // another) waits for this one's hash.
+  CAIRN_ASSIGN_OR_RETURN(state->read_head, db.Prepare(db.backend_name() == "postgresql"
+                                                          ? "SELECT last_id, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+                                                          : "SELECT last_id, hash FROM audit_head WHERE id = 1"));
   CAIRN_ASSIGN_OR_RETURN(state->write_head, db.Prepare("UPDATE audit_head SET last_id = $1, hash = $2 WHERE id = 1"));
   CAIRN_ASSIGN_OR_RETURN(state->insert_row,
                          db.Prepare("INSERT INTO audit_log (" + std::string(kColumns) +

@@ -8,7 +8,7 @@
 namespace cairn::store {
 namespace {
 
-class AuditTest : public ::testing::Test {
+class AuditTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     db_ = database_.Open();
@@ -34,18 +34,18 @@ class AuditTest : public ::testing::Test {
     return verdict.ok() ? *verdict : AuditVerdict{};
   }
 
-  TestDatabase database_{"cairn_audit_"};
+  TestDatabase database_{"cairn_audit_", GetParam()};
   std::unique_ptr<Connection> db_;
 };
 
-TEST_F(AuditTest, AnIntactChainVerifies) {
+TEST_P(AuditTest, AnIntactChainVerifies) {
   WriteSix();
   AuditVerdict verdict = Verify();
   EXPECT_TRUE(verdict.intact) << verdict.problem;
   EXPECT_EQ(verdict.rows, 6);
 }
 
-TEST_F(AuditTest, AnEditedFieldNamesItsRow) {
+TEST_P(AuditTest, AnEditedFieldNamesItsRow) {
   WriteSix();
   // Every field a row holds is covered: change each in turn and the same row is named.
   for (const char* column : {"at", "actor", "role", "action", "route", "client", "outcome", "detail"}) {
@@ -60,7 +60,7 @@ TEST_F(AuditTest, AnEditedFieldNamesItsRow) {
   }
 }
 
-TEST_F(AuditTest, ADeletedRowIsNamed) {
+TEST_P(AuditTest, ADeletedRowIsNamed) {
   WriteSix();
   ASSERT_TRUE(db_->Execute("DELETE FROM audit_log WHERE id = 4").ok());
   AuditVerdict verdict = Verify();
@@ -69,7 +69,7 @@ TEST_F(AuditTest, ADeletedRowIsNamed) {
   EXPECT_NE(verdict.problem.find("deleted"), std::string::npos) << verdict.problem;
 }
 
-TEST_F(AuditTest, DeletingTheLastRowIsNoticed) {
+TEST_P(AuditTest, DeletingTheLastRowIsNoticed) {
   WriteSix();
   ASSERT_TRUE(db_->Execute("DELETE FROM audit_log WHERE id = 6").ok());
   AuditVerdict verdict = Verify();
@@ -77,7 +77,7 @@ TEST_F(AuditTest, DeletingTheLastRowIsNoticed) {
   EXPECT_EQ(verdict.first_bad_row, 6);
 }
 
-TEST_F(AuditTest, ARowAddedOutsideCairnIsNamed) {
+TEST_P(AuditTest, ARowAddedOutsideCairnIsNamed) {
   WriteSix();
   ASSERT_TRUE(db_->Execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES "
                            "(7, '2026-01-01T00:00:00Z', 'ann', 'read', '')")
@@ -87,7 +87,7 @@ TEST_F(AuditTest, ARowAddedOutsideCairnIsNamed) {
   EXPECT_EQ(verdict.first_bad_row, 7);
 }
 
-TEST_F(AuditTest, ReorderedRowsAreNamed) {
+TEST_P(AuditTest, ReorderedRowsAreNamed) {
   WriteSix();
   // Swap rows 2 and 3 whole (hashes and links included): the chain breaks at row 2.
   ASSERT_TRUE(db_->Execute("UPDATE audit_log SET id = -2 WHERE id = 2").ok());
@@ -98,7 +98,7 @@ TEST_F(AuditTest, ReorderedRowsAreNamed) {
   EXPECT_EQ(verdict.first_bad_row, 2);
 }
 
-TEST_F(AuditTest, TheChildIndexIsCheckedToo) {
+TEST_P(AuditTest, TheChildIndexIsCheckedToo) {
   WriteSix();
   ASSERT_TRUE(db_->Execute("DELETE FROM audit_child WHERE audit_id = 5").ok());
   AuditVerdict verdict = Verify();
@@ -106,7 +106,7 @@ TEST_F(AuditTest, TheChildIndexIsCheckedToo) {
   EXPECT_EQ(verdict.first_bad_row, 5);
 }
 
-TEST_F(AuditTest, QueriesByChildAndUser) {
+TEST_P(AuditTest, QueriesByChildAndUser) {
   WriteSix();
   AuditQuery by_child;
   by_child.child = "A";
@@ -129,7 +129,7 @@ TEST_F(AuditTest, QueriesByChildAndUser) {
   EXPECT_EQ((*rows)[0].entry.children, std::vector<std::string>{"B"});
 }
 
-TEST_F(AuditTest, RowsInACallersTransactionCommitOrVanishWithIt) {
+TEST_P(AuditTest, RowsInACallersTransactionCommitOrVanishWithIt) {
   WriteSix();
   {
     auto transaction = Transaction::Begin(*db_);
@@ -150,7 +150,7 @@ TEST_F(AuditTest, RowsInACallersTransactionCommitOrVanishWithIt) {
   EXPECT_EQ(Verify().rows, 7);
 }
 
-TEST_F(AuditTest, RowsWrittenBeforeTheChainAreSealedOnTheNextAppend) {
+TEST_P(AuditTest, RowsWrittenBeforeTheChainAreSealedOnTheNextAppend) {
   // As an older Cairn wrote them: no hash, and an id gap where a row was deleted.
   ASSERT_TRUE(db_->Execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES "
                            "(1, '2025-01-01T00:00:00Z', 'import', 'import', 'a'), "
@@ -165,15 +165,19 @@ TEST_F(AuditTest, RowsWrittenBeforeTheChainAreSealedOnTheNextAppend) {
   EXPECT_EQ(Verify().first_bad_row, 1);
 }
 
-TEST_F(AuditTest, TheCommandLineNamesTheOperatingSystemAccount) {
+TEST_P(AuditTest, TheCommandLineNamesTheOperatingSystemAccount) {
   const std::string actor = OperatingSystemActor();
   EXPECT_EQ(actor.rfind("os:", 0), 0u) << actor;
   EXPECT_GT(actor.size(), 3u);
 }
 
+// SQLite's write-ahead log, which PostgreSQL does not have.
+class AuditOnSqliteTest : public AuditTest {};
+INSTANTIATE_TEST_SUITE_P(Sqlite, AuditOnSqliteTest, ::testing::Values(Backend::kSqlite), BackendTestName);
+
 // The server's checkpointer: the log starts again from the beginning once no reader is using
 // it, and while one is, the restart is left for later rather than waited for.
-TEST_F(AuditTest, TheLogStartsAgainOnlyWhenNoReaderUsesItAndNeverWaits) {
+TEST_P(AuditOnSqliteTest, TheLogStartsAgainOnlyWhenNoReaderUsesItAndNeverWaits) {
   std::unique_ptr<Connection> checkpointer = database_.Open();
   std::unique_ptr<Connection> reader = database_.Open();
   ASSERT_TRUE(DeferCheckpoints(*db_).ok());
@@ -201,6 +205,8 @@ TEST_F(AuditTest, TheLogStartsAgainOnlyWhenNoReaderUsesItAndNeverWaits) {
   EXPECT_LT(*after, *frames);
   EXPECT_TRUE(Verify().intact);
 }
+
+CAIRN_TEST_ON_BOTH_BACKENDS(AuditTest);
 
 }  // namespace
 }  // namespace cairn::store

@@ -19,7 +19,7 @@ using model::EventKind;
 
 Date D(int y, int m, int d) { return Date::FromYmdOrDie(y, m, d); }
 
-class ChronologyStoreTest : public ::testing::Test {
+class ChronologyStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     db_ = database_.Open();
@@ -46,7 +46,7 @@ class ChronologyStoreTest : public ::testing::Test {
     return (*statement)->ColumnInt(0);
   }
 
-  TestDatabase database_{"cairn_chronology_"};
+  TestDatabase database_{"cairn_chronology_", GetParam()};
   std::unique_ptr<Connection> db_;
 };
 
@@ -72,7 +72,7 @@ Chronology SampleChild() {
   return chronology;
 }
 
-TEST_F(ChronologyStoreTest, SavesAndLoadsAChronologyExactly) {
+TEST_P(ChronologyStoreTest, SavesAndLoadsAChronologyExactly) {
   const Chronology original = SampleChild();
   auto report = Save({original});
   ASSERT_TRUE(report.ok()) << report.status().message();
@@ -96,7 +96,7 @@ TEST_F(ChronologyStoreTest, SavesAndLoadsAChronologyExactly) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(ChronologyStoreTest, ReSavingIsIdempotent) {
+TEST_P(ChronologyStoreTest, ReSavingIsIdempotent) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
   auto again = Save({SampleChild()});
   ASSERT_TRUE(again.ok()) << again.status().message();
@@ -110,7 +110,7 @@ TEST_F(ChronologyStoreTest, ReSavingIsIdempotent) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 1) << "only the first save changed the record";
 }
 
-TEST_F(ChronologyStoreTest, ChangedContentIsAnAmendmentThatKeepsHistory) {
+TEST_P(ChronologyStoreTest, ChangedContentIsAnAmendmentThatKeepsHistory) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
   Chronology changed = SampleChild();
   changed.mutable_events()[1].end = D(2024, 3, 5);  // the plan ended later than first reported
@@ -147,7 +147,7 @@ TEST_F(ChronologyStoreTest, ChangedContentIsAnAmendmentThatKeepsHistory) {
   EXPECT_TRUE(other->empty());
 }
 
-TEST_F(ChronologyStoreTest, ChildDetailsMergeWithoutBlankingAndKeepHistory) {
+TEST_P(ChronologyStoreTest, ChildDetailsMergeWithoutBlankingAndKeepHistory) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
   Chronology from_903(Child{.la_child_id = "C001", .upn = "", .ethnicity = "WIRI", .uasc = true});
   auto report = Save({from_903});
@@ -182,7 +182,7 @@ std::string AuditText(Connection& db) {
   return text;
 }
 
-TEST_F(ChronologyStoreTest, NamesAreSavedAndLoaded) {
+TEST_P(ChronologyStoreTest, NamesAreSavedAndLoaded) {
   const Chronology named = NamedChild();
   ASSERT_TRUE(Save({named, Chronology(Child{.la_child_id = "A999"})}).ok());
   auto loaded = LoadChronology(*db_, "C001");
@@ -199,7 +199,7 @@ TEST_F(ChronologyStoreTest, NamesAreSavedAndLoaded) {
   EXPECT_EQ(AuditText(*db_).find("Okafor"), std::string::npos);
 }
 
-TEST_F(ChronologyStoreTest, AChangedNameKeepsThePreviousNamesInTheRevision) {
+TEST_P(ChronologyStoreTest, AChangedNameKeepsThePreviousNamesInTheRevision) {
   ASSERT_TRUE(Save({NamedChild()}).ok());
   Chronology renamed = NamedChild();
   renamed.mutable_child().family_name = "Okafor-Hughes";
@@ -236,7 +236,7 @@ TEST_F(ChronologyStoreTest, AChangedNameKeepsThePreviousNamesInTheRevision) {
   EXPECT_EQ(AuditText(*db_).find("Okafor"), std::string::npos) << AuditText(*db_);
 }
 
-TEST_F(ChronologyStoreTest, AReturnWithoutNamesNeverBlanksThem) {
+TEST_P(ChronologyStoreTest, AReturnWithoutNamesNeverBlanksThem) {
   ASSERT_TRUE(Save({NamedChild()}).ok());
   // As an SSDA903 or CIN import brings the child: no names at all.
   auto report = Save({SampleChild()}, "imported from header.csv");
@@ -248,7 +248,7 @@ TEST_F(ChronologyStoreTest, AReturnWithoutNamesNeverBlanksThem) {
   EXPECT_EQ((**loaded).child(), NamedChild().child());
 }
 
-TEST_F(ChronologyStoreTest, AwkwardNamesSurviveByteForByte) {
+TEST_P(ChronologyStoreTest, AwkwardNamesSurviveByteForByte) {
   Chronology awkward(Child{.la_child_id = "C004"});
   awkward.mutable_child().given_name = "<script>alert('x')</script>";
   awkward.mutable_child().family_name = "O'Brien \"Bobby\" Smith-Jones \\ ; DROP TABLE child; --";
@@ -278,7 +278,7 @@ TEST_F(ChronologyStoreTest, AwkwardNamesSurviveByteForByte) {
   EXPECT_EQ(json["preferred_name"], awkward.child().preferred_name);
 }
 
-TEST_F(ChronologyStoreTest, ANameThatIsNotUtf8IsRefusedWithoutRepeatingIt) {
+TEST_P(ChronologyStoreTest, ANameThatIsNotUtf8IsRefusedWithoutRepeatingIt) {
   Chronology bad = NamedChild();
   bad.mutable_child().family_name = "Okaf\xFFor";
   auto report = Save({bad});
@@ -290,17 +290,16 @@ TEST_F(ChronologyStoreTest, ANameThatIsNotUtf8IsRefusedWithoutRepeatingIt) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0);
 }
 
-TEST_F(ChronologyStoreTest, ChildrenSavedBeforeNamesWereKeptHaveNone) {
+TEST_P(ChronologyStoreTest, ChildrenSavedBeforeNamesWereKeptHaveNone) {
   auto migrations = BuiltInMigrations();
   ASSERT_TRUE(migrations.ok());
   auto names = std::find_if(migrations->begin(), migrations->end(),
                             [](const Migration& m) { return m.name == "0004_child_names.sql"; });
   ASSERT_NE(names, migrations->end());
   // A database as it was before the names migration, with a child in it.
-  db_.reset();
-  database_.Remove();
-  auto opened = Connection::Open(database_.path().string());
-  ASSERT_TRUE(opened.ok());
+  TestDatabase older("cairn_chronology_older_", GetParam());
+  auto opened = Connection::Open(older.target());
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
   db_ = std::move(opened).value();
   const std::vector<Migration> before(migrations->begin(), names);
   ASSERT_TRUE(Migrate(*db_, before).ok());
@@ -317,7 +316,7 @@ TEST_F(ChronologyStoreTest, ChildrenSavedBeforeNamesWereKeptHaveNone) {
   EXPECT_EQ((**loaded).child().preferred_name, "");
 }
 
-TEST_F(ChronologyStoreTest, WithdrawnEventsLeaveTheChronologyButNotHistoryAndStayWithdrawn) {
+TEST_P(ChronologyStoreTest, WithdrawnEventsLeaveTheChronologyButNotHistoryAndStayWithdrawn) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
   auto loaded = LoadChronology(*db_, "C001");
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
@@ -340,7 +339,7 @@ TEST_F(ChronologyStoreTest, WithdrawnEventsLeaveTheChronologyButNotHistoryAndSta
   EXPECT_EQ((**still).events().size(), 2u);
 }
 
-TEST_F(ChronologyStoreTest, AmendEventValidatesAndRecords) {
+TEST_P(ChronologyStoreTest, AmendEventValidatesAndRecords) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
   auto loaded = LoadChronology(*db_, "C001");
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
@@ -362,7 +361,7 @@ TEST_F(ChronologyStoreTest, AmendEventValidatesAndRecords) {
   EXPECT_EQ(history->size(), 1u);
 }
 
-TEST_F(ChronologyStoreTest, DuplicateEventsInOneChronologyAreRefused) {
+TEST_P(ChronologyStoreTest, DuplicateEventsInOneChronologyAreRefused) {
   Chronology chronology = SampleChild();
   chronology.Add(chronology.events()[0]);  // the same CIN episode twice
   auto report = Save({chronology});
@@ -371,7 +370,7 @@ TEST_F(ChronologyStoreTest, DuplicateEventsInOneChronologyAreRefused) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0) << "the failed save rolled back";
 }
 
-TEST_F(ChronologyStoreTest, AuditRecordsIdentifiersOnly) {
+TEST_P(ChronologyStoreTest, AuditRecordsIdentifiersOnly) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
   ASSERT_TRUE(RecordAudit(*db_, "tester", "read", "C001", "cairn child show").ok());
   ASSERT_TRUE(RecordAudit(*db_, "tester", "export", "", "ssda903 2024").ok());
@@ -380,7 +379,7 @@ TEST_F(ChronologyStoreTest, AuditRecordsIdentifiersOnly) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND children = ''"), 1);
 }
 
-TEST_F(ChronologyStoreTest, LoadAllOrdersChildrenById) {
+TEST_P(ChronologyStoreTest, LoadAllOrdersChildrenById) {
   Chronology a = SampleChild();
   Chronology b(Child{.la_child_id = "A999"});
   ASSERT_TRUE(Save({a, b}).ok());
@@ -391,7 +390,7 @@ TEST_F(ChronologyStoreTest, LoadAllOrdersChildrenById) {
   EXPECT_EQ((*all)[1].events().size(), 3u);
 }
 
-TEST_F(ChronologyStoreTest, AChildWhoseEventsAreSavedAtDifferentTimesLoadsWhole) {
+TEST_P(ChronologyStoreTest, AChildWhoseEventsAreSavedAtDifferentTimesLoadsWhole) {
   // A's first events, then B's, then more of A's: A's events are not side by side in the table.
   Chronology a = SampleChild();
   Chronology b(Child{.la_child_id = "B002"});
@@ -418,10 +417,13 @@ TEST_F(ChronologyStoreTest, AChildWhoseEventsAreSavedAtDifferentTimesLoadsWhole)
   EXPECT_EQ(loaded.events()[2].parent, 1) << "the later review sits under the plan";
 }
 
-// The indexes of the tables a load fills, as sqlite_master holds them.
+// The indexes of the tables a load fills, as the database's catalogue holds them.
 std::vector<std::string> IndexSql(Connection& db) {
-  auto select = db.Prepare("SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                           "ORDER BY name");
+  auto select = db.Prepare(db.backend_name() == "sqlite"
+                               ? "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                                 "ORDER BY name"
+                               : "SELECT indexname || ': ' || indexdef FROM pg_indexes "
+                                 "WHERE schemaname = current_schema() ORDER BY indexname");
   EXPECT_TRUE(select.ok());
   std::vector<std::string> indexes;
   while (true) {
@@ -440,7 +442,12 @@ int64_t CacheSize(Connection& db) {
   return (*select)->ColumnInt(0);
 }
 
-TEST_F(ChronologyStoreTest, WriterIntoAnEmptyDatabaseBuildsTheIndexesOnceAtTheEnd) {
+// SQLite only: a load into an empty SQLite database drops the indexes and builds them once at the
+// end (PostgreSQL loads with COPY instead).
+class ChronologyStoreOnSqliteTest : public ChronologyStoreTest {};
+INSTANTIATE_TEST_SUITE_P(Sqlite, ChronologyStoreOnSqliteTest, ::testing::Values(Backend::kSqlite), BackendTestName);
+
+TEST_P(ChronologyStoreOnSqliteTest, WriterIntoAnEmptyDatabaseBuildsTheIndexesOnceAtTheEnd) {
   const std::vector<std::string> indexes = IndexSql(*db_);
   ASSERT_GE(indexes.size(), 3u);
   const int64_t cache_size = CacheSize(*db_);
@@ -468,7 +475,7 @@ TEST_F(ChronologyStoreTest, WriterIntoAnEmptyDatabaseBuildsTheIndexesOnceAtTheEn
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 2);
 }
 
-TEST_F(ChronologyStoreTest, WriterKeepsIndexesWhenTheDatabaseHoldsChildrenOrNoTransactionIsOpen) {
+TEST_P(ChronologyStoreTest, WriterKeepsIndexesWhenTheDatabaseHoldsChildrenOrNoTransactionIsOpen) {
   {
     auto writer = ChronologyWriter::Start(*db_, {"tester", "outside a transaction"});
     ASSERT_TRUE(writer.ok());
@@ -483,7 +490,7 @@ TEST_F(ChronologyStoreTest, WriterKeepsIndexesWhenTheDatabaseHoldsChildrenOrNoTr
   EXPECT_FALSE(writer->deferring_indexes());
 }
 
-TEST_F(ChronologyStoreTest, AChildGivenTwiceInALoadIntoAnEmptyDatabaseIsMatched) {
+TEST_P(ChronologyStoreTest, AChildGivenTwiceInALoadIntoAnEmptyDatabaseIsMatched) {
   const std::vector<std::string> indexes = IndexSql(*db_);
   Chronology again = SampleChild();
   again.mutable_events()[1].end = D(2024, 3, 5);
@@ -498,7 +505,7 @@ TEST_F(ChronologyStoreTest, AChildGivenTwiceInALoadIntoAnEmptyDatabaseIsMatched)
   EXPECT_EQ(IndexSql(*db_), indexes);
 }
 
-TEST_F(ChronologyStoreTest, AWriterDroppedWithoutFinishingPutsTheIndexesBack) {
+TEST_P(ChronologyStoreOnSqliteTest, AWriterDroppedWithoutFinishingPutsTheIndexesBack) {
   const std::vector<std::string> indexes = IndexSql(*db_);
   auto transaction = Transaction::Begin(*db_);
   ASSERT_TRUE(transaction.ok());
@@ -513,7 +520,7 @@ TEST_F(ChronologyStoreTest, AWriterDroppedWithoutFinishingPutsTheIndexesBack) {
   EXPECT_EQ(IndexSql(*db_), indexes);
 }
 
-TEST_F(ChronologyStoreTest, ReportedYearsAreAddedOnceHoweverManyAreSaved) {
+TEST_P(ChronologyStoreTest, ReportedYearsAreAddedOnceHoweverManyAreSaved) {
   // More events than one multi-row insert of event_report takes, and an odd remainder.
   auto many = [](std::vector<int> years) {
     Chronology chronology = SampleChild();
@@ -539,7 +546,7 @@ TEST_F(ChronologyStoreTest, ReportedYearsAreAddedOnceHoweverManyAreSaved) {
   EXPECT_EQ(both, 150);
 }
 
-TEST_F(ChronologyStoreTest, StoredFieldsAreTheJsonThatNlohmannWrites) {
+TEST_P(ChronologyStoreTest, StoredFieldsAreTheJsonThatNlohmannWrites) {
   Chronology chronology(Child{.la_child_id = "C001"});
   Event cin{.kind = EventKind::kCinEpisode, .start = D(2023, 10, 6)};
   std::string every_control;
@@ -564,7 +571,7 @@ TEST_F(ChronologyStoreTest, StoredFieldsAreTheJsonThatNlohmannWrites) {
   EXPECT_EQ((**loaded).events()[0].Get("PrimaryNeedCode"), every_control + "\x7f");
 }
 
-TEST_F(ChronologyStoreTest, FieldsThatAreNotUtf8AreRefusedNotStored) {
+TEST_P(ChronologyStoreTest, FieldsThatAreNotUtf8AreRefusedNotStored) {
   for (const char* bad : {"\xff", "caf\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
     Chronology chronology(Child{.la_child_id = "C001"});
     Event cin{.kind = EventKind::kCinEpisode, .start = D(2023, 10, 6)};
@@ -584,7 +591,7 @@ TEST_F(ChronologyStoreTest, FieldsThatAreNotUtf8AreRefusedNotStored) {
 namespace cairn::store {
 namespace {
 
-TEST_F(ChronologyStoreTest, AwkwardFieldValuesLoadBackExactly) {
+TEST_P(ChronologyStoreTest, AwkwardFieldValuesLoadBackExactly) {
   Chronology chronology(Child{.la_child_id = "C002", .birth_date = D(2015, 3, 27)});
   Event visit{.kind = EventKind::kVisit, .start = D(2024, 1, 5)};
   visit.Set("purpose", "quote \" backslash \\ slash / tab \t newline \n return \r");
@@ -601,7 +608,7 @@ TEST_F(ChronologyStoreTest, AwkwardFieldValuesLoadBackExactly) {
   EXPECT_TRUE((*loaded)->events()[1].fields.empty());
 }
 
-TEST_F(ChronologyStoreTest, DamagedStoredFieldsAreDataLossNotACrash) {
+TEST_P(ChronologyStoreTest, DamagedStoredFieldsAreDataLossNotACrash) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
   for (const char* damaged : {"{\"ReferralSource\":\"1A\"", "{\"ReferralSource\":1}", "[]", "", "{\"a\":\"\\q\"}"}) {
     ASSERT_TRUE(db_->Execute("UPDATE event SET fields = $1 WHERE kind = 'cin-episode'", {std::string(damaged)}).ok());
@@ -610,6 +617,8 @@ TEST_F(ChronologyStoreTest, DamagedStoredFieldsAreDataLossNotACrash) {
     EXPECT_EQ(loaded.status().code(), Status::Code::kDataLoss) << damaged;
   }
 }
+
+CAIRN_TEST_ON_BOTH_BACKENDS(ChronologyStoreTest);
 
 }  // namespace
 }  // namespace cairn::store

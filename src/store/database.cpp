@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "store/postgres/postgres_database.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace cairn::store {
@@ -19,12 +20,6 @@ bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
 
 bool IsPostgresUrl(std::string_view target) {
   return StartsWithIgnoringCase(target, "postgresql://") || StartsWithIgnoringCase(target, "postgres://");
-}
-
-Status PostgresNotBuilt() {
-  // The URL is left out of the message on purpose: it may carry a password.
-  return Status::FailedPrecondition(
-      "PostgreSQL support is not built into this version of Cairn yet; give a file path to use SQLite");
 }
 
 // Table and column names are spliced into SQL, so only plain identifiers are accepted.
@@ -107,12 +102,14 @@ const std::string& OperationName() { return Operation(); }
 WriteDuration OperationWrites() { return Writes(); }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& target) {
-  if (IsPostgresUrl(target)) return PostgresNotBuilt();
+  if (IsPostgresUrl(target)) return postgres::OpenDatabase(target);
   return sqlite::OpenDatabase(target, sqlite::OpenMode::kCreateIfMissing);
 }
 
 Result<std::unique_ptr<Connection>> Connection::OpenExisting(const std::string& target) {
-  if (IsPostgresUrl(target)) return PostgresNotBuilt();
+  // A PostgreSQL database is created by its administrator, never by connecting: one that does
+  // not exist is NotFound either way.
+  if (IsPostgresUrl(target)) return postgres::OpenDatabase(target);
   return sqlite::OpenDatabase(target, sqlite::OpenMode::kMustExist);
 }
 

@@ -1,4 +1,4 @@
-// The database interface: one small seam over SQLite (embedded default) and, later, PostgreSQL.
+// The database interface: one small seam over SQLite (the embedded default) and PostgreSQL.
 //
 // Callers write SQL once, with $1..$n placeholders, and bind typed values; each backend maps
 // that to its own dialect. Nothing above store/ includes a backend header.
@@ -98,11 +98,12 @@ class Connection {
   virtual ~Connection() = default;
 
   // Opens or creates the database named by `target`: a file path for SQLite (the default;
-  // ":memory:" is a private in-memory database); "postgresql://" and "postgres://" URLs are
-  // reserved for the PostgreSQL backend and are, for now, a FailedPrecondition (the URL, which
-  // may hold a password, is never echoed). SQLite databases are opened in WAL mode with foreign
-  // keys enforced, synchronous=NORMAL and a 5 second busy timeout; "..." is always an identifier
-  // (as in PostgreSQL), never SQLite's fallback string literal.
+  // ":memory:" is a private in-memory database), or a "postgresql://" or "postgres://" URL for
+  // PostgreSQL (libpq's URL form; the database must exist, and the URL, which may hold a
+  // password, is never echoed). SQLite databases are opened in WAL mode with foreign keys
+  // enforced, synchronous=NORMAL and a 5 second busy timeout; "..." is always an identifier (as in
+  // PostgreSQL), never SQLite's fallback string literal. store/postgres/postgres_database.h says
+  // where PostgreSQL behaves differently.
   static Result<std::unique_ptr<Connection>> Open(const std::string& target);
   // Opens an existing database; a missing file is NotFound ("no Cairn database at PATH (run
   // `cairn init --db PATH` first)") rather than a new empty database.

@@ -122,15 +122,21 @@ TEST(ConnectionTest, OpenRefusesAFileThatIsNotADatabase) {
   EXPECT_THAT(db.status().message(), HasSubstr(path));
 }
 
-TEST(ConnectionTest, PostgresUrlIsAClearFailedPreconditionThatHidesThePassword) {
-  for (const std::string url : {"postgresql://cairn:s3cret@db.example/cairn", "postgres://cairn:s3cret@db/cairn",
-                                "PostgreSQL://cairn:s3cret@db/cairn"}) {
+// A PostgreSQL URL goes to PostgreSQL, whatever the scheme's case; a server that is not there is
+// an IoError, and the password in the URL is never in the message.
+TEST(ConnectionTest, APostgresUrlThatReachesNoServerIsAnIoErrorThatHidesThePassword) {
+  for (const std::string url : {"postgresql://cairn:s3cret@/cairn?host=/nonexistent-cairn-socket",
+                                "postgres://cairn:s3cret@/cairn?host=/nonexistent-cairn-socket",
+                                "PostgreSQL://cairn:s3cret@/cairn?host=/nonexistent-cairn-socket"}) {
     for (const Status& status : {Connection::Open(url).status(), Connection::OpenExisting(url).status()}) {
-      EXPECT_EQ(status.code(), Status::Code::kFailedPrecondition) << url;
-      EXPECT_THAT(status.message(), HasSubstr("PostgreSQL support is not built into this version of Cairn yet"));
+      EXPECT_EQ(status.code(), Status::Code::kIoError) << url << ": " << status.message();
+      EXPECT_THAT(status.message(), HasSubstr("could not connect to PostgreSQL"));
       EXPECT_THAT(status.message(), Not(HasSubstr("s3cret")));
     }
   }
+  const Status malformed = Connection::Open("postgresql://cairn:s3cret@/cairn?no_such_option=1").status();
+  EXPECT_FALSE(malformed.ok());
+  EXPECT_THAT(malformed.message(), Not(HasSubstr("s3cret")));
 }
 
 TEST(ConnectionTest, EmptyPathIsRefused) {

@@ -20,8 +20,10 @@ StoredPlan Sample(std::string title, std::string toml) {
   return plan;
 }
 
-TEST(ImprovementStore, NoPlanUntilOneIsImported) {
-  TestDatabase database("cairn_plan_store_");
+class ImprovementStore : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(ImprovementStore, NoPlanUntilOneIsImported) {
+  TestDatabase database("cairn_plan_store_", GetParam());
   auto db = database.Open();
   ASSERT_NE(db, nullptr);
   Result<std::optional<StoredPlan>> none = LoadPlan(*db);
@@ -29,8 +31,8 @@ TEST(ImprovementStore, NoPlanUntilOneIsImported) {
   EXPECT_FALSE(none->has_value());
 }
 
-TEST(ImprovementStore, RoundTripsAndReplacesWithAnAuditRowEach) {
-  TestDatabase database("cairn_plan_store_");
+TEST_P(ImprovementStore, RoundTripsAndReplacesWithAnAuditRowEach) {
+  TestDatabase database("cairn_plan_store_", GetParam());
   auto db = database.Open();
   ASSERT_NE(db, nullptr);
   // Text kept exactly: quotes, a line break, non-ASCII.
@@ -66,6 +68,8 @@ TEST(ImprovementStore, RoundTripsAndReplacesWithAnAuditRowEach) {
   ASSERT_TRUE(verdict.ok());
   EXPECT_TRUE(verdict->intact) << verdict->problem;
 }
+
+CAIRN_TEST_ON_BOTH_BACKENDS(ImprovementStore);
 
 }  // namespace
 }  // namespace cairn::store

@@ -8,6 +8,8 @@
 #include <set>
 #include <string_view>
 
+#include "store/postgres/postgres_database.h"
+
 namespace cairn::store {
 namespace {
 
@@ -30,6 +32,30 @@ Result<std::string> Sha256Hex(std::string_view text) {
 }
 
 std::string Abbreviated(std::string_view checksum) { return std::string(checksum.substr(0, 8)) + "…"; }
+
+// Makes the open transaction the only one migrating this database until it ends. On SQLite the
+// transaction already holds the write lock (BEGIN IMMEDIATE); on PostgreSQL, where writers run
+// side by side, a transaction-scoped advisory lock queues a second Cairn behind the first.
+Status HoldMigrationLock(Connection& connection) {
+  if (connection.backend_name() != "postgresql") return Status::Ok();
+  constexpr int64_t kMigrationLockKey = 0x6361697226d6967;  // "cairn-mig", any fixed number will do
+  CAIRN_ASSIGN_OR_RETURN(auto lock, connection.Prepare("SELECT pg_advisory_xact_lock($1)"));
+  CAIRN_RETURN_IF_ERROR(lock->Bind(1, kMigrationLockKey));
+  return lock->Run();
+}
+
+// The migrations as this connection's backend runs them: on PostgreSQL, a migration's own
+// postgresql/ version where there is one, else its SQLite text adapted (postgres::AdaptSchema),
+// each with the checksum of the text actually applied.
+std::vector<Migration> ForBackend(const Connection& connection, const std::vector<Migration>& migrations) {
+  if (connection.backend_name() != "postgresql") return migrations;
+  std::vector<Migration> adapted = migrations;
+  for (Migration& migration : adapted) {
+    migration.sql = migration.postgresql_sql;
+    migration.checksum = migration.postgresql_checksum;
+  }
+  return adapted;
+}
 
 std::string UtcNowIso8601() {
   const std::time_t now = std::time(nullptr);
@@ -141,6 +167,7 @@ Result<MigrationReport> Inspect(Connection& connection, const std::vector<Migrat
 // Returns whether this call applied it.
 Result<bool> ApplyOne(Connection& connection, const Migration& migration) {
   CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection));
+  CAIRN_RETURN_IF_ERROR(HoldMigrationLock(connection));
   CAIRN_ASSIGN_OR_RETURN(auto existing,
                          connection.Prepare("SELECT name, checksum FROM schema_migrations WHERE version = $1"));
   CAIRN_RETURN_IF_ERROR(existing->Bind(1, migration.version));
@@ -162,9 +189,15 @@ Result<bool> ApplyOne(Connection& connection, const Migration& migration) {
 }  // namespace
 
 Result<std::vector<Migration>> LoadMigrations(const std::vector<embedded::Resource>& resources) {
+  constexpr std::string_view kPostgresFolder = "postgresql/";
   std::vector<Migration> migrations;
+  std::vector<embedded::Resource> postgres_versions;
   migrations.reserve(resources.size());
   for (const embedded::Resource& resource : resources) {
+    if (resource.path.substr(0, kPostgresFolder.size()) == kPostgresFolder) {
+      postgres_versions.push_back(resource);
+      continue;
+    }
     CAIRN_ASSIGN_OR_RETURN(Migration migration, ParseMigration(resource));
     migrations.push_back(std::move(migration));
   }
@@ -177,15 +210,37 @@ Result<std::vector<Migration>> LoadMigrations(const std::vector<embedded::Resour
                                      "; give each migration its own number");
     }
   }
+  for (Migration& migration : migrations) {
+    migration.postgresql_sql = postgres::AdaptSchema(migration.sql);
+  }
+  for (const embedded::Resource& resource : postgres_versions) {
+    const std::string_view name = resource.path.substr(kPostgresFolder.size());
+    auto same = std::find_if(migrations.begin(), migrations.end(),
+                             [&](const Migration& migration) { return migration.name == name; });
+    if (same == migrations.end()) {
+      return Status::InvalidArgument("migration file " + std::string(resource.path) +
+                                     " has no migration of the same name beside it to stand in for on PostgreSQL");
+    }
+    same->postgresql_sql = std::string(resource.text);
+  }
+  for (Migration& migration : migrations) {
+    CAIRN_ASSIGN_OR_RETURN(migration.postgresql_checksum, Sha256Hex(migration.postgresql_sql));
+  }
   return migrations;
 }
 
 Result<std::vector<Migration>> BuiltInMigrations() { return LoadMigrations(embedded::Migrations()); }
 
-Result<MigrationReport> Migrate(Connection& connection, const std::vector<Migration>& migrations) {
+Result<MigrationReport> Migrate(Connection& connection, const std::vector<Migration>& given) {
+  const std::vector<Migration> migrations = ForBackend(connection, given);
   CAIRN_RETURN_IF_ERROR(CheckInputOrder(migrations));
-  CAIRN_RETURN_IF_ERROR(connection.ExecuteScript(kCreateSchemaMigrations)
-                            .WithContext("preparing the database for migrations"));
+  {
+    CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection));
+    CAIRN_RETURN_IF_ERROR(HoldMigrationLock(connection));
+    CAIRN_RETURN_IF_ERROR(connection.ExecuteScript(kCreateSchemaMigrations)
+                              .WithContext("preparing the database for migrations"));
+    CAIRN_RETURN_IF_ERROR(transaction.Commit());
+  }
   CAIRN_ASSIGN_OR_RETURN(MigrationReport report, Inspect(connection, migrations));
   const std::vector<std::string> pending = std::move(report.pending);
   report.pending.clear();
@@ -203,7 +258,7 @@ Result<MigrationReport> Migrate(Connection& connection, const std::vector<Migrat
 }
 
 Result<MigrationReport> CheckMigrations(Connection& connection, const std::vector<Migration>& migrations) {
-  return Inspect(connection, migrations);
+  return Inspect(connection, ForBackend(connection, migrations));
 }
 
 }  // namespace cairn::store

@@ -3,8 +3,10 @@
 // a SHA-256 checksum of its text. A migration already applied whose text has since changed is
 // refused: the database was built from different SQL than this binary holds.
 //
-// A migration file holds plain SQL statements that run on SQLite (and, where reasonable,
-// PostgreSQL); it must not BEGIN or COMMIT itself, and takes no $N parameters.
+// A migration file holds plain SQL statements written for SQLite; PostgreSQL runs the same text
+// with its types adapted (postgres::AdaptSchema), or, where SQLite's dialect has no PostgreSQL
+// reading (triggers), a file of the same name under store/migrations/postgresql/. A migration
+// must not BEGIN or COMMIT itself, and takes no $N parameters.
 #pragma once
 
 #include <string>
@@ -21,6 +23,10 @@ struct Migration {
   std::string name;        // the file name, e.g. "0001_initial.sql"
   std::string sql;
   std::string checksum;    // lowercase hex SHA-256 of `sql`
+  // As PostgreSQL runs it: store/migrations/postgresql/<name> when that file exists, else `sql`
+  // adapted by postgres::AdaptSchema; and the checksum recorded for it there.
+  std::string postgresql_sql;
+  std::string postgresql_checksum;
 };
 
 struct MigrationReport {
@@ -32,7 +38,7 @@ struct MigrationReport {
 
 // Migrations from resources named NNNN_name.sql (digits, '_', a name, ".sql"), sorted by
 // version. A name of another shape, version 0, or a number used twice is InvalidArgument
-// naming the file(s).
+// naming the file(s); so is a postgresql/ file with no migration of its name.
 Result<std::vector<Migration>> LoadMigrations(const std::vector<embedded::Resource>& resources);
 // The migrations compiled into Cairn.
 Result<std::vector<Migration>> BuiltInMigrations();

@@ -7,16 +7,18 @@
 #include <filesystem>
 
 #include "store/migrations.h"
+#include "store/test_database.h"
 
 namespace cairn::store {
 namespace {
 
-TEST(SettingsTest, SetGetValidate) {
-  const std::string path = (std::filesystem::temp_directory_path() / ("cairn_settings_" + std::to_string(::getpid()) + ".db")).string();
-  std::filesystem::remove(path);
+class SettingsTest : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(SettingsTest, SetGetValidate) {
+  TestDatabase database("cairn_settings_", GetParam());
   {
-    auto db = Connection::Open(path);
-    ASSERT_TRUE(db.ok());
+    auto db = Connection::Open(database.target());
+    ASSERT_TRUE(db.ok()) << db.status().message();
     auto migrations = BuiltInMigrations();
     ASSERT_TRUE(migrations.ok() && Migrate(**db, *migrations).ok());
 
@@ -43,8 +45,9 @@ TEST(SettingsTest, SetGetValidate) {
     ASSERT_TRUE(all.ok());
     EXPECT_EQ(all->size(), 2u);
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
+
+CAIRN_TEST_ON_BOTH_BACKENDS(SettingsTest);
 
 }  // namespace
 }  // namespace cairn::store

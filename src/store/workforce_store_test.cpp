@@ -7,34 +7,23 @@
 #include <filesystem>
 
 #include "store/migrations.h"
+#include "store/test_database.h"
 
 namespace cairn::store {
 namespace {
 
-class WorkforceStoreTest : public ::testing::Test {
+class WorkforceStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    // One file per test and process: CTest runs tests in parallel.
-    path_ = (std::filesystem::temp_directory_path() /
-             ("cairn_workforce_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-              std::to_string(::getpid()) + ".db"))
-                .string();
-    std::filesystem::remove(path_);
-    auto opened = Connection::Open(path_);
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    db_ = std::move(opened).value();
-    auto migrations = BuiltInMigrations();
-    ASSERT_TRUE(migrations.ok() && Migrate(*db_, *migrations).ok());
+    db_ = database_.Open();
+    ASSERT_NE(db_, nullptr);
   }
-  void TearDown() override {
-    db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  }
-  std::string path_;
+  void TearDown() override { db_.reset(); }
+  TestDatabase database_{"cairn_workforce_", GetParam()};
   std::unique_ptr<Connection> db_;
 };
 
-TEST_F(WorkforceStoreTest, RoundTripsAndUpdatesById) {
+TEST_P(WorkforceStoreTest, RoundTripsAndUpdatesById) {
   const std::vector<model::Team> teams = {{"T1", "Assessment team 1", "assessment"}, {"T2", "Children in care", "children-in-care"}};
   std::vector<model::Worker> workers = {
       {"SW1", "Sam Example", "social-worker", "T1", true, Date::FromYmdOrDie(2023, 1, 9), std::nullopt},
@@ -49,12 +38,14 @@ TEST_F(WorkforceStoreTest, RoundTripsAndUpdatesById) {
   EXPECT_EQ(loaded->workers, workers);
 }
 
-TEST_F(WorkforceStoreTest, UnknownTeamIsRefused) {
+TEST_P(WorkforceStoreTest, UnknownTeamIsRefused) {
   const std::vector<model::Worker> workers = {{"SW9", "", "social-worker", "NO-SUCH-TEAM", false, std::nullopt, std::nullopt}};
   const Status saved = SaveWorkforce(*db_, {}, workers);
   EXPECT_FALSE(saved.ok());
   EXPECT_NE(saved.message().find("SW9"), std::string::npos);
 }
+
+CAIRN_TEST_ON_BOTH_BACKENDS(WorkforceStoreTest);
 
 }  // namespace
 }  // namespace cairn::store

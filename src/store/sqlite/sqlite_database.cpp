@@ -20,69 +20,18 @@
 #include <utility>
 #include <vector>
 
+#include "store/sql_text.h"
+
 namespace cairn::store::sqlite {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr size_t kMaxSqlInMessage = 160;
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-// SQLite and PostgreSQL both allow '$' inside identifiers, and any non-ASCII byte.
-bool IsIdentifierChar(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-// Where the comment starting at sql[i] ends (one past it), or i when no comment starts there.
-size_t SkipComment(std::string_view sql, size_t i) {
-  if (sql.substr(i, 2) == "--") {
-    const size_t newline = sql.find('\n', i + 2);
-    return newline == std::string_view::npos ? sql.size() : newline + 1;
-  }
-  if (sql.substr(i, 2) == "/*") {
-    const size_t close = sql.find("*/", i + 2);
-    return close == std::string_view::npos ? sql.size() : close + 2;
-  }
-  return i;
-}
-
-bool OnlySpaceCommentsAndSemicolons(std::string_view sql) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    if (IsSpace(sql[i]) || sql[i] == ';') {
-      ++i;
-      continue;
-    }
-    const size_t after = SkipComment(sql, i);
-    if (after == i) return false;
-    i = after;
-  }
-  return true;
-}
-
-// The SQL on one line and short enough to read in an error message.
-std::string Quoted(std::string_view sql) {
-  std::string line;
-  bool pending_space = false;
-  for (char c : sql) {
-    if (IsSpace(c)) {
-      pending_space = !line.empty();
-      continue;
-    }
-    if (pending_space) line += ' ';
-    pending_space = false;
-    line += c;
-  }
-  if (line.size() > kMaxSqlInMessage) {
-    size_t cut = kMaxSqlInMessage - 1;
-    // Never cut a UTF-8 sequence in half.
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-    line.resize(cut);
-    line += "…";
-  }
-  return "`" + line + "`";
-}
+using sql_text::IsDigit;
+using sql_text::IsIdentifierChar;
+using sql_text::OnlySpaceCommentsAndSemicolons;
+using sql_text::Quoted;
+using sql_text::SkipComment;
 
 Status StatusFor(int extended_code, std::string message) {
   switch (extended_code & 0xff) {
@@ -548,21 +497,9 @@ std::string RewritePlaceholders(std::string_view sql) {
   size_t i = 0;
   while (i < sql.size()) {
     const char c = sql[i];
-    if (c == '\'' || c == '"') {
-      // A doubled quote is an escaped quote and keeps the literal or identifier open.
-      size_t j = i + 1;
-      while (j < sql.size()) {
-        if (sql[j] != c) {
-          ++j;
-        } else if (j + 1 < sql.size() && sql[j + 1] == c) {
-          j += 2;
-        } else {
-          ++j;
-          break;
-        }
-      }
-      out.append(sql.substr(i, j - i));
-      i = j;
+    if (const size_t after = sql_text::SkipQuoted(sql, i); after != i) {
+      out.append(sql.substr(i, after - i));
+      i = after;
       continue;
     }
     if (const size_t after = SkipComment(sql, i); after != i) {

@@ -1,0 +1,478 @@
+#include "store/postgres/postgres_database.h"
+
+#include <libpq-fe.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "store/sql_text.h"
+
+namespace cairn::store::postgres {
+namespace {
+
+using sql_text::Quoted;
+
+// Type OIDs from PostgreSQL's catalog (pg_type.h is a server header; these never change).
+constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kOidOid = 26;
+constexpr Oid kFloat4Oid = 700;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kNumericOid = 1700;
+
+// Prepared statements are kept per connection by their SQL; past this many, all are dropped and
+// the cache starts again, so a caller building SQL texts on the fly cannot grow it without end.
+constexpr size_t kMaxPreparedStatements = 512;
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultHandle = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string TrimmedLine(std::string_view text) {
+  while (!text.empty() && sql_text::IsSpace(text.back())) text.remove_suffix(1);
+  std::string line(text);
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return line;
+}
+
+// The Status for an SQLSTATE (PostgreSQL's five-character error code), in the same classes as
+// the SQLite backend gives: a unique clash is AlreadyExists, another constraint a
+// FailedPrecondition, bad SQL or a bad value InvalidArgument, damage DataLoss, the rest IoError.
+Status StatusForState(std::string_view state, std::string message) {
+  const std::string_view family = state.substr(0, 2);
+  if (state == "23505") return Status::AlreadyExists(std::move(message));
+  if (family == "23") return Status::FailedPrecondition(std::move(message));
+  if (family == "25") return Status::FailedPrecondition(std::move(message));  // aborted transaction
+  if (family == "42" || family == "22" || family == "0A" || family == "2F" || family == "26" ||
+      family == "34" || family == "3D" || family == "3F") {
+    return Status::InvalidArgument(std::move(message));
+  }
+  if (state == "XX001" || state == "XX002") return Status::DataLoss(std::move(message));
+  if (family == "XX") return Status::Internal(std::move(message));
+  return Status::IoError(std::move(message));
+}
+
+// `doing` followed by PostgreSQL's own account of what went wrong. Only the primary message is
+// used: its DETAIL can quote the values of a row ("Key (la_child_id)=(...)"), which may be a
+// child's, and messages travel to logs and screens.
+Status ErrorFrom(PGconn* connection, const PGresult* result, const std::string& doing) {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary = result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string words = primary != nullptr ? primary : TrimmedLine(PQerrorMessage(connection));
+  if (PQstatus(connection) == CONNECTION_BAD) {
+    return Status::IoError(doing + ": the connection to PostgreSQL was lost (" + TrimmedLine(words) + ")");
+  }
+  return StatusForState(state != nullptr ? state : "", doing + ": " + words);
+}
+
+bool Succeeded(const PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+}
+
+void IgnoreNotice(void* /*unused*/, const char* /*message*/) {
+  // libpq prints the server's notices to stderr by default; they can name tables and values,
+  // and nothing personal goes to logs. Cairn's SQL raises none it needs to hear.
+}
+
+class PostgresConnection;
+
+class PostgresStatement final : public Statement {
+ public:
+  PostgresStatement(PostgresConnection& owner, std::string name, std::string sql, int parameter_count)
+      : owner_(&owner),
+        name_(std::move(name)),
+        sql_(std::move(sql)),
+        values_(static_cast<size_t>(parameter_count)) {}
+
+  using Statement::Bind;
+  Status Bind(int index, int64_t value) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    values_[static_cast<size_t>(index - 1)] = std::to_string(value);
+    return Status::Ok();
+  }
+  Status Bind(int index, double value) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    if (std::isnan(value)) {  // as SQLite stores it
+      values_[static_cast<size_t>(index - 1)].reset();
+      return Status::Ok();
+    }
+    std::string text;
+    if (std::isinf(value)) {
+      text = value > 0 ? "Infinity" : "-Infinity";
+    } else {
+      char buffer[32];
+      const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest exact form
+      text.assign(buffer, error == std::errc() ? end : buffer);
+    }
+    values_[static_cast<size_t>(index - 1)] = std::move(text);
+    return Status::Ok();
+  }
+  Status Bind(int index, std::string_view value) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    if (value.find('\0') != std::string_view::npos) {
+      return Status::InvalidArgument("could not bind $" + std::to_string(index) + " in SQL " + Quoted(sql_) +
+                                     ": the text holds a NUL byte, which PostgreSQL cannot store");
+    }
+    values_[static_cast<size_t>(index - 1)] = std::string(value);
+    return Status::Ok();
+  }
+  // libpq copies parameters when the statement runs, so there is nothing to gain by not copying.
+  Status BindUnowned(int index, std::string_view value) override { return Bind(index, value); }
+  Status BindNull(int index) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    values_[static_cast<size_t>(index - 1)].reset();
+    return Status::Ok();
+  }
+
+  Result<bool> Step() override;
+
+  Status Reset() override {
+    result_.reset();
+    row_ = -1;
+    return Status::Ok();
+  }
+
+  int ColumnCount() const override { return result_ ? PQnfields(result_.get()) : 0; }
+  ValueType ColumnType(int column) const override {
+    if (!Current(column) || PQgetisnull(result_.get(), row_, column) != 0) return ValueType::kNull;
+    switch (PQftype(result_.get(), column)) {
+      case kBoolOid:
+      case kInt2Oid:
+      case kInt4Oid:
+      case kInt8Oid:
+      case kOidOid:
+        return ValueType::kInteger;
+      case kFloat4Oid:
+      case kFloat8Oid:
+      case kNumericOid:
+        return ValueType::kReal;
+      default:
+        return ValueType::kText;
+    }
+  }
+  bool ColumnIsNull(int column) const override { return ColumnType(column) == ValueType::kNull; }
+  int64_t ColumnInt(int column) const override {
+    const std::string_view text = ColumnText(column);
+    if (text.empty()) return 0;
+    if (text == "t") return 1;
+    if (text == "f") return 0;
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error == std::errc() && end == text.data() + text.size()) return value;
+    return static_cast<int64_t>(ColumnDouble(column));  // a real or numeric read as an integer
+  }
+  double ColumnDouble(int column) const override {
+    const std::string_view text = ColumnText(column);
+    if (text.empty()) return 0.0;
+    return std::strtod(std::string(text).c_str(), nullptr);  // reads NaN and Infinity too
+  }
+  std::string_view ColumnText(int column) const override {
+    if (!Current(column) || PQgetisnull(result_.get(), row_, column) != 0) return {};
+    return {PQgetvalue(result_.get(), row_, column),
+            static_cast<size_t>(PQgetlength(result_.get(), row_, column))};
+  }
+
+ private:
+  bool Current(int column) const {
+    return result_ && row_ >= 0 && row_ < PQntuples(result_.get()) && column >= 0 &&
+           column < PQnfields(result_.get());
+  }
+
+  Status ReadyToBind(int index) {
+    if (result_) (void)Reset();
+    const int count = static_cast<int>(values_.size());
+    if (index >= 1 && index <= count) return Status::Ok();
+    std::string has;
+    if (count == 0) {
+      has = "it takes no parameters";
+    } else if (count == 1) {
+      has = "its only parameter is $1";
+    } else {
+      has = "its parameters are $1 to $" + std::to_string(count);
+    }
+    return Status::InvalidArgument("could not bind $" + std::to_string(index) + " in SQL " + Quoted(sql_) +
+                                   ": " + has);
+  }
+
+  PostgresConnection* owner_;
+  std::string name_;  // the server-side prepared statement's name
+  std::string sql_;   // as the caller wrote it, for messages
+  std::vector<std::optional<std::string>> values_;
+  ResultHandle result_;
+  int row_ = -1;
+};
+
+class PostgresConnection final : public Connection {
+ public:
+  explicit PostgresConnection(PGconn* connection) : connection_(connection) {}
+  ~PostgresConnection() override { PQfinish(connection_); }
+  PostgresConnection(const PostgresConnection&) = delete;
+  PostgresConnection& operator=(const PostgresConnection&) = delete;
+
+  PGconn* handle() const { return connection_; }
+
+  Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
+    const std::string text(sql);
+    auto kept = prepared_.find(text);
+    if (kept == prepared_.end()) {
+      if (sql_text::SplitStatements(sql).size() > 1) {
+        return Status::InvalidArgument("the SQL " + Quoted(sql) +
+                                       " holds more than one statement; Prepare takes one (ExecuteScript runs several)");
+      }
+      if (sql_text::OnlySpaceCommentsAndSemicolons(sql)) {
+        return Status::InvalidArgument("the SQL " + Quoted(sql) + " holds no statement");
+      }
+      if (prepared_.size() >= kMaxPreparedStatements) {
+        CAIRN_RETURN_IF_ERROR(Run("DEALLOCATE ALL", "could not clear prepared statements"));
+        prepared_.clear();
+      }
+      const std::string name = "cairn_" + std::to_string(++statements_made_);
+      ResultHandle result(PQprepare(connection_, name.c_str(), text.c_str(), 0, nullptr));
+      if (!result || !Succeeded(result.get())) {
+        return ErrorFrom(connection_, result.get(), "could not prepare SQL " + Quoted(sql));
+      }
+      kept = prepared_.emplace(text, name).first;
+    }
+    return std::unique_ptr<Statement>(
+        std::make_unique<PostgresStatement>(*this, kept->second, text, sql_text::HighestPlaceholder(sql)));
+  }
+
+  Status ExecuteScript(std::string_view sql) override {
+    for (std::string_view statement : sql_text::SplitStatements(sql)) {
+      if (sql_text::HighestPlaceholder(statement) > 0) {
+        return Status::InvalidArgument("the SQL " + Quoted(statement) +
+                                       " in a script has a parameter; scripts take no parameters");
+      }
+      CAIRN_RETURN_IF_ERROR(Run(std::string(statement), "could not run SQL " + Quoted(statement)));
+    }
+    return Status::Ok();
+  }
+
+  int64_t LastInsertId() const override {
+    // lastval() is an error until this session has taken a value from a sequence, and an error
+    // inside a transaction would spoil it; a savepoint keeps the caller's transaction whole.
+    const bool guard = !lastval_defined_ && InTransaction();
+    if (guard && !const_cast<PostgresConnection*>(this)->Run("SAVEPOINT cairn_lastval", "").ok()) return 0;
+    ResultHandle result(PQexec(connection_, "SELECT lastval()"));
+    const bool ok = result && PQresultStatus(result.get()) == PGRES_TUPLES_OK && PQntuples(result.get()) == 1;
+    if (guard) {
+      auto* self = const_cast<PostgresConnection*>(this);
+      (void)(ok ? self->Run("RELEASE SAVEPOINT cairn_lastval", "")
+                : self->Run("ROLLBACK TO SAVEPOINT cairn_lastval", ""));
+    }
+    if (!ok) return 0;
+    lastval_defined_ = true;
+    return std::strtoll(PQgetvalue(result.get(), 0, 0), nullptr, 10);
+  }
+
+  Result<bool> TableExists(std::string_view name) override {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT 1 FROM information_schema.tables "
+                                              "WHERE table_schema = ANY (current_schemas(false)) "
+                                              "AND lower(table_name) = lower($1)"));
+    CAIRN_RETURN_IF_ERROR(stmt->Bind(1, name));
+    return stmt->Step();
+  }
+
+  Status Begin() override {
+    if (InTransaction()) {
+      return Status::FailedPrecondition("could not begin a transaction: one is already open on this connection");
+    }
+    return Run("BEGIN ISOLATION LEVEL READ COMMITTED", "could not begin a transaction");
+  }
+  Status Commit() override {
+    if (PQtransactionStatus(connection_) == PQTRANS_INERROR) {
+      return Status::FailedPrecondition(
+          "could not commit a transaction: a statement in it failed, so PostgreSQL will only roll it back");
+    }
+    ResultHandle result(PQexec(connection_, "COMMIT"));
+    if (!result || !Succeeded(result.get())) return ErrorFrom(connection_, result.get(), "could not commit a transaction");
+    // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error.
+    if (std::string_view(PQcmdStatus(result.get())) == "ROLLBACK") {
+      return Status::FailedPrecondition("could not commit a transaction: PostgreSQL rolled it back");
+    }
+    return Status::Ok();
+  }
+  Status Rollback() override {
+    if (!InTransaction()) return Status::Ok();
+    return Run("ROLLBACK", "could not roll back a transaction");
+  }
+  bool InTransaction() const override {
+    const PGTransactionStatusType status = PQtransactionStatus(connection_);
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+  }
+
+  std::string_view backend_name() const override { return "postgresql"; }
+
+  // Runs SQL that takes no parameters, discarding any rows.
+  Status Run(const std::string& sql, const std::string& doing) {
+    ResultHandle result(PQexec(connection_, sql.c_str()));
+    if (result && Succeeded(result.get())) return Status::Ok();
+    return ErrorFrom(connection_, result.get(), doing.empty() ? "could not run SQL " + Quoted(sql) : doing);
+  }
+
+ private:
+  PGconn* connection_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL -> prepared statement name
+  int64_t statements_made_ = 0;
+  mutable bool lastval_defined_ = false;
+};
+
+Result<bool> PostgresStatement::Step() {
+  if (!result_) {
+    std::vector<const char*> values(values_.size());
+    for (size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
+    PGconn* connection = owner_->handle();
+    result_.reset(PQexecPrepared(connection, name_.c_str(), static_cast<int>(values.size()), values.data(),
+                                 nullptr, nullptr, 0));
+    row_ = -1;
+    if (!result_ || !Succeeded(result_.get())) {
+      Status error = ErrorFrom(connection, result_.get(), "could not run SQL " + Quoted(sql_));
+      result_.reset();
+      return error;
+    }
+  }
+  if (row_ + 1 < PQntuples(result_.get())) {
+    ++row_;
+    return true;
+  }
+  // Done: the next Step() runs the statement again from the start.
+  result_.reset();
+  row_ = -1;
+  return false;
+}
+
+bool WordIs(std::string_view word, std::string_view upper) {
+  if (word.size() != upper.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = word[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != upper[i]) return false;
+  }
+  return true;
+}
+
+// The next word at or after `i` (skipping spaces), or "" when something else comes first.
+std::string_view NextWord(std::string_view sql, size_t i, size_t* end) {
+  while (i < sql.size() && sql_text::IsSpace(sql[i])) ++i;
+  size_t j = i;
+  while (j < sql.size() && sql_text::IsIdentifierChar(sql[j]) && sql[j] != '$') ++j;
+  *end = j;
+  return sql.substr(i, j - i);
+}
+
+}  // namespace
+
+std::string AdaptSchema(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 64);
+  size_t i = 0;
+  while (i < sql.size()) {
+    size_t after = sql_text::SkipQuoted(sql, i);
+    if (after == i) after = sql_text::SkipComment(sql, i);
+    if (after != i) {
+      out.append(sql.substr(i, after - i));
+      i = after;
+      continue;
+    }
+    if (!sql_text::IsIdentifierChar(sql[i]) || (i > 0 && sql_text::IsIdentifierChar(sql[i - 1]))) {
+      out += sql[i++];
+      continue;
+    }
+    size_t word_end = i;
+    const std::string_view word = NextWord(sql, i, &word_end);
+    if (word.empty()) {  // a '$' or another character that starts no word
+      out += sql[i++];
+      continue;
+    }
+    size_t primary_end = word_end;
+    size_t key_end = word_end;
+    if (WordIs(word, "INTEGER") && WordIs(NextWord(sql, word_end, &primary_end), "PRIMARY") &&
+        WordIs(NextWord(sql, primary_end, &key_end), "KEY")) {
+      out += "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+      i = key_end;
+      continue;
+    }
+    if (WordIs(word, "INTEGER")) {
+      out += "BIGINT";
+    } else if (WordIs(word, "REAL")) {
+      out += "DOUBLE PRECISION";
+    } else {
+      out.append(word);
+    }
+    i = word_end;
+  }
+  return out;
+}
+
+namespace {
+
+// The password a postgresql://user:password@... URL holds, or "" (libpq also takes it as a
+// password=... parameter, which the caller's whole URL covers).
+std::string PasswordIn(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  const size_t at = url.find('@', scheme + 3);
+  const size_t colon = url.find(':', scheme + 3);
+  if (at == std::string_view::npos || colon == std::string_view::npos || colon > at) return "";
+  return std::string(url.substr(colon + 1, at - colon - 1));
+}
+
+// `message` with every appearance of the URL, its password and a password= parameter's value
+// blotted out: libpq quotes what it could not parse, and nothing may echo a password.
+std::string Scrubbed(std::string message, const std::string& url) {
+  std::vector<std::string> secrets = {url, PasswordIn(url)};
+  if (const size_t parameter = url.find("password="); parameter != std::string::npos) {
+    const size_t start = parameter + 9;
+    secrets.push_back(url.substr(start, url.find('&', start) - start));
+  }
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at)) {
+      message.replace(at, secret.size(), "***");
+    }
+  }
+  return message;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& given_url) {
+  // libpq recognises only a lower-case scheme; anything else it would read as key=value pairs.
+  std::string url = given_url;
+  const size_t scheme_end = url.find("://");
+  for (size_t i = 0; i < scheme_end && scheme_end != std::string::npos; ++i) {
+    if (url[i] >= 'A' && url[i] <= 'Z') url[i] = static_cast<char>(url[i] - 'A' + 'a');
+  }
+  PGconn* raw = PQconnectdb(url.c_str());
+  if (raw == nullptr) return Status::IoError("could not connect to PostgreSQL: out of memory");
+  auto connection = std::make_unique<PostgresConnection>(raw);
+  if (PQstatus(raw) != CONNECTION_OK) {
+    // libpq's account names the socket or host, the user and the database; the password, and
+    // the URL when libpq quotes it, are blotted out.
+    const std::string why = Scrubbed(TrimmedLine(PQerrorMessage(raw)), url);
+    if (why.find("does not exist") != std::string::npos && why.find("database") != std::string::npos) {
+      return Status::NotFound("could not connect to PostgreSQL: " + why);
+    }
+    return Status::IoError("could not connect to PostgreSQL: " + why);
+  }
+  PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
+  if (PQsetClientEncoding(raw, "UTF8") != 0) {
+    return Status::IoError("could not set the PostgreSQL connection to UTF-8: " + TrimmedLine(PQerrorMessage(raw)));
+  }
+  return std::unique_ptr<Connection>(std::move(connection));
+}
+
+}  // namespace cairn::store::postgres

@@ -1,0 +1,39 @@
+// The PostgreSQL backend of store::Connection, over libpq. Only store/database.cpp (which
+// chooses the backend), store/migrations.cpp and tests include this; libpq-fe.h itself stays
+// inside postgres_database.cpp.
+//
+// What differs from SQLite, and why callers rarely notice:
+// - Placeholders are PostgreSQL's own $N, sent as they are written. Integers are sent as
+//   bigint, reals as double precision, text as an untyped literal the server reads as the
+//   column's type (so '2024-04-01' fills a text column and '7' an integer one).
+// - PostgreSQL settles each parameter's type when the statement is prepared, so every $N up to
+//   the highest must appear where its type can be told (`$2 IS NULL` alone cannot).
+// - Text cannot hold a NUL byte in PostgreSQL; binding one is InvalidArgument, never a silent cut.
+// - A statement's rows are fetched when it first steps, all at once.
+// - After an error inside a transaction PostgreSQL refuses everything until the rollback; the
+//   caller's Transaction rolls back on destruction, as on SQLite.
+// - Begin() is BEGIN ISOLATION LEVEL READ COMMITTED; writers that must queue take a lock.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "store/database.h"
+
+namespace cairn::store::postgres {
+
+// Connects to the database a postgresql:// (or postgres://) URL names, in libpq's URL form
+// (postgresql://user@/dbname?host=/socket/folder, options=-csearch_path%3Dname and the like).
+// Neither the URL nor anything from it is put in a message: it may hold a password.
+Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& url);
+
+// A migration written for SQLite, as PostgreSQL takes it: INTEGER PRIMARY KEY (SQLite's row id,
+// assigned when omitted) becomes a bigint identity; INTEGER becomes BIGINT, because SQLite's
+// integers are 64-bit; REAL becomes DOUBLE PRECISION. Words inside literals, quoted names and
+// comments are left alone. Triggers and other SQLite-only statements need a migration of their
+// own under store/migrations/postgresql/.
+std::string AdaptSchema(std::string_view sqlite_sql);
+
+}  // namespace cairn::store::postgres
