@@ -21,7 +21,6 @@
 namespace cairn::cli {
 namespace {
 
-constexpr std::string_view kDbHelp = "Cairn database: a file path (SQLite, the default)";
 
 // A password from standard input: the first line, without its line ending.
 Result<std::string> ReadPasswordLine(std::istream& in) {

@@ -19,7 +19,6 @@
 namespace cairn::cli {
 namespace {
 
-constexpr std::string_view kDbHelp = "Cairn database: a file path (SQLite, the default)";
 
 void PrintSummary(const store::DatabaseSummary& summary, Environment& env) {
   env.out << "Schema version " << summary.schema_version << " (" << summary.applied.size()
@@ -168,6 +167,20 @@ int Run(std::span<const std::string> args, Environment& env) {
                                    [&](const Command& command) { return command.name == args[1]; });
     if (!known) {
       env.err << "cairn: '" << args[1] << "' is not a cairn command\n\n" << app.help();
+      return 2;
+    }
+  }
+
+  // A PostgreSQL password never goes on a command line: every user of the machine can read it
+  // there (ps), and commands name their database in what they print.
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string_view target;
+    if (args[i] == "--db" && i + 1 < args.size()) target = args[i + 1];
+    if (args[i].rfind("--db=", 0) == 0) target = std::string_view(args[i]).substr(5);
+    if (!target.empty() && store::TargetHoldsPassword(target)) {
+      env.err << "cairn: --db: the PostgreSQL URL holds a password, which a command line shows to every user of "
+                 "this machine; leave it out of the URL and put it in the PGPASSWORD variable or ~/.pgpass, "
+                 "where PostgreSQL's client library finds it\n";
       return 2;
     }
   }

@@ -63,4 +63,9 @@ std::span<const Command> Commands();
 // Runs the command line `args` (args[0] is the program name).
 int Run(std::span<const std::string> args, Environment& env);
 
+// The --db option's help wherever it is the whole story.
+inline constexpr std::string_view kDbHelp =
+    "Cairn database: a file path (SQLite, the default) or a postgresql:// URL (the password, if any, in "
+    "PGPASSWORD or ~/.pgpass, never in the URL)";
+
 }  // namespace cairn::cli

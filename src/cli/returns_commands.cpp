@@ -83,6 +83,12 @@ Action DefineImport(CLI::App& app) {
       "duplicate key, wrong number of fields) refuse the import unless --skip-invalid is given.");
 
   return [args](Environment& env) -> Status {
+    // A PostgreSQL database has no folder for the rejected records (children's records) to sit
+    // beside, so the user says where they go.
+    if (args->skip_invalid && args->rejects.empty() && store::IsPostgresTarget(args->db)) {
+      return Status::InvalidArgument(
+          "--skip-invalid with a PostgreSQL database needs --rejects FILE: say where the rejected records go");
+    }
     CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(args->db));
     CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
     CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());

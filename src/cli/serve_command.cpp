@@ -44,7 +44,7 @@ Action DefineServe(CLI::App& app) {
     int max_connections = 1024;
   };
   auto args = std::make_shared<Args>();
-  app.add_option("--db", args->db, "Cairn database: a file path (SQLite, the default)")->required();
+  app.add_option("--db", args->db, std::string(kDbHelp))->required();
   app.add_option("--listen", args->listen, "Address and port to listen on (default 127.0.0.1:8080; loopback only "
                                            "unless you put Cairn behind a TLS proxy)");
   app.add_option("--threads", args->threads, "Threads answering requests (default 2)")->check(CLI::Range(1, 64));

@@ -101,6 +101,12 @@ void SetOperationName(std::string name, WriteDuration writes) {
 const std::string& OperationName() { return Operation(); }
 WriteDuration OperationWrites() { return Writes(); }
 
+bool IsPostgresTarget(std::string_view target) { return IsPostgresUrl(target); }
+
+bool TargetHoldsPassword(std::string_view target) {
+  return IsPostgresUrl(target) && postgres::HoldsPassword(target);
+}
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& target) {
   if (IsPostgresUrl(target)) return postgres::OpenDatabase(target);
   return sqlite::OpenDatabase(target, sqlite::OpenMode::kCreateIfMissing);

@@ -142,6 +142,15 @@ class Connection {
   virtual std::string_view backend_name() const = 0;  // "sqlite", "postgresql"
 };
 
+// Whether `target` names a PostgreSQL database (a postgresql:// or postgres:// URL, any case)
+// rather than an SQLite file.
+bool IsPostgresTarget(std::string_view target);
+
+// Whether `target` is a PostgreSQL URL that carries its password. Commands refuse one: a command
+// line is visible to every user of the machine, and Cairn names its database in what it prints.
+// libpq reads the password from PGPASSWORD or ~/.pgpass instead.
+bool TargetHoldsPassword(std::string_view target);
+
 // What this process is doing ("cairn import"), named to any other Cairn process that waits
 // longer than the busy timeout for a database this process is writing to. Set once, at the
 // start of a command; empty (the default) says only "another Cairn process".

@@ -449,6 +449,10 @@ std::string Scrubbed(std::string message, const std::string& url) {
 
 }  // namespace
 
+bool HoldsPassword(std::string_view url) {
+  return !PasswordIn(url).empty() || url.find("password=") != std::string_view::npos;
+}
+
 Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& given_url) {
   // libpq recognises only a lower-case scheme; anything else it would read as key=value pairs.
   std::string url = given_url;

@@ -29,6 +29,9 @@ namespace cairn::store::postgres {
 // Neither the URL nor anything from it is put in a message: it may hold a password.
 Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& url);
 
+// Whether the URL carries a password (user:password@ or a password= parameter).
+bool HoldsPassword(std::string_view url);
+
 // A migration written for SQLite, as PostgreSQL takes it: INTEGER PRIMARY KEY (SQLite's row id,
 // assigned when omitted) becomes a bigint identity; INTEGER becomes BIGINT, because SQLite's
 // integers are 64-bit; REAL becomes DOUBLE PRECISION. Words inside literals, quoted names and
