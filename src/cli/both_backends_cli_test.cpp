@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -139,6 +140,93 @@ TEST(BothBackendsCli, APasswordInAPostgresUrlIsRefusedBeforeAnythingRuns) {
       EXPECT_THAT(outcome.err + outcome.out, Not(HasSubstr("s3cret")));
     }
   }
+}
+
+}  // namespace
+}  // namespace cairn::cli
+
+namespace cairn::cli {
+namespace {
+
+// The lines of `cairn status` after its first (which names the database) with the backend's name
+// taken out: the tables and their row counts.
+std::string Tables(const std::string& db) {
+  std::string text = RunCairn({"status", "--db", db}, kToday).out;
+  text = text.substr(text.find('\n') + 1);
+  for (const char* backend : {", sqlite)", ", postgresql)"}) {
+    if (const size_t at = text.find(backend); at != std::string::npos) text.erase(at, std::strlen(backend) - 1);
+  }
+  return text;
+}
+
+TEST(CairnCopy, ACouncilGoesToPostgresAndBackWithTheSameAnswers) {
+  const store::TestDatabase original("cairn_copy_original_", store::Backend::kSqlite);
+  const store::TestDatabase postgres("cairn_copy_pg_", store::Backend::kPostgres);
+  const store::TestDatabase back("cairn_copy_back_", store::Backend::kSqlite);
+  ASSERT_EQ(RunCairn({"simulate", "--db", original.target(), "--population", "2000", "--years", "2", "--seed", "5",
+                      "--as-at", "2026-03-31"},
+                     kToday)
+                .code,
+            0);
+  const Outcome there = RunCairn({"copy", "--from", original.target(), "--to", postgres.target()}, kToday);
+  ASSERT_EQ(there.code, 0) << there.err;
+  EXPECT_THAT(there.out, HasSubstr("every table's row count and hash match"));
+  EXPECT_THAT(there.err, HasSubstr("  event: "));
+  EXPECT_EQ(Tables(original.target()), Tables(postgres.target())) << "the copy carries the source's record of it";
+  const Outcome home = RunCairn({"copy", "--from", postgres.target(), "--to", back.target()}, kToday);
+  ASSERT_EQ(home.code, 0) << home.err;
+  EXPECT_EQ(Tables(postgres.target()), Tables(back.target()));
+  const std::string due = Printed(RunCairn({"due", "--db", original.target(), "--as-at", "2026-03-31"}, kToday),
+                                  original.target());
+  EXPECT_GT(due.size(), 1000u);
+  for (const std::string& db : {postgres.target(), back.target()}) {
+    EXPECT_EQ(Printed(RunCairn({"due", "--db", db, "--as-at", "2026-03-31"}, kToday), db), due) << db;
+    const Outcome verified = RunCairn({"audit", "verify", "--db", db}, kToday);
+    EXPECT_EQ(verified.code, 0) << verified.out << verified.err;
+  }
+  // The copy on PostgreSQL takes new records after the copied ones.
+  const Outcome added = RunCairn({"user", "add", "--db", postgres.target(), "--username", "new.analyst", "--role",
+                                  "analyst"},
+                                 kToday);
+  EXPECT_EQ(added.code, 0) << added.err;
+}
+
+TEST(CairnCopy, ATargetHoldingRecordsIsRefusedAndAFailurePartWayLeavesTheTargetEmpty) {
+  const store::TestDatabase source("cairn_copy_source_", store::Backend::kSqlite);
+  const store::TestDatabase target("cairn_copy_target_", store::Backend::kPostgres);
+  ASSERT_EQ(RunCairn({"simulate", "--db", source.target(), "--population", "1500", "--years", "1", "--seed", "2",
+                      "--as-at", "2026-03-31"},
+                     kToday)
+                .code,
+            0);
+  // A rule only the target has, broken by the source's events: the copy fails part way.
+  {
+    auto db = target.Open();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->Execute("ALTER TABLE event ADD CONSTRAINT no_plans CHECK (kind <> 'cp-plan')").ok());
+  }
+  const Outcome failed = RunCairn({"copy", "--from", source.target(), "--to", target.target()}, kToday);
+  EXPECT_EQ(failed.code, 1);
+  EXPECT_THAT(failed.err, HasSubstr("event"));
+  for (const char* table : {"child", "event", "audit_log", "app_user"}) {
+    auto db = target.Open();
+    ASSERT_NE(db, nullptr);
+    auto count = db->Prepare(std::string("SELECT count(*) FROM ") + table);
+    ASSERT_TRUE(count.ok());
+    ASSERT_TRUE(*(*count)->Step());
+    EXPECT_EQ((*count)->ColumnInt(0), 0) << table << ": nothing of a failed copy is kept";
+  }
+  // Once the target holds records, a copy into it is refused before anything is written.
+  {
+    auto db = target.Open();
+    ASSERT_TRUE(db->Execute("ALTER TABLE event DROP CONSTRAINT no_plans").ok());
+  }
+  ASSERT_EQ(RunCairn({"copy", "--from", source.target(), "--to", target.target()}, kToday).code, 0);
+  const std::string before = Tables(target.target());
+  const Outcome again = RunCairn({"copy", "--from", source.target(), "--to", target.target()}, kToday);
+  EXPECT_EQ(again.code, 1);
+  EXPECT_THAT(again.err, HasSubstr("already holds records"));
+  EXPECT_EQ(Tables(target.target()), before);
 }
 
 }  // namespace

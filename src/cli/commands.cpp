@@ -119,6 +119,7 @@ Action DefineSettings(CLI::App& app) {
 const Command kCommands[] = {
     {"init", "Create a Cairn database (or open an existing one) and bring its schema up to date", DefineInit},
     {"migrate", "Apply any schema migrations an existing database is missing", DefineMigrate},
+    {"copy", "Copy a whole database between SQLite and PostgreSQL, verified table by table, all or nothing", DefineCopy},
     {"status", "Say what a Cairn database holds: schema version and rows per table", DefineStatus},
     {"import", "Load SSDA903 (CSV or XML) and CIN census (XML) returns into a database", DefineImport},
     {"export", "Write a collection year's SSDA903 tables or CIN census XML from a database", DefineExport},

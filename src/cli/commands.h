@@ -42,6 +42,7 @@ struct Command {
 Action DefineImport(CLI::App& app);
 Action DefineExport(CLI::App& app);
 Action DefineAnnexA(CLI::App& app);
+Action DefineCopy(CLI::App& app);
 Action DefineChild(CLI::App& app);
 Action DefineRecord(CLI::App& app);
 Action DefineOversight(CLI::App& app);

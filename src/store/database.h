@@ -79,6 +79,8 @@ class Statement {
   // Columns of the current row, 0-based. Reading a NULL gives 0, 0.0 or "". A column out of
   // range, or reading when no row is current, reads as NULL.
   virtual int ColumnCount() const = 0;
+  // The column's name as the SQL gave it ("" out of range). On PostgreSQL, known once a row is.
+  virtual std::string_view ColumnName(int column) const = 0;
   virtual ValueType ColumnType(int column) const = 0;
   virtual bool ColumnIsNull(int column) const = 0;
   virtual int64_t ColumnInt(int column) const = 0;

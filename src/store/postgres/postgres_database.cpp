@@ -146,6 +146,11 @@ class PostgresStatement final : public Statement {
   }
 
   int ColumnCount() const override { return result_ ? PQnfields(result_.get()) : 0; }
+  std::string_view ColumnName(int column) const override {
+    if (!result_ || column < 0 || column >= PQnfields(result_.get())) return {};
+    const char* name = PQfname(result_.get(), column);
+    return name == nullptr ? std::string_view() : std::string_view(name);
+  }
   ValueType ColumnType(int column) const override {
     if (!Current(column) || PQgetisnull(result_.get(), row_, column) != 0) return ValueType::kNull;
     switch (PQftype(result_.get(), column)) {

@@ -237,6 +237,10 @@ class SqliteStatement final : public Statement {
   }
 
   int ColumnCount() const override { return sqlite3_column_count(stmt_); }
+  std::string_view ColumnName(int column) const override {
+    const char* name = InRange(column) ? sqlite3_column_name(stmt_, column) : nullptr;
+    return name == nullptr ? std::string_view() : std::string_view(name);
+  }
   ValueType ColumnType(int column) const override {
     if (!InRange(column)) return ValueType::kNull;
     switch (sqlite3_column_type(stmt_, column)) {

@@ -1,0 +1,184 @@
+#include "store/copy.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <optional>
+#include <regex>
+#include <set>
+#include <utility>
+
+#include "store/inspect.h"
+
+namespace cairn::store {
+namespace {
+
+// Where migrations put rows of their own into a new database: the target may hold these.
+const std::set<std::string, std::less<>> kSeededByMigrations = {"access_generation"};
+
+// Every table the migrations create, in the order they create them (so a table comes after the
+// tables it refers to), without schema_migrations, which each database keeps for itself.
+std::vector<std::string> TablesInCreationOrder(const std::vector<Migration>& migrations) {
+  static const std::regex kCreate(R"(CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*))",
+                                  std::regex::icase);
+  std::vector<std::string> tables;
+  for (const Migration& migration : migrations) {
+    for (auto match = std::sregex_iterator(migration.sql.begin(), migration.sql.end(), kCreate);
+         match != std::sregex_iterator(); ++match) {
+      const std::string name = (*match)[1].str();
+      if (name != "schema_migrations" && std::find(tables.begin(), tables.end(), name) == tables.end()) {
+        tables.push_back(name);
+      }
+    }
+  }
+  return tables;
+}
+
+// A value as text, the same whichever backend read it: integers in decimal, reals in their
+// shortest exact form, text as it is.
+void AppendCanonical(const Statement& row, int column, std::string& out) {
+  switch (row.ColumnType(column)) {
+    case ValueType::kNull:
+      out += "N;";
+      return;
+    case ValueType::kInteger:
+      out += "V" + std::to_string(row.ColumnInt(column)) + ";";
+      return;
+    case ValueType::kReal: {
+      char buffer[32];
+      const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, row.ColumnDouble(column));
+      out += "V";
+      out.append(buffer, error == std::errc() ? end : buffer);
+      out += ";";
+      return;
+    }
+    case ValueType::kText: {
+      const std::string_view text = row.ColumnText(column);
+      out += "V" + std::to_string(text.size()) + ":";
+      out.append(text);
+      out += ";";
+      return;
+    }
+  }
+}
+
+Result<int64_t> CountRows(Connection& connection, const std::string& table) {
+  CAIRN_ASSIGN_OR_RETURN(auto count, connection.Prepare("SELECT count(*) FROM " + table));
+  CAIRN_ASSIGN_OR_RETURN(bool has_row, count->Step());
+  return has_row ? count->ColumnInt(0) : int64_t{0};
+}
+
+// PostgreSQL's identity counters do not move when rows arrive with their ids, so the next row
+// added would clash with a copied one; each is set to the highest id copied.
+Status MoveIdentityPastCopiedIds(Connection& target, const std::string& table) {
+  if (target.backend_name() != "postgresql") return Status::Ok();
+  CAIRN_ASSIGN_OR_RETURN(auto identity, target.Prepare("SELECT 1 FROM information_schema.columns "
+                                                       "WHERE table_schema = current_schema() AND table_name = $1 "
+                                                       "AND column_name = 'id' AND is_identity = 'YES'"));
+  CAIRN_RETURN_IF_ERROR(identity->Bind(1, table));
+  CAIRN_ASSIGN_OR_RETURN(bool has_identity, identity->Step());
+  if (!has_identity) return Status::Ok();
+  return target.ExecuteScript("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), max(id)) FROM " + table +
+                              " HAVING max(id) IS NOT NULL");
+}
+
+Status CheckTargetEmpty(Connection& target, const std::vector<std::string>& tables) {
+  for (const std::string& table : tables) {
+    if (kSeededByMigrations.count(table) != 0) continue;
+    CAIRN_ASSIGN_OR_RETURN(int64_t rows, CountRows(target, table));
+    if (rows > 0) {
+      return Status::FailedPrecondition("the target already holds records (" + std::to_string(rows) + " row(s) in " +
+                                        table + "); copy into a new, empty database, so that nothing in it is "
+                                        "overwritten or mixed with the copy");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CopyTable(Connection& source, Connection& target, const std::string& table, int64_t* copied) {
+  CAIRN_RETURN_IF_ERROR(target.Execute("DELETE FROM " + table));
+  CAIRN_ASSIGN_OR_RETURN(auto rows, source.Prepare("SELECT * FROM " + table));
+  std::optional<BulkInserter> inserter;
+  std::vector<Value> values;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool has_row, rows->Step());
+    if (!has_row) break;
+    if (!inserter) {
+      std::vector<std::string> columns;
+      for (int i = 0; i < rows->ColumnCount(); ++i) columns.emplace_back(rows->ColumnName(i));
+      CAIRN_ASSIGN_OR_RETURN(BulkInserter made, BulkInserter::Create(target, table, columns));
+      inserter.emplace(std::move(made));
+      values.resize(columns.size());
+    }
+    for (size_t i = 0; i < values.size(); ++i) values[i] = rows->ColumnValue(static_cast<int>(i));
+    CAIRN_RETURN_IF_ERROR(inserter->Add(values).WithContext("copying a row of " + table));
+  }
+  *copied = inserter ? inserter->rows_added() : 0;
+  return MoveIdentityPastCopiedIds(target, table);
+}
+
+}  // namespace
+
+Result<TableCopy> HashTable(Connection& connection, const std::string& table) {
+  static const int kSodiumReady = sodium_init();
+  if (kSodiumReady < 0) return Status::Internal("the libsodium library could not start, so the copy cannot be checked");
+  TableCopy summary;
+  summary.name = table;
+  uint64_t sum[2] = {0, 0};
+  CAIRN_ASSIGN_OR_RETURN(auto rows, connection.Prepare("SELECT * FROM " + table));
+  std::string canonical;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool has_row, rows->Step());
+    if (!has_row) break;
+    canonical.clear();
+    for (int i = 0; i < rows->ColumnCount(); ++i) AppendCanonical(*rows, i, canonical);
+    unsigned char digest[16];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(canonical.data()),
+                       canonical.size(), nullptr, 0);
+    uint64_t halves[2];
+    std::memcpy(halves, digest, sizeof halves);
+    sum[0] += halves[0];  // wraps: the sum of a multiset, whatever the order
+    sum[1] += halves[1];
+    ++summary.rows;
+  }
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(sum), sizeof sum);
+  summary.hash = hex;
+  return summary;
+}
+
+Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const std::vector<Migration>& migrations,
+                                const std::function<void(const std::string&)>& progress) {
+  CAIRN_ASSIGN_OR_RETURN(MigrationReport source_state, CheckMigrations(source, migrations));
+  if (!source_state.pending.empty()) {
+    return Status::FailedPrecondition("the source is missing " + std::to_string(source_state.pending.size()) +
+                                      " migration(s) (the first is " + source_state.pending.front() +
+                                      "); run `cairn migrate` on it first");
+  }
+  CAIRN_RETURN_IF_ERROR(Migrate(target, migrations).status().WithContext("preparing the target"));
+  const std::vector<std::string> tables = TablesInCreationOrder(migrations);
+  CAIRN_RETURN_IF_ERROR(CheckTargetEmpty(target, tables));
+
+  CopyReport report;
+  CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(target));
+  for (const std::string& table : tables) {
+    int64_t copied = 0;
+    CAIRN_RETURN_IF_ERROR(CopyTable(source, target, table, &copied));
+    CAIRN_ASSIGN_OR_RETURN(TableCopy from, HashTable(source, table));
+    CAIRN_ASSIGN_OR_RETURN(TableCopy to, HashTable(target, table));
+    if (from.rows != to.rows || from.hash != to.hash) {
+      return Status::DataLoss("the copy of " + table + " does not match its source (" + std::to_string(from.rows) +
+                              " row(s) hashing " + from.hash + " against " + std::to_string(to.rows) + " hashing " +
+                              to.hash + "); nothing was copied");
+    }
+    if (progress) progress("  " + table + ": " + std::to_string(to.rows) + " row(s), hash " + to.hash);
+    report.rows += to.rows;
+    report.tables.push_back(std::move(to));
+  }
+  CAIRN_RETURN_IF_ERROR(transaction.Commit());
+  return report;
+}
+
+}  // namespace cairn::store
