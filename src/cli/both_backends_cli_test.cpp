@@ -173,6 +173,14 @@ TEST(CairnCopy, ACouncilGoesToPostgresAndBackWithTheSameAnswers) {
   EXPECT_THAT(there.out, HasSubstr("every table's row count and hash match"));
   EXPECT_THAT(there.err, HasSubstr("  event: "));
   EXPECT_EQ(Tables(original.target()), Tables(postgres.target())) << "the copy carries the source's record of it";
+  // PostgreSQL writes a changed row anew at the end of its table, so after this no-op change it
+  // keeps the nested events before the events they sit under: the copy back must not depend on
+  // the order PostgreSQL keeps rows in.
+  {
+    auto db = store::Connection::Open(postgres.target());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute("UPDATE event SET fields = fields WHERE parent_id IS NULL").ok());
+  }
   const Outcome home = RunCairn({"copy", "--from", postgres.target(), "--to", back.target()}, kToday);
   ASSERT_EQ(home.code, 0) << home.err;
   EXPECT_EQ(Tables(postgres.target()), Tables(back.target()));

@@ -338,6 +338,8 @@ TEST(PostgresSchemaTest, AdaptsSqliteTypesOutsideLiteralsAndComments) {
             "s TEXT DEFAULT 'INTEGER') -- INTEGER");
   EXPECT_EQ(postgres::AdaptSchema("CREATE TABLE p (integers_seen integer, a INTEGER NOT NULL, PRIMARY KEY (a))"),
             "CREATE TABLE p (integers_seen BIGINT, a BIGINT NOT NULL, PRIMARY KEY (a))");
+  EXPECT_EQ(postgres::AdaptSchema("ALTER TABLE e ADD COLUMN c INTEGER REFERENCES child(id);"),
+            "ALTER TABLE e ADD COLUMN c BIGINT REFERENCES child(id) DEFERRABLE INITIALLY IMMEDIATE;");
 }
 
 }  // namespace

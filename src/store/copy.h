@@ -33,8 +33,8 @@ Result<TableCopy> HashTable(Connection& connection, const std::string& table);
 // Copies every table of `source` into `target`. Both must be at this Cairn's schema (the source
 // with nothing pending: `cairn migrate` it first; the target is migrated here), and the target
 // must hold no records (only what migrations put in a new database), else FailedPrecondition
-// naming what it holds. Tables are copied in the order the migrations create them, so a row's
-// references arrive before it; PostgreSQL's identity counters are moved past the copied ids.
+// naming what it holds. Tables are copied in the order the migrations create them, references
+// checked at the commit; PostgreSQL's identity counters are moved past the copied ids.
 // `progress` hears a line per table. Any failure, or a count or hash that differs, rolls the
 // target back to empty.
 Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const std::vector<Migration>& migrations,

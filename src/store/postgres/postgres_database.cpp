@@ -410,6 +410,19 @@ std::string AdaptSchema(std::string_view sql) {
       i = key_end;
       continue;
     }
+    if (WordIs(word, "REFERENCES")) {
+      // REFERENCES table(column): the same check, but one a transaction may put off to its commit
+      // (SET CONSTRAINTS ALL DEFERRED), as `cairn copy` does, where a row may arrive before the
+      // row it refers to (an event before its parent).
+      const size_t open = sql.find('(', word_end);
+      const size_t close = open == std::string_view::npos ? open : sql.find(')', open);
+      if (close != std::string_view::npos) {
+        out.append(sql.substr(i, close + 1 - i));
+        out += " DEFERRABLE INITIALLY IMMEDIATE";
+        i = close + 1;
+        continue;
+      }
+    }
     if (WordIs(word, "INTEGER")) {
       out += "BIGINT";
     } else if (WordIs(word, "REAL")) {

@@ -34,7 +34,8 @@ bool HoldsPassword(std::string_view url);
 
 // A migration written for SQLite, as PostgreSQL takes it: INTEGER PRIMARY KEY (SQLite's row id,
 // assigned when omitted) becomes a bigint identity; INTEGER becomes BIGINT, because SQLite's
-// integers are 64-bit; REAL becomes DOUBLE PRECISION. Words inside literals, quoted names and
+// integers are 64-bit; REAL becomes DOUBLE PRECISION; a REFERENCES clause becomes DEFERRABLE
+// INITIALLY IMMEDIATE (checked at once, unless a transaction defers it). Words inside literals, quoted names and
 // comments are left alone. Triggers and other SQLite-only statements need a migration of their
 // own under store/migrations/postgresql/.
 std::string AdaptSchema(std::string_view sqlite_sql);
