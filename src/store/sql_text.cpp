@@ -103,6 +103,18 @@ std::string Quoted(std::string_view sql) {
   return "`" + line + "`";
 }
 
+std::string NoSuchParameter(int index, std::string_view sql, int count) {
+  std::string has;
+  if (count == 0) {
+    has = "it takes no parameters";
+  } else if (count == 1) {
+    has = "its only parameter is $1";
+  } else {
+    has = "its parameters are $1 to $" + std::to_string(count);
+  }
+  return "could not bind $" + std::to_string(index) + " in SQL " + Quoted(sql) + ": " + has;
+}
+
 int HighestPlaceholder(std::string_view sql) {
   int highest = 0;
   size_t i = 0;

@@ -29,6 +29,9 @@ bool OnlySpaceCommentsAndSemicolons(std::string_view sql);
 // The SQL on one line and short enough to read in an error message, in backquotes.
 std::string Quoted(std::string_view sql);
 
+// Why $index cannot be bound in `sql`, which has `count` parameters, in words for an error.
+std::string NoSuchParameter(int index, std::string_view sql, int count);
+
 // The highest N of a `$N` placeholder SQL would see (0 when there is none).
 int HighestPlaceholder(std::string_view sql);
 

@@ -200,16 +200,7 @@ class PostgresStatement final : public Statement {
     if (result_) (void)Reset();
     const int count = static_cast<int>(values_.size());
     if (index >= 1 && index <= count) return Status::Ok();
-    std::string has;
-    if (count == 0) {
-      has = "it takes no parameters";
-    } else if (count == 1) {
-      has = "its only parameter is $1";
-    } else {
-      has = "its parameters are $1 to $" + std::to_string(count);
-    }
-    return Status::InvalidArgument("could not bind $" + std::to_string(index) + " in SQL " + Quoted(sql_) +
-                                   ": " + has);
+    return Status::InvalidArgument(sql_text::NoSuchParameter(index, sql_, count));
   }
 
   PostgresConnection* owner_;

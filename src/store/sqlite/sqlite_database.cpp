@@ -281,16 +281,7 @@ class SqliteStatement final : public Statement {
     }
     const int count = sqlite3_bind_parameter_count(stmt_);
     if (index >= 1 && index <= count) return Status::Ok();
-    std::string has;
-    if (count == 0) {
-      has = "it takes no parameters";
-    } else if (count == 1) {
-      has = "its only parameter is $1";
-    } else {
-      has = "its parameters are $1 to $" + std::to_string(count);
-    }
-    return Status::InvalidArgument("could not bind $" + std::to_string(index) + " in SQL " + Quoted(sql_) +
-                                   ": " + has);
+    return Status::InvalidArgument(sql_text::NoSuchParameter(index, sql_, count));
   }
 
   Status CheckBind(int rc, int index) {
