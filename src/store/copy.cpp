@@ -64,6 +64,39 @@ void AppendCanonical(const Statement& row, int column, std::string& out) {
   }
 }
 
+// The order-free hash of a table's rows, fed one row at a time.
+class RowHasher {
+ public:
+  void Add(const Statement& row) {
+    canonical_.clear();
+    for (int i = 0; i < row.ColumnCount(); ++i) AppendCanonical(row, i, canonical_);
+    unsigned char digest[16];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(canonical_.data()),
+                       canonical_.size(), nullptr, 0);
+    uint64_t halves[2];
+    std::memcpy(halves, digest, sizeof halves);
+    sum_[0] += halves[0];  // wraps: the sum of a multiset, whatever the order
+    sum_[1] += halves[1];
+    ++rows_;
+  }
+  TableCopy Finish(const std::string& table) const {
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(sum_), sizeof sum_);
+    return {table, rows_, hex};
+  }
+
+ private:
+  std::string canonical_;
+  uint64_t sum_[2] = {0, 0};
+  int64_t rows_ = 0;
+};
+
+Status SodiumReady() {
+  static const int kSodiumReady = sodium_init();
+  if (kSodiumReady < 0) return Status::Internal("the libsodium library could not start, so the copy cannot be checked");
+  return Status::Ok();
+}
+
 Result<int64_t> CountRows(Connection& connection, const std::string& table) {
   CAIRN_ASSIGN_OR_RETURN(auto count, connection.Prepare("SELECT count(*) FROM " + table));
   CAIRN_ASSIGN_OR_RETURN(bool has_row, count->Step());
@@ -97,7 +130,8 @@ Status CheckTargetEmpty(Connection& target, const std::vector<std::string>& tabl
   return Status::Ok();
 }
 
-Status CopyTable(Connection& source, Connection& target, const std::string& table, int64_t* copied) {
+// Copies one table and gives the source's hash, made from the same rows as they were copied.
+Result<TableCopy> CopyTable(Connection& source, Connection& target, const std::string& table) {
   CAIRN_RETURN_IF_ERROR(target.Execute("DELETE FROM " + table));
   // In the order of the first column (the id, where a table has one): a nested event then comes
   // after the event it sits under, as it was recorded, so the deferred reference checks have
@@ -106,6 +140,7 @@ Status CopyTable(Connection& source, Connection& target, const std::string& tabl
   CAIRN_ASSIGN_OR_RETURN(auto rows, source.Prepare("SELECT * FROM " + table + " ORDER BY 1"));
   std::optional<BulkInserter> inserter;
   std::vector<Value> values;
+  RowHasher hasher;
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool has_row, rows->Step());
     if (!has_row) break;
@@ -116,45 +151,31 @@ Status CopyTable(Connection& source, Connection& target, const std::string& tabl
       inserter.emplace(std::move(made));
       values.resize(columns.size());
     }
+    hasher.Add(*rows);
     for (size_t i = 0; i < values.size(); ++i) values[i] = rows->ColumnValue(static_cast<int>(i));
     CAIRN_RETURN_IF_ERROR(inserter->Add(values).WithContext("copying a row of " + table));
   }
-  *copied = inserter ? inserter->rows_added() : 0;
-  return MoveIdentityPastCopiedIds(target, table);
+  CAIRN_RETURN_IF_ERROR(MoveIdentityPastCopiedIds(target, table));
+  return hasher.Finish(table);
 }
 
 }  // namespace
 
 Result<TableCopy> HashTable(Connection& connection, const std::string& table) {
-  static const int kSodiumReady = sodium_init();
-  if (kSodiumReady < 0) return Status::Internal("the libsodium library could not start, so the copy cannot be checked");
-  TableCopy summary;
-  summary.name = table;
-  uint64_t sum[2] = {0, 0};
+  CAIRN_RETURN_IF_ERROR(SodiumReady());
   CAIRN_ASSIGN_OR_RETURN(auto rows, connection.Prepare("SELECT * FROM " + table));
-  std::string canonical;
+  RowHasher hasher;
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool has_row, rows->Step());
     if (!has_row) break;
-    canonical.clear();
-    for (int i = 0; i < rows->ColumnCount(); ++i) AppendCanonical(*rows, i, canonical);
-    unsigned char digest[16];
-    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(canonical.data()),
-                       canonical.size(), nullptr, 0);
-    uint64_t halves[2];
-    std::memcpy(halves, digest, sizeof halves);
-    sum[0] += halves[0];  // wraps: the sum of a multiset, whatever the order
-    sum[1] += halves[1];
-    ++summary.rows;
+    hasher.Add(*rows);
   }
-  char hex[33];
-  sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(sum), sizeof sum);
-  summary.hash = hex;
-  return summary;
+  return hasher.Finish(table);
 }
 
 Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const std::vector<Migration>& migrations,
                                 const std::function<void(const std::string&)>& progress) {
+  CAIRN_RETURN_IF_ERROR(SodiumReady());
   CAIRN_ASSIGN_OR_RETURN(MigrationReport source_state, CheckMigrations(source, migrations));
   if (!source_state.pending.empty()) {
     return Status::FailedPrecondition("the source is missing " + std::to_string(source_state.pending.size()) +
@@ -172,9 +193,7 @@ Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const st
   CAIRN_RETURN_IF_ERROR(target.ExecuteScript(target.backend_name() == "postgresql" ? "SET CONSTRAINTS ALL DEFERRED"
                                                                                    : "PRAGMA defer_foreign_keys = ON"));
   for (const std::string& table : tables) {
-    int64_t copied = 0;
-    CAIRN_RETURN_IF_ERROR(CopyTable(source, target, table, &copied));
-    CAIRN_ASSIGN_OR_RETURN(TableCopy from, HashTable(source, table));
+    CAIRN_ASSIGN_OR_RETURN(TableCopy from, CopyTable(source, target, table));
     CAIRN_ASSIGN_OR_RETURN(TableCopy to, HashTable(target, table));
     if (from.rows != to.rows || from.hash != to.hash) {
       return Status::DataLoss("the copy of " + table + " does not match its source (" + std::to_string(from.rows) +

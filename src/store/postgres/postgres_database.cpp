@@ -87,6 +87,14 @@ void IgnoreNotice(void* /*unused*/, const char* /*message*/) {
   // and nothing personal goes to logs. Cairn's SQL raises none it needs to hear.
 }
 
+// Runs SQL that takes no parameters, discarding any rows; `doing` ("" for "could not run SQL
+// `...`") starts the message of a failure.
+Status RunOn(PGconn* connection, const std::string& sql, const std::string& doing) {
+  ResultHandle result(PQexec(connection, sql.c_str()));
+  if (result && Succeeded(result.get())) return Status::Ok();
+  return ErrorFrom(connection, result.get(), doing.empty() ? "could not run SQL " + Quoted(sql) : doing);
+}
+
 class PostgresConnection;
 
 class PostgresStatement final : public Statement {
@@ -261,13 +269,11 @@ class PostgresConnection final : public Connection {
     // lastval() is an error until this session has taken a value from a sequence, and an error
     // inside a transaction would spoil it; a savepoint keeps the caller's transaction whole.
     const bool guard = !lastval_defined_ && InTransaction();
-    if (guard && !const_cast<PostgresConnection*>(this)->Run("SAVEPOINT cairn_lastval", "").ok()) return 0;
+    if (guard && !RunOn(connection_, "SAVEPOINT cairn_lastval", "").ok()) return 0;
     ResultHandle result(PQexec(connection_, "SELECT lastval()"));
     const bool ok = result && PQresultStatus(result.get()) == PGRES_TUPLES_OK && PQntuples(result.get()) == 1;
     if (guard) {
-      auto* self = const_cast<PostgresConnection*>(this);
-      (void)(ok ? self->Run("RELEASE SAVEPOINT cairn_lastval", "")
-                : self->Run("ROLLBACK TO SAVEPOINT cairn_lastval", ""));
+      (void)RunOn(connection_, ok ? "RELEASE SAVEPOINT cairn_lastval" : "ROLLBACK TO SAVEPOINT cairn_lastval", "");
     }
     if (!ok) return 0;
     lastval_defined_ = true;
@@ -312,12 +318,7 @@ class PostgresConnection final : public Connection {
 
   std::string_view backend_name() const override { return "postgresql"; }
 
-  // Runs SQL that takes no parameters, discarding any rows.
-  Status Run(const std::string& sql, const std::string& doing) {
-    ResultHandle result(PQexec(connection_, sql.c_str()));
-    if (result && Succeeded(result.get())) return Status::Ok();
-    return ErrorFrom(connection_, result.get(), doing.empty() ? "could not run SQL " + Quoted(sql) : doing);
-  }
+  Status Run(const std::string& sql, const std::string& doing) { return RunOn(connection_, sql, doing); }
 
  private:
   PGconn* connection_;
@@ -405,8 +406,11 @@ std::string AdaptSchema(std::string_view sql) {
       // REFERENCES table(column): the same check, but one a transaction may put off to its commit
       // (SET CONSTRAINTS ALL DEFERRED), as `cairn copy` does, where a row may arrive before the
       // row it refers to (an event before its parent).
-      const size_t open = sql.find('(', word_end);
-      const size_t close = open == std::string_view::npos ? open : sql.find(')', open);
+      size_t table_end = word_end;
+      NextWord(sql, word_end, &table_end);
+      size_t open = table_end;
+      while (open < sql.size() && sql_text::IsSpace(sql[open])) ++open;
+      const size_t close = open < sql.size() && sql[open] == '(' ? sql.find(')', open) : std::string_view::npos;
       if (close != std::string_view::npos) {
         out.append(sql.substr(i, close + 1 - i));
         out += " DEFERRABLE INITIALLY IMMEDIATE";

@@ -9,7 +9,8 @@
 // - PostgreSQL settles each parameter's type when the statement is prepared, so every $N up to
 //   the highest must appear where its type can be told (`$2 IS NULL` alone cannot).
 // - Text cannot hold a NUL byte in PostgreSQL; binding one is InvalidArgument, never a silent cut.
-// - A statement's rows are fetched when it first steps, all at once.
+// - A statement's rows are fetched when it first steps, all at once; until then ColumnCount() is
+//   0 and ColumnName() is "".
 // - After an error inside a transaction PostgreSQL refuses everything until the rollback; the
 //   caller's Transaction rolls back on destruction, as on SQLite.
 // - Begin() is BEGIN ISOLATION LEVEL READ COMMITTED; writers that must queue take a lock.
