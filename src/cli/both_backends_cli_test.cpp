@@ -133,7 +133,9 @@ TEST(BothBackendsCli, APasswordInAPostgresUrlIsRefusedBeforeAnythingRuns) {
   for (const std::string& url : {std::string("postgresql://cairn:s3cret@/cairn?host=/nonexistent"),
                                  std::string("postgresql:///cairn?host=/nonexistent&password=s3cret")}) {
     for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"status", "--db", url}, std::vector<std::string>{"init", "--db=" + url}}) {
+         {std::vector<std::string>{"status", "--db", url}, std::vector<std::string>{"init", "--db=" + url},
+          std::vector<std::string>{"copy", "--from", "/tmp/any.db", "--to", url},
+          std::vector<std::string>{"copy", "--from=" + url, "--to", "/tmp/any.db"}}) {
       const Outcome outcome = RunCairn(args, kToday);
       EXPECT_EQ(outcome.code, 2) << url;
       EXPECT_THAT(outcome.err, HasSubstr("PGPASSWORD"));

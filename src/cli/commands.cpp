@@ -175,11 +175,15 @@ int Run(std::span<const std::string> args, Environment& env) {
   // A PostgreSQL password never goes on a command line: every user of the machine can read it
   // there (ps), and commands name their database in what they print.
   for (size_t i = 1; i < args.size(); ++i) {
-    std::string_view target;
-    if (args[i] == "--db" && i + 1 < args.size()) target = args[i + 1];
-    if (args[i].rfind("--db=", 0) == 0) target = std::string_view(args[i]).substr(5);
-    if (!target.empty() && store::TargetHoldsPassword(target)) {
-      env.err << "cairn: --db: the PostgreSQL URL holds a password, which a command line shows to every user of "
+    for (const std::string_view option : {"--db", "--from", "--to"}) {
+      std::string_view target;
+      const std::string_view arg = args[i];
+      if (arg == option && i + 1 < args.size()) target = args[i + 1];
+      if (arg.size() > option.size() && arg.substr(0, option.size()) == option && arg[option.size()] == '=') {
+        target = arg.substr(option.size() + 1);
+      }
+      if (target.empty() || !store::TargetHoldsPassword(target)) continue;
+      env.err << "cairn: " << option << ": the PostgreSQL URL holds a password, which a command line shows to every user of "
                  "this machine; leave it out of the URL and put it in the PGPASSWORD variable or ~/.pgpass, "
                  "where PostgreSQL's client library finds it\n";
       return 2;

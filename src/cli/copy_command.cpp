@@ -21,13 +21,14 @@ struct CopyArgs {
 
 Action DefineCopy(CLI::App& app) {
   auto args = std::make_shared<CopyArgs>();
-  app.add_option("--from", args->from, "The database to copy: " + std::string(kDbHelp))->required();
+  app.add_option("--from", args->from, "The database to copy: a file path (SQLite) or a postgresql:// URL (the password, if any, in "
+                 "PGPASSWORD or ~/.pgpass, never in the URL)")->required();
   app.add_option("--to", args->to, "A new, empty database to copy it into, of either kind")->required();
   app.footer(
       "Copies every table, in one transaction on the target, then reads both back: each table's row count and "
       "a hash of its rows must agree, or nothing is kept. The target must hold no records (a PostgreSQL "
-      "database is created by its administrator first; an SQLite file is created). The source is only read; "
-      "the copy is recorded in its audit trail, which the copy carries. Bring the source up to date with "
+      "database is created by its administrator first; an SQLite file is created). The source is not changed "
+      "but for one row in its audit trail recording the copy, which the copy carries. Bring the source up to date with "
       "`cairn migrate` first.");
   return [args](Environment& env) -> Status {
     if (args->from == args->to) return Status::InvalidArgument("--from and --to name the same database");

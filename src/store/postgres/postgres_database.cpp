@@ -42,7 +42,7 @@ std::string TrimmedLine(std::string_view text) {
   while (!text.empty() && sql_text::IsSpace(text.back())) text.remove_suffix(1);
   std::string line(text);
   for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
   return line;
 }
