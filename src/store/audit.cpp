@@ -90,6 +90,7 @@ AuditEntry ReadEntry(const Statement& row) {
 struct AuditTrail::State {
   Connection* db = nullptr;
   std::unique_ptr<Statement> read_head, write_head, insert_row, insert_child;
+  std::unique_ptr<RowCopy> copy_row, copy_child;  // after LoadInBulk(): used instead of the inserts
   bool head_known = false;  // within the current transaction
   bool head_dirty = false;
   int64_t last_id = 0;
@@ -162,13 +163,14 @@ struct AuditTrail::State {
     const int64_t id = last_id + 1;
     const std::string children = JoinChildren(stored.children);
     std::string hash = RowHash(id, stored, children, last_hash);
-    CAIRN_RETURN_IF_ERROR(insert_row->BindAll({id, stored.at, stored.actor, stored.role, stored.action, stored.route,
-                                               children, stored.client, stored.outcome, stored.detail, last_hash,
-                                               hash}));
-    CAIRN_RETURN_IF_ERROR(insert_row->Run());
+    Statement& row = copy_row ? *copy_row : *insert_row;
+    Statement& child_row = copy_child ? *copy_child : *insert_child;
+    CAIRN_RETURN_IF_ERROR(row.BindAll({id, stored.at, stored.actor, stored.role, stored.action, stored.route, children,
+                                       stored.client, stored.outcome, stored.detail, last_hash, hash}));
+    CAIRN_RETURN_IF_ERROR(row.Run());
     for (const std::string& child : stored.children) {
-      CAIRN_RETURN_IF_ERROR(insert_child->BindAll({id, child}));
-      CAIRN_RETURN_IF_ERROR(insert_child->Run());
+      CAIRN_RETURN_IF_ERROR(child_row.BindAll({id, child}));
+      CAIRN_RETURN_IF_ERROR(child_row.Run());
     }
     last_id = id;
     last_hash = std::move(hash);
@@ -214,8 +216,19 @@ Status AuditTrail::Append(const AuditEntry& entry) {
   return transaction.Commit();
 }
 
+Status AuditTrail::LoadInBulk() {
+  State& s = *state_;
+  CAIRN_ASSIGN_OR_RETURN(s.copy_row, s.db->PrepareCopy("audit_log", {"id", "at", "actor", "role", "action", "route",
+                                                                     "children", "client", "outcome", "detail",
+                                                                     "prev_hash", "hash"}));
+  CAIRN_ASSIGN_OR_RETURN(s.copy_child, s.db->PrepareCopy("audit_child", {"audit_id", "la_child_id"}));
+  return Status::Ok();
+}
+
 Status AuditTrail::Flush() {
   State& s = *state_;
+  if (s.copy_row) CAIRN_RETURN_IF_ERROR(s.copy_row->Flush());
+  if (s.copy_child) CAIRN_RETURN_IF_ERROR(s.copy_child->Flush());
   Status written = s.head_dirty ? s.WriteHead() : Status::Ok();
   s.head_known = false;
   return written;
@@ -224,6 +237,8 @@ Status AuditTrail::Flush() {
 void AuditTrail::Forget() {
   state_->head_known = false;
   state_->head_dirty = false;
+  state_->copy_row.reset();  // rows buffered for a transaction that was rolled back
+  state_->copy_child.reset();
 }
 
 Status AppendAudit(Connection& db, const AuditEntry& entry) {
@@ -233,6 +248,7 @@ Status AppendAudit(Connection& db, const AuditEntry& entry) {
 }
 
 struct GroupAuditWriter::State {
+  std::string target;
   std::unique_ptr<Connection> db;
   std::optional<AuditTrail> trail;
   std::mutex mutex;
@@ -247,9 +263,20 @@ struct GroupAuditWriter::State {
 
   // Writes a batch in one transaction; every row shares its outcome.
   Status WriteBatch(const std::vector<Pending*>& batch) {
+    if (db->lost()) CAIRN_RETURN_IF_ERROR(Reconnect());
     Status written = TryBatch(batch);
     if (!written.ok()) trail->Forget();  // rolled back: the kept head is no longer the head
     return written;
+  }
+  // The server went away (PostgreSQL restarted): a new connection for the next batch. The batch
+  // that met the failure has already been refused to its requests, so nothing is shown unrecorded.
+  Status Reconnect() {
+    trail.reset();
+    CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> fresh, Connection::OpenExisting(target));
+    db = std::move(fresh);
+    CAIRN_ASSIGN_OR_RETURN(AuditTrail reopened, AuditTrail::Open(*db));
+    trail.emplace(std::move(reopened));
+    return Status::Ok();
   }
   Status TryBatch(const std::vector<Pending*>& batch) {
     CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*db));
@@ -261,6 +288,7 @@ struct GroupAuditWriter::State {
 
 Result<std::unique_ptr<GroupAuditWriter>> GroupAuditWriter::Open(const std::string& target) {
   auto state = std::make_unique<State>();
+  state->target = target;
   CAIRN_ASSIGN_OR_RETURN(state->db, Connection::OpenExisting(target));
   CAIRN_RETURN_IF_ERROR(DeferCheckpoints(*state->db));
   CAIRN_ASSIGN_OR_RETURN(AuditTrail trail, AuditTrail::Open(*state->db));

@@ -55,7 +55,11 @@ class AuditTrail {
   ~AuditTrail();
 
   Status Append(const AuditEntry& entry);
-  // Writes the head kept since the transaction's first Append (nothing to do when none).
+  // For one large load inside a transaction (an import into an empty database): rows from here
+  // on are sent in bulk (Connection::PrepareCopy), reaching the table at Flush() at the latest.
+  Status LoadInBulk();
+  // Writes the head kept since the transaction's first Append (nothing to do when none), after
+  // any rows still buffered by LoadInBulk.
   Status Flush();
   // Forgets the head it kept, after the transaction was rolled back.
   void Forget();

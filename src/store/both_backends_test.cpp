@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "store/audit.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/postgres/postgres_database.h"
@@ -20,6 +21,15 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+int64_t QueryCount(Connection& db, const std::string& sql) {
+  auto stmt = db.Prepare(sql);
+  EXPECT_TRUE(stmt.ok()) << stmt.status().message();
+  if (!stmt.ok()) return -1;
+  auto row = (*stmt)->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  return row.ok() && *row ? (*stmt)->ColumnInt(0) : -1;
+}
 
 class BothBackendsTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -258,6 +268,64 @@ TEST_P(BothBackendsTest, BulkInserterAddsRowsAndRefusesBadShapes) {
   EXPECT_EQ(BulkInserter::Create(*db_, "b; DROP TABLE b", {"a"}).status().code(), Status::Code::kInvalidArgument);
 }
 
+TEST_P(BothBackendsTest, RowCopyLoadsEveryKindOfValueAsInsertWould) {
+  ASSERT_TRUE(db_->Execute("CREATE TABLE v (k BIGINT PRIMARY KEY, r DOUBLE PRECISION, t TEXT)").ok());
+  // What COPY's text format treats specially: its separators, its escape and its NULL marker.
+  const std::vector<std::string> texts = {"tab\there",  "line\nbreak", "back\\slash", "\\N", "\\.",
+                                          "cr\rhere",   "",             "Zoë Ørsted",    "\\t literally"};
+  auto copy = db_->PrepareCopy("v", {"k", "r", "t"});
+  ASSERT_TRUE(copy.ok()) << copy.status().message();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_TRUE((*copy)->Bind(1, static_cast<int64_t>(i)).ok());
+    ASSERT_TRUE((*copy)->Bind(2, 0.1 * static_cast<double>(i)).ok());
+    ASSERT_TRUE((*copy)->Bind(3, texts[i]).ok());
+    ASSERT_TRUE((*copy)->Run().ok());
+  }
+  ASSERT_TRUE((*copy)->Bind(1, int64_t{100}).ok());
+  ASSERT_TRUE((*copy)->BindNull(2).ok());
+  ASSERT_TRUE((*copy)->BindNull(3).ok());
+  ASSERT_TRUE((*copy)->Run().ok());
+  ASSERT_TRUE((*copy)->Flush().ok());
+  ASSERT_TRUE((*copy)->Flush().ok()) << "flushing nothing is fine";
+
+  auto read = db_->Prepare("SELECT k, r, t FROM v ORDER BY k");
+  ASSERT_TRUE(read.ok());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    auto row = (*read)->Step();
+    ASSERT_TRUE(row.ok() && *row);
+    EXPECT_EQ((*read)->ColumnInt(0), static_cast<int64_t>(i));
+    EXPECT_DOUBLE_EQ((*read)->ColumnDouble(1), 0.1 * static_cast<double>(i));
+    EXPECT_FALSE((*read)->ColumnIsNull(2)) << i;
+    EXPECT_EQ((*read)->ColumnText(2), texts[i]) << i;
+  }
+  auto last = (*read)->Step();
+  ASSERT_TRUE(last.ok() && *last);
+  EXPECT_TRUE((*read)->ColumnIsNull(1));
+  EXPECT_TRUE((*read)->ColumnIsNull(2)) << "NULL stays NULL, apart from the text \\N";
+}
+
+TEST_P(BothBackendsTest, RowCopyRefusesBadNamesAndReportsARefusedRow) {
+  ASSERT_TRUE(db_->Execute("CREATE TABLE v (k BIGINT PRIMARY KEY)").ok());
+  EXPECT_EQ(db_->PrepareCopy("v; DROP TABLE v", {"k"}).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(db_->PrepareCopy("v", {"k\"x"}).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(db_->PrepareCopy("v", {}).status().code(), Status::Code::kInvalidArgument);
+
+  auto transaction = Transaction::Begin(*db_);
+  ASSERT_TRUE(transaction.ok());
+  auto copy = db_->PrepareCopy("v", {"k"});
+  ASSERT_TRUE(copy.ok());
+  EXPECT_EQ((*copy)->Bind(2, int64_t{1}).code(), Status::Code::kInvalidArgument) << "there is one column";
+  Status outcome = Status::Ok();
+  for (int64_t k : {1, 2, 2}) {
+    ASSERT_TRUE((*copy)->Bind(1, k).ok());
+    outcome = (*copy)->Run();
+    if (!outcome.ok()) break;
+  }
+  if (outcome.ok()) outcome = (*copy)->Flush();  // PostgreSQL hears of the clash when the rows are sent
+  EXPECT_EQ(outcome.code(), Status::Code::kAlreadyExists) << outcome.message();
+  EXPECT_THAT(outcome.message(), HasSubstr("v"));
+}
+
 TEST_P(BothBackendsTest, MigrationsApplyOnceAndRecordTheTextTheyRan) {
   auto migrations = BuiltInMigrations();
   ASSERT_TRUE(migrations.ok());
@@ -328,6 +396,48 @@ TEST_F(PostgresOnlyTest, AMissingDatabaseIsNotFoundAndThePasswordIsNeverEchoed) 
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), Status::Code::kNotFound);
   EXPECT_THAT(opened.status().message(), Not(HasSubstr("s3cret")));
+}
+
+// The server ends a connection (PostgreSQL restarted, an administrator's pg_terminate_backend):
+// the next statement fails plainly, the connection says it is lost, and the audit writer of a
+// running server opens a new one for its next rows rather than failing for ever.
+TEST(PostgresConnectionLost, IsReportedAndTheAuditWriterReconnects) {
+  TestDatabase database("cairn_lost_", Backend::kPostgres);
+  std::unique_ptr<Connection> admin = database.Open();
+  ASSERT_NE(admin, nullptr);
+  const std::string name = "cairn_lost_" + std::to_string(::getpid());
+  const std::string target = database.target() + "&application_name=" + name;
+  auto terminate = [&] {
+    auto ended = admin->Prepare("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1");
+    ASSERT_TRUE(ended.ok()) << ended.status().message();
+    ASSERT_TRUE((*ended)->Bind(1, name).ok());
+    auto row = (*ended)->Step();
+    ASSERT_TRUE(row.ok() && *row);
+    EXPECT_EQ((*ended)->ColumnInt(0), 1);
+  };
+
+  auto doomed = Connection::Open(target);
+  ASSERT_TRUE(doomed.ok()) << doomed.status().message();
+  EXPECT_FALSE((*doomed)->lost());
+  terminate();
+  Status after = (*doomed)->Execute("SELECT 1");
+  EXPECT_EQ(after.code(), Status::Code::kIoError) << after.message();
+  EXPECT_TRUE((*doomed)->lost());
+  doomed->reset();
+
+  auto writer = GroupAuditWriter::Open(target);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  AuditEntry entry;
+  entry.actor = "tester";
+  entry.action = "read";
+  ASSERT_TRUE((*writer)->Append(entry).ok());
+  terminate();
+  EXPECT_FALSE((*writer)->Append(entry).ok()) << "the row met the lost connection";
+  ASSERT_TRUE((*writer)->Append(entry).ok()) << "the next row goes through a new connection";
+  EXPECT_EQ(QueryCount(*admin, "SELECT count(*) FROM audit_log"), 2);
+  auto verdict = VerifyAudit(*admin);
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_TRUE(verdict->intact) << verdict->problem;
 }
 
 TEST(PostgresSchemaTest, AdaptsSqliteTypesOutsideLiteralsAndComments) {

@@ -5,8 +5,10 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/json_text.h"
+#include "store/record_changes.h"
 
 namespace cairn::store {
 namespace {
@@ -518,6 +520,28 @@ struct ChronologyWriter::State {
   std::optional<int64_t> cache_size_before;
   std::string fields;  // scratch, reused for every event
   std::vector<std::pair<int64_t, int>> pending_reports;  // event id, collection year
+  bool noted = false;  // the change is noted for other servers (once: a save is a bulk change)
+
+  // PostgreSQL, filling an empty database inside a transaction: new children's rows are sent by
+  // COPY (Connection::PrepareCopy) with ids handed out here from the tables' sequences, rather than
+  // a round trip to the server for every row. A child given twice ends that (what is buffered is
+  // sent, the sequences are moved on) and the rest of the load goes the ordinary way.
+  struct Bulk {
+    std::unique_ptr<RowCopy> children, events, reports;
+    int64_t next_child_id = 0, next_event_id = 0;
+    std::unordered_set<std::string> saved;  // la_child_id of every child sent this way
+  };
+  std::optional<Bulk> bulk;
+  Status StartBulk();
+  Status FlushBulk();
+  Status FinishBulk();
+
+  // Before the first row is written (and so before the audit chain's head): record_changes.h.
+  Status NoteChange() {
+    if (noted) return Status::Ok();
+    noted = true;
+    return NoteChildChanged(db, 0);
+  }
 };
 
 Result<ChronologyWriter> ChronologyWriter::Start(Connection& db, ChangeContext context) {
@@ -562,6 +586,7 @@ Result<ChronologyWriter> ChronologyWriter::Start(Connection& db, ChangeContext c
   CAIRN_ASSIGN_OR_RETURN(state.s, SaveStatements::Prepare(db));
   CAIRN_ASSIGN_OR_RETURN(AuditTrail audit, AuditTrail::Open(db));
   state.audit.emplace(std::move(audit));
+  if (db.backend_name() == "postgresql" && db.InTransaction()) CAIRN_RETURN_IF_ERROR(state.StartBulk());
   return writer;
 }
 
@@ -595,10 +620,63 @@ Status ChronologyWriter::Save(std::span<const Chronology> chronologies,
   return Status::Ok();
 }
 
+Status ChronologyWriter::State::StartBulk() {
+  CAIRN_ASSIGN_OR_RETURN(auto any_child, db.Prepare("SELECT EXISTS (SELECT 1 FROM child)"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, any_child->Step());
+  const bool empty = row && any_child->ColumnInt(0) == 0;
+  any_child.reset();
+  if (!empty) return Status::Ok();
+  // Nobody else adds children or events until this transaction ends, so the ids handed out here
+  // from one nextval() on are free; the references are checked at the commit, since a buffer
+  // of events may reach the server before the buffer of their children.
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("LOCK TABLE child, event IN EXCLUSIVE MODE; SET CONSTRAINTS ALL DEFERRED"));
+  CAIRN_ASSIGN_OR_RETURN(auto next, db.Prepare("SELECT nextval(pg_get_serial_sequence('child', 'id')), "
+                                               "nextval(pg_get_serial_sequence('event', 'id'))"));
+  CAIRN_ASSIGN_OR_RETURN(bool has_ids, next->Step());
+  if (!has_ids) return Status::Internal("PostgreSQL gave no next ids for child and event");
+  Bulk started;
+  started.next_child_id = next->ColumnInt(0);
+  started.next_event_id = next->ColumnInt(1);
+  next.reset();
+  CAIRN_ASSIGN_OR_RETURN(started.children,
+                         db.PrepareCopy("child", {"la_child_id", "upn", "former_upn", "upn_unknown", "birth_date",
+                                                  "expected_birth_date", "death_date", "sex", "ethnicity",
+                                                  "disabilities", "uasc", "uasc_ceased", "mother",
+                                                  "mother_child_birth_date", "given_name", "family_name",
+                                                  "preferred_name", "created_at", "updated_at", "id"}));
+  CAIRN_ASSIGN_OR_RETURN(started.events,
+                         db.PrepareCopy("event", {"child_id", "kind", "start_date", "end_date", "parent_id",
+                                                  "natural_key", "fields", "source", "created_at", "updated_at", "id"}));
+  CAIRN_ASSIGN_OR_RETURN(started.reports, db.PrepareCopy("event_report", {"event_id", "collection_year"}));
+  CAIRN_RETURN_IF_ERROR(audit->LoadInBulk());
+  bulk = std::move(started);
+  return Status::Ok();
+}
+
+Status ChronologyWriter::State::FlushBulk() {
+  if (!bulk) return Status::Ok();
+  CAIRN_RETURN_IF_ERROR(bulk->children->Flush());
+  CAIRN_RETURN_IF_ERROR(bulk->events->Flush());
+  return bulk->reports->Flush();
+}
+
+Status ChronologyWriter::State::FinishBulk() {
+  if (!bulk) return Status::Ok();
+  CAIRN_RETURN_IF_ERROR(FlushBulk());
+  // The sequences move past every id handed out: the next nextval() gives the next free one.
+  CAIRN_ASSIGN_OR_RETURN(auto moved, db.Prepare("SELECT setval(pg_get_serial_sequence('child', 'id'), $1, false), "
+                                                "setval(pg_get_serial_sequence('event', 'id'), $2, false)"));
+  CAIRN_RETURN_IF_ERROR(moved->BindAll({bulk->next_child_id, bulk->next_event_id}));
+  CAIRN_RETURN_IF_ERROR(moved->Run());
+  bulk.reset();
+  return Status::Ok();
+}
+
 Result<SaveReport> ChronologyWriter::Finish() {
   if (state_ == nullptr || state_->finished) {
     return Status::FailedPrecondition("this chronology writer has already finished");
   }
+  CAIRN_RETURN_IF_ERROR(state_->FinishBulk());
   CAIRN_RETURN_IF_ERROR(state_->audit->Flush());
   CAIRN_RETURN_IF_ERROR(state_->RestoreIndexes());
   CAIRN_RETURN_IF_ERROR(state_->RestoreCache());
@@ -671,14 +749,30 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
 
   int64_t child_id = 0;
   std::unordered_map<std::string, HeldEvent> held;
-  CAIRN_RETURN_IF_ERROR(s.find_child->Bind(1, incoming.la_child_id));
-  CAIRN_ASSIGN_OR_RETURN(bool found, s.find_child->Step());
+  // In bulk, a child not sent before is new (the database was empty); one sent before is found
+  // the ordinary way, once what is buffered has reached the server.
+  const bool new_in_bulk = bulk && bulk->saved.insert(incoming.la_child_id).second;
+  if (bulk && !new_in_bulk) CAIRN_RETURN_IF_ERROR(FinishBulk());
+  bool found = false;
+  if (!new_in_bulk) {
+    CAIRN_RETURN_IF_ERROR(s.find_child->Bind(1, incoming.la_child_id));
+    CAIRN_ASSIGN_OR_RETURN(found, s.find_child->Step());
+  }
   if (!found) {
     CAIRN_RETURN_IF_ERROR(s.find_child->Reset());
-    CAIRN_RETURN_IF_ERROR(s.insert_child->Bind(1, incoming.la_child_id));
-    CAIRN_RETURN_IF_ERROR(BindChildDetails(*s.insert_child, incoming, 2));
-    CAIRN_RETURN_IF_ERROR(s.insert_child->Bind(2 + kChildDetailCount, now));
-    CAIRN_ASSIGN_OR_RETURN(child_id, RunInsert(db, *s.insert_child));
+    CAIRN_RETURN_IF_ERROR(NoteChange());
+    Statement& insert = new_in_bulk ? *bulk->children : *s.insert_child;
+    CAIRN_RETURN_IF_ERROR(insert.Bind(1, incoming.la_child_id));
+    CAIRN_RETURN_IF_ERROR(BindChildDetails(insert, incoming, 2));
+    CAIRN_RETURN_IF_ERROR(insert.Bind(2 + kChildDetailCount, now));
+    if (new_in_bulk) {
+      child_id = bulk->next_child_id++;
+      CAIRN_RETURN_IF_ERROR(insert.Bind(3 + kChildDetailCount, now));
+      CAIRN_RETURN_IF_ERROR(insert.Bind(4 + kChildDetailCount, child_id));
+      CAIRN_RETURN_IF_ERROR(insert.Run());
+    } else {
+      CAIRN_ASSIGN_OR_RETURN(child_id, RunInsert(db, insert));
+    }
     ++report.children_added;
   } else {
     child_id = s.find_child->ColumnInt(0);
@@ -689,6 +783,7 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
     CAIRN_RETURN_IF_ERROR(RestoreIndexes());
     const Child held_before = current;
     if (MergeChild(current, incoming)) {
+      CAIRN_RETURN_IF_ERROR(NoteChange());
       const std::string previous = ChildJson(held_before, NamesDiffer(held_before, current));
       CAIRN_RETURN_IF_ERROR(s.insert_child_revision->BindAll({child_id, now, context.actor, context.reason, previous}));
       CAIRN_RETURN_IF_ERROR(s.insert_child_revision->Run());
@@ -731,6 +826,7 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
       if (current.withdrawn || (current.start == start && same_end && current.fields == fields)) {
         ++report.events_unchanged;
       } else {
+        CAIRN_RETURN_IF_ERROR(NoteChange());
         CAIRN_RETURN_IF_ERROR(s.insert_event_revision->BindAll(
             {id, current.revision, std::string("amended"), now, context.actor, context.reason,
              EventJson(current.start, current.end, current.fields), child_id}));
@@ -744,8 +840,9 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
         ++report.events_amended;
       }
     } else {
+      CAIRN_RETURN_IF_ERROR(NoteChange());
       // Unowned: every text here outlives the insert, and copying it was a sixth of the work.
-      Statement& insert = *s.insert_event;
+      Statement& insert = new_in_bulk ? *bulk->events : *s.insert_event;
       CAIRN_RETURN_IF_ERROR(insert.Bind(1, child_id));
       CAIRN_RETURN_IF_ERROR(insert.BindUnowned(2, model::IdOf(event.kind)));
       CAIRN_RETURN_IF_ERROR(insert.BindUnowned(3, start));
@@ -757,10 +854,26 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
       CAIRN_RETURN_IF_ERROR(insert.BindUnowned(
           8, event.provenance.source.empty() ? std::string_view("cairn") : std::string_view(event.provenance.source)));
       CAIRN_RETURN_IF_ERROR(insert.BindUnowned(9, now));
-      CAIRN_ASSIGN_OR_RETURN(id, RunInsert(db, insert));
+      if (new_in_bulk) {
+        id = bulk->next_event_id++;
+        CAIRN_RETURN_IF_ERROR(insert.BindUnowned(10, now));
+        CAIRN_RETURN_IF_ERROR(insert.Bind(11, id));
+        CAIRN_RETURN_IF_ERROR(insert.Run());
+      } else {
+        CAIRN_ASSIGN_OR_RETURN(id, RunInsert(db, insert));
+      }
       ++report.events_added;
     }
     ids[static_cast<size_t>(index)] = id;
+    if (new_in_bulk) {
+      const std::vector<int>& years = event.provenance.reported_in_years;
+      for (auto year = years.begin(); year != years.end(); ++year) {
+        if (std::find(years.begin(), year, *year) != year) continue;  // once each, as ON CONFLICT keeps it
+        CAIRN_RETURN_IF_ERROR(bulk->reports->BindAll({id, int64_t{*year}}));
+        CAIRN_RETURN_IF_ERROR(bulk->reports->Run());
+      }
+      continue;
+    }
     for (int year : event.provenance.reported_in_years) pending_reports.emplace_back(id, year);
     if (pending_reports.size() >= kReportsPerInsert) CAIRN_RETURN_IF_ERROR(InsertReports(/*all=*/false));
   }
@@ -838,6 +951,15 @@ Result<EventRow> ReadEventRow(Connection& db, int64_t event_id) {
   return row;
 }
 
+// The event as it stands once this transaction has the record's generation (record_changes.h):
+// read again after taking it, so that a change made meanwhile from another server is what the
+// revision check sees.
+Result<EventRow> ReadEventRowForChange(Connection& db, int64_t event_id) {
+  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
+  CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, row.child_id));
+  return ReadEventRow(db, event_id);
+}
+
 Status RecordRevision(Connection& db, int64_t event_id, const EventRow& row, std::string_view action,
                       const ChangeContext& context, const std::string& now) {
   return db.Execute("INSERT INTO event_revision (event_id, revision, action, recorded_at, recorded_by, reason, "
@@ -883,6 +1005,8 @@ Result<int64_t> AddEvent(Connection& db, std::string_view la_child_id, const Eve
   CAIRN_ASSIGN_OR_RETURN(bool found, find->Step());
   if (!found) return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
   const int64_t child_id = find->ColumnInt(0);
+  // Taken first: it also makes two writers of the same record (on two servers) take turns.
+  CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, child_id));
   CAIRN_ASSIGN_OR_RETURN(bool taken, KeyTaken(db, child_id, natural_key, 0));
   if (taken) {
     return Status::AlreadyExists("this " + std::string(model::Spec(event.kind).title) + " on " +
@@ -904,7 +1028,7 @@ Result<int64_t> AddEvent(Connection& db, std::string_view la_child_id, const Eve
 Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, const ChangeContext& context,
                   std::optional<int64_t> expected_revision, std::string_view natural_key) {
   if (context.reason.empty()) return Status::InvalidArgument("an amendment needs a reason");
-  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
+  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRowForChange(db, event_id));
   if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " was withdrawn");
   CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, row, expected_revision));
   if (row.kind != model::IdOf(replacement.kind)) {
@@ -933,7 +1057,7 @@ Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, co
 Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context,
                      std::optional<int64_t> expected_revision) {
   if (context.reason.empty()) return Status::InvalidArgument("withdrawing an event needs a reason");
-  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
+  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRowForChange(db, event_id));
   if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " is already withdrawn");
   CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, row, expected_revision));
   const std::string now = UtcTimestamp();

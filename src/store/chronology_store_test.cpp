@@ -618,6 +618,69 @@ TEST_P(ChronologyStoreTest, DamagedStoredFieldsAreDataLossNotACrash) {
   }
 }
 
+// Filling an empty database in one transaction takes the bulk way (PostgreSQL: COPY with ids
+// handed out by the writer); what reads back, and what the next ordinary save does, must not show it.
+TEST_P(ChronologyStoreTest, ALoadIntoAnEmptyDatabaseReadsBackAsSavedAndLaterSavesCarryOn) {
+  std::vector<Chronology> batch;
+  for (int i = 0; i < 300; ++i) {
+    Chronology chronology = SampleChild();
+    chronology.mutable_child().la_child_id = "B" + std::to_string(1000 + i);
+    chronology.mutable_child().given_name = i % 2 == 0 ? "Tab\tand\\slash" : "";
+    batch.push_back(std::move(chronology));
+  }
+  // A year given twice is reported once.
+  Event visit{.kind = EventKind::kVisit, .start = D(2024, 1, 10)};
+  visit.provenance = {"cairn", {2023, 2023, 2024}};
+  batch[7].Add(visit);
+  // The same child again later in the load, with one more event: found and amended, not doubled.
+  Chronology again = SampleChild();
+  again.mutable_child().la_child_id = "B1005";
+  Event other_visit{.kind = EventKind::kVisit, .start = D(2024, 1, 11)};
+  other_visit.provenance = {"cairn", {2024}};
+  again.Add(other_visit);
+  batch.push_back(again);
+
+  auto saved = Save(batch);
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->children_added, 300);
+  EXPECT_EQ(saved->events_added, 902);
+  EXPECT_EQ(Count("SELECT count(*) FROM child"), 300);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log"), 301);
+
+  auto loaded = LoadAllChronologies(*db_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_EQ(loaded->size(), 300u);
+  for (const Chronology& chronology : *loaded) {
+    const bool twice = chronology.child().la_child_id == "B1005";
+    const bool visited = twice || chronology.child().la_child_id == "B1007";
+    ASSERT_EQ(chronology.events().size(), visited ? 4u : 3u) << chronology.child().la_child_id;
+    const Chronology& sent = twice ? again : batch[static_cast<size_t>(std::stoi(chronology.child().la_child_id.substr(1)) - 1000)];
+    EXPECT_EQ(chronology.child(), sent.child());
+    for (const Event& event : chronology.events()) {
+      EXPECT_GT(event.id, 0);
+      if (event.kind == EventKind::kCpPlan) {
+        ASSERT_GE(event.parent, 0);
+        EXPECT_EQ(chronology.events()[static_cast<size_t>(event.parent)].kind, EventKind::kCinEpisode);
+      }
+      if (event.kind == EventKind::kVisit) {
+        EXPECT_EQ(event.provenance.reported_in_years, twice ? std::vector<int>{2024} : (std::vector<int>{2023, 2024}));
+      }
+    }
+  }
+  auto verdict = VerifyAudit(*db_);
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_TRUE(verdict->intact) << verdict->problem;
+
+  // Afterwards the ordinary way: new ids follow the loaded ones.
+  Chronology later = SampleChild();
+  later.mutable_child().la_child_id = "B9999";
+  ASSERT_TRUE(Save({later}).ok());
+  const int64_t event_id = *AddEvent(*db_, "B1000", Event{.kind = EventKind::kVisit, .start = D(2024, 2, 1)}, 0,
+                                     "visit|2024-02-01", {"tester", "test"});
+  EXPECT_EQ(event_id, Count("SELECT max(id) FROM event"));
+  EXPECT_EQ(Count("SELECT count(*) FROM event"), 906);
+}
+
 CAIRN_TEST_ON_BOTH_BACKENDS(ChronologyStoreTest);
 
 }  // namespace

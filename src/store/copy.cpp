@@ -16,7 +16,7 @@ namespace cairn::store {
 namespace {
 
 // Where migrations put rows of their own into a new database: the target may hold these.
-const std::set<std::string, std::less<>> kSeededByMigrations = {"access_generation"};
+const std::set<std::string, std::less<>> kSeededByMigrations = {"access_generation", "record_generation"};
 
 // Every table the migrations create, in the order they create them (so a table comes after the
 // tables it refers to), without schema_migrations, which each database keeps for itself.

@@ -146,6 +146,65 @@ Status Transaction::Commit() {
   return Status::Ok();
 }
 
+Result<std::string> CopyColumnList(std::string_view table, const std::vector<std::string>& columns) {
+  if (!IsPlainIdentifier(table)) {
+    return Status::InvalidArgument("bulk load: '" + std::string(table) + "' is not a plain table name");
+  }
+  if (columns.empty()) return Status::InvalidArgument("bulk load into " + std::string(table) + ": no columns were named");
+  std::string column_list;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!IsPlainIdentifier(columns[i])) {
+      return Status::InvalidArgument("bulk load into " + std::string(table) + ": '" + columns[i] +
+                                     "' is not a plain column name");
+    }
+    if (i > 0) column_list += ", ";
+    column_list += columns[i];
+  }
+  return column_list;
+}
+
+namespace {
+
+// The default RowCopy: a prepared INSERT, run for each row.
+class InsertingRowCopy final : public RowCopy {
+ public:
+  explicit InsertingRowCopy(std::unique_ptr<Statement> insert) : insert_(std::move(insert)) {}
+  using Statement::Bind;
+  Status Bind(int index, int64_t value) override { return insert_->Bind(index, value); }
+  Status Bind(int index, double value) override { return insert_->Bind(index, value); }
+  Status Bind(int index, std::string_view value) override { return insert_->Bind(index, value); }
+  Status BindUnowned(int index, std::string_view value) override { return insert_->BindUnowned(index, value); }
+  Status BindNull(int index) override { return insert_->BindNull(index); }
+  Result<bool> Step() override {
+    CAIRN_RETURN_IF_ERROR(insert_->Run());
+    return false;
+  }
+  Status Reset() override { return insert_->Reset(); }
+  int ColumnCount() const override { return 0; }
+  std::string_view ColumnName(int /*column*/) const override { return ""; }
+  ValueType ColumnType(int /*column*/) const override { return ValueType::kNull; }
+  bool ColumnIsNull(int /*column*/) const override { return true; }
+  int64_t ColumnInt(int /*column*/) const override { return 0; }
+  double ColumnDouble(int /*column*/) const override { return 0; }
+  std::string_view ColumnText(int /*column*/) const override { return ""; }
+  Status Flush() override { return Status::Ok(); }
+
+ private:
+  std::unique_ptr<Statement> insert_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RowCopy>> Connection::PrepareCopy(std::string_view table, const std::vector<std::string>& columns) {
+  CAIRN_ASSIGN_OR_RETURN(std::string column_list, CopyColumnList(table, columns));
+  std::string placeholders;
+  for (size_t i = 0; i < columns.size(); ++i) placeholders += (i > 0 ? ", $" : "$") + std::to_string(i + 1);
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<Statement> statement,
+                         Prepare("INSERT INTO " + std::string(table) + " (" + column_list + ") VALUES (" +
+                                 placeholders + ")"));
+  return std::unique_ptr<RowCopy>(std::make_unique<InsertingRowCopy>(std::move(statement)));
+}
+
 Result<BulkInserter> BulkInserter::Create(Connection& connection, std::string_view table,
                                           const std::vector<std::string>& columns) {
   if (!IsPlainIdentifier(table)) {

@@ -95,6 +95,18 @@ class Statement {
   Status Run();
 };
 
+// Rows for one table in bulk (Connection::PrepareCopy): bind each column ($1 is the first column
+// named, and so on; bind every column of every row) and Run() (or Step()) to add the row. PostgreSQL
+// sends the rows with COPY ... FROM STDIN a few megabytes at a time, so a row added is not yet in
+// the table until Flush() (or a full buffer) sends it: flush before reading the table back. A row
+// the server refuses fails the Flush() that sent it (and, as any failed statement, the
+// transaction). SQLite inserts each row as it runs, through one prepared INSERT (its fastest
+// way), and Flush() does nothing. Rows still buffered when the object is destroyed are dropped.
+class RowCopy : public Statement {
+ public:
+  virtual Status Flush() = 0;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -116,6 +128,9 @@ class Connection {
   // (SQLite: up to 64 per connection), handing each back reset and unbound, so code prepares
   // where it runs rather than holding statements across calls.
   virtual Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) = 0;
+  // A RowCopy into `table`'s `columns` (plain identifiers, else InvalidArgument), for loading many
+  // rows inside a transaction. The default adds each row with a prepared INSERT.
+  virtual Result<std::unique_ptr<RowCopy>> PrepareCopy(std::string_view table, const std::vector<std::string>& columns);
   // Runs one or more ;-separated statements that take no parameters (migrations, pragmas), in
   // order, stopping at the first failure; statements before it stay applied unless the caller
   // holds a Transaction. Rows they return are discarded. A $N in a script is InvalidArgument.
@@ -142,7 +157,14 @@ class Connection {
   virtual bool InTransaction() const = 0;
 
   virtual std::string_view backend_name() const = 0;  // "sqlite", "postgresql"
+  // Whether the connection to the server is gone (PostgreSQL restarted, a network failure): the
+  // holder should open a new one. Never true for an SQLite file.
+  virtual bool lost() const { return false; }
 };
+
+// For backends' PrepareCopy: "a, b" for the columns, after checking that the table's and the
+// columns' names are plain identifiers (InvalidArgument naming the one that is not).
+Result<std::string> CopyColumnList(std::string_view table, const std::vector<std::string>& columns);
 
 // Whether `target` names a PostgreSQL database (a postgresql:// or postgres:// URL, any case)
 // rather than an SQLite file.

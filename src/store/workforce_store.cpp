@@ -1,5 +1,7 @@
 #include "store/workforce_store.h"
 
+#include "store/record_changes.h"
+
 namespace cairn::store {
 namespace {
 
@@ -17,6 +19,8 @@ Result<std::optional<Date>> DateColumn(const Statement& row, int column) {
 }  // namespace
 
 Status SaveWorkforce(Connection& db, std::span<const model::Team> teams, std::span<const model::Worker> workers) {
+  // Servers hold the workforce beside the council and load both again (record_changes.h).
+  CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, 0));
   CAIRN_ASSIGN_OR_RETURN(auto upsert_team,
                          db.Prepare("INSERT INTO team (id, name, service) VALUES ($1, $2, $3) "
                                     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, service = excluded.service"));

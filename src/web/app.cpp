@@ -16,6 +16,8 @@
 #include "store/audit.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
+#include "store/migrations.h"
+#include "store/record_changes.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
 #include "timescales/evaluator.h"
@@ -32,6 +34,9 @@ constexpr std::string_view kSessionCookie = "cairn_session";
 // worker's week, 2 connections): every second, p99 14 ms; every 100 ms, 3.8 ms, for the same
 // throughput.
 constexpr std::chrono::milliseconds kCheckpointEvery{100};
+// Past this many children changed elsewhere, loading the whole council is quicker than loading
+// each child alone.
+constexpr size_t kMostChildrenLoadedAlone = 200;
 
 // Connections for request threads: a Connection belongs to one thread at a time, so each request
 // borrows one and gives it back.
@@ -74,7 +79,9 @@ class ConnectionPool {
 
  private:
   void Return(std::unique_ptr<Pooled> pooled) {
-    // A connection left inside a transaction (a failed request) is rolled back before reuse.
+    // A connection to a server that has gone (PostgreSQL restarted) is dropped, and the next
+    // request opens a new one; one left inside a transaction (a failed request) is rolled back.
+    if (pooled->db->lost()) return;
     if (pooled->db->InTransaction()) (void)pooled->db->Rollback();
     std::lock_guard<std::mutex> lock(mutex_);
     idle_.push_back(std::move(pooled));
@@ -133,6 +140,15 @@ struct WebApp::State {
   // The council in memory, read under a shared lock and changed under an exclusive one.
   mutable std::shared_mutex council_mutex;
   Council council;
+  // The record generation (store/record_changes.h) the council in memory has caught up with. A
+  // request that finds the database's moved on loads what changed (CatchUp) before it is served.
+  std::mutex catch_up_mutex;
+  int64_t seen_generation = 0;  // under catch_up_mutex
+
+  // Brings the council up to what the database holds, after changes made by another server or
+  // the command line: the children named since the generation last seen, or everything.
+  Status CatchUp(store::Connection& db);
+  Status LoadCouncil(store::Connection& db);
 
   Date Today() const { return options.as_at.value_or(clock.Today()); }
 };
@@ -143,8 +159,9 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
   CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England(calendar));
   CAIRN_ASSIGN_OR_RETURN(timescales::Evaluator evaluator, timescales::Evaluator::Create(std::move(rules), calendar));
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> db, store::Connection::OpenExisting(db_target));
-  CAIRN_ASSIGN_OR_RETURN(bool migrated, db->TableExists("app_user"));
-  if (!migrated) {
+  CAIRN_ASSIGN_OR_RETURN(std::vector<store::Migration> migrations, store::BuiltInMigrations());
+  CAIRN_ASSIGN_OR_RETURN(store::MigrationReport check, store::CheckMigrations(*db, migrations));
+  if (check.already_applied.size() < migrations.size()) {
     return Status::FailedPrecondition("the database has not been brought up to date; run `cairn migrate --db " +
                                       db_target + "` first");
   }
@@ -152,11 +169,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> synthetic, store::GetSetting(*db, "synthetic"));
   state->synthetic = synthetic.has_value() && *synthetic == "true";
 
-  CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
-  CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(*db));
-  state->council.Build(state->evaluator, std::move(chronologies),
-                       access::CouncilDirectory(std::move(workforce.workers), std::move(workforce.teams)),
-                       state->Today(), state->options.threads);
+  CAIRN_RETURN_IF_ERROR(state->LoadCouncil(*db));
 
   CAIRN_ASSIGN_OR_RETURN(state->audit, store::GroupAuditWriter::Open(db_target));
   CAIRN_RETURN_IF_ERROR(store::DeferCheckpoints(*db));
@@ -180,6 +193,41 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
     CAIRN_RETURN_IF_ERROR(state->router.Add(state->routes[i].method, state->routes[i].pattern, i));
   }
   return std::unique_ptr<WebApp>(new WebApp(std::move(state)));
+}
+
+Status WebApp::State::LoadCouncil(store::Connection& db) {
+  // The generation first: a change committed while the council loads is then loaded again.
+  CAIRN_ASSIGN_OR_RETURN(int64_t generation, store::RecordGeneration(db));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(db));
+  CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(db));
+  {
+    std::unique_lock lock(council_mutex);
+    council.Build(evaluator, std::move(chronologies),
+                  access::CouncilDirectory(std::move(workforce.workers), std::move(workforce.teams)), Today(),
+                  options.threads);
+  }
+  seen_generation = generation;
+  return Status::Ok();
+}
+
+Status WebApp::State::CatchUp(store::Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t generation, store::RecordGeneration(db));
+  std::lock_guard<std::mutex> catching_up(catch_up_mutex);
+  if (generation == seen_generation) return Status::Ok();
+  CAIRN_ASSIGN_OR_RETURN(store::RecordChanges changes,
+                         store::RecordChangesSince(db, seen_generation, kMostChildrenLoadedAlone));
+  if (changes.everything) return LoadCouncil(db);
+  std::vector<model::Chronology> changed;
+  for (const std::string& la_child_id : changes.children) {
+    CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(db, la_child_id));
+    if (chronology) changed.push_back(std::move(*chronology));
+  }
+  {
+    std::unique_lock lock(council_mutex);
+    for (model::Chronology& chronology : changed) council.Update(std::move(chronology));
+  }
+  seen_generation = changes.generation;
+  return Status::Ok();
 }
 
 WebApp::WebApp(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -264,6 +312,9 @@ http::Response WebApp::Handle(const http::Request& incoming) {
   Result<ConnectionPool::Lease> lease = s.pool.Borrow();
   if (!lease.ok()) return finish(ErrorResponse(503, "Cairn cannot reach its database just now; try again shortly.", api), false);
   store::Connection& db = **lease;
+  if (!s.CatchUp(db).ok()) {
+    return finish(ErrorResponse(503, "Cairn cannot read the latest records just now; try again shortly.", api), false);
+  }
   access::Accounts accounts(db, s.roles, s.clock, access::PasswordHasher(s.options.password_cost), s.options.sessions);
   accounts.UseCache(&s.access_cache);
 

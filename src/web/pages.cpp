@@ -200,7 +200,9 @@ http::Response ChildPage(Context& context) {
       }
       json.Key("fields").BeginObject();
       for (const model::Field& field : shown.fields) json.Field(field.name, field.value);
-      json.EndObject().Field("source", shown.provenance.source).EndObject();
+      // The event's id and version, which a correction or withdrawal through the API names.
+      json.EndObject().Field("source", shown.provenance.source).Field("id", event.id).Field("version", event.revision);
+      json.EndObject();
     }
     json.EndArray().Key("revisions").BeginArray();
     for (const store::ChildEventRevision& item : revisions) {
