@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 FUZZ_SECONDS ?= 10
 
-.PHONY: build bootstrap demo test test-release test-asan fuzz bench e2e hostile e2e-only hostile-only clean help
+.PHONY: build bootstrap demo test test-release test-asan fuzz bench e2e hostile servers e2e-only hostile-only servers-only clean help
 
 help:
 	@echo "make            build the optimised binary at build/cairn"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench      build and run the benchmarks"
 	@echo "make e2e        build and run the browser tests (headless Chromium against cairn serve)"
 	@echo "make hostile    build and run the hostile-HTTP suite against cairn serve on 127.0.0.1"
+	@echo "make servers    build and run two cairn serve processes on one PostgreSQL database (one killed)"
 	@echo "make clean      remove build output"
 
 bootstrap:
@@ -25,7 +26,7 @@ build:
 demo: bootstrap build
 	@scripts/demo
 
-test: bootstrap test-release e2e-only hostile-only test-asan fuzz
+test: bootstrap test-release e2e-only hostile-only servers-only test-asan fuzz
 
 test-release:
 	@cmake --preset release >/dev/null
@@ -47,12 +48,16 @@ bench: bootstrap build
 # `cairn serve` on 127.0.0.1; `make test` runs them on the build test-release made.
 e2e: bootstrap build e2e-only
 hostile: bootstrap build hostile-only
+servers: bootstrap build servers-only
 
 e2e-only:
 	@scripts/e2e
 
 hostile-only:
 	@tests/hostile/run
+
+servers-only:
+	@tests/servers/run
 
 clean:
 	rm -rf build build-asan build-debug build-fuzz out

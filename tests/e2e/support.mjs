@@ -145,6 +145,12 @@ export async function startServer({
     port,
     command: [binary, ...args].join(" "),
     output: () => output,
+    // SIGKILL at once, as a machine failing would stop it. Resolves with how it exited.
+    async kill() {
+      if (!exited) child.kill("SIGKILL");
+      await exit;
+      return exited;
+    },
     // SIGTERM, then SIGKILL if it has not stopped within graceMs. Resolves with how it exited.
     async stop(graceMs = 10_000) {
       process.off("exit", killNow);
