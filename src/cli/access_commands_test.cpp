@@ -21,7 +21,8 @@ class AccessCommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = FreshTestFolder("cairn_access_cli_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
     ASSERT_EQ(RunCairn({"init", "--db", db_}, kToday).code, 0);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -33,6 +34,7 @@ class AccessCommandsTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
 

@@ -30,7 +30,8 @@ class BenchmarksCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_benchmarks_cli_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -48,6 +49,7 @@ class BenchmarksCli : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
 

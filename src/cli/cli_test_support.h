@@ -5,16 +5,20 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "base/clock.h"
 #include "cli/commands.h"
 #include "model/chronology.h"
+#include "store/test_database.h"
 
 namespace cairn::cli::testing {
 
@@ -53,6 +57,30 @@ inline std::filesystem::path FreshTestFolder(std::string_view prefix) {
   std::filesystem::create_directories(dir);
   return dir;
 }
+
+// The backend the command-line tests run on. CTest runs most of them twice: on SQLite files, and
+// with CAIRN_TEST_BACKEND=postgresql on the throwaway cluster (src/CMakeLists.txt says which).
+inline bool OnPostgres() {
+  const char* backend = std::getenv("CAIRN_TEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgresql";
+}
+
+// New empty databases for one test: files in its folder, or on PostgreSQL a schema each in the
+// test cluster, dropped when this object goes.
+class TestDatabases {
+ public:
+  explicit TestDatabases(std::filesystem::path folder) : folder_(std::move(folder)) {}
+  // What --db takes for a database named `name` ("cairn.db").
+  std::string Target(std::string_view name) {
+    if (!OnPostgres()) return (folder_ / name).string();
+    schemas_.push_back(std::make_unique<store::TestPostgresDatabase>());
+    return schemas_.back()->url();
+  }
+
+ private:
+  std::filesystem::path folder_;
+  std::vector<std::unique_ptr<store::TestPostgresDatabase>> schemas_;
+};
 
 // An event recorded in Cairn (source "cairn"), with its fields.
 inline model::Event MakeEvent(model::EventKind kind, Date start, std::optional<Date> end = std::nullopt,

@@ -24,13 +24,24 @@ class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_cli_test_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::filesystem::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
+
+// CTest runs this suite on both backends: each run's databases are on the backend it asks for.
+TEST_F(CliTest, TheDatabaseIsOnTheBackendTheRunAsksFor) {
+  ASSERT_EQ(RunCairn({"init", "--db", db_}).code, 0);
+  const Outcome status = RunCairn({"status", "--db", db_});
+  ASSERT_EQ(status.code, 0) << status.err;
+  const std::string backend = testing::OnPostgres() ? "postgresql)" : "sqlite)";
+  EXPECT_NE(status.out.find("migrations applied, " + backend), std::string::npos) << status.out;
+}
 
 TEST_F(CliTest, HelpListsEveryCommandAndExitsZero) {
   const Outcome outcome = RunCairn({"--help"});

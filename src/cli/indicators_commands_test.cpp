@@ -26,7 +26,8 @@ class IndicatorsCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_indicators_cli_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
     ASSERT_EQ(Run({"init", "--db", db_}).code, 0);
     auto db = store::Connection::OpenExisting(db_);
     ASSERT_TRUE(db.ok()) << db.status().message();
@@ -62,6 +63,7 @@ class IndicatorsCli : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
 

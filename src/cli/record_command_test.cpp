@@ -26,7 +26,8 @@ class OversightCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_record_cli_test_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
     ASSERT_EQ(RunCairn({"init", "--db", db_}).code, 0);
     auto db = store::Connection::OpenExisting(db_);
     ASSERT_TRUE(db.ok());
@@ -55,6 +56,7 @@ class OversightCli : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
 

@@ -72,7 +72,8 @@ class RecordThenExport : public ::testing::Test {
 
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_record_export_test_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
     const Outcome init = testing::RunCairn({"init", "--db", db_}, kToday);
     ASSERT_EQ(init.code, 0) << init.err;
     {
@@ -192,6 +193,7 @@ class RecordThenExport : public ::testing::Test {
 
   FixedClock clock_{kToday, 1'743'400'000};
   fs::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
   std::unique_ptr<web::WebApp> app_;
 };

@@ -29,7 +29,8 @@ class ReturnsCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_returns_cli_test_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -63,6 +64,7 @@ class ReturnsCli : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
 

@@ -28,7 +28,8 @@ class TimescaleCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_timescales_cli_");
-    db_ = (dir_ / "cairn.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("cairn.db");
     ASSERT_EQ(Run({"init", "--db", db_}).code, 0);
 
     auto db = store::Connection::OpenExisting(db_);
@@ -69,6 +70,7 @@ class TimescaleCli : public ::testing::Test {
   Outcome Run(std::vector<std::string> args) { return testing::RunCairn(std::move(args), D(2024, 3, 1)); }
 
   std::filesystem::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
 
