@@ -371,14 +371,15 @@ BENCHMARK(BM_WriteGenerated)->Arg(ChildrenFromEnvironment(20'000))->Unit(benchma
 
 // The whole import, as `cairn import` does it: read, merge and save into a fresh SQLite
 // database in one transaction. Elapsed time, since the disk is part of the job.
-void RunImport(benchmark::State& state, const std::vector<std::string>& files, bool skip_invalid) {
+void RunImport(benchmark::State& state, const std::vector<std::string>& files, bool skip_invalid,
+               bench::TempDatabase::Backend backend = bench::TempDatabase::Backend::kSqlite) {
   for (const std::string& file : files) {
     if (file.empty() || !std::filesystem::exists(file)) {
       state.SkipWithError(("no file at " + file).c_str());
       return;
     }
   }
-  bench::TempDatabase bench("import", bench::TempDatabase::Schema::kMigrated);
+  bench::TempDatabase bench("import", bench::TempDatabase::Schema::kMigrated, backend);
   const std::string rejects = bench.path() + ".rejects.csv";
   size_t children = 0;
   for (auto _ : state) {
@@ -427,6 +428,16 @@ void BM_ImportGenerated(benchmark::State& state) {
   RunImport(state, {Files().For(static_cast<int>(state.range(0)))}, false);
 }
 BENCHMARK(BM_ImportGenerated)->Arg(ChildrenFromEnvironment(20'000))->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
+// The same into PostgreSQL (CAIRN_BENCH_POSTGRES, which scripts/bench-backends sets).
+void BM_ImportGeneratedPostgres(benchmark::State& state) {
+  if (bench::BenchPostgresUrl().empty()) {
+    state.SkipWithError("CAIRN_BENCH_POSTGRES is not set (scripts/bench-backends starts a cluster and sets it)");
+    return;
+  }
+  RunImport(state, {Files().For(static_cast<int>(state.range(0)))}, false, bench::TempDatabase::Backend::kPostgres);
+}
+BENCHMARK(BM_ImportGeneratedPostgres)->Arg(ChildrenFromEnvironment(20'000))->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
 }  // namespace
 }  // namespace cairn::returns::cin_census
