@@ -60,10 +60,7 @@ inline std::filesystem::path FreshTestFolder(std::string_view prefix) {
 
 // The backend the command-line tests run on. CTest runs most of them twice: on SQLite files, and
 // with CAIRN_TEST_BACKEND=postgresql on the throwaway cluster (src/CMakeLists.txt says which).
-inline bool OnPostgres() {
-  const char* backend = std::getenv("CAIRN_TEST_BACKEND");
-  return backend != nullptr && std::string_view(backend) == "postgresql";
-}
+inline bool OnPostgres() { return store::BackendOfThisRun() == store::Backend::kPostgres; }
 
 // New empty databases for one test: files in its folder, or on PostgreSQL a schema each in the
 // test cluster, dropped when this object goes.

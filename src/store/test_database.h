@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "store/database.h"
 #include "store/migrations.h"
@@ -25,6 +26,13 @@ inline std::string BackendName(Backend backend) { return backend == Backend::kSq
 // Names a parameterised test's instance after its backend: Suite/Test/sqlite, .../postgresql.
 inline std::string BackendTestName(const ::testing::TestParamInfo<Backend>& instance) {
   return BackendName(instance.param);
+}
+
+// The backend a whole run asks for: PostgreSQL when CAIRN_TEST_BACKEND=postgresql (CTest runs the
+// command-line, web and account suites a second time so, as "postgresql:Suite.Test"), else SQLite.
+inline Backend BackendOfThisRun() {
+  const char* backend = std::getenv("CAIRN_TEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgresql" ? Backend::kPostgres : Backend::kSqlite;
 }
 
 // The test cluster's URL, or "" after a test failure that says how to get one.

@@ -105,7 +105,7 @@ class WebAppTest : public ::testing::Test {
     options.password_cost = access::PasswordCost::ForTests();
     options.as_at = D(2025, 3, 31);
     options.threads = 1;
-    auto app = WebApp::Open(database_.path().string(), clock_, options);
+    auto app = WebApp::Open(database_.target(), clock_, options);
     ASSERT_TRUE(app.ok()) << app.status().message();
     app_ = std::move(*app);
   }
@@ -156,7 +156,7 @@ class WebAppTest : public ::testing::Test {
 
   Session SignInAs(const TestUser& user) { return SignIn(user.username, Password(user.username)); }
 
-  store::TestDatabase database_{"cairn_web_"};
+  store::TestDatabase database_{"cairn_web_", store::BackendOfThisRun()};
 
   // The id of the child's first event, as text ("0" when the child has none).
   std::string FirstEventOf(const std::string& child) {
@@ -399,7 +399,7 @@ TEST_F(WebAppTest, EveryLookIsAuditedAndRefusalsToo) {
   ASSERT_EQ(Send(http::Method::kGet, "/api/v1/children/C1", prac.cookie).status, 200);
   ASSERT_EQ(Send(http::Method::kGet, "/children/C2", prac.cookie).status, 404);
   ASSERT_EQ(Send(http::Method::kGet, "/", prac.cookie).status, 200);
-  auto db = store::Connection::OpenExisting(database_.path().string());
+  auto db = store::Connection::OpenExisting(database_.target());
   ASSERT_TRUE(db.ok());
   store::AuditQuery c1;
   c1.child = "C1";
@@ -536,7 +536,7 @@ TEST_F(WebAppTest, TheMembersPackShowsSuppressedCountsOnlyAndIsAudited) {
   EXPECT_EQ(Send(http::Method::kGet, "/members/pack?from=31/03/2024", member.cookie).status, 400);
   EXPECT_EQ(Send(http::Method::kGet, "/members/pack", SignInAs(kUsers[0]).cookie).status, 403);
 
-  auto db = store::Connection::OpenExisting(database_.path().string());
+  auto db = store::Connection::OpenExisting(database_.target());
   ASSERT_TRUE(db.ok());
   store::AuditQuery query;
   query.actor = "mem";
@@ -564,7 +564,7 @@ TEST_F(WebAppTest, AChangeMadeElsewhereShowsOnTheNextRequest) {
   const std::string before = Send(http::Method::kGet, "/api/v1/children/C2", director.cookie).body;
   EXPECT_EQ(Send(http::Method::kGet, "/api/v1/children/C4", director.cookie).status, 404);
   {
-    auto db = store::Connection::OpenExisting(database_.path().string());
+    auto db = store::Connection::OpenExisting(database_.target());
     ASSERT_TRUE(db.ok());
     auto transaction = store::Transaction::Begin(**db);
     ASSERT_TRUE(transaction.ok());
@@ -587,7 +587,7 @@ TEST_F(WebAppTest, AChangeMadeElsewhereShowsOnTheNextRequest) {
 
   // One child's event recorded elsewhere: that child is loaded again.
   {
-    auto db = store::Connection::OpenExisting(database_.path().string());
+    auto db = store::Connection::OpenExisting(database_.target());
     ASSERT_TRUE(db.ok());
     model::Event visit;
     visit.kind = model::EventKind::kVisit;
@@ -689,7 +689,7 @@ TEST_F(WebAppTest, TablesDownloadAsCsvAndExcelAndEachDownloadIsAudited) {
   EXPECT_EQ(Send(http::Method::kGet, "/members?format=csv", member.cookie).status, 403);
   EXPECT_EQ(Send(http::Method::kGet, "/members", member.cookie).body.find("format=csv"), std::string::npos);
 
-  auto db = store::Connection::OpenExisting(database_.path().string());
+  auto db = store::Connection::OpenExisting(database_.target());
   ASSERT_TRUE(db.ok());
   store::AuditQuery query;
   query.actor = "tm";
@@ -732,7 +732,7 @@ TEST_F(WebAppTest, AnnexAHoldsOnlyTheChildrenInScopeAndIsAudited) {
   EXPECT_EQ(Send(http::Method::kGet, "/annex-a", SignInAs(kUsers[5]).cookie).status, 403);
   EXPECT_EQ(Send(http::Method::kGet, "/annex-a", SignInAs(kUsers[0]).cookie).status, 403);
 
-  auto db = store::Connection::OpenExisting(database_.path().string());
+  auto db = store::Connection::OpenExisting(database_.target());
   ASSERT_TRUE(db.ok());
   store::AuditQuery query;
   query.actor = "insp";
@@ -749,7 +749,7 @@ TEST_F(WebAppTest, AnnexAHoldsOnlyTheChildrenInScopeAndIsAudited) {
 
 TEST_F(WebAppTest, SearchFindsUpnsAndNamesThatSoundAlikeWithinScope) {
   {
-    auto db = store::Connection::OpenExisting(database_.path().string());
+    auto db = store::Connection::OpenExisting(database_.target());
     ASSERT_TRUE(db.ok());
     auto transaction = store::Transaction::Begin(**db);
     ASSERT_TRUE(transaction.ok());
