@@ -180,13 +180,6 @@ class InsertingRowCopy final : public RowCopy {
     return false;
   }
   Status Reset() override { return insert_->Reset(); }
-  int ColumnCount() const override { return 0; }
-  std::string_view ColumnName(int /*column*/) const override { return ""; }
-  ValueType ColumnType(int /*column*/) const override { return ValueType::kNull; }
-  bool ColumnIsNull(int /*column*/) const override { return true; }
-  int64_t ColumnInt(int /*column*/) const override { return 0; }
-  double ColumnDouble(int /*column*/) const override { return 0; }
-  std::string_view ColumnText(int /*column*/) const override { return ""; }
   Status Flush() override { return Status::Ok(); }
 
  private:

@@ -105,6 +105,14 @@ class Statement {
 class RowCopy : public Statement {
  public:
   virtual Status Flush() = 0;
+  // A copy returns no rows: every column reads as NULL.
+  int ColumnCount() const final { return 0; }
+  std::string_view ColumnName(int /*column*/) const final { return {}; }
+  ValueType ColumnType(int /*column*/) const final { return ValueType::kNull; }
+  bool ColumnIsNull(int /*column*/) const final { return true; }
+  int64_t ColumnInt(int /*column*/) const final { return 0; }
+  double ColumnDouble(int /*column*/) const final { return 0; }
+  std::string_view ColumnText(int /*column*/) const final { return {}; }
 };
 
 class Connection {

@@ -95,6 +95,16 @@ Status RunOn(PGconn* connection, const std::string& sql, const std::string& doin
   return ErrorFrom(connection, result.get(), doing.empty() ? "could not run SQL " + Quoted(sql) : doing);
 }
 
+// A double as PostgreSQL reads it: the shortest exact form, Infinity spelt out, and NaN as NULL
+// (as SQLite stores it).
+std::optional<std::string> DoubleText(double value) {
+  if (std::isnan(value)) return std::nullopt;
+  if (std::isinf(value)) return std::string(value > 0 ? "Infinity" : "-Infinity");
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, error == std::errc() ? end : buffer);
+}
+
 class PostgresConnection;
 
 class PostgresStatement final : public Statement {
@@ -113,19 +123,7 @@ class PostgresStatement final : public Statement {
   }
   Status Bind(int index, double value) override {
     CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
-    if (std::isnan(value)) {  // as SQLite stores it
-      values_[static_cast<size_t>(index - 1)].reset();
-      return Status::Ok();
-    }
-    std::string text;
-    if (std::isinf(value)) {
-      text = value > 0 ? "Infinity" : "-Infinity";
-    } else {
-      char buffer[32];
-      const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest exact form
-      text.assign(buffer, error == std::errc() ? end : buffer);
-    }
-    values_[static_cast<size_t>(index - 1)] = std::move(text);
+    values_[static_cast<size_t>(index - 1)] = DoubleText(value);
     return Status::Ok();
   }
   Status Bind(int index, std::string_view value) override {
@@ -350,15 +348,7 @@ class PostgresRowCopy final : public RowCopy {
   }
   Status Bind(int index, double value) override {
     CAIRN_RETURN_IF_ERROR(Check(index));
-    if (std::isnan(value)) {  // as SQLite stores it
-      cells_[static_cast<size_t>(index - 1)].reset();
-      return Status::Ok();
-    }
-    char buffer[32];
-    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    cells_[static_cast<size_t>(index - 1)] =
-        std::isinf(value) ? std::string(value > 0 ? "Infinity" : "-Infinity")
-                          : std::string(buffer, error == std::errc() ? end : buffer);
+    cells_[static_cast<size_t>(index - 1)] = DoubleText(value);
     return Status::Ok();
   }
   Status Bind(int index, std::string_view value) override {
@@ -402,13 +392,6 @@ class PostgresRowCopy final : public RowCopy {
     return false;
   }
   Status Reset() override { return Status::Ok(); }
-  int ColumnCount() const override { return 0; }
-  std::string_view ColumnName(int /*column*/) const override { return ""; }
-  ValueType ColumnType(int /*column*/) const override { return ValueType::kNull; }
-  bool ColumnIsNull(int /*column*/) const override { return true; }
-  int64_t ColumnInt(int /*column*/) const override { return 0; }
-  double ColumnDouble(int /*column*/) const override { return 0; }
-  std::string_view ColumnText(int /*column*/) const override { return ""; }
 
   Status Flush() override {
     if (buffer_.empty()) return Status::Ok();
