@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "store/chronology_store.h"
 #include "store/test_database.h"
 
@@ -204,6 +207,39 @@ TEST_P(AuditOnSqliteTest, TheLogStartsAgainOnlyWhenNoReaderUsesItAndNeverWaits) 
   ASSERT_TRUE(after.ok());
   EXPECT_LT(*after, *frames);
   EXPECT_TRUE(Verify().intact);
+}
+
+// The server's writer: rows from many threads, each naming many children (a team manager's home
+// page names every child on it; on PostgreSQL they go by COPY), all held and chained.
+TEST_P(AuditTest, TheGroupWriterHoldsEveryRowAndEveryChildFromManyThreads) {
+  auto writer = GroupAuditWriter::Open(database_.target());
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  constexpr int kThreads = 4;
+  constexpr int kRowsEach = 25;
+  constexpr int kChildrenEach = 150;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRowsEach; ++r) {
+        AuditEntry entry;
+        entry.actor = "tm" + std::to_string(t);
+        entry.action = "read";
+        for (int c = 0; c < kChildrenEach; ++c) entry.children.push_back("C" + std::to_string(c));
+        if (!(*writer)->Append(entry).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  auto rows = db_->Prepare("SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM audit_child)");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_TRUE(*(*rows)->Step());
+  EXPECT_EQ((*rows)->ColumnInt(0), kThreads * kRowsEach);
+  EXPECT_EQ((*rows)->ColumnInt(1), kThreads * kRowsEach * kChildrenEach);
+  AuditVerdict verdict = Verify();
+  EXPECT_TRUE(verdict.intact) << verdict.problem;
+  EXPECT_EQ(verdict.rows, kThreads * kRowsEach);
 }
 
 CAIRN_TEST_ON_BOTH_BACKENDS(AuditTest);
