@@ -138,23 +138,24 @@ Result<TableCopy> CopyTable(Connection& source, Connection& target, const std::s
   // nothing to look for (SQLite looks for a waiting row by scanning the table, which made a
   // copy in the order PostgreSQL happened to keep rows take minutes).
   CAIRN_ASSIGN_OR_RETURN(auto rows, source.Prepare("SELECT * FROM " + table + " ORDER BY 1"));
-  std::optional<BulkInserter> inserter;
-  std::vector<Value> values;
+  // Into PostgreSQL by COPY, a few megabytes at a time; into SQLite through one prepared INSERT.
+  std::unique_ptr<RowCopy> copy;
   RowHasher hasher;
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool has_row, rows->Step());
     if (!has_row) break;
-    if (!inserter) {
+    if (!copy) {
       std::vector<std::string> columns;
       for (int i = 0; i < rows->ColumnCount(); ++i) columns.emplace_back(rows->ColumnName(i));
-      CAIRN_ASSIGN_OR_RETURN(BulkInserter made, BulkInserter::Create(target, table, columns));
-      inserter.emplace(std::move(made));
-      values.resize(columns.size());
+      CAIRN_ASSIGN_OR_RETURN(copy, target.PrepareCopy(table, columns));
     }
     hasher.Add(*rows);
-    for (size_t i = 0; i < values.size(); ++i) values[i] = rows->ColumnValue(static_cast<int>(i));
-    CAIRN_RETURN_IF_ERROR(inserter->Add(values).WithContext("copying a row of " + table));
+    for (int i = 0; i < rows->ColumnCount(); ++i) {
+      CAIRN_RETURN_IF_ERROR(copy->Bind(i + 1, rows->ColumnValue(i)).WithContext("copying a row of " + table));
+    }
+    CAIRN_RETURN_IF_ERROR(copy->Run().WithContext("copying a row of " + table));
   }
+  if (copy) CAIRN_RETURN_IF_ERROR(copy->Flush().WithContext("copying " + table));
   CAIRN_RETURN_IF_ERROR(MoveIdentityPastCopiedIds(target, table));
   return hasher.Finish(table);
 }
