@@ -55,8 +55,9 @@ class AuditTrail {
   ~AuditTrail();
 
   Status Append(const AuditEntry& entry);
-  // For one large load inside a transaction (an import into an empty database): rows from here
-  // on are sent in bulk (Connection::PrepareCopy), reaching the table at Flush() at the latest.
+  // Rows from here on are sent in bulk (Connection::PrepareCopy), reaching the table at Flush()
+  // at the latest: for a large load in one transaction, and for the server's batches on
+  // PostgreSQL, whose rows name many children each.
   Status LoadInBulk();
   // Writes the head kept since the transaction's first Append (nothing to do when none), after
   // any rows still buffered by LoadInBulk.

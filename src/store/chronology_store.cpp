@@ -533,8 +533,7 @@ struct ChronologyWriter::State {
   };
   std::optional<Bulk> bulk;
   Status StartBulk();
-  Status FlushBulk();
-  Status FinishBulk();
+  Status FinishBulk();  // sends what is buffered and moves the sequences on
 
   // Before the first row is written (and so before the audit chain's head): record_changes.h.
   Status NoteChange() {
@@ -653,16 +652,11 @@ Status ChronologyWriter::State::StartBulk() {
   return Status::Ok();
 }
 
-Status ChronologyWriter::State::FlushBulk() {
-  if (!bulk) return Status::Ok();
-  CAIRN_RETURN_IF_ERROR(bulk->children->Flush());
-  CAIRN_RETURN_IF_ERROR(bulk->events->Flush());
-  return bulk->reports->Flush();
-}
-
 Status ChronologyWriter::State::FinishBulk() {
   if (!bulk) return Status::Ok();
-  CAIRN_RETURN_IF_ERROR(FlushBulk());
+  for (RowCopy* copy : {bulk->children.get(), bulk->events.get(), bulk->reports.get()}) {
+    CAIRN_RETURN_IF_ERROR(copy->Flush());
+  }
   // The sequences move past every id handed out: the next nextval() gives the next free one.
   CAIRN_ASSIGN_OR_RETURN(auto moved, db.Prepare("SELECT setval(pg_get_serial_sequence('child', 'id'), $1, false), "
                                                 "setval(pg_get_serial_sequence('event', 'id'), $2, false)"));

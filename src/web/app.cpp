@@ -256,15 +256,6 @@ size_t WebApp::child_count() const {
   return state_->council.size();
 }
 
-Status WebApp::ReloadChild(std::string_view la_child_id) {
-  CAIRN_ASSIGN_OR_RETURN(ConnectionPool::Lease db, state_->pool.Borrow());
-  CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(*db, la_child_id));
-  if (!chronology) return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
-  std::unique_lock lock(state_->council_mutex);
-  state_->council.Update(std::move(*chronology));
-  return Status::Ok();
-}
-
 http::Response WebApp::Handle(const http::Request& incoming) {
   State& s = *state_;
   http::Request request = incoming;

@@ -3,10 +3,12 @@
 // the path), the page is made, the audit row is written, and the security headers are set.
 //
 // The council is loaded and evaluated once, at start, as at the server's date (today, or the
-// date given with --as-at), and kept in memory; ReloadChild() re-reads and re-evaluates one child
-// alone after a change. Pages read that evaluation under a shared lock, so many requests run at
-// once; users, sessions, grants, restrictions and the audit trail are read from the database on
-// every request, so a change made elsewhere (the command line, another server) counts at once.
+// date given with --as-at), and kept in memory. Each request first reads the database's record
+// generation (store/record_changes.h) and, when it has moved, loads the children changed since,
+// or the whole council, so a change made elsewhere (the command line, another server) shows on
+// the next request. Pages read that evaluation under a shared lock, so many requests run at once;
+// users, sessions, grants, restrictions and the audit trail are read from the database on every
+// request.
 #pragma once
 
 #include <memory>
@@ -76,9 +78,6 @@ class WebApp {
 
   // Thread-safe.
   http::Response Handle(const http::Request& request);
-
-  // Re-reads one child from the database and evaluates it again (or drops it when gone).
-  Status ReloadChild(std::string_view la_child_id);
 
   // Every route, as registered (for the role-matrix test and `cairn serve --routes`).
   std::vector<RouteInfo> Routes() const;
