@@ -175,6 +175,7 @@ class InsertingRowCopy final : public RowCopy {
   Status Bind(int index, std::string_view value) override { return insert_->Bind(index, value); }
   Status BindUnowned(int index, std::string_view value) override { return insert_->BindUnowned(index, value); }
   Status BindNull(int index) override { return insert_->BindNull(index); }
+  Status BindBytes(int index, std::string_view bytes) override { return insert_->BindBytes(index, bytes); }
   Result<bool> Step() override {
     CAIRN_RETURN_IF_ERROR(insert_->Run());
     return false;

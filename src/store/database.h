@@ -38,7 +38,8 @@ namespace cairn::store {
 // A value to bind or a column read generically: NULL, integer, real or text.
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 
-// The storage type of one column of the current row. SQLite blobs read as kText (their bytes).
+// The storage type of one column of the current row. A BLOB reads as kText: read its bytes with
+// ColumnBytes.
 enum class ValueType { kNull, kInteger, kReal, kText };
 
 class Statement {
@@ -58,6 +59,8 @@ class Statement {
   // lies, so it must stay valid and unchanged until the statement has run to completion (Step()
   // returned false) or been reset, and be bound again before the statement runs again.
   virtual Status BindUnowned(int index, std::string_view value) = 0;
+  // Binds bytes that need not be text (NUL bytes, anything) to a BLOB (BYTEA) column. Copied.
+  virtual Status BindBytes(int index, std::string_view bytes) = 0;
   Status Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Status Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Status Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
@@ -88,6 +91,8 @@ class Statement {
   // Valid until the next Step(), Reset(), Bind or destruction.
   virtual std::string_view ColumnText(int column) const = 0;
   std::optional<std::string> ColumnOptionalText(int column) const;
+  // A BLOB (BYTEA) column's bytes, as BindBytes stored them ("" for NULL).
+  virtual std::string ColumnBytes(int column) const = 0;
   // The column as stored: NULL, integer, real or text.
   Value ColumnValue(int column) const;
 
@@ -113,6 +118,7 @@ class RowCopy : public Statement {
   int64_t ColumnInt(int /*column*/) const final { return 0; }
   double ColumnDouble(int /*column*/) const final { return 0; }
   std::string_view ColumnText(int /*column*/) const final { return {}; }
+  std::string ColumnBytes(int /*column*/) const final { return {}; }
 };
 
 class Connection {

@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <array>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -22,12 +24,55 @@ using sql_text::Quoted;
 // Type OIDs from PostgreSQL's catalog (pg_type.h is a server header; these never change).
 constexpr Oid kBoolOid = 16;
 constexpr Oid kInt8Oid = 20;
+constexpr Oid kByteaOid = 17;
 constexpr Oid kInt2Oid = 21;
 constexpr Oid kInt4Oid = 23;
 constexpr Oid kOidOid = 26;
 constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
+constexpr Oid kNameOid = 19;
+constexpr Oid kTextOid = 25;
+constexpr Oid kBpcharOid = 1042;
+constexpr Oid kVarcharOid = 1043;
+
+// Whether a prepared statement's rows are best read in PostgreSQL's binary format: those with a
+// BYTEA column (chronology images), which the text format would send as hex at twice the size,
+// and only when every column is of a type whose binary form is read here.
+bool ReadsBinary(const PGresult* described) {
+  bool any_bytes = false;
+  for (int column = 0; column < PQnfields(described); ++column) {
+    switch (PQftype(described, column)) {
+      case kByteaOid:
+        any_bytes = true;
+        break;
+      case kBoolOid:
+      case kInt2Oid:
+      case kInt4Oid:
+      case kInt8Oid:
+      case kOidOid:
+      case kFloat4Oid:
+      case kFloat8Oid:
+      case kNameOid:
+      case kTextOid:
+      case kBpcharOid:
+      case kVarcharOid:
+        break;
+      default:
+        return false;
+    }
+  }
+  return any_bytes;
+}
+
+// A big-endian integer of `size` bytes (PostgreSQL's binary form), sign-extended.
+int64_t BigEndian(std::string_view bytes) {
+  uint64_t value = 0;
+  for (char c : bytes) value = value << 8 | static_cast<unsigned char>(c);
+  const size_t bits = 8 * bytes.size();
+  if (bits > 0 && bits < 64 && (value >> (bits - 1)) != 0) value |= ~uint64_t{0} << bits;
+  return static_cast<int64_t>(value);
+}
 
 // Prepared statements are kept per connection by their SQL; past this many, all are dropped and
 // the cache starts again, so a caller building SQL texts on the fly cannot grow it without end.
@@ -97,6 +142,47 @@ Status RunOn(PGconn* connection, const std::string& sql, const std::string& doin
 
 // A double as PostgreSQL reads it: the shortest exact form, Infinity spelt out, and NaN as NULL
 // (as SQLite stores it).
+// Bytes as PostgreSQL's text form of a BYTEA: \x and two hex digits a byte.
+std::string ByteaText(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(2 + 2 * bytes.size());
+  text += "\\x";
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    text += kHex[byte >> 4];
+    text += kHex[byte & 0xf];
+  }
+  return text;
+}
+
+// Each byte's value as a hex digit, or -1: a council's load decodes tens of megabytes of hex.
+constexpr std::array<int8_t, 256> kHexValue = [] {
+  std::array<int8_t, 256> value{};
+  value.fill(-1);
+  for (int c = 0; c < 10; ++c) value[static_cast<size_t>('0' + c)] = static_cast<int8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    value[static_cast<size_t>('a' + c)] = static_cast<int8_t>(10 + c);
+    value[static_cast<size_t>('A' + c)] = static_cast<int8_t>(10 + c);
+  }
+  return value;
+}();
+
+// The bytes of a BYTEA's text form (the hex form: each connection sets bytea_output to it);
+// anything else is returned as it is.
+std::string BytesOfByteaText(std::string_view text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) return std::string(text);
+  std::string bytes(text.size() / 2 - 1, '\0');
+  const auto* hex = reinterpret_cast<const unsigned char*>(text.data()) + 2;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const int high = kHexValue[hex[2 * i]];
+    const int low = kHexValue[hex[2 * i + 1]];
+    if ((high | low) < 0) return std::string(text);
+    bytes[i] = static_cast<char>(high << 4 | low);
+  }
+  return bytes;
+}
+
 std::optional<std::string> DoubleText(double value) {
   if (std::isnan(value)) return std::nullopt;
   if (std::isinf(value)) return std::string(value > 0 ? "Infinity" : "-Infinity");
@@ -109,11 +195,13 @@ class PostgresConnection;
 
 class PostgresStatement final : public Statement {
  public:
-  PostgresStatement(PostgresConnection& owner, std::string name, std::string sql, int parameter_count)
+  PostgresStatement(PostgresConnection& owner, std::string name, std::string sql, int parameter_count,
+                    bool binary_results)
       : owner_(&owner),
         name_(std::move(name)),
         sql_(std::move(sql)),
-        values_(static_cast<size_t>(parameter_count)) {}
+        values_(static_cast<size_t>(parameter_count)),
+        binary_results_(binary_results) {}
 
   using Statement::Bind;
   Status Bind(int index, int64_t value) override {
@@ -137,6 +225,11 @@ class PostgresStatement final : public Statement {
   }
   // libpq copies parameters when the statement runs, so there is nothing to gain by not copying.
   Status BindUnowned(int index, std::string_view value) override { return Bind(index, value); }
+  Status BindBytes(int index, std::string_view bytes) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    values_[static_cast<size_t>(index - 1)] = ByteaText(bytes);
+    return Status::Ok();
+  }
   Status BindNull(int index) override {
     CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
     values_[static_cast<size_t>(index - 1)].reset();
@@ -176,6 +269,24 @@ class PostgresStatement final : public Statement {
   }
   bool ColumnIsNull(int column) const override { return ColumnType(column) == ValueType::kNull; }
   int64_t ColumnInt(int column) const override {
+    if (Binary(column)) {
+      const std::string_view raw = Raw(column);
+      switch (PQftype(result_.get(), column)) {
+        case kBoolOid:
+          return raw.empty() ? 0 : raw[0] != 0;
+        case kInt2Oid:
+        case kInt4Oid:
+        case kInt8Oid:
+          return BigEndian(raw);
+        case kOidOid:
+          return static_cast<int64_t>(static_cast<uint64_t>(BigEndian(raw)) & 0xffffffffu);
+        case kFloat4Oid:
+        case kFloat8Oid:
+          return static_cast<int64_t>(ColumnDouble(column));
+        default:
+          break;  // text: as below
+      }
+    }
     const std::string_view text = ColumnText(column);
     if (text.empty()) return 0;
     if (text == "t") return 1;
@@ -186,20 +297,59 @@ class PostgresStatement final : public Statement {
     return static_cast<int64_t>(ColumnDouble(column));  // a real or numeric read as an integer
   }
   double ColumnDouble(int column) const override {
+    if (Binary(column)) {
+      const std::string_view raw = Raw(column);
+      const uint64_t bits = static_cast<uint64_t>(BigEndian(raw));
+      switch (PQftype(result_.get(), column)) {
+        case kFloat8Oid:
+          return raw.size() == 8 ? std::bit_cast<double>(bits) : 0.0;
+        case kFloat4Oid:
+          return raw.size() == 4 ? std::bit_cast<float>(static_cast<uint32_t>(bits)) : 0.0;
+        case kBoolOid:
+        case kInt2Oid:
+        case kInt4Oid:
+        case kInt8Oid:
+        case kOidOid:
+          return static_cast<double>(ColumnInt(column));
+        default:
+          break;  // text: as below
+      }
+    }
     const std::string_view text = ColumnText(column);
     if (text.empty()) return 0.0;
     return std::strtod(std::string(text).c_str(), nullptr);  // reads NaN and Infinity too
   }
   std::string_view ColumnText(int column) const override {
-    if (!Current(column) || PQgetisnull(result_.get(), row_, column) != 0) return {};
-    return {PQgetvalue(result_.get(), row_, column),
-            static_cast<size_t>(PQgetlength(result_.get(), row_, column))};
+    if (!Binary(column)) return Raw(column);
+    // A number read as text: written out as the text format would have sent it.
+    const ValueType type = ColumnType(column);
+    if (type != ValueType::kInteger && type != ValueType::kReal) return Raw(column);
+    std::string& text = scratch_[static_cast<size_t>(column)];
+    if (PQftype(result_.get(), column) == kBoolOid) {
+      text = ColumnInt(column) != 0 ? "t" : "f";
+    } else if (type == ValueType::kInteger) {
+      text = std::to_string(ColumnInt(column));
+    } else {
+      text = DoubleText(ColumnDouble(column)).value_or("NaN");
+    }
+    return text;
+  }
+  std::string ColumnBytes(int column) const override {
+    if (!Current(column)) return {};
+    if (Binary(column) || PQftype(result_.get(), column) != kByteaOid) return std::string(Raw(column));
+    return BytesOfByteaText(Raw(column));
   }
 
  private:
   bool Current(int column) const {
     return result_ && row_ >= 0 && row_ < PQntuples(result_.get()) && column >= 0 &&
            column < PQnfields(result_.get());
+  }
+  bool Binary(int column) const { return Current(column) && PQfformat(result_.get(), column) == 1; }
+  // The value as the server sent it, in whichever format; "" for NULL.
+  std::string_view Raw(int column) const {
+    if (!Current(column) || PQgetisnull(result_.get(), row_, column) != 0) return {};
+    return {PQgetvalue(result_.get(), row_, column), static_cast<size_t>(PQgetlength(result_.get(), row_, column))};
   }
 
   Status ReadyToBind(int index) {
@@ -213,8 +363,10 @@ class PostgresStatement final : public Statement {
   std::string name_;  // the server-side prepared statement's name
   std::string sql_;   // as the caller wrote it, for messages
   std::vector<std::optional<std::string>> values_;
+  bool binary_results_;  // rows come in the binary format (ReadsBinary)
   ResultHandle result_;
   int row_ = -1;
+  mutable std::vector<std::string> scratch_;  // binary numbers written out as text, by column
 };
 
 class PostgresConnection final : public Connection {
@@ -246,10 +398,14 @@ class PostgresConnection final : public Connection {
       if (!result || !Succeeded(result.get())) {
         return ErrorFrom(connection_, result.get(), "could not prepare SQL " + Quoted(sql));
       }
-      kept = prepared_.emplace(text, name).first;
+      ResultHandle described(PQdescribePrepared(connection_, name.c_str()));
+      if (!described || !Succeeded(described.get())) {
+        return ErrorFrom(connection_, described.get(), "could not describe SQL " + Quoted(sql));
+      }
+      kept = prepared_.emplace(text, Prepared{name, ReadsBinary(described.get())}).first;
     }
-    return std::unique_ptr<Statement>(
-        std::make_unique<PostgresStatement>(*this, kept->second, text, sql_text::HighestPlaceholder(sql)));
+    return std::unique_ptr<Statement>(std::make_unique<PostgresStatement>(
+        *this, kept->second.name, text, sql_text::HighestPlaceholder(sql), kept->second.binary_results));
   }
 
   Status ExecuteScript(std::string_view sql) override {
@@ -323,7 +479,11 @@ class PostgresConnection final : public Connection {
 
  private:
   PGconn* connection_;
-  std::unordered_map<std::string, std::string> prepared_;  // SQL -> prepared statement name
+  struct Prepared {
+    std::string name;     // the server-side prepared statement's name
+    bool binary_results;  // ReadsBinary
+  };
+  std::unordered_map<std::string, Prepared> prepared_;  // by SQL
   int64_t statements_made_ = 0;
   mutable bool lastval_defined_ = false;
 };
@@ -372,6 +532,8 @@ class PostgresRowCopy final : public RowCopy {
     return Status::Ok();
   }
   Status BindUnowned(int index, std::string_view value) override { return Bind(index, value); }
+  // COPY's text form of a BYTEA is its hex form, escaped as any text is.
+  Status BindBytes(int index, std::string_view bytes) override { return Bind(index, ByteaText(bytes)); }
   Status BindNull(int index) override {
     CAIRN_RETURN_IF_ERROR(Check(index));
     cells_[static_cast<size_t>(index - 1)].reset();
@@ -446,8 +608,9 @@ Result<bool> PostgresStatement::Step() {
     for (size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
     PGconn* connection = owner_->handle();
     result_.reset(PQexecPrepared(connection, name_.c_str(), static_cast<int>(values.size()), values.data(),
-                                 nullptr, nullptr, 0));
+                                 nullptr, nullptr, binary_results_ ? 1 : 0));
     row_ = -1;
+    if (binary_results_ && result_) scratch_.resize(static_cast<size_t>(PQnfields(result_.get())));
     if (!result_ || !Succeeded(result_.get())) {
       Status error = ErrorFrom(connection, result_.get(), "could not run SQL " + Quoted(sql_));
       result_.reset();
@@ -533,6 +696,8 @@ std::string AdaptSchema(std::string_view sql) {
     }
     if (WordIs(word, "INTEGER")) {
       out += "BIGINT";
+    } else if (WordIs(word, "BLOB")) {
+      out += "BYTEA";
     } else if (WordIs(word, "REAL")) {
       out += "DOUBLE PRECISION";
     } else {
@@ -602,6 +767,10 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& given_url) {
   if (PQsetClientEncoding(raw, "UTF8") != 0) {
     return Status::IoError("could not set the PostgreSQL connection to UTF-8: " + TrimmedLine(PQerrorMessage(raw)));
   }
+  // BYTEA values come back in the hex form ColumnBytes reads, whatever the server's default. And
+  // no JIT compilation: Cairn's queries are short, and a freshly loaded table's missing
+  // statistics made the planner compile the council's load for 145 ms to save nothing.
+  CAIRN_RETURN_IF_ERROR(connection->ExecuteScript("SET bytea_output = 'hex'; SET jit = off"));
   return std::unique_ptr<Connection>(std::move(connection));
 }
 

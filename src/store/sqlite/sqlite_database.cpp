@@ -220,6 +220,11 @@ class SqliteStatement final : public Statement {
     CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
     return CheckBind(sqlite3_bind_null(stmt_, index), index);
   }
+  Status BindBytes(int index, std::string_view bytes) override {
+    CAIRN_RETURN_IF_ERROR(ReadyToBind(index));
+    const char* data = bytes.data() != nullptr ? bytes.data() : "";
+    return CheckBind(sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_TRANSIENT), index);
+  }
 
   Result<bool> Step() override {
     stepped_ = true;
@@ -268,6 +273,13 @@ class SqliteStatement final : public Statement {
     if (text == nullptr) return {};
     const int bytes = sqlite3_column_bytes(stmt_, column);
     return {reinterpret_cast<const char*>(text), static_cast<size_t>(bytes)};
+  }
+  std::string ColumnBytes(int column) const override {
+    if (!InRange(column)) return {};
+    // The blob first, then its length, as for text.
+    const void* blob = sqlite3_column_blob(stmt_, column);
+    if (blob == nullptr) return {};
+    return std::string(static_cast<const char*>(blob), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
   }
 
  private:
