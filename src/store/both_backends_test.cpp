@@ -502,6 +502,9 @@ TEST(PostgresSchemaTest, AdaptsSqliteTypesOutsideLiteralsAndComments) {
             "CREATE TABLE p (integers_seen BIGINT, a BIGINT NOT NULL, PRIMARY KEY (a))");
   EXPECT_EQ(postgres::AdaptSchema("ALTER TABLE e ADD COLUMN c INTEGER REFERENCES child(id);"),
             "ALTER TABLE e ADD COLUMN c BIGINT REFERENCES child(id) DEFERRABLE INITIALLY IMMEDIATE;");
+  // A key that is not the row's own id stays a plain BIGINT (chronology_image.child_id), and BLOB is BYTEA.
+  EXPECT_EQ(postgres::AdaptSchema("CREATE TABLE i (child_id INTEGER NOT NULL PRIMARY KEY, image BLOB NOT NULL)"),
+            "CREATE TABLE i (child_id BIGINT NOT NULL PRIMARY KEY, image BYTEA NOT NULL)");
 }
 
 }  // namespace

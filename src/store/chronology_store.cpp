@@ -4,10 +4,12 @@
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "base/json_text.h"
+#include "store/chronology_image.h"
 #include "store/record_changes.h"
 
 namespace cairn::store {
@@ -306,7 +308,7 @@ constexpr size_t kReportsPerInsert = 64;
 // Prepared once per save: an import runs these statements hundreds of thousands of times.
 struct SaveStatements {
   std::unique_ptr<Statement> find_child, insert_child, update_child, insert_child_revision, held_events,
-      insert_event, update_event, insert_event_revision, insert_report, insert_reports;
+      insert_event, update_event, insert_event_revision, insert_report, insert_reports, insert_image, delete_image;
 
   static Result<SaveStatements> Prepare(Connection& db) {
     SaveStatements s;
@@ -348,6 +350,9 @@ struct SaveStatements {
     CAIRN_ASSIGN_OR_RETURN(s.insert_report,
                            db.Prepare("INSERT INTO event_report (event_id, collection_year) VALUES ($1, $2) "
                                       "ON CONFLICT DO NOTHING"));
+    CAIRN_ASSIGN_OR_RETURN(s.insert_image,
+                           db.Prepare("INSERT INTO chronology_image (child_id, generation, image) VALUES ($1, $2, $3)"));
+    CAIRN_ASSIGN_OR_RETURN(s.delete_image, db.Prepare("DELETE FROM chronology_image WHERE child_id = $1"));
     return s;
   }
 };
@@ -373,116 +378,214 @@ std::vector<int32_t> ParentsFirst(const Chronology& chronology) {
   return order;
 }
 
-// Builds chronologies from rows of `child` and `event`, both ordered by child id.
+// Builds chronologies: each child's events from its image (chronology_image.h) when it has a
+// current one, else from its rows of `event` and `event_report`.
 class ChronologyLoader {
  public:
-  explicit ChronologyLoader(Connection& db) : db_(db) {}
+  // Without images, every child is read from its rows (to make images, and to check them).
+  ChronologyLoader(Connection& db, bool use_images) : db_(db), use_images_(use_images) {}
 
-  Result<std::vector<Chronology>> Load(std::optional<std::string_view> la_child_id) {
-    const std::string where = la_child_id ? " WHERE la_child_id = $1" : "";
-    CAIRN_ASSIGN_OR_RETURN(auto children,
-                           db_.Prepare("SELECT " + std::string(kChildColumns) + " FROM child" + where + " ORDER BY id"));
-    if (la_child_id) CAIRN_RETURN_IF_ERROR(children->Bind(1, *la_child_id));
-    std::vector<Chronology> result;
-    std::unordered_map<int64_t, size_t> by_child_id;
-    while (true) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, children->Step());
-      if (!row) break;
-      CAIRN_ASSIGN_OR_RETURN(Child child, ReadChild(*children));
-      by_child_id.emplace(children->ColumnInt(0), result.size());
-      result.emplace_back(std::move(child));
+  // Every child, in row id order.
+  Result<std::vector<Chronology>> LoadAll() {
+    CAIRN_ASSIGN_OR_RETURN(auto children, PrepareChildren(""));
+    CAIRN_RETURN_IF_ERROR(ReadChildren(*children));
+    return Finish();
+  }
+  // The child with this LA child id (none or one).
+  Result<std::vector<Chronology>> LoadOne(std::string_view la_child_id) {
+    CAIRN_ASSIGN_OR_RETURN(auto children, PrepareChildren(" WHERE c.la_child_id = $1"));
+    CAIRN_RETURN_IF_ERROR(children->Bind(1, la_child_id));
+    CAIRN_RETURN_IF_ERROR(ReadChildren(*children));
+    return Finish();
+  }
+  // The children with these row ids (sorted, each once), in that order.
+  Result<std::vector<Chronology>> LoadIds(std::span<const int64_t> ids) {
+    if (ids.size() > kOneByOne) {
+      // Reading every child and keeping these is quicker than asking for each.
+      CAIRN_ASSIGN_OR_RETURN(auto children, PrepareChildren(""));
+      CAIRN_RETURN_IF_ERROR(ReadChildren(*children, ids));
+    } else {
+      CAIRN_ASSIGN_OR_RETURN(auto children, PrepareChildren(" WHERE c.id = $1"));
+      for (int64_t id : ids) {
+        CAIRN_RETURN_IF_ERROR(children->Bind(1, id));
+        CAIRN_RETURN_IF_ERROR(ReadChildren(*children));
+      }
     }
-    if (result.empty()) return result;
+    return Finish();
+  }
+  // The row id of each chronology the last load gave, in the same order.
+  const std::vector<int64_t>& row_ids() const { return row_ids_; }
 
-    const std::string event_where =
-        la_child_id ? " AND child_id = (SELECT id FROM child WHERE la_child_id = $1)" : std::string();
-    CAIRN_ASSIGN_OR_RETURN(auto events, db_.Prepare("SELECT id, child_id, kind, start_date, end_date, parent_id, "
-                                                    "fields, source, revision FROM event WHERE withdrawn = 0" +
-                                                    event_where + " ORDER BY id"));
-    if (la_child_id) CAIRN_RETURN_IF_ERROR(events->Bind(1, *la_child_id));
-    struct Location {
-      size_t chronology;
-      int32_t index;
-    };
-    // Every event's place, by id: one sorted array rather than a hash node per event (a whole
-    // council's load allocated half a million of them).
-    std::vector<std::pair<int64_t, Location>> located;
-    auto locate = [&located](int64_t id) -> const Location* {
-      auto found = std::lower_bound(located.begin(), located.end(), id,
-                                    [](const auto& entry, int64_t wanted) { return entry.first < wanted; });
-      return found != located.end() && found->first == id ? &found->second : nullptr;
-    };
-    std::vector<std::pair<Location, int64_t>> parent_links;
-    // Rows come in id order, which is the table's own (a plain scan: ordering by child went
-    // through an index and a sort, a fifth of the load). Children come mostly a run at a time
-    // (their events are saved together): each run is gathered here and moved into its
-    // chronology in one allocation of the right size, rather than the list doubling (and moving
-    // every event) as it grows. Within a child the events keep their id order, as before.
+ private:
+  // Up to this many children read from their rows are asked for one by one; more, and the event
+  // table is read through once.
+  static constexpr size_t kOneByOne = 200;
+
+  Result<std::unique_ptr<Statement>> PrepareChildren(const std::string& where) {
+    std::string sql = "SELECT " + std::string(kChildColumns);
+    if (use_images_) {
+      sql += ", i.generation, i.image, (SELECT max(h.generation) FROM child_change h WHERE h.child_id = c.id) "
+             "FROM child c LEFT JOIN chronology_image i ON i.child_id = c.id";
+    } else {
+      sql += " FROM child c";
+    }
+    return db_.Prepare(sql + where + " ORDER BY c.id");
+  }
+
+  // Reads the children the statement gives (only those in `wanted`, when given), each with its
+  // image's events when the image is current.
+  Status ReadChildren(Statement& children, std::optional<std::span<const int64_t>> wanted = std::nullopt) {
+    constexpr int kImageGeneration = 18, kImage = 19, kLastChange = 20;
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, children.Step());
+      if (!row) break;
+      const int64_t row_id = children.ColumnInt(0);
+      if (wanted && !std::binary_search(wanted->begin(), wanted->end(), row_id)) continue;
+      CAIRN_ASSIGN_OR_RETURN(Child child, ReadChild(children));
+      const size_t index = result_.size();
+      result_.emplace_back(std::move(child));
+      row_ids_.push_back(row_id);
+      // Current: made at or after the last change that named the child (a change naming none
+      // is a writer's, which removes the image of each child it changes and makes a new one).
+      const bool current = use_images_ && !children.ColumnIsNull(kImage) &&
+                           (children.ColumnIsNull(kLastChange) ||
+                            children.ColumnInt(kImageGeneration) >= children.ColumnInt(kLastChange));
+      if (current && DecodeChronologyImage(children.ColumnBytes(kImage), result_[index].mutable_events()).ok()) {
+        continue;
+      }
+      // No image, an old one, or one that cannot be read: the rows say the same, more slowly.
+      result_[index].mutable_events().clear();
+      from_rows_.emplace(row_id, index);
+    }
+    return children.Reset();
+  }
+
+  Result<std::vector<Chronology>> Finish() {
+    if (!from_rows_.empty()) {
+      if (from_rows_.size() > kOneByOne) {
+        CAIRN_ASSIGN_OR_RETURN(auto events, db_.Prepare(std::string(kEventSelect) + " ORDER BY id"));
+        CAIRN_RETURN_IF_ERROR(ReadEventRows(*events));
+        LinkParents();
+        CAIRN_ASSIGN_OR_RETURN(auto reports, db_.Prepare("SELECT event_id, collection_year FROM event_report"));
+        CAIRN_RETURN_IF_ERROR(ReadReportRows(*reports));
+      } else {
+        CAIRN_ASSIGN_OR_RETURN(auto events, db_.Prepare(std::string(kEventSelect) + " AND child_id = $1 ORDER BY id"));
+        CAIRN_ASSIGN_OR_RETURN(auto reports,
+                               db_.Prepare("SELECT r.event_id, r.collection_year FROM event_report r "
+                                           "JOIN event e ON e.id = r.event_id WHERE e.child_id = $1"));
+        for (const auto& [row_id, index] : from_rows_) {
+          CAIRN_RETURN_IF_ERROR(events->Bind(1, row_id));
+          CAIRN_RETURN_IF_ERROR(ReadEventRows(*events));
+        }
+        LinkParents();
+        for (const auto& [row_id, index] : from_rows_) {
+          CAIRN_RETURN_IF_ERROR(reports->Bind(1, row_id));
+          CAIRN_RETURN_IF_ERROR(ReadReportRows(*reports));
+        }
+      }
+    }
+    for (Chronology& chronology : result_) chronology.Sort();
+    from_rows_.clear();
+    located_.clear();
+    parent_links_.clear();
+    return std::move(result_);
+  }
+
+  static constexpr std::string_view kEventSelect =
+      "SELECT id, child_id, kind, start_date, end_date, parent_id, fields, source, revision FROM event "
+      "WHERE withdrawn = 0";
+
+  struct Location {
+    size_t chronology;
+    int32_t index;
+  };
+
+  // Reads event rows (kEventSelect's columns) of the children read from rows, in id order.
+  Status ReadEventRows(Statement& events) {
+    // Children come mostly a run at a time (their events are saved together): each run is
+    // gathered here and moved into its chronology in one allocation of the right size, rather than
+    // the list doubling (and moving every event) as it grows. Within a child the events keep their
+    // id order.
     std::vector<Event> gathered;
-    size_t gathering = result.size();  // the chronology being gathered; result.size(): none
+    size_t gathering = result_.size();  // the chronology being gathered; result_.size(): none
     auto hand_over = [&]() {
-      if (gathering == result.size()) return;
-      auto& list = result[gathering].mutable_events();
+      if (gathering == result_.size()) return;
+      auto& list = result_[gathering].mutable_events();
       list.reserve(list.size() + gathered.size());
       for (Event& event : gathered) list.push_back(std::move(event));
       gathered.clear();
     };
     while (true) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, events->Step());
+      CAIRN_ASSIGN_OR_RETURN(bool row, events.Step());
       if (!row) break;
+      auto owner = from_rows_.find(events.ColumnInt(1));
+      if (owner == from_rows_.end()) continue;
       Event event;
-      event.id = events->ColumnInt(0);
-      auto owner = by_child_id.find(events->ColumnInt(1));
-      if (owner == by_child_id.end()) continue;
+      event.id = events.ColumnInt(0);
       if (owner->second != gathering) {
         hand_over();
         gathering = owner->second;
       }
-      CAIRN_ASSIGN_OR_RETURN(event.kind, model::EventKindFromId(events->ColumnText(2)));
-      CAIRN_ASSIGN_OR_RETURN(event.start, Date::ParseIso(events->ColumnText(3)));
-      CAIRN_ASSIGN_OR_RETURN(event.end, OptionalDateColumn(*events, 4, "event end date"));
-      CAIRN_RETURN_IF_ERROR(ParseFieldsJson(events->ColumnText(6), event));
-      event.provenance.source = std::string(events->ColumnText(7));
-      event.revision = events->ColumnInt(8);
+      CAIRN_ASSIGN_OR_RETURN(event.kind, model::EventKindFromId(events.ColumnText(2)));
+      CAIRN_ASSIGN_OR_RETURN(event.start, Date::ParseIso(events.ColumnText(3)));
+      CAIRN_ASSIGN_OR_RETURN(event.end, OptionalDateColumn(events, 4, "event end date"));
+      CAIRN_RETURN_IF_ERROR(ParseFieldsJson(events.ColumnText(6), event));
+      event.provenance.source = std::string(events.ColumnText(7));
+      event.revision = events.ColumnInt(8);
       const Location location{owner->second,
-                              static_cast<int32_t>(result[owner->second].events().size() + gathered.size())};
-      if (!events->ColumnIsNull(5)) parent_links.push_back({location, events->ColumnInt(5)});
-      located.emplace_back(event.id, location);
+                              static_cast<int32_t>(result_[owner->second].events().size() + gathered.size())};
+      if (!events.ColumnIsNull(5)) parent_links_.push_back({location, events.ColumnInt(5)});
+      located_.emplace_back(event.id, location);
       gathered.push_back(std::move(event));
     }
     hand_over();
-    std::sort(located.begin(), located.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [location, parent_id] : parent_links) {
-      const Location* parent = locate(parent_id);
-      // A withdrawn parent leaves its children standing alone rather than pointing nowhere.
-      if (parent != nullptr && parent->chronology == location.chronology) {
-        result[location.chronology].mutable_events()[static_cast<size_t>(location.index)].parent = parent->index;
-      }
-    }
-
-    const std::string report_where =
-        la_child_id ? " WHERE event_id IN (SELECT e.id FROM event e JOIN child c ON c.id = e.child_id "
-                      "WHERE c.la_child_id = $1)"
-                    : std::string();
-    CAIRN_ASSIGN_OR_RETURN(auto reports,
-                           db_.Prepare("SELECT event_id, collection_year FROM event_report" + report_where));
-    if (la_child_id) CAIRN_RETURN_IF_ERROR(reports->Bind(1, *la_child_id));
-    while (true) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, reports->Step());
-      if (!row) break;
-      const Location* where_is = locate(reports->ColumnInt(0));
-      if (where_is == nullptr) continue;
-      result[where_is->chronology]
-          .mutable_events()[static_cast<size_t>(where_is->index)]
-          .provenance.AddReportedYear(static_cast<int>(reports->ColumnInt(1)));
-    }
-    for (Chronology& chronology : result) chronology.Sort();
-    return result;
+    return events.Reset();
   }
 
- private:
+  const Location* Locate(int64_t id) const {
+    auto found = std::lower_bound(located_.begin(), located_.end(), id,
+                                  [](const auto& entry, int64_t wanted) { return entry.first < wanted; });
+    return found != located_.end() && found->first == id ? &found->second : nullptr;
+  }
+
+  void LinkParents() {
+    std::sort(located_.begin(), located_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [location, parent_id] : parent_links_) {
+      const Location* parent = Locate(parent_id);
+      // A withdrawn parent leaves its children standing alone rather than pointing nowhere.
+      if (parent != nullptr && parent->chronology == location.chronology) {
+        result_[location.chronology].mutable_events()[static_cast<size_t>(location.index)].parent = parent->index;
+      }
+    }
+  }
+
+  Status ReadReportRows(Statement& reports) {
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, reports.Step());
+      if (!row) break;
+      const Location* where_is = Locate(reports.ColumnInt(0));
+      if (where_is == nullptr) continue;
+      result_[where_is->chronology]
+          .mutable_events()[static_cast<size_t>(where_is->index)]
+          .provenance.AddReportedYear(static_cast<int>(reports.ColumnInt(1)));
+    }
+    return reports.Reset();
+  }
+
   Connection& db_;
+  bool use_images_;
+  std::vector<Chronology> result_;
+  std::vector<int64_t> row_ids_;
+  // Children read from their rows: row id to their place in result_.
+  std::map<int64_t, size_t> from_rows_;
+  // Every event read from rows, by id: one sorted array rather than a hash node per event (a
+  // whole council's load allocated half a million of them).
+  std::vector<std::pair<int64_t, Location>> located_;
+  std::vector<std::pair<Location, int64_t>> parent_links_;
 };
+
+// Below, with the other image writing.
+Status WriteImagesFromRows(Connection& db, std::vector<int64_t> child_ids, int64_t generation);
 
 }  // namespace
 
@@ -521,13 +624,19 @@ struct ChronologyWriter::State {
   std::string fields;  // scratch, reused for every event
   std::vector<std::pair<int64_t, int>> pending_reports;  // event id, collection year
   bool noted = false;  // the change is noted for other servers (once: a save is a bulk change)
+  int64_t generation = 0;  // the record generation the change took, once noted
+  // Children held before this writer whose events it changed: their images are made again from
+  // their rows by Finish() (a new child's image is made from what is saved, as it is saved).
+  std::vector<int64_t> changed_children;
+  ChronologyImageBuilder image;
+  std::vector<int32_t> position;  // scratch: each event's place in the order it is saved
 
   // PostgreSQL, filling an empty database inside a transaction: new children's rows are sent by
   // COPY (Connection::PrepareCopy) with ids handed out here from the tables' sequences, rather than
   // a round trip to the server for every row. A child given twice ends that (what is buffered is
   // sent, the sequences are moved on) and the rest of the load goes the ordinary way.
   struct Bulk {
-    std::unique_ptr<RowCopy> children, events, reports;
+    std::unique_ptr<RowCopy> children, events, reports, images;
     int64_t next_child_id = 0, next_event_id = 0;
     std::unordered_set<std::string> saved;  // la_child_id of every child sent this way
   };
@@ -539,7 +648,9 @@ struct ChronologyWriter::State {
   Status NoteChange() {
     if (noted) return Status::Ok();
     noted = true;
-    return NoteChildChanged(db, 0);
+    CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, 0));
+    CAIRN_ASSIGN_OR_RETURN(generation, RecordGeneration(db));
+    return Status::Ok();
   }
 };
 
@@ -647,6 +758,7 @@ Status ChronologyWriter::State::StartBulk() {
                          db.PrepareCopy("event", {"child_id", "kind", "start_date", "end_date", "parent_id",
                                                   "natural_key", "fields", "source", "created_at", "updated_at", "id"}));
   CAIRN_ASSIGN_OR_RETURN(started.reports, db.PrepareCopy("event_report", {"event_id", "collection_year"}));
+  CAIRN_ASSIGN_OR_RETURN(started.images, db.PrepareCopy("chronology_image", {"child_id", "generation", "image"}));
   CAIRN_RETURN_IF_ERROR(audit->LoadInBulk());
   bulk = std::move(started);
   return Status::Ok();
@@ -654,7 +766,7 @@ Status ChronologyWriter::State::StartBulk() {
 
 Status ChronologyWriter::State::FinishBulk() {
   if (!bulk) return Status::Ok();
-  for (RowCopy* copy : {bulk->children.get(), bulk->events.get(), bulk->reports.get()}) {
+  for (RowCopy* copy : {bulk->children.get(), bulk->events.get(), bulk->reports.get(), bulk->images.get()}) {
     CAIRN_RETURN_IF_ERROR(copy->Flush());
   }
   // The sequences move past every id handed out: the next nextval() gives the next free one.
@@ -673,6 +785,7 @@ Result<SaveReport> ChronologyWriter::Finish() {
   CAIRN_RETURN_IF_ERROR(state_->FinishBulk());
   CAIRN_RETURN_IF_ERROR(state_->audit->Flush());
   CAIRN_RETURN_IF_ERROR(state_->RestoreIndexes());
+  CAIRN_RETURN_IF_ERROR(WriteImagesFromRows(state_->db, std::move(state_->changed_children), state_->generation));
   CAIRN_RETURN_IF_ERROR(state_->RestoreCache());
   state_->finished = true;
   return state_->report;
@@ -872,8 +985,36 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
     if (pending_reports.size() >= kReportsPerInsert) CAIRN_RETURN_IF_ERROR(InsertReports(/*all=*/false));
   }
 
-  // Every change to a child's record is audited; an unchanged re-import changes nothing.
   const bool created = report.children_added > before.children_added;
+  if (created) {
+    // The image of the events as saved (as the rows will read back): in the order saved, which is
+    // the order of their ids, with the parents' places in that order.
+    position.assign(events.size(), -1);
+    for (size_t place = 0; place < order.size(); ++place) position[static_cast<size_t>(order[place])] = static_cast<int32_t>(place);
+    for (int32_t index : order) {
+      const Event& event = events[static_cast<size_t>(index)];
+      image.Add(event, event.parent >= 0 ? position[static_cast<size_t>(event.parent)] : -1,
+                ids[static_cast<size_t>(index)], /*revision=*/1,
+                event.provenance.source.empty() ? std::string_view("cairn") : std::string_view(event.provenance.source),
+                event.provenance.reported_in_years);
+    }
+    Statement& insert = new_in_bulk ? *bulk->images : *s.insert_image;
+    CAIRN_RETURN_IF_ERROR(insert.Bind(1, child_id));
+    CAIRN_RETURN_IF_ERROR(insert.Bind(2, generation));
+    CAIRN_RETURN_IF_ERROR(insert.BindBytes(3, image.Finish()));
+    CAIRN_RETURN_IF_ERROR(insert.Run());
+  } else if (report.events_added > before.events_added || report.events_amended > before.events_amended ||
+             std::any_of(events.begin(), events.end(),
+                         [](const Event& event) { return !event.provenance.reported_in_years.empty(); })) {
+    // Changed events, or perhaps only a year more of returns reporting them: the image goes now
+    // and Finish() makes it again from the rows.
+    CAIRN_RETURN_IF_ERROR(NoteChange());
+    CAIRN_RETURN_IF_ERROR(s.delete_image->Bind(1, child_id));
+    CAIRN_RETURN_IF_ERROR(s.delete_image->Run());
+    changed_children.push_back(child_id);
+  }
+
+  // Every change to a child's record is audited; an unchanged re-import changes nothing.
   const int64_t added = report.events_added - before.events_added;
   const int64_t amended = report.events_amended - before.events_amended;
   if (created || added > 0 || amended > 0 || report.children_updated > before.children_updated) {
@@ -902,18 +1043,106 @@ Result<SaveReport> SaveChronologies(Connection& db, std::span<const Chronology> 
 }
 
 Result<std::optional<Chronology>> LoadChronology(Connection& db, std::string_view la_child_id) {
-  ChronologyLoader loader(db);
-  CAIRN_ASSIGN_OR_RETURN(auto loaded, loader.Load(la_child_id));
+  ChronologyLoader loader(db, /*use_images=*/true);
+  CAIRN_ASSIGN_OR_RETURN(auto loaded, loader.LoadOne(la_child_id));
   if (loaded.empty()) return std::optional<Chronology>();
   return std::optional<Chronology>(std::move(loaded.front()));
 }
 
-Result<std::vector<Chronology>> LoadAllChronologies(Connection& db) {
-  ChronologyLoader loader(db);
-  CAIRN_ASSIGN_OR_RETURN(auto loaded, loader.Load(std::nullopt));
+namespace {
+
+Result<std::vector<Chronology>> LoadEveryChronology(Connection& db, bool use_images) {
+  ChronologyLoader loader(db, use_images);
+  CAIRN_ASSIGN_OR_RETURN(auto loaded, loader.LoadAll());
   std::sort(loaded.begin(), loaded.end(),
             [](const Chronology& a, const Chronology& b) { return a.child().la_child_id < b.child().la_child_id; });
   return loaded;
+}
+
+// Replaces a child's image unless the one held was made at a later generation (by a writer that
+// saw more than this one did).
+constexpr std::string_view kUpsertImage =
+    "INSERT INTO chronology_image (child_id, generation, image) VALUES ($1, $2, $3) ON CONFLICT (child_id) DO "
+    "UPDATE SET generation = excluded.generation, image = excluded.image "
+    "WHERE excluded.generation >= chronology_image.generation";
+
+// How many children's images are made from their rows at a time: each batch holds its
+// chronologies in memory at once.
+constexpr size_t kImageBatch = 50'000;
+
+// Writes the image of each child with these row ids from its rows. `generation` is the record's
+// generation read before the rows were (or in the transaction that changed them).
+Status WriteImagesFromRows(Connection& db, std::vector<int64_t> child_ids, int64_t generation) {
+  std::sort(child_ids.begin(), child_ids.end());
+  child_ids.erase(std::unique(child_ids.begin(), child_ids.end()), child_ids.end());
+  if (child_ids.empty()) return Status::Ok();
+  CAIRN_ASSIGN_OR_RETURN(auto upsert, db.Prepare(kUpsertImage));
+  for (size_t begin = 0; begin < child_ids.size(); begin += kImageBatch) {
+    const size_t size = std::min(kImageBatch, child_ids.size() - begin);
+    ChronologyLoader loader(db, /*use_images=*/false);
+    CAIRN_ASSIGN_OR_RETURN(auto loaded, loader.LoadIds(std::span<const int64_t>(child_ids).subspan(begin, size)));
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      CAIRN_RETURN_IF_ERROR(upsert->Bind(1, loader.row_ids()[i]));
+      CAIRN_RETURN_IF_ERROR(upsert->Bind(2, generation));
+      CAIRN_RETURN_IF_ERROR(upsert->BindBytes(3, EncodeChronologyImage(loaded[i].events())));
+      CAIRN_RETURN_IF_ERROR(upsert->Run());
+    }
+  }
+  return Status::Ok();
+}
+
+// The image of one child, after a change to its events in this transaction.
+Status RefreshImage(Connection& db, int64_t child_id) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t generation, RecordGeneration(db));
+  return WriteImagesFromRows(db, {child_id}, generation);
+}
+
+bool SameEvent(const Event& a, const Event& b) {
+  return a.SameContent(b) && a.parent == b.parent && a.id == b.id && a.revision == b.revision &&
+         a.provenance == b.provenance;
+}
+
+}  // namespace
+
+Result<std::vector<Chronology>> LoadAllChronologies(Connection& db) { return LoadEveryChronology(db, true); }
+
+Result<int64_t> WriteMissingChronologyImages(Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t generation, RecordGeneration(db));
+  CAIRN_ASSIGN_OR_RETURN(
+      auto missing,
+      db.Prepare("SELECT c.id FROM child c LEFT JOIN chronology_image i ON i.child_id = c.id WHERE i.child_id IS NULL "
+                 "OR i.generation < (SELECT COALESCE(max(h.generation), 0) FROM child_change h WHERE h.child_id = c.id)"));
+  std::vector<int64_t> child_ids;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, missing->Step());
+    if (!row) break;
+    child_ids.push_back(missing->ColumnInt(0));
+  }
+  missing.reset();
+  CAIRN_RETURN_IF_ERROR(WriteImagesFromRows(db, child_ids, generation));
+  return static_cast<int64_t>(child_ids.size());
+}
+
+Status CheckChronologyImages(Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(auto from_images, LoadEveryChronology(db, true));
+  CAIRN_ASSIGN_OR_RETURN(auto from_rows, LoadEveryChronology(db, false));
+  if (from_images.size() != from_rows.size()) {
+    return Status::DataLoss("the chronology images give " + std::to_string(from_images.size()) + " children, the rows " +
+                            std::to_string(from_rows.size()));
+  }
+  std::vector<std::string> differing;
+  for (size_t i = 0; i < from_rows.size(); ++i) {
+    const auto& a = from_images[i].events();
+    const auto& b = from_rows[i].events();
+    const bool same = from_images[i].child() == from_rows[i].child() && a.size() == b.size() &&
+                      std::equal(a.begin(), a.end(), b.begin(), SameEvent);
+    if (!same) differing.push_back(from_rows[i].child().la_child_id);
+  }
+  if (differing.empty()) return Status::Ok();
+  std::string named;
+  for (size_t i = 0; i < differing.size() && i < 5; ++i) named += (i > 0 ? ", " : "") + differing[i];
+  return Status::DataLoss(std::to_string(differing.size()) + " child(ren)'s chronology image differs from their rows (" +
+                          named + (differing.size() > 5 ? ", ..." : "") + ")");
 }
 
 namespace {
@@ -1016,7 +1245,9 @@ Result<int64_t> AddEvent(Connection& db, std::string_view la_child_id, const Eve
       {child_id, std::string(model::IdOf(event.kind)), event.start.ToIso(),
        event.end ? Value(event.end->ToIso()) : Value(std::monostate()),
        parent_id > 0 ? Value(parent_id) : Value(std::monostate()), std::string(natural_key), fields, now}));
-  return RunInsert(db, *insert);
+  CAIRN_ASSIGN_OR_RETURN(int64_t id, RunInsert(db, *insert));
+  CAIRN_RETURN_IF_ERROR(RefreshImage(db, child_id));
+  return id;
 }
 
 Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, const ChangeContext& context,
@@ -1041,11 +1272,13 @@ Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, co
   }
   const std::string now = UtcTimestamp();
   CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "amended", context, now));
-  return db.Execute("UPDATE event SET start_date = $2, end_date = $3, fields = $4, revision = revision + 1, "
-                    "updated_at = $5, natural_key = COALESCE($6, natural_key) WHERE id = $1",
-                    {event_id, replacement.start.ToIso(),
-                     replacement.end ? Value(replacement.end->ToIso()) : Value(std::monostate()), fields, now,
-                     natural_key.empty() ? Value(std::monostate()) : Value(std::string(natural_key))});
+  CAIRN_RETURN_IF_ERROR(
+      db.Execute("UPDATE event SET start_date = $2, end_date = $3, fields = $4, revision = revision + 1, "
+                 "updated_at = $5, natural_key = COALESCE($6, natural_key) WHERE id = $1",
+                 {event_id, replacement.start.ToIso(),
+                  replacement.end ? Value(replacement.end->ToIso()) : Value(std::monostate()), fields, now,
+                  natural_key.empty() ? Value(std::monostate()) : Value(std::string(natural_key))}));
+  return RefreshImage(db, row.child_id);
 }
 
 Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context,
@@ -1056,8 +1289,9 @@ Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& cont
   CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, row, expected_revision));
   const std::string now = UtcTimestamp();
   CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "withdrawn", context, now));
-  return db.Execute("UPDATE event SET withdrawn = 1, revision = revision + 1, updated_at = $2 WHERE id = $1",
-                    {event_id, now});
+  CAIRN_RETURN_IF_ERROR(db.Execute(
+      "UPDATE event SET withdrawn = 1, revision = revision + 1, updated_at = $2 WHERE id = $1", {event_id, now}));
+  return RefreshImage(db, row.child_id);
 }
 
 Result<std::vector<EventRevision>> EventHistory(Connection& db, int64_t event_id) {

@@ -105,7 +105,20 @@ class ChronologyWriter {
 // One child's chronology (events in date order, withdrawn events left out), or nullopt.
 Result<std::optional<model::Chronology>> LoadChronology(Connection& db, std::string_view la_child_id);
 // Every child's chronology, in la_child_id order.
+//
+// Both read each child's events from its chronology image (migration 0011, chronology_image.h)
+// when it has a current one, and from its event rows otherwise: every change to a child's events
+// here makes a new image in the same transaction, so the rows are read only for children changed
+// by a version of Cairn before images, or whose image is damaged.
 Result<std::vector<model::Chronology>> LoadAllChronologies(Connection& db);
+
+// Makes an image for every child without a current one, from its rows; returns how many.
+// Migrate() calls it after applying migrations, and `cairn serve` when it starts.
+Result<int64_t> WriteMissingChronologyImages(Connection& db);
+
+// DataLoss, naming up to five children, when any child's events read from its image differ from
+// its rows: for tests, and for anyone who doubts the images.
+Status CheckChronologyImages(Connection& db);
 
 // Adds one event recorded in Cairn (source "cairn") to the child `la_child_id`, nested under the
 // event `parent_id` (0: none), and returns its id. `natural_key` is Chronology::NaturalKey of the

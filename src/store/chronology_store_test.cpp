@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.h"
+#include "store/record_changes.h"
 #include "store/test_database.h"
 
 namespace cairn::store {
@@ -25,7 +26,20 @@ class ChronologyStoreTest : public ::testing::TestWithParam<Backend> {
     db_ = database_.Open();
     ASSERT_NE(db_, nullptr);
   }
-  void TearDown() override { db_.reset(); }
+  // Whatever a test wrote through the store, every child has a current chronology image and it
+  // reads back as the child's rows do.
+  void TearDown() override {
+    if (db_ != nullptr && check_images_) {
+      const Status images = CheckChronologyImages(*db_);
+      EXPECT_TRUE(images.ok()) << images.message();
+      EXPECT_EQ(Count(kChildrenWithoutACurrentImage), 0);
+    }
+    db_.reset();
+  }
+
+  static constexpr const char* kChildrenWithoutACurrentImage =
+      "SELECT count(*) FROM child c LEFT JOIN chronology_image i ON i.child_id = c.id WHERE i.child_id IS NULL "
+      "OR i.generation < (SELECT COALESCE(max(h.generation), 0) FROM child_change h WHERE h.child_id = c.id)";
 
   Result<SaveReport> Save(const std::vector<Chronology>& chronologies, const std::string& reason = "test") {
     auto transaction = Transaction::Begin(*db_);
@@ -48,6 +62,7 @@ class ChronologyStoreTest : public ::testing::TestWithParam<Backend> {
 
   TestDatabase database_{"cairn_chronology_", GetParam()};
   std::unique_ptr<Connection> db_;
+  bool check_images_ = true;  // off in tests that damage rows on purpose
 };
 
 Chronology SampleChild() {
@@ -314,6 +329,11 @@ TEST_P(ChronologyStoreTest, ChildrenSavedBeforeNamesWereKeptHaveNone) {
   EXPECT_EQ((**loaded).child().given_name, "");
   EXPECT_EQ((**loaded).child().family_name, "");
   EXPECT_EQ((**loaded).child().preferred_name, "");
+  // Migrating also made the child's chronology image (migration 0011 came after it).
+  EXPECT_EQ(Count("SELECT count(*) FROM chronology_image"), 1);
+  EXPECT_EQ(Count(kChildrenWithoutACurrentImage), 0);
+  EXPECT_TRUE(CheckChronologyImages(*db_).ok());
+  db_.reset();  // `older` goes before TearDown would look at it
 }
 
 TEST_P(ChronologyStoreTest, WithdrawnEventsLeaveTheChronologyButNotHistoryAndStayWithdrawn) {
@@ -610,6 +630,9 @@ TEST_P(ChronologyStoreTest, AwkwardFieldValuesLoadBackExactly) {
 
 TEST_P(ChronologyStoreTest, DamagedStoredFieldsAreDataLossNotACrash) {
   ASSERT_TRUE(Save({SampleChild()}).ok());
+  // Without images the rows are read.
+  ASSERT_TRUE(db_->Execute("DELETE FROM chronology_image").ok());
+  check_images_ = false;
   for (const char* damaged : {"{\"ReferralSource\":\"1A\"", "{\"ReferralSource\":1}", "[]", "", "{\"a\":\"\\q\"}"}) {
     ASSERT_TRUE(db_->Execute("UPDATE event SET fields = $1 WHERE kind = 'cin-episode'", {std::string(damaged)}).ok());
     auto loaded = LoadAllChronologies(*db_);
@@ -679,6 +702,87 @@ TEST_P(ChronologyStoreTest, ALoadIntoAnEmptyDatabaseReadsBackAsSavedAndLaterSave
                                      "visit|2024-02-01", {"tester", "test"});
   EXPECT_EQ(event_id, Count("SELECT max(id) FROM event"));
   EXPECT_EQ(Count("SELECT count(*) FROM event"), 906);
+}
+
+// A load reads each child's image only while it is current: one made before a change that named
+// the child, or one that cannot be read, gives way to the rows; the missing ones can be made again.
+TEST_P(ChronologyStoreTest, AnImageIsUsedOnlyWhileItIsCurrentAndCanBeMadeAgain) {
+  Chronology first = SampleChild();
+  Chronology second = SampleChild();
+  second.mutable_child().la_child_id = "C002";
+  ASSERT_TRUE(Save({first, second}).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM chronology_image"), 2);
+
+  // The rows change behind the image's back, as a change noted for the child (a server of an
+  // older Cairn) would leave them: the image is no longer current and the rows are read.
+  ASSERT_TRUE(db_->Execute("UPDATE event SET fields = '{\"ReferralSource\":\"9Z\"}' WHERE kind = 'cin-episode' "
+                           "AND child_id = (SELECT id FROM child WHERE la_child_id = 'C001')").ok());
+  ASSERT_TRUE(NoteChildChanged(*db_, Count("SELECT id FROM child WHERE la_child_id = 'C001'")).ok());
+  // A damaged image is read past too.
+  ASSERT_TRUE(db_->Execute("UPDATE chronology_image SET image = $1 WHERE child_id = (SELECT id FROM child WHERE "
+                           "la_child_id = 'C002')", {std::string("\x01\x05")}).ok());
+  auto loaded = LoadAllChronologies(*db_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_EQ(loaded->size(), 2u);
+  EXPECT_EQ((*loaded)[0].events()[0].Get("ReferralSource"), "9Z");
+  EXPECT_EQ((*loaded)[1].events().size(), 3u);
+  auto one = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(one.ok() && one->has_value());
+  EXPECT_EQ((**one).events()[0].Get("ReferralSource"), "9Z");
+
+  // Made again: one for the changed child; the damaged one reads as current until it is replaced.
+  EXPECT_EQ(Count(kChildrenWithoutACurrentImage), 1);
+  auto made = WriteMissingChronologyImages(*db_);
+  ASSERT_TRUE(made.ok()) << made.status().message();
+  EXPECT_EQ(*made, 1);
+  ASSERT_TRUE(db_->Execute("DELETE FROM chronology_image WHERE child_id = (SELECT id FROM child WHERE "
+                           "la_child_id = 'C002')").ok());
+  made = WriteMissingChronologyImages(*db_);
+  ASSERT_TRUE(made.ok());
+  EXPECT_EQ(*made, 1);
+  EXPECT_EQ(*WriteMissingChronologyImages(*db_), 0);
+
+  // An image that disagrees with the rows while it is current is what CheckChronologyImages finds.
+  ASSERT_TRUE(db_->Execute("UPDATE event SET start_date = '2023-10-07' WHERE kind = 'cin-episode'").ok());
+  const Status check = CheckChronologyImages(*db_);
+  EXPECT_EQ(check.code(), Status::Code::kDataLoss);
+  EXPECT_NE(check.message().find("C001, C002"), std::string::npos) << check.message();
+  ASSERT_TRUE(db_->Execute("UPDATE event SET start_date = '2023-10-06' WHERE kind = 'cin-episode'").ok());
+}
+
+// Every way the store changes a child's events leaves a current image behind (the fixture's
+// TearDown checks each against the rows): recording, correcting and withdrawing one event, and a
+// later import that amends, adds, and reports the same events in another year.
+TEST_P(ChronologyStoreTest, EveryChangeLeavesACurrentImage) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  const int64_t visit = *AddEvent(*db_, "C001", Event{.kind = EventKind::kVisit, .start = D(2024, 2, 1)}, 0,
+                                  "visit|2024-02-01", {"tester", "test"});
+  EXPECT_EQ(Count(kChildrenWithoutACurrentImage), 0);
+  Event corrected{.kind = EventKind::kVisit, .start = D(2024, 2, 2)};
+  ASSERT_TRUE(AmendEvent(*db_, visit, corrected, {"tester", "wrong date"}, 1, "visit|2024-02-02").ok());
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  ASSERT_EQ((**loaded).events().size(), 4u);
+  EXPECT_EQ((**loaded).events().back().start, D(2024, 2, 2));
+  EXPECT_EQ((**loaded).events().back().revision, 2);
+  ASSERT_TRUE(WithdrawEvent(*db_, visit, {"tester", "entered in error"}, 2).ok());
+  loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((**loaded).events().size(), 3u);
+  EXPECT_EQ(Count(kChildrenWithoutACurrentImage), 0);
+
+  Chronology next_year = SampleChild();
+  for (Event& event : next_year.mutable_events()) event.provenance.reported_in_years = {2025};
+  next_year.mutable_events()[0].Set("PrimaryNeedCode", "N1");
+  Event review{.kind = EventKind::kCpReview, .start = D(2024, 2, 10), .parent = 1};
+  review.provenance = {"cin-census", {2025}};
+  next_year.Add(review);
+  ASSERT_TRUE(Save({next_year}).ok());
+  loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  ASSERT_EQ((**loaded).events().size(), 4u);
+  EXPECT_EQ((**loaded).events()[0].Get("PrimaryNeedCode"), "N1");
+  EXPECT_EQ((**loaded).events()[0].provenance.reported_in_years, (std::vector<int>{2024, 2025}));
 }
 
 CAIRN_TEST_ON_BOTH_BACKENDS(ChronologyStoreTest);

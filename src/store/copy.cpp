@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "store/chronology_store.h"
 #include "store/inspect.h"
 
 namespace cairn::store {
@@ -18,8 +19,13 @@ namespace {
 // Where migrations put rows of their own into a new database: the target may hold these.
 const std::set<std::string, std::less<>> kSeededByMigrations = {"access_generation", "record_generation"};
 
+// Copies the target makes for itself from what is copied, rather than copy: chronology images
+// (chronology_store.h).
+const std::set<std::string, std::less<>> kMadeByTheTarget = {"chronology_image"};
+
 // Every table the migrations create, in the order they create them (so a table comes after the
-// tables it refers to), without schema_migrations, which each database keeps for itself.
+// tables it refers to), without schema_migrations, which each database keeps for itself, and
+// without the tables the target makes for itself.
 std::vector<std::string> TablesInCreationOrder(const std::vector<Migration>& migrations) {
   static const std::regex kCreate(R"(CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*))",
                                   std::regex::icase);
@@ -28,7 +34,8 @@ std::vector<std::string> TablesInCreationOrder(const std::vector<Migration>& mig
     for (auto match = std::sregex_iterator(migration.sql.begin(), migration.sql.end(), kCreate);
          match != std::sregex_iterator(); ++match) {
       const std::string name = (*match)[1].str();
-      if (name != "schema_migrations" && std::find(tables.begin(), tables.end(), name) == tables.end()) {
+      if (name != "schema_migrations" && kMadeByTheTarget.count(name) == 0 &&
+          std::find(tables.begin(), tables.end(), name) == tables.end()) {
         tables.push_back(name);
       }
     }
@@ -205,6 +212,8 @@ Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const st
     report.rows += to.rows;
     report.tables.push_back(std::move(to));
   }
+  CAIRN_ASSIGN_OR_RETURN(int64_t images, WriteMissingChronologyImages(target));
+  if (progress) progress("  chronology images made: " + std::to_string(images));
   CAIRN_RETURN_IF_ERROR(transaction.Commit());
   return report;
 }

@@ -8,6 +8,7 @@
 #include <set>
 #include <string_view>
 
+#include "store/chronology_store.h"
 #include "store/postgres/postgres_database.h"
 
 namespace cairn::store {
@@ -253,6 +254,17 @@ Result<MigrationReport> Migrate(Connection& connection, const std::vector<Migrat
     if (!applied_now.ok()) return applied_now.status().WithContext("applying migration " + migration.name);
     (*applied_now ? report.applied : report.already_applied).push_back(migration.name);
     report.schema_version = std::max(report.schema_version, migration.version);
+  }
+  // A database that had children before it had chronology images (migration 0011) gets them now,
+  // so that its next load need not read every event row.
+  if (!report.applied.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(bool has_images, connection.TableExists("chronology_image"));
+    if (has_images) {
+      CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection));
+      CAIRN_RETURN_IF_ERROR(
+          WriteMissingChronologyImages(connection).status().WithContext("making the chronology images"));
+      CAIRN_RETURN_IF_ERROR(transaction.Commit());
+    }
   }
   return report;
 }

@@ -169,6 +169,13 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> synthetic, store::GetSetting(*db, "synthetic"));
   state->synthetic = synthetic.has_value() && *synthetic == "true";
 
+  {
+    // Any child without a current chronology image (one that was damaged, say) gets one now, so
+    // that loading the council does not read its rows every time.
+    CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(*db));
+    CAIRN_RETURN_IF_ERROR(store::WriteMissingChronologyImages(*db).status());
+    CAIRN_RETURN_IF_ERROR(transaction.Commit());
+  }
   CAIRN_RETURN_IF_ERROR(state->LoadCouncil(*db));
 
   CAIRN_ASSIGN_OR_RETURN(state->audit, store::GroupAuditWriter::Open(db_target));
