@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 FUZZ_SECONDS ?= 10
 
-.PHONY: build bootstrap demo test test-release test-asan fuzz bench e2e hostile servers e2e-only hostile-only servers-only clean help
+.PHONY: build bootstrap demo test test-release test-asan fuzz bench e2e hostile servers e2e-only e2e-postgres-only hostile-only servers-only clean help
 
 help:
 	@echo "make            build the optimised binary at build/cairn"
@@ -26,7 +26,7 @@ build:
 demo: bootstrap build
 	@scripts/demo
 
-test: bootstrap test-release e2e-only hostile-only servers-only test-asan fuzz
+test: bootstrap test-release e2e-only e2e-postgres-only hostile-only servers-only test-asan fuzz
 
 test-release:
 	@cmake --preset release >/dev/null
@@ -52,6 +52,11 @@ servers: bootstrap build servers-only
 
 e2e-only:
 	@scripts/e2e
+
+# The browser tests that record and that check who sees what, again with the servers on
+# PostgreSQL (a throwaway cluster scripts/e2e starts and removes).
+e2e-postgres-only:
+	@CAIRN_E2E_BACKEND=postgresql scripts/e2e tests/e2e/recording.spec.mjs tests/e2e/access.spec.mjs
 
 hostile-only:
 	@tests/hostile/run
