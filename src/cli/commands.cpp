@@ -133,6 +133,8 @@ const Command kCommands[] = {
     {"benchmarks", "Import the DfE's published statistics to compare the council with England, its region and neighbours", DefineBenchmarks},
     {"indicators", "National indicators for reporting years, beside England, the region and statistical neighbours",
      DefineIndicators},
+    {"region", "A region's councils in one PostgreSQL database: list them, simulate a region, indicators side by side",
+     DefineRegion},
     {"pack", "The scrutiny and corporate parenting pack for a period, as HTML or PDF, with small counts suppressed", DefinePack},
     {"plan", "The improvement plan: import it; show each measure's RAG computed as at a date", DefinePlan},
     {"serve", "Serve Cairn to browsers: pages and JSON API for every role, on the embedded database", DefineServe},

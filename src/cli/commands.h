@@ -51,6 +51,7 @@ Action DefineDue(CLI::App& app);
 Action DefineDrift(CLI::App& app);
 Action DefineBenchmarks(CLI::App& app);
 Action DefineIndicators(CLI::App& app);
+Action DefineRegion(CLI::App& app);
 Action DefinePlan(CLI::App& app);
 Action DefineServe(CLI::App& app);
 Action DefineUser(CLI::App& app);

@@ -108,14 +108,14 @@ bool TargetHoldsPassword(std::string_view target) {
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& target) {
-  if (IsPostgresUrl(target)) return postgres::OpenDatabase(target);
+  if (IsPostgresUrl(target)) return postgres::OpenDatabase(target, /*create_council=*/true);
   return sqlite::OpenDatabase(target, sqlite::OpenMode::kCreateIfMissing);
 }
 
 Result<std::unique_ptr<Connection>> Connection::OpenExisting(const std::string& target) {
   // A PostgreSQL database is created by its administrator, never by connecting: one that does
-  // not exist is NotFound either way.
-  if (IsPostgresUrl(target)) return postgres::OpenDatabase(target);
+  // not exist is NotFound either way. A council's schema is made only by Open.
+  if (IsPostgresUrl(target)) return postgres::OpenDatabase(target, /*create_council=*/false);
   return sqlite::OpenDatabase(target, sqlite::OpenMode::kMustExist);
 }
 

@@ -77,6 +77,42 @@ class TestPostgresDatabase {
   std::string url_;
 };
 
+// A database of its own in the test cluster, for a region (one schema a council, so it cannot
+// share the cluster's database with other tests), dropped with the object.
+class TestPostgresRegion {
+ public:
+  TestPostgresRegion() {
+    static std::atomic<int> counter{0};
+    const std::string base = TestPostgresUrl();
+    if (base.empty()) return;
+    name_ = "region_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    // postgresql://user@host/DBNAME?query: the database's name is between the first '/' after the
+    // authority and the '?'.
+    const size_t path = base.find('/', base.find("://") + 3);
+    const size_t query = base.find('?', path);
+    url_ = base.substr(0, path + 1) + name_ + (query == std::string::npos ? "" : base.substr(query));
+    auto admin = Connection::Open(base);
+    EXPECT_TRUE(admin.ok()) << admin.status().message();
+    if (!admin.ok()) return;
+    const Status made = (*admin)->ExecuteScript("DROP DATABASE IF EXISTS " + name_ + "; CREATE DATABASE " + name_);
+    EXPECT_TRUE(made.ok()) << made.message();
+  }
+  ~TestPostgresRegion() {
+    if (name_.empty()) return;
+    auto admin = Connection::Open(TestPostgresUrl());
+    if (admin.ok()) (void)(*admin)->ExecuteScript("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  }
+  TestPostgresRegion(const TestPostgresRegion&) = delete;
+  TestPostgresRegion& operator=(const TestPostgresRegion&) = delete;
+
+  // The region's URL, without a council.
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string name_;
+  std::string url_;
+};
+
 class TestDatabase {
  public:
   // The running test's name as a file name: a parameterised test's "Name/sqlite" has a '/'.

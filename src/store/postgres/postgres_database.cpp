@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
@@ -744,9 +745,43 @@ bool HoldsPassword(std::string_view url) {
   return !PasswordIn(url).empty() || url.find("password=") != std::string_view::npos;
 }
 
-Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& given_url) {
+Result<CouncilUrl> TakeCouncil(std::string_view given) {
+  CouncilUrl taken;
+  const size_t query = given.find('?');
+  if (query == std::string_view::npos) {
+    taken.url = std::string(given);
+    return taken;
+  }
+  std::string kept;
+  size_t at = query + 1;
+  while (at <= given.size()) {
+    size_t end = given.find('&', at);
+    if (end == std::string_view::npos) end = given.size();
+    const std::string_view parameter = given.substr(at, end - at);
+    if (parameter.starts_with("council=")) {
+      taken.council = std::string(parameter.substr(8));
+      const bool three_digits = taken.council.size() == 3 &&
+                                std::all_of(taken.council.begin(), taken.council.end(),
+                                            [](char c) { return c >= '0' && c <= '9'; });
+      if (!three_digits) {
+        return Status::InvalidArgument("council=" + taken.council +
+                                       " in the database URL is not a council's three-digit DfE number (343, say)");
+      }
+    } else if (!parameter.empty()) {
+      kept += (kept.empty() ? "" : "&") + std::string(parameter);
+    }
+    at = end + 1;
+  }
+  taken.url = std::string(given.substr(0, query)) + (kept.empty() ? "" : "?" + kept);
+  return taken;
+}
+
+std::string CouncilSchema(std::string_view council) { return "la_" + std::string(council); }
+
+Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& given_url, bool create_council) {
+  CAIRN_ASSIGN_OR_RETURN(CouncilUrl council_url, TakeCouncil(given_url));
   // libpq recognises only a lower-case scheme; anything else it would read as key=value pairs.
-  std::string url = given_url;
+  std::string url = council_url.url;
   const size_t scheme_end = url.find("://");
   for (size_t i = 0; i < scheme_end && scheme_end != std::string::npos; ++i) {
     if (url[i] >= 'A' && url[i] <= 'Z') url[i] = static_cast<char>(url[i] - 'A' + 'a');
@@ -771,6 +806,22 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& given_url) {
   // no JIT compilation: Cairn's queries are short, and a freshly loaded table's missing
   // statistics made the planner compile the council's load for 145 ms to save nothing.
   CAIRN_RETURN_IF_ERROR(connection->ExecuteScript("SET bytea_output = 'hex'; SET jit = off"));
+  if (!council_url.council.empty()) {
+    // The schema's name is made here from three digits, so it needs no quoting.
+    const std::string schema = CouncilSchema(council_url.council);
+    if (create_council) {
+      CAIRN_RETURN_IF_ERROR(connection->ExecuteScript("CREATE SCHEMA IF NOT EXISTS " + schema));
+    } else {
+      CAIRN_ASSIGN_OR_RETURN(auto held, connection->Prepare("SELECT 1 FROM pg_namespace WHERE nspname = $1"));
+      CAIRN_RETURN_IF_ERROR(held->Bind(1, schema));
+      CAIRN_ASSIGN_OR_RETURN(bool found, held->Step());
+      if (!found) {
+        return Status::NotFound("the database holds no council " + council_url.council + " (no schema " + schema +
+                                "); `cairn migrate` with this URL makes it");
+      }
+    }
+    CAIRN_RETURN_IF_ERROR(connection->ExecuteScript("SET search_path TO " + schema));
+  }
   return std::unique_ptr<Connection>(std::move(connection));
 }
 

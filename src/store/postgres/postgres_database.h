@@ -28,7 +28,25 @@ namespace cairn::store::postgres {
 // Connects to the database a postgresql:// (or postgres://) URL names, in libpq's URL form
 // (postgresql://user@/dbname?host=/socket/folder, options=-csearch_path%3Dname and the like).
 // Neither the URL nor anything from it is put in a message: it may hold a password.
-Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& url);
+//
+// A region's database holds each council in a schema of its own, la_NNN, named by Cairn's own
+// parameter council=NNN (the council's three-digit DfE number), which is taken out of the URL
+// before libpq sees it. Everything the connection does then happens in that council's schema:
+// its children, users, sessions, audit trail and figures, so that nothing one council's staff do
+// can reach another council's records. `create_council` makes the schema when it is missing (a
+// new council); otherwise a council the database does not hold is NotFound.
+Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& url, bool create_council);
+
+// The council=NNN a postgresql:// URL names ("" for none), and the URL without it. A council that
+// is not three digits is InvalidArgument.
+struct CouncilUrl {
+  std::string url;      // for libpq
+  std::string council;  // "343", or ""
+};
+Result<CouncilUrl> TakeCouncil(std::string_view url);
+
+// The schema that holds a council: "la_343".
+std::string CouncilSchema(std::string_view council);
 
 // Whether the URL carries a password (user:password@ or a password= parameter).
 bool HoldsPassword(std::string_view url);

@@ -1,0 +1,24 @@
+// A region in one PostgreSQL database: each council in a schema of its own (la_NNN), named by
+// council=NNN in the database URL (postgres_database.h). A connection to one council sees only
+// that council: its children, users, sessions, audit trail and figures. The region's own commands
+// (`cairn region`) open each council in turn.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "store/database.h"
+
+namespace cairn::store {
+
+// The councils the database holds (each a la_NNN schema), as three-digit numbers in order. A
+// SQLite database is one council and holds no region: InvalidArgument.
+Result<std::vector<std::string>> CouncilsIn(Connection& db);
+
+// The URL for one council of a region's database: `region_url` with council=NNN. InvalidArgument
+// for a target that is not a postgresql:// URL, or one that already names a council.
+Result<std::string> CouncilTarget(std::string_view region_url, std::string_view council);
+
+}  // namespace cairn::store
