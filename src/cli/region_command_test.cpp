@@ -2,12 +2,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <set>
+
 #include "cli/cli_test_support.h"
 
 namespace cairn::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::RunCairn;
 using testing::SplitLines;
 
@@ -69,6 +74,48 @@ TEST(RegionCli, SimulatesCouncilsSideBySideAndEachCouncilIsADatabaseOfItsOwn) {
     auto audit = RunCairn({"audit", "verify", "--db", region.url() + "&council=" + council}, Today());
     EXPECT_EQ(audit.code, 0) << audit.out << audit.err;
   }
+
+  // The pooled, pseudonymised extract: every council's active children, none by the council's own
+  // identifier, the same pseudonyms each time (the region keeps its key).
+  const auto folder = testing::FreshTestFolder("cairn_region_pool_");
+  const std::string first = (folder / "pooled.csv").string();
+  const std::string second = (folder / "again.csv").string();
+  for (const std::string& out : {first, second}) {
+    auto extract = RunCairn({"region", "children", "--db", region.url(), "--as-at", "2025-03-31", "--out", out}, Today());
+    ASSERT_EQ(extract.code, 0) << extract.err;
+    EXPECT_THAT(extract.out, HasSubstr("of 2 councils"));
+  }
+  auto read = [](const std::string& path) {
+    std::ifstream file(path);
+    return std::string(std::istreambuf_iterator<char>(file), {});
+  };
+  const std::string pooled = read(first);
+  EXPECT_EQ(pooled, read(second));
+  auto lines = SplitLines(pooled);
+  for (std::string& line : lines) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CSV lines end CRLF (RFC 4180)
+  }
+  ASSERT_GT(lines.size(), 10u);
+  EXPECT_EQ(lines[0], "pseudonym,council,age_band,sex,ethnicity,child_in_need,protection_plan,looked_after,"
+                      "referrals_in_year,placements_in_year");
+  std::set<std::string> pseudonyms;
+  std::set<std::string> councils_seen;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::string pseudonym = lines[i].substr(0, lines[i].find(','));
+    EXPECT_EQ(pseudonym.size(), 32u) << lines[i];
+    pseudonyms.insert(pseudonym);
+    councils_seen.insert(lines[i].substr(33, 3));
+  }
+  EXPECT_EQ(pseudonyms.size(), lines.size() - 1);
+  EXPECT_EQ(councils_seen, (std::set<std::string>{"343", "344"}));
+  auto due = RunCairn({"due", "--db", region.url() + "&council=343", "--as-at", "2025-03-31"}, Today());
+  ASSERT_EQ(due.code, 0) << due.err;
+  const std::string some_child = Words(SplitLines(due.out)[1])[0];
+  ASSERT_FALSE(some_child.empty());
+  EXPECT_THAT(pooled, Not(HasSubstr(some_child)));
+  // Each council's trail records the export, naming its children.
+  auto trail = RunCairn({"audit", "--db", region.url() + "&council=343", "--child", some_child}, Today());
+  EXPECT_THAT(trail.out + trail.err, HasSubstr("cairn region children"));
 
   // A region is simulated into a new database only.
   auto again = RunCairn({"region", "simulate", "--db", region.url(), "--councils", "343", "--population", "2000"},

@@ -14,7 +14,10 @@
 
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "base/atomic_file.h"
 #include "indicators/report.h"
+#include "reports/region_pool.h"
+#include "store/audit.h"
 #include "simulate/simulator.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
@@ -35,6 +38,7 @@ struct RegionArgs {
   int threads = 2;
   int year = 0;
   std::string indicator;
+  std::string out;
 };
 
 // "340,341,343": three-digit DfE numbers, each once.
@@ -131,7 +135,66 @@ Action DefineRegion(CLI::App& app) {
   indicators->add_option("--indicator", args->indicator, "Only this indicator (e.g. cp-31-march-rate)");
   indicators->add_option("--threads", args->threads, "Councils loaded at once")->capture_default_str();
 
-  return [args, list, simulate, indicators](Environment& env) -> Status {
+  CLI::App* pooled_children = app.add_subcommand(
+      "children", "Pooled, pseudonymised child-level data of every council, as CSV, for the region's analysts");
+  pooled_children->add_option("--db", args->db, "The region's PostgreSQL database (a postgresql:// URL without council=)")
+      ->required();
+  pooled_children->add_option("--as-at", args->as_at, "The date the statuses are as at, YYYY-MM-DD (default: today)");
+  pooled_children->add_option("--out", args->out, "The CSV file to write (created private, mode 0600)")->required();
+  pooled_children->add_option("--threads", args->threads, "Councils loaded at once")->capture_default_str();
+  pooled_children->footer(
+      "One row per child active in the year to the date: a pseudonym (the same for the same child in every extract "
+      "of the region, and not the council's identifier), the council, age band, sex, ethnicity, whether in need, on "
+      "a protection plan or looked after on the date, and the referrals and placements that started in the year. "
+      "No name, identifier or date of birth. It is still personal data: keep and share it as the region's "
+      "data-sharing agreement says. Each council's audit trail records every child of theirs it holds.");
+
+  return [args, list, simulate, indicators, pooled_children](Environment& env) -> Status {
+    if (pooled_children->parsed()) {
+      CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> councils, CouncilsOf(args->db));
+      Date as_at = env.clock.Today();
+      if (!args->as_at.empty()) {
+        Result<Date> given = Date::ParseIso(args->as_at);
+        if (!given.ok()) return Status::InvalidArgument("--as-at: " + given.status().message());
+        as_at = *given;
+      }
+      std::string key;
+      {
+        CAIRN_ASSIGN_OR_RETURN(auto region, store::Connection::OpenExisting(args->db));
+        CAIRN_ASSIGN_OR_RETURN(key, store::RegionPseudonymKey(*region));
+      }
+      std::vector<std::vector<reports::PooledChild>> pooled(councils.size());
+      const auto pool_one = [&](size_t index) -> Status {
+        CAIRN_ASSIGN_OR_RETURN(std::string target, store::CouncilTarget(args->db, councils[index]));
+        CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(target));
+        CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
+        pooled[index] = reports::PoolChildren(councils[index], chronologies, as_at, key);
+        // The council's record of what left it, before the file does.
+        store::AuditEntry audit;
+        audit.actor = env.actor;
+        audit.role = "cli";
+        audit.action = "export";
+        audit.route = "cairn region children";
+        audit.client = "local";
+        for (const reports::PooledChild& child : pooled[index]) audit.children.push_back(child.la_child_id);
+        audit.detail = "pooled pseudonymised extract for the region as at " + as_at.ToIso() + ": " +
+                       std::to_string(audit.children.size()) + " children";
+        return store::AppendAudit(*db, audit);
+      };
+      CAIRN_RETURN_IF_ERROR(ForEachCouncil(councils, args->threads, pool_one));
+      std::vector<reports::PooledChild> all;
+      for (auto& council : pooled) {
+        env.err << "  council " << (council.empty() ? std::string("?") : council.front().council) << ": "
+                << council.size() << " children\n";
+        all.insert(all.end(), std::make_move_iterator(council.begin()), std::make_move_iterator(council.end()));
+      }
+      CAIRN_ASSIGN_OR_RETURN(std::string csv, reports::PooledChildrenCsv(all));
+      CAIRN_RETURN_IF_ERROR(WriteFileAtomically(args->out, csv));
+      env.out << all.size() << " children of " << councils.size() << " councils, as at " << as_at.ToIso()
+              << ", pseudonymised, written to " << args->out << "\n";
+      return Status::Ok();
+    }
+
     if (list->parsed()) {
       CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> councils, CouncilsOf(args->db));
       std::vector<std::vector<std::string>> rows;

@@ -1,5 +1,7 @@
 #include "store/region.h"
 
+#include <sodium.h>
+
 #include "store/postgres/postgres_database.h"
 
 namespace cairn::store {
@@ -34,6 +36,31 @@ Result<std::string> CouncilTarget(std::string_view region_url, std::string_view 
   // Checked the same way every opening checks it.
   CAIRN_RETURN_IF_ERROR(postgres::TakeCouncil(target).status());
   return target;
+}
+
+Result<std::string> RegionPseudonymKey(Connection& region_db) {
+  if (region_db.backend_name() != "postgresql") {
+    return Status::InvalidArgument("a region is held in a PostgreSQL database, one schema a council");
+  }
+  if (sodium_init() < 0) return Status::Internal("libsodium could not start");
+  // The region's own schema is not a council's database and has no migrations of its own: this
+  // one table is all it holds.
+  CAIRN_RETURN_IF_ERROR(region_db.ExecuteScript(
+      "CREATE SCHEMA IF NOT EXISTS region; CREATE TABLE IF NOT EXISTS region.pseudonym_key (id BIGINT PRIMARY KEY "
+      "CHECK (id = 1), key BYTEA NOT NULL)"));
+  std::string fresh(32, '\0');
+  randombytes_buf(fresh.data(), fresh.size());
+  // Two extracts made at once agree on one key: the first to insert it wins.
+  CAIRN_ASSIGN_OR_RETURN(auto insert, region_db.Prepare("INSERT INTO region.pseudonym_key (id, key) VALUES (1, $1) "
+                                                        "ON CONFLICT (id) DO NOTHING"));
+  CAIRN_RETURN_IF_ERROR(insert->BindBytes(1, fresh));
+  CAIRN_RETURN_IF_ERROR(insert->Run());
+  CAIRN_ASSIGN_OR_RETURN(auto select, region_db.Prepare("SELECT key FROM region.pseudonym_key WHERE id = 1"));
+  CAIRN_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::Internal("the region's pseudonym key could not be kept");
+  std::string key = select->ColumnBytes(0);
+  if (key.size() != 32) return Status::DataLoss("the region's pseudonym key is damaged (not 32 bytes)");
+  return key;
 }
 
 }  // namespace cairn::store

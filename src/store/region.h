@@ -21,4 +21,10 @@ Result<std::vector<std::string>> CouncilsIn(Connection& db);
 // for a target that is not a postgresql:// URL, or one that already names a council.
 Result<std::string> CouncilTarget(std::string_view region_url, std::string_view council);
 
+// The region's pseudonym key (32 random bytes) for its pooled child-level data
+// (reports/region_pool.h): made the first time it is asked for, and kept in the region's own
+// schema (region.pseudonym_key), outside every council's. `region_db` is a connection to the
+// region's database without a council.
+Result<std::string> RegionPseudonymKey(Connection& region_db);
+
 }  // namespace cairn::store
