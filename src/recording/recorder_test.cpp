@@ -65,7 +65,8 @@ class RecorderTest : public ::testing::Test {
     return (*select)->ColumnInt(0);
   }
 
-  store::TestDatabase test_db_{"recorder_"};
+  // SQLite, or PostgreSQL in CTest's postgresql: run of this suite (store/test_database.h).
+  store::TestDatabase test_db_{"recorder_", store::BackendOfThisRun()};
   std::unique_ptr<store::Connection> db_;
   std::optional<Recorder> recorder_;
 };

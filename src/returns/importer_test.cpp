@@ -14,6 +14,7 @@
 #include "returns/ssda903/ssda903.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
+#include "store/test_database.h"
 
 namespace cairn::returns {
 namespace {
@@ -71,14 +72,14 @@ class ImporterTest : public ::testing::Test {
            ("cairn_importer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto opened = store::Connection::Open((dir_ / "cairn.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    db_ = std::move(opened).value();
-    auto migrations = store::BuiltInMigrations();
-    ASSERT_TRUE(migrations.ok() && store::Migrate(*db_, *migrations).ok());
+    // SQLite, or PostgreSQL in CTest's postgresql: run of this suite (store/test_database.h).
+    database_ = std::make_unique<store::TestDatabase>("cairn_importer_", store::BackendOfThisRun());
+    db_ = database_->Open();
+    ASSERT_NE(db_, nullptr);
   }
   void TearDown() override {
     db_.reset();
+    database_.reset();
     fs::remove_all(dir_);
   }
 
@@ -97,6 +98,7 @@ class ImporterTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<store::TestDatabase> database_;
   std::unique_ptr<store::Connection> db_;
 };
 
