@@ -3,7 +3,7 @@
 // Any bytes go to DecodeChronologyImage, as a damaged database could hand it anything. It must
 // return (never crash, hang or read out of bounds), refuse as DataLoss, and what it accepts must
 // keep the header's promises; on a violation the target prints what broke and aborts.
-//  * Every event's parent comes before it.
+//  * Every event's parent is another of its events, and no event is its own ancestor.
 //  * Encoding the events again and reading that gives the same events.
 #include <cstddef>
 #include <cstdint>
@@ -39,7 +39,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
-    Check(events[i].parent < static_cast<int32_t>(i), "a parent comes before its event");
+    Check(events[i].parent < static_cast<int32_t>(events.size()) && events[i].parent != static_cast<int32_t>(i),
+          "a parent is another event");
+    // Up the chain no further than there are events: a longer chain would be a circle.
+    int32_t at = events[i].parent;
+    for (std::size_t steps = 0; at >= 0; ++steps) {
+      Check(steps < events.size(), "no event is its own ancestor");
+      at = events[static_cast<std::size_t>(at)].parent;
+    }
   }
   std::vector<cairn::model::Event> again;
   Check(cairn::store::DecodeChronologyImage(cairn::store::EncodeChronologyImage(events), again).ok(),

@@ -205,8 +205,12 @@ Status DecodeChronologyImage(std::string_view image, std::vector<model::Event>& 
       if (!end_day) return Damaged("event " + std::to_string(i + 1) + " has an end date out of range");
       event.end = Date::FromDayNumber(*end_day);
     }
+    // A parent may come after its event: a chronology is in date order, and a nested event can
+    // start before the one it sits under. Cycles are looked for once every event is read.
     const uint64_t parent = read.Varint();
-    if (parent > i) return Damaged("event " + std::to_string(i + 1) + " comes before its parent");
+    if (parent > count || parent == i + 1) {
+      return Damaged("event " + std::to_string(i + 1) + " has a parent that is not another event");
+    }
     event.parent = static_cast<int32_t>(parent) - 1;
     previous_id = static_cast<int64_t>(static_cast<uint64_t>(previous_id) + static_cast<uint64_t>(read.Signed()));
     event.id = previous_id;
@@ -236,6 +240,23 @@ Status DecodeChronologyImage(std::string_view image, std::vector<model::Event>& 
     if (!read.ok()) return Damaged("event " + std::to_string(i + 1) + " is cut short");
   }
   if (!read.done()) return Damaged("it has bytes after its last event");
+  // No event may be its own ancestor: each chain of parents is walked once (0: not yet walked,
+  // 1: on the chain being walked, 2: known to end).
+  std::vector<unsigned char> state(events.size(), 0);
+  for (size_t i = 0; i < events.size(); ++i) {
+    size_t at = i;
+    while (state[at] == 0) {
+      state[at] = 1;
+      if (events[at].parent < 0) break;
+      at = static_cast<size_t>(events[at].parent);
+    }
+    if (state[at] == 1 && events[at].parent >= 0) return Damaged("its events' parents go round in a circle");
+    for (size_t walk = i; state[walk] == 1;) {
+      state[walk] = 2;
+      if (events[walk].parent < 0) break;
+      walk = static_cast<size_t>(events[walk].parent);
+    }
+  }
   return Status::Ok();
 }
 

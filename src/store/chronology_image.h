@@ -11,9 +11,9 @@
 //   strings: count, then each as length and bytes; kinds, sources and field names refer to them
 //   events: count, then each as
 //     kind (string), start (signed day number), end (0: none; else 1 + signed days after start),
-//     parent (0: none; else 1 + its index), id (signed difference from the previous event's id),
-//     revision, source (string), reported years (count, then each year), fields (count, then
-//     each as name (string), value length and bytes)
+//     parent (0: none; else 1 + its index, before or after the event), id (signed difference
+//     from the previous event's id), revision, source (string), reported years (count, then each
+//     year), fields (count, then each as name (string), value length and bytes)
 #pragma once
 
 #include <cstdint>
@@ -28,7 +28,8 @@
 namespace cairn::store {
 
 // Builds one image an event at a time. Events are given in the order they are to come back;
-// a parent is given by its index in that order and must come before its children.
+// a parent is given by its index in that order (before or after its event: in date order a nested
+// event can start before the one it sits under).
 class ChronologyImageBuilder {
  public:
   ChronologyImageBuilder() = default;
@@ -58,7 +59,8 @@ class ChronologyImageBuilder {
 std::string EncodeChronologyImage(std::span<const model::Event> events);
 
 // Replaces `events` with the events the image holds, in the order they were added. DataLoss
-// for an image that is damaged, of another version, or names an event kind Cairn does not know.
+// for an image that is damaged (a parent out of range, or parents going round in a circle
+// included), of another version, or names an event kind Cairn does not know.
 Status DecodeChronologyImage(std::string_view image, std::vector<model::Event>& events);
 
 }  // namespace cairn::store

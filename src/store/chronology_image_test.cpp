@@ -57,6 +57,25 @@ TEST(ChronologyImageTest, EventsComeBackExactly) {
   ExpectSame(decoded, events);
 }
 
+// In date order a nested event can come before the one it sits under (an assessment recorded as
+// starting before its episode); such a chronology's image reads back as it was. Parents that go
+// round in a circle are damage.
+TEST(ChronologyImageTest, AParentAfterItsEventReadsBackAndACircleIsDataLoss) {
+  std::vector<Event> events;
+  events.push_back(Event{.kind = EventKind::kAssessment, .start = D(2024, 1, 1), .parent = 1});
+  events.push_back(Event{.kind = EventKind::kCinEpisode, .start = D(2024, 1, 5)});
+  std::vector<Event> decoded;
+  ASSERT_TRUE(DecodeChronologyImage(EncodeChronologyImage(events), decoded).ok());
+  ExpectSame(decoded, events);
+
+  events[1].parent = 0;
+  const Status status = DecodeChronologyImage(EncodeChronologyImage(events), decoded);
+  EXPECT_EQ(status.code(), Status::Code::kDataLoss);
+  EXPECT_THAT(status.message(), HasSubstr("circle"));
+  events[1].parent = 1;
+  EXPECT_EQ(DecodeChronologyImage(EncodeChronologyImage(events), decoded).code(), Status::Code::kDataLoss);
+}
+
 TEST(ChronologyImageTest, NoEventsIsAnImageToo) {
   std::vector<Event> decoded = AwkwardEvents();
   ASSERT_TRUE(DecodeChronologyImage(EncodeChronologyImage({}), decoded).ok());
@@ -104,7 +123,8 @@ TEST(ChronologyImageTest, AChangedByteIsReadSafely) {
         EXPECT_EQ(status.code(), Status::Code::kDataLoss) << at;
       }
       for (size_t i = 0; status.ok() && i < decoded.size(); ++i) {
-        EXPECT_LT(decoded[i].parent, static_cast<int32_t>(i));
+        EXPECT_LT(decoded[i].parent, static_cast<int32_t>(decoded.size()));
+        EXPECT_NE(decoded[i].parent, static_cast<int32_t>(i));
       }
     }
   }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -308,7 +309,8 @@ constexpr size_t kReportsPerInsert = 64;
 // Prepared once per save: an import runs these statements hundreds of thousands of times.
 struct SaveStatements {
   std::unique_ptr<Statement> find_child, insert_child, update_child, insert_child_revision, held_events,
-      insert_event, update_event, insert_event_revision, insert_report, insert_reports, insert_image, delete_image;
+      insert_event, update_event, insert_event_revision, insert_report, insert_reports, insert_image, delete_image,
+      held_reports;
 
   static Result<SaveStatements> Prepare(Connection& db) {
     SaveStatements s;
@@ -353,6 +355,8 @@ struct SaveStatements {
     CAIRN_ASSIGN_OR_RETURN(s.insert_image,
                            db.Prepare("INSERT INTO chronology_image (child_id, generation, image) VALUES ($1, $2, $3)"));
     CAIRN_ASSIGN_OR_RETURN(s.delete_image, db.Prepare("DELETE FROM chronology_image WHERE child_id = $1"));
+    CAIRN_ASSIGN_OR_RETURN(s.held_reports, db.Prepare("SELECT r.event_id, r.collection_year FROM event_report r JOIN "
+                                                      "event e ON e.id = r.event_id WHERE e.child_id = $1"));
     return s;
   }
 };
@@ -856,6 +860,8 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
 
   int64_t child_id = 0;
   std::unordered_map<std::string, HeldEvent> held;
+  std::vector<std::pair<int64_t, int>> held_years;  // (event id, collection year), sorted
+  bool years_added = false;  // a held event reported in a year more
   // In bulk, a child not sent before is new (the database was empty); one sent before is found
   // the ordinary way, once what is buffered has reached the server.
   const bool new_in_bulk = bulk && bulk->saved.insert(incoming.la_child_id).second;
@@ -914,6 +920,15 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
       held.emplace(std::string(s.held_events->ColumnText(1)), std::move(event));
     }
     CAIRN_RETURN_IF_ERROR(s.held_events->Reset());
+    // The years already reported, so that a return reporting the same events again changes nothing.
+    CAIRN_RETURN_IF_ERROR(s.held_reports->Bind(1, child_id));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, s.held_reports->Step());
+      if (!row) break;
+      held_years.emplace_back(s.held_reports->ColumnInt(0), static_cast<int>(s.held_reports->ColumnInt(1)));
+    }
+    CAIRN_RETURN_IF_ERROR(s.held_reports->Reset());
+    std::sort(held_years.begin(), held_years.end());
   }
 
   std::vector<int64_t> ids(events.size(), 0);
@@ -981,7 +996,12 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
       }
       continue;
     }
-    for (int year : event.provenance.reported_in_years) pending_reports.emplace_back(id, year);
+    for (int year : event.provenance.reported_in_years) {
+      pending_reports.emplace_back(id, year);
+      if (match != held.end() && !std::binary_search(held_years.begin(), held_years.end(), std::pair{id, year})) {
+        years_added = true;
+      }
+    }
     if (pending_reports.size() >= kReportsPerInsert) CAIRN_RETURN_IF_ERROR(InsertReports(/*all=*/false));
   }
 
@@ -1004,10 +1024,9 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
     CAIRN_RETURN_IF_ERROR(insert.BindBytes(3, image.Finish()));
     CAIRN_RETURN_IF_ERROR(insert.Run());
   } else if (report.events_added > before.events_added || report.events_amended > before.events_amended ||
-             std::any_of(events.begin(), events.end(),
-                         [](const Event& event) { return !event.provenance.reported_in_years.empty(); })) {
-    // Changed events, or perhaps only a year more of returns reporting them: the image goes now
-    // and Finish() makes it again from the rows.
+             years_added) {
+    // Changed events, or only a year more of returns reporting them: the image goes now and
+    // Finish() makes it again from the rows.
     CAIRN_RETURN_IF_ERROR(NoteChange());
     CAIRN_RETURN_IF_ERROR(s.delete_image->Bind(1, child_id));
     CAIRN_RETURN_IF_ERROR(s.delete_image->Run());
@@ -1108,17 +1127,23 @@ Result<std::vector<Chronology>> LoadAllChronologies(Connection& db) { return Loa
 
 Result<int64_t> WriteMissingChronologyImages(Connection& db) {
   CAIRN_ASSIGN_OR_RETURN(int64_t generation, RecordGeneration(db));
+  // Every image is read: one that is current but cannot be read would otherwise send its child to
+  // the rows on every load, unnoticed.
   CAIRN_ASSIGN_OR_RETURN(
-      auto missing,
-      db.Prepare("SELECT c.id FROM child c LEFT JOIN chronology_image i ON i.child_id = c.id WHERE i.child_id IS NULL "
-                 "OR i.generation < (SELECT COALESCE(max(h.generation), 0) FROM child_change h WHERE h.child_id = c.id)"));
+      auto held,
+      db.Prepare("SELECT c.id, i.image, CASE WHEN i.child_id IS NULL OR i.generation < (SELECT "
+                 "COALESCE(max(h.generation), 0) FROM child_change h WHERE h.child_id = c.id) THEN 1 ELSE 0 END "
+                 "FROM child c LEFT JOIN chronology_image i ON i.child_id = c.id"));
   std::vector<int64_t> child_ids;
+  std::vector<Event> scratch;
   while (true) {
-    CAIRN_ASSIGN_OR_RETURN(bool row, missing->Step());
+    CAIRN_ASSIGN_OR_RETURN(bool row, held->Step());
     if (!row) break;
-    child_ids.push_back(missing->ColumnInt(0));
+    if (held->ColumnInt(2) != 0 || !DecodeChronologyImage(held->ColumnBytes(1), scratch).ok()) {
+      child_ids.push_back(held->ColumnInt(0));
+    }
   }
-  missing.reset();
+  held.reset();
   CAIRN_RETURN_IF_ERROR(WriteImagesFromRows(db, child_ids, generation));
   return static_cast<int64_t>(child_ids.size());
 }
@@ -1175,12 +1200,18 @@ Result<EventRow> ReadEventRow(Connection& db, int64_t event_id) {
 }
 
 // The event as it stands once this transaction has the record's generation (record_changes.h):
-// read again after taking it, so that a change made meanwhile from another server is what the
-// revision check sees.
-Result<EventRow> ReadEventRowForChange(Connection& db, int64_t event_id) {
+// read again after taking it, so that a change made meanwhile from another server is what
+// `check` sees. `check` also runs before the generation is taken, so that a change refused
+// anyway notes nothing (outside a transaction a noted change would stand, and the child's
+// chronology image with it would no longer be current).
+Result<EventRow> ReadEventRowForChange(Connection& db, int64_t event_id,
+                                       const std::function<Status(const EventRow&)>& check) {
   CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRow(db, event_id));
+  CAIRN_RETURN_IF_ERROR(check(row));
   CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, row.child_id));
-  return ReadEventRow(db, event_id);
+  CAIRN_ASSIGN_OR_RETURN(row, ReadEventRow(db, event_id));
+  CAIRN_RETURN_IF_ERROR(check(row));
+  return row;
 }
 
 Status RecordRevision(Connection& db, int64_t event_id, const EventRow& row, std::string_view action,
@@ -1228,13 +1259,17 @@ Result<int64_t> AddEvent(Connection& db, std::string_view la_child_id, const Eve
   CAIRN_ASSIGN_OR_RETURN(bool found, find->Step());
   if (!found) return Status::NotFound("there is no child '" + std::string(la_child_id) + "'");
   const int64_t child_id = find->ColumnInt(0);
-  // Taken first: it also makes two writers of the same record (on two servers) take turns.
-  CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, child_id));
-  CAIRN_ASSIGN_OR_RETURN(bool taken, KeyTaken(db, child_id, natural_key, 0));
-  if (taken) {
+  const auto key_free = [&]() -> Status {
+    CAIRN_ASSIGN_OR_RETURN(bool taken, KeyTaken(db, child_id, natural_key, 0));
+    if (!taken) return Status::Ok();
     return Status::AlreadyExists("this " + std::string(model::Spec(event.kind).title) + " on " +
                                  event.start.ToIso() + " is already recorded for the child");
-  }
+  };
+  // Checked before the generation is taken (a refusal notes no change), and again after: taking it
+  // makes two writers of the same record (on two servers) take turns.
+  CAIRN_RETURN_IF_ERROR(key_free());
+  CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, child_id));
+  CAIRN_RETURN_IF_ERROR(key_free());
   const std::string now = UtcTimestamp();
   (void)context;  // who and why go into the audit row the caller writes; a new event has no history yet
   CAIRN_ASSIGN_OR_RETURN(
@@ -1253,23 +1288,23 @@ Result<int64_t> AddEvent(Connection& db, std::string_view la_child_id, const Eve
 Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, const ChangeContext& context,
                   std::optional<int64_t> expected_revision, std::string_view natural_key) {
   if (context.reason.empty()) return Status::InvalidArgument("an amendment needs a reason");
-  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRowForChange(db, event_id));
-  if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " was withdrawn");
-  CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, row, expected_revision));
-  if (row.kind != model::IdOf(replacement.kind)) {
-    return Status::InvalidArgument("event " + std::to_string(event_id) + " is a " + row.kind + ", not a " +
-                                   std::string(model::IdOf(replacement.kind)));
-  }
   CAIRN_RETURN_IF_ERROR(CheckDates(replacement));
   std::string fields;
   CAIRN_RETURN_IF_ERROR(WriteFieldsJson(replacement, fields));
-  if (!natural_key.empty()) {
-    CAIRN_ASSIGN_OR_RETURN(bool taken, KeyTaken(db, row.child_id, natural_key, event_id));
-    if (taken) {
-      return Status::AlreadyExists("another " + std::string(model::Spec(replacement.kind).title) + " on " +
-                                   replacement.start.ToIso() + " is already recorded for the child");
+  const auto check = [&](const EventRow& held) -> Status {
+    if (held.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " was withdrawn");
+    CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, held, expected_revision));
+    if (held.kind != model::IdOf(replacement.kind)) {
+      return Status::InvalidArgument("event " + std::to_string(event_id) + " is a " + held.kind + ", not a " +
+                                     std::string(model::IdOf(replacement.kind)));
     }
-  }
+    if (natural_key.empty()) return Status::Ok();
+    CAIRN_ASSIGN_OR_RETURN(bool taken, KeyTaken(db, held.child_id, natural_key, event_id));
+    if (!taken) return Status::Ok();
+    return Status::AlreadyExists("another " + std::string(model::Spec(replacement.kind).title) + " on " +
+                                 replacement.start.ToIso() + " is already recorded for the child");
+  };
+  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRowForChange(db, event_id, check));
   const std::string now = UtcTimestamp();
   CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "amended", context, now));
   CAIRN_RETURN_IF_ERROR(
@@ -1284,9 +1319,11 @@ Status AmendEvent(Connection& db, int64_t event_id, const Event& replacement, co
 Status WithdrawEvent(Connection& db, int64_t event_id, const ChangeContext& context,
                      std::optional<int64_t> expected_revision) {
   if (context.reason.empty()) return Status::InvalidArgument("withdrawing an event needs a reason");
-  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRowForChange(db, event_id));
-  if (row.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " is already withdrawn");
-  CAIRN_RETURN_IF_ERROR(CheckRevision(event_id, row, expected_revision));
+  const auto check = [&](const EventRow& held) -> Status {
+    if (held.withdrawn) return Status::FailedPrecondition("event " + std::to_string(event_id) + " is already withdrawn");
+    return CheckRevision(event_id, held, expected_revision);
+  };
+  CAIRN_ASSIGN_OR_RETURN(EventRow row, ReadEventRowForChange(db, event_id, check));
   const std::string now = UtcTimestamp();
   CAIRN_RETURN_IF_ERROR(RecordRevision(db, event_id, row, "withdrawn", context, now));
   CAIRN_RETURN_IF_ERROR(db.Execute(

@@ -112,7 +112,8 @@ Result<std::optional<model::Chronology>> LoadChronology(Connection& db, std::str
 // by a version of Cairn before images, or whose image is damaged.
 Result<std::vector<model::Chronology>> LoadAllChronologies(Connection& db);
 
-// Makes an image for every child without a current one, from its rows; returns how many.
+// Makes an image for every child without a current one that can be read, from its rows; returns
+// how many.
 // Migrate() calls it after applying migrations, and `cairn serve` when it starts.
 Result<int64_t> WriteMissingChronologyImages(Connection& db);
 

@@ -730,11 +730,11 @@ TEST_P(ChronologyStoreTest, AnImageIsUsedOnlyWhileItIsCurrentAndCanBeMadeAgain) 
   ASSERT_TRUE(one.ok() && one->has_value());
   EXPECT_EQ((**one).events()[0].Get("ReferralSource"), "9Z");
 
-  // Made again: one for the changed child; the damaged one reads as current until it is replaced.
+  // Made again: the changed child's, and the damaged one (current, but it cannot be read).
   EXPECT_EQ(Count(kChildrenWithoutACurrentImage), 1);
   auto made = WriteMissingChronologyImages(*db_);
   ASSERT_TRUE(made.ok()) << made.status().message();
-  EXPECT_EQ(*made, 1);
+  EXPECT_EQ(*made, 2);
   ASSERT_TRUE(db_->Execute("DELETE FROM chronology_image WHERE child_id = (SELECT id FROM child WHERE "
                            "la_child_id = 'C002')").ok());
   made = WriteMissingChronologyImages(*db_);
@@ -782,6 +782,40 @@ TEST_P(ChronologyStoreTest, EveryChangeLeavesACurrentImage) {
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
   ASSERT_EQ((**loaded).events().size(), 4u);
   EXPECT_EQ((**loaded).events()[0].Get("PrimaryNeedCode"), "N1");
+  EXPECT_EQ((**loaded).events()[0].provenance.reported_in_years, (std::vector<int>{2024, 2025}));
+
+  // The plan corrected to start before its episode: in date order it now comes first, before the
+  // event it sits under, and its image is still one a load reads (none needs making again).
+  const Event* plan = (**loaded).OfKind(EventKind::kCpPlan).front();
+  Event earlier = *plan;
+  earlier.start = D(2023, 10, 1);
+  ASSERT_TRUE(AmendEvent(*db_, plan->id, earlier, {"tester", "started earlier"}, plan->revision).ok());
+  loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((**loaded).events()[0].kind, EventKind::kCpPlan);
+  EXPECT_EQ((**loaded).events()[0].parent, 1);
+  EXPECT_EQ(*WriteMissingChronologyImages(*db_), 0);
+}
+
+// Importing again a return already held, reported years and all, changes nothing: no change is
+// noted for other servers and no image is made again.
+TEST_P(ChronologyStoreTest, AnUnchangedReimportChangesNothing) {
+  ASSERT_TRUE(Save({SampleChild()}).ok());
+  const int64_t generation = *RecordGeneration(*db_);
+  const int64_t image_generation = Count("SELECT generation FROM chronology_image");
+  auto again = Save({SampleChild()});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->events_unchanged, 3);
+  EXPECT_EQ(*RecordGeneration(*db_), generation);
+  EXPECT_EQ(Count("SELECT generation FROM chronology_image"), image_generation);
+
+  // A year more of returns reporting the same events is a change.
+  Chronology next_year = SampleChild();
+  for (Event& event : next_year.mutable_events()) event.provenance.reported_in_years = {2025};
+  ASSERT_TRUE(Save({next_year}).ok());
+  EXPECT_GT(*RecordGeneration(*db_), generation);
+  auto loaded = LoadChronology(*db_, "C001");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
   EXPECT_EQ((**loaded).events()[0].provenance.reported_in_years, (std::vector<int>{2024, 2025}));
 }
 
