@@ -117,6 +117,14 @@ TEST(RegionCli, SimulatesCouncilsSideBySideAndEachCouncilIsADatabaseOfItsOwn) {
   auto trail = RunCairn({"audit", "--db", region.url() + "&council=343", "--child", some_child}, Today());
   EXPECT_THAT(trail.out + trail.err, HasSubstr("cairn region children"));
 
+  // An extract that cannot be written is refused before anything is read or audited.
+  auto nowhere = RunCairn({"region", "children", "--db", region.url(), "--out", (folder / "no/such/folder/x.csv").string()},
+                          Today());
+  EXPECT_NE(nowhere.code, 0);
+  EXPECT_THAT(nowhere.err, HasSubstr("pooled extract"));
+  auto trail_after = RunCairn({"audit", "--db", region.url() + "&council=343", "--child", some_child}, Today());
+  EXPECT_EQ(trail_after.out, trail.out);
+
   // A region is simulated into a new database only.
   auto again = RunCairn({"region", "simulate", "--db", region.url(), "--councils", "343", "--population", "2000"},
                         Today());

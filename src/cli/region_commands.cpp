@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -75,7 +76,13 @@ Status ForEachCouncil(const std::vector<std::string>& councils, int threads,
         std::lock_guard<std::mutex> lock(failure_mutex);
         if (!failure.ok()) return;
       }
-      Status done = work(index);
+      Status done;
+      // A thread must not end by an exception (that would end the program): it fails its council.
+      try {
+        done = work(index);
+      } catch (const std::exception& error) {
+        done = Status::Internal(std::string("unexpected failure: ") + error.what());
+      }
       if (!done.ok()) {
         std::lock_guard<std::mutex> lock(failure_mutex);
         if (failure.ok()) failure = done.WithContext("council " + councils[index]);
@@ -99,6 +106,12 @@ Result<std::vector<std::string>> CouncilsOf(const std::string& region_url) {
   return councils;
 }
 
+// Every subcommand's --db: the region's database, never one council's.
+void AddRegionDb(CLI::App* command, std::string& db) {
+  command->add_option("--db", db, "The region's PostgreSQL database (a postgresql:// URL without council=)")
+      ->required();
+}
+
 }  // namespace
 
 Action DefineRegion(CLI::App& app) {
@@ -109,13 +122,11 @@ Action DefineRegion(CLI::App& app) {
       "(postgresql://cairn@db/region?council=343) and every other command works on that council alone, its staff "
       "signing in to a `cairn serve` of their own council.");
   CLI::App* list = app.add_subcommand("list", "The councils the database holds, with their children and events");
-  list->add_option("--db", args->db, "The region's PostgreSQL database (a postgresql:// URL without council=)")
-      ->required();
+  AddRegionDb(list, args->db);
 
   CLI::App* simulate = app.add_subcommand(
       "simulate", "Fill synthetic councils into a new region: sizes and profiles differ, one seed gives the region");
-  simulate->add_option("--db", args->db, "The region's PostgreSQL database (a postgresql:// URL without council=)")
-      ->required();
+  AddRegionDb(simulate, args->db);
   simulate->add_option("--councils", args->councils,
                        "The councils' three-digit DfE numbers, e.g. 340,341,342,343,344,350,351,352,353,354,355,356")
       ->required();
@@ -129,16 +140,14 @@ Action DefineRegion(CLI::App& app) {
 
   CLI::App* indicators = app.add_subcommand(
       "indicators", "Every council's national indicators side by side (figures only, no child)");
-  indicators->add_option("--db", args->db, "The region's PostgreSQL database (a postgresql:// URL without council=)")
-      ->required();
+  AddRegionDb(indicators, args->db);
   indicators->add_option("--year", args->year, "Reporting year, by the year it ends (default: the last that ended)");
   indicators->add_option("--indicator", args->indicator, "Only this indicator (e.g. cp-31-march-rate)");
   indicators->add_option("--threads", args->threads, "Councils loaded at once")->capture_default_str();
 
   CLI::App* pooled_children = app.add_subcommand(
       "children", "Pooled, pseudonymised child-level data of every council, as CSV, for the region's analysts");
-  pooled_children->add_option("--db", args->db, "The region's PostgreSQL database (a postgresql:// URL without council=)")
-      ->required();
+  AddRegionDb(pooled_children, args->db);
   pooled_children->add_option("--as-at", args->as_at, "The date the statuses are as at, YYYY-MM-DD (default: today)");
   pooled_children->add_option("--out", args->out, "The CSV file to write (created private, mode 0600)")->required();
   pooled_children->add_option("--threads", args->threads, "Councils loaded at once")->capture_default_str();
@@ -149,8 +158,11 @@ Action DefineRegion(CLI::App& app) {
       "No name, identifier or date of birth. It is still personal data: keep and share it as the region's "
       "data-sharing agreement says. Each council's audit trail records every child of theirs it holds.");
 
-  return [args, list, simulate, indicators, pooled_children](Environment& env) -> Status {
+  // `indicators` is the one left when no other subcommand was given (CLI11 requires one).
+  return [args, list, simulate, pooled_children](Environment& env) -> Status {
     if (pooled_children->parsed()) {
+      // Before anything is read or audited: a file that cannot be written stops it here.
+      CAIRN_RETURN_IF_ERROR(CheckWritablePath(args->out, "the pooled extract"));
       CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> councils, CouncilsOf(args->db));
       Date as_at = env.clock.Today();
       if (!args->as_at.empty()) {
@@ -183,9 +195,9 @@ Action DefineRegion(CLI::App& app) {
       };
       CAIRN_RETURN_IF_ERROR(ForEachCouncil(councils, args->threads, pool_one));
       std::vector<reports::PooledChild> all;
-      for (auto& council : pooled) {
-        env.err << "  council " << (council.empty() ? std::string("?") : council.front().council) << ": "
-                << council.size() << " children\n";
+      for (size_t index = 0; index < councils.size(); ++index) {
+        std::vector<reports::PooledChild>& council = pooled[index];
+        env.err << "  council " << councils[index] << ": " << council.size() << " children\n";
         all.insert(all.end(), std::make_move_iterator(council.begin()), std::make_move_iterator(council.end()));
       }
       CAIRN_ASSIGN_OR_RETURN(std::string csv, reports::PooledChildrenCsv(all));
@@ -300,7 +312,16 @@ Action DefineRegion(CLI::App& app) {
       CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> population, store::GetSetting(*db, "population"));
       CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
       CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(*db));
-      const std::optional<double> rate_base = population ? std::optional<double>(std::stod(*population)) : std::nullopt;
+      std::optional<double> rate_base;
+      if (population) {
+        double value = 0;
+        const auto [end, error] = std::from_chars(population->data(), population->data() + population->size(), value);
+        if (error != std::errc() || end != population->data() + population->size() || value <= 0) {
+          return Status::InvalidArgument("the council's population setting '" + *population +
+                                         "' is not a number of children; set it with `cairn settings set`");
+        }
+        rate_base = value;
+      }
       indicators::CouncilData council{chronologies, workforce.workers, [&](int) { return rate_base; }};
       const std::vector<int> years = {year};
       values[index] = engine.Compute(council, years, 1);

@@ -5,8 +5,9 @@
 // A child's pseudonym is a keyed BLAKE2b hash of the council's number and the LA child id. The key
 // is the region's own (store/region.h RegionPseudonymKey), kept in its database and never written
 // out, so the same child has the same pseudonym in every extract of the region (a child's journey
-// can be followed from one year to the next) while nobody holding the extract can turn it back into
-// the council's identifier. Pseudonymised data is still personal data: the extract is for analysts
+// can be followed from one year to the next) while nobody holding only the extract can turn it back
+// into the council's identifier. Whoever can read the region's schema can: the database's roles
+// should keep each council's servers out of it. Pseudonymised data is still personal data: the extract is for analysts
 // working under the region's data-sharing agreement, and each council's audit trail records every
 // child it holds.
 #pragma once

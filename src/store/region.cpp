@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "store/postgres/postgres_database.h"
 
 namespace cairn::store {
@@ -23,6 +25,9 @@ Result<std::vector<std::string>> CouncilsIn(Connection& db) {
 }
 
 Result<std::string> CouncilTarget(std::string_view region_url, std::string_view council) {
+  if (council.size() != 3 || !std::all_of(council.begin(), council.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Status::InvalidArgument("'" + std::string(council) + "' is not a council's three-digit DfE number");
+  }
   if (!IsPostgresTarget(region_url)) {
     return Status::InvalidArgument("a region is held in a PostgreSQL database: give a postgresql:// URL");
   }
@@ -31,11 +36,7 @@ Result<std::string> CouncilTarget(std::string_view region_url, std::string_view 
     return Status::InvalidArgument("give the region's database URL without council=" + given.council +
                                    ": the region's commands go through every council");
   }
-  const std::string target = given.url + (given.url.find('?') == std::string::npos ? "?" : "&") +
-                             "council=" + std::string(council);
-  // Checked the same way every opening checks it.
-  CAIRN_RETURN_IF_ERROR(postgres::TakeCouncil(target).status());
-  return target;
+  return given.url + (given.url.find('?') == std::string::npos ? "?" : "&") + "council=" + std::string(council);
 }
 
 Result<std::string> RegionPseudonymKey(Connection& region_db) {

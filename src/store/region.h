@@ -1,7 +1,8 @@
 // A region in one PostgreSQL database: each council in a schema of its own (la_NNN), named by
-// council=NNN in the database URL (postgres_database.h). A connection to one council sees only
-// that council: its children, users, sessions, audit trail and figures. The region's own commands
-// (`cairn region`) open each council in turn.
+// council=NNN in the database URL (postgres_database.h). Cairn's connection to one council works
+// in that council's schema alone: its children, users, sessions, audit trail and figures; a role
+// of its own for each council's servers has the database server enforce it too (README). The
+// region's own commands (`cairn region`) open each council in turn.
 #pragma once
 
 #include <string>

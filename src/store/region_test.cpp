@@ -34,6 +34,9 @@ TEST(CouncilUrlTest, CouncilIsTakenOutOfTheUrlAndChecked) {
     EXPECT_THAT(refused.status().message(), HasSubstr("three-digit"));
   }
   EXPECT_EQ(postgres::CouncilSchema("343"), "la_343");
+  auto twice = postgres::TakeCouncil("postgresql://db/r?council=343&council=344");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_THAT(twice.status().message(), HasSubstr("twice"));
 }
 
 TEST(CouncilUrlTest, ACouncilsTargetIsTheRegionsUrlWithItsNumber) {
@@ -43,6 +46,8 @@ TEST(CouncilUrlTest, ACouncilsTargetIsTheRegionsUrlWithItsNumber) {
   EXPECT_EQ(CouncilTarget("cairn.db", "343").status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(CouncilTarget("postgresql://db/region?council=343", "344").status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(CouncilTarget("postgresql://db/region", "34x").status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(CouncilTarget("postgresql://db/region", "343&options=-csearch_path%3Dla_344").status().code(),
+            Status::Code::kInvalidArgument);
 }
 
 model::Chronology Child(const std::string& id, const std::string& sex) {

@@ -322,6 +322,10 @@ class PostgresStatement final : public Statement {
   }
   std::string_view ColumnText(int column) const override {
     if (!Binary(column)) return Raw(column);
+    // A BYTEA as text is its hex form, as the text format sends it (ColumnBytes gives the bytes).
+    if (PQftype(result_.get(), column) == kByteaOid && ColumnType(column) != ValueType::kNull) {
+      return scratch_[static_cast<size_t>(column)] = ByteaText(Raw(column));
+    }
     // A number read as text: written out as the text format would have sent it.
     const ValueType type = ColumnType(column);
     if (type != ValueType::kInteger && type != ValueType::kReal) return Raw(column);
@@ -759,6 +763,9 @@ Result<CouncilUrl> TakeCouncil(std::string_view given) {
     if (end == std::string_view::npos) end = given.size();
     const std::string_view parameter = given.substr(at, end - at);
     if (parameter.starts_with("council=")) {
+      if (!taken.council.empty()) {
+        return Status::InvalidArgument("the database URL names council= twice; a connection is to one council");
+      }
       taken.council = std::string(parameter.substr(8));
       const bool three_digits = taken.council.size() == 3 &&
                                 std::all_of(taken.council.begin(), taken.council.end(),

@@ -31,10 +31,12 @@ namespace cairn::store::postgres {
 //
 // A region's database holds each council in a schema of its own, la_NNN, named by Cairn's own
 // parameter council=NNN (the council's three-digit DfE number), which is taken out of the URL
-// before libpq sees it. Everything the connection does then happens in that council's schema:
-// its children, users, sessions, audit trail and figures, so that nothing one council's staff do
-// can reach another council's records. `create_council` makes the schema when it is missing (a
-// new council); otherwise a council the database does not hold is NotFound.
+// before libpq sees it. Everything the connection does then happens in that council's schema
+// (its search path): its children, users, sessions, audit trail and figures. That confines what
+// Cairn does; for the server to refuse a council's connection another council's schema, each
+// council's servers sign in as a PostgreSQL role of their own (a schema's creator owns it, and
+// other roles get no use of it unless granted). `create_council` makes the schema when it is
+// missing (a new council); otherwise a council the database does not hold is NotFound.
 Result<std::unique_ptr<Connection>> OpenDatabase(const std::string& url, bool create_council);
 
 // The council=NNN a postgresql:// URL names ("" for none), and the URL without it. A council that
