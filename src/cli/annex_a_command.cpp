@@ -76,12 +76,7 @@ Action DefineAnnexA(CLI::App& app) {
     about.made_on = store::UtcTimestamp();
     CAIRN_ASSIGN_OR_RETURN(std::string workbook, returns::annex_a::WriteWorkbook(lists, about));
 
-    store::AuditEntry audit;
-    audit.actor = env.actor;
-    audit.role = "cli";
-    audit.action = "export";
-    audit.route = "cairn annex-a";
-    audit.client = "local";
+    store::AuditEntry audit = store::CommandLineAudit(env.actor, "export", "cairn annex-a");
     size_t rows = 0;
     for (const returns::annex_a::Sheet& sheet : lists.sheets) {
       rows += sheet.rows.size();

@@ -37,12 +37,7 @@ Action DefineCopy(CLI::App& app) {
     CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
 
     // Recorded before the copy, so the copy carries the record of its own making.
-    store::AuditEntry audit;
-    audit.actor = env.actor;
-    audit.role = "cli";
-    audit.action = "export";
-    audit.route = "cairn copy";
-    audit.client = "local";
+    store::AuditEntry audit = store::CommandLineAudit(env.actor, "export", "cairn copy");
     audit.detail = "the whole database, to a " + std::string(target->backend_name()) + " database";
     CAIRN_RETURN_IF_ERROR(store::AppendAudit(*source, audit));
 

@@ -182,12 +182,7 @@ Action DefineRegion(CLI::App& app) {
         CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
         pooled[index] = reports::PoolChildren(councils[index], chronologies, as_at, key);
         // The council's record of what left it, before the file does.
-        store::AuditEntry audit;
-        audit.actor = env.actor;
-        audit.role = "cli";
-        audit.action = "export";
-        audit.route = "cairn region children";
-        audit.client = "local";
+        store::AuditEntry audit = store::CommandLineAudit(env.actor, "export", "cairn region children");
         for (const reports::PooledChild& child : pooled[index]) audit.children.push_back(child.la_child_id);
         audit.detail = "pooled pseudonymised extract for the region as at " + as_at.ToIso() + ": " +
                        std::to_string(audit.children.size()) + " children";

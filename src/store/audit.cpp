@@ -246,6 +246,16 @@ void AuditTrail::Forget() {
   if (state_->bulk && !LoadInBulk().ok()) state_->bulk = false;
 }
 
+AuditEntry CommandLineAudit(std::string_view actor, std::string_view action, std::string_view route) {
+  AuditEntry entry;
+  entry.actor = std::string(actor);
+  entry.role = "cli";
+  entry.action = std::string(action);
+  entry.route = std::string(route);
+  entry.client = "local";
+  return entry;
+}
+
 Status AppendAudit(Connection& db, const AuditEntry& entry) {
   CAIRN_ASSIGN_OR_RETURN(AuditTrail trail, AuditTrail::Open(db));
   CAIRN_RETURN_IF_ERROR(trail.Append(entry));

@@ -74,6 +74,10 @@ class AuditTrail {
 // One row, through a trail of its own (see AuditTrail for transactions).
 Status AppendAudit(Connection& db, const AuditEntry& entry);
 
+// An entry for something done on the command line: role "cli", client "local"; the caller adds
+// the children and the detail.
+AuditEntry CommandLineAudit(std::string_view actor, std::string_view action, std::string_view route);
+
 // Audit rows from many threads, committed together: each Append returns once its row is
 // committed (so nothing is shown before it is recorded), but rows that arrive while a commit is
 // under way share the next one, so a busy server pays one commit for many requests. The first

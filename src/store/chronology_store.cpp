@@ -1371,13 +1371,8 @@ Result<std::vector<ChildEventRevision>> ChildEventHistory(Connection& db, std::s
 
 Status RecordAudit(Connection& db, std::string_view actor, std::string_view action, std::string_view la_child_id,
                    std::string_view detail) {
-  AuditEntry entry;
-  entry.actor = actor;
-  entry.role = "cli";
-  entry.action = action;
-  entry.route = "cli";
+  AuditEntry entry = CommandLineAudit(actor, action, "cli");
   if (!la_child_id.empty()) entry.children.emplace_back(la_child_id);
-  entry.client = "local";
   entry.detail = detail;
   return AppendAudit(db, entry);
 }

@@ -14,13 +14,8 @@ Status SavePlan(Connection& db, StoredPlan plan) {
       "imported_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)",
       {plan.title, plan.source_name, plan.toml, plan.recommendations, plan.actions, plan.measures, plan.imported_by,
        plan.imported_at}));
-  AuditEntry entry;
+  AuditEntry entry = CommandLineAudit(plan.imported_by, "plan-import", "cairn plan import");
   entry.at = plan.imported_at;
-  entry.actor = plan.imported_by;
-  entry.role = "cli";
-  entry.action = "plan-import";
-  entry.route = "cairn plan import";
-  entry.client = "local";
   entry.detail = "improvement plan from " + plan.source_name + ": " + std::to_string(plan.recommendations) +
                  " recommendations, " + std::to_string(plan.actions) + " actions, " + std::to_string(plan.measures) +
                  " measures";
