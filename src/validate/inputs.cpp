@@ -1,0 +1,439 @@
+#include "validate/inputs.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "base/working_day_calendar.h"
+#include "returns/csv.h"
+#include "validate/catalogue.h"
+
+namespace cairn::validate {
+namespace {
+
+std::string Upper(std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return upper;
+}
+
+std::string FileNameOf(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+bool EndsWithIgnoringCase(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  return Upper(text.substr(text.size() - suffix.size())) == Upper(suffix);
+}
+
+const WorkingDayCalendar* Calendar() {
+  static const Result<WorkingDayCalendar> calendar = WorkingDayCalendar::EnglandAndWales();
+  return calendar.ok() ? &calendar.value() : nullptr;
+}
+
+// --- SSDA903 CSV -----------------------------------------------------------------------------
+
+Status AddSsda903Csv(const ReturnText& input, Return& ssda903) {
+  CAIRN_ASSIGN_OR_RETURN(CsvTable csv, ParseCsv(input.text, input.name));
+  if (!csv.problems.empty()) {
+    return Status::InvalidArgument(csv.problems.front().message +
+                                   (csv.problems.size() > 1
+                                        ? fmt::format(" (and {} more records like it)", csv.problems.size() - 1)
+                                        : std::string()));
+  }
+  std::vector<std::string> header;
+  for (const std::string& name : csv.header) header.push_back(Upper(name));
+  std::set<std::string> given(header.begin(), header.end());
+  const std::pair<std::string, std::vector<std::string>>* best = nullptr;
+  std::size_t best_differences = 0;
+  for (const auto& table : Ssda903TableColumns()) {
+    std::set<std::string> expected(table.second.begin(), table.second.end());
+    std::size_t differences = 0;
+    for (const std::string& name : expected) differences += given.count(name) == 0 ? 1 : 0;
+    for (const std::string& name : given) differences += expected.count(name) == 0 ? 1 : 0;
+    if (best == nullptr || differences < best_differences) {
+      best = &table;
+      best_differences = differences;
+    }
+  }
+  if (best_differences != 0) {
+    std::vector<std::string> missing;
+    std::vector<std::string> extra;
+    for (const std::string& name : best->second) {
+      if (given.count(name) == 0) missing.push_back(name);
+    }
+    for (const std::string& name : header) {
+      if (std::find(best->second.begin(), best->second.end(), name) == best->second.end()) extra.push_back(name);
+    }
+    std::string detail;
+    if (!missing.empty()) detail += fmt::format("it lacks {}", fmt::join(missing, ", "));
+    if (!extra.empty()) detail += fmt::format("{}it has {} as well", detail.empty() ? "" : "; ", fmt::join(extra, ", "));
+    return Status::InvalidArgument(fmt::format(
+        "{} line {}: these columns are not those of any SSDA903 table; the nearest is {} ({})", input.name,
+        csv.header_line, best->first, detail));
+  }
+  const std::string name = best->first + (input.previous_year ? "_last" : "");
+  if (const Table* earlier = ssda903.Find(name)) {
+    return Status::InvalidArgument(fmt::format("{} and {} are both the {} table{}; give each table once",
+                                               earlier->source(), input.name, best->first,
+                                               input.previous_year ? " of the previous year" : ""));
+  }
+  Table table(name, input.name, header, DateForm::kDayMonthYear);
+  table.Reserve(csv.records.size());
+  for (CsvRecord& record : csv.records) {
+    for (std::string& value : record.fields) value = Upper(value);
+    table.AddRow(std::move(record.fields), record.line);
+  }
+  ssda903.tables.push_back(std::move(table));
+  return Status::Ok();
+}
+
+void AddUascColumn(Return& ssda903, std::string_view header_name, std::string_view uasc_name) {
+  Table* header = ssda903.FindMutable(header_name);
+  const Table* uasc = ssda903.Find(uasc_name);
+  if (header == nullptr || uasc == nullptr) return;
+  std::set<std::string, std::less<>> children(uasc->Column("CHILD").begin(), uasc->Column("CHILD").end());
+  std::vector<std::string> flags;
+  flags.reserve(header->rows());
+  for (const std::string& child : header->Column("CHILD")) flags.push_back(children.count(child) ? "1" : "0");
+  header->SetColumn("UASC", std::move(flags));
+}
+
+// --- CIN census XML --------------------------------------------------------------------------
+
+struct CinTables {
+  Table header{"Header", "", {"Collection", "Year", "ReferenceDate", "SourceLevel", "LEA", "SoftwareCode", "Release",
+                              "SerialNo", "DateTime"},
+               DateForm::kIso};
+  Table identifiers{"ChildIdentifiers", "", {"LAchildID", "UPN", "FormerUPN", "UPNunknown", "PersonBirthDate",
+                                             "ExpectedPersonBirthDate", "GenderCurrent", "Sex", "PersonDeathDate"},
+                    DateForm::kIso};
+  Table characteristics{"ChildCharacteristics", "", {"LAchildID", "Ethnicity"}, DateForm::kIso};
+  Table disabilities{"Disabilities", "", {"LAchildID", "Disability"}, DateForm::kIso};
+  Table cin_details{"CINdetails", "", {"LAchildID", "CINdetailsID", "CINreferralDate", "ReferralSource",
+                                       "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure", "DateOfInitialCPC",
+                                       "ReferralNFA"},
+                    DateForm::kIso};
+  Table assessments{"Assessments", "", {"LAchildID", "CINdetailsID", "AssessmentID", "AssessmentActualStartDate",
+                                        "AssessmentInternalReviewDate", "AssessmentAuthorisationDate",
+                                        "AssessmentFactors"},
+                    DateForm::kIso};
+  Table factors{"AssessmentFactorsList", "", {"LAchildID", "CINdetailsID", "AssessmentID", "AssessmentFactor"},
+                DateForm::kIso};
+  Table plan_dates{"CINplanDates", "", {"LAchildID", "CINdetailsID", "CINPlanStartDate", "CINPlanEndDate"},
+                   DateForm::kIso};
+  Table section47{"Section47", "", {"LAchildID", "CINdetailsID", "S47ActualStartDate", "InitialCPCtarget",
+                                    "DateOfInitialCPC", "ICPCnotRequired"},
+                  DateForm::kIso};
+  Table plans{"ChildProtectionPlans", "", {"LAchildID", "CINdetailsID", "CPPID", "CPPstartDate", "CPPendDate",
+                                           "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP"},
+              DateForm::kIso};
+  Table reviews{"Reviews", "", {"LAchildID", "CINdetailsID", "CPPID", "CPPreviewDate"}, DateForm::kIso};
+};
+
+// The text of the first child element called `name`, as ElementTree's find(name).text gives it.
+std::string ChildText(const pugi::xml_node& parent, const char* name) {
+  const pugi::xml_node node = parent.child(name);
+  return node ? std::string(node.child_value()) : std::string();
+}
+
+std::vector<std::string> Values(const pugi::xml_node& parent, const std::vector<std::string>& columns,
+                                std::size_t from) {
+  std::vector<std::string> values;
+  for (std::size_t i = from; i < columns.size(); ++i) values.push_back(ChildText(parent, columns[i].c_str()));
+  return values;
+}
+
+template <typename... Prefix>
+std::vector<std::string> Row(const pugi::xml_node& parent, const Table& table, Prefix... prefix) {
+  std::vector<std::string> values{std::string(prefix)...};
+  std::vector<std::string> rest = Values(parent, table.columns(), sizeof...(prefix));
+  values.insert(values.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  return values;
+}
+
+int LineAt(std::string_view text, std::size_t offset, std::size_t& counted_to, int& line) {
+  for (; counted_to < offset && counted_to < text.size(); ++counted_to) {
+    if (text[counted_to] == '\n') ++line;
+  }
+  return line;
+}
+
+void FlattenChild(const pugi::xml_node& child, int line, CinTables& t) {
+  const pugi::xml_node identifiers = child.child("ChildIdentifiers");
+  std::vector<std::string> identifier_values = Values(identifiers, t.identifiers.columns(), 0);
+  const std::string child_id = identifier_values[0];
+  t.identifiers.AddRow(std::move(identifier_values), line);
+  const pugi::xml_node characteristics = child.child("ChildCharacteristics");
+  t.characteristics.AddRow(Row(characteristics, t.characteristics, child_id), line);
+  if (const pugi::xml_node disabilities = characteristics.child("Disabilities")) {
+    for (const pugi::xml_node& disability : disabilities.children()) {
+      if (disability.type() != pugi::node_element) continue;
+      t.disabilities.AddRow({child_id, disability.child_value()}, line);
+    }
+  }
+  int cin_details_id = 0;
+  for (const pugi::xml_node& details : child.children("CINdetails")) {
+    const std::string details_id = std::to_string(++cin_details_id);
+    t.cin_details.AddRow(Row(details, t.cin_details, child_id, details_id), line);
+    int assessment_id = 0;
+    for (const pugi::xml_node& assessment : details.children("Assessments")) {
+      const std::string id = std::to_string(++assessment_id);
+      std::vector<std::string> values = Row(assessment, t.assessments, child_id, details_id, id);
+      std::string factors;
+      if (const pugi::xml_node list = assessment.child("FactorsIdentifiedAtAssessment")) {
+        for (const pugi::xml_node& factor : list.children()) {
+          if (factor.type() != pugi::node_element) continue;
+          t.factors.AddRow({child_id, details_id, id, factor.child_value()}, line);
+          if (!factors.empty()) factors += ',';
+          factors += factor.child_value();
+        }
+      }
+      values.back() = factors;
+      t.assessments.AddRow(std::move(values), line);
+    }
+    for (const pugi::xml_node& plan : details.children("CINPlanDates")) {
+      t.plan_dates.AddRow(Row(plan, t.plan_dates, child_id, details_id), line);
+    }
+    for (const pugi::xml_node& enquiry : details.children("Section47")) {
+      t.section47.AddRow(Row(enquiry, t.section47, child_id, details_id), line);
+    }
+    int plan_id = 0;
+    for (const pugi::xml_node& plan : details.children("ChildProtectionPlans")) {
+      const std::string id = std::to_string(++plan_id);
+      t.plans.AddRow(Row(plan, t.plans, child_id, details_id, id), line);
+      for (const pugi::xml_node& reviews : plan.children("Reviews")) {
+        for (const pugi::xml_node& review : reviews.children("CPPreviewDate")) {
+          t.reviews.AddRow({child_id, details_id, id, review.child_value()}, line);
+        }
+      }
+    }
+  }
+}
+
+bool IsChildStart(std::string_view text, std::size_t at) {
+  // "<Child" followed by '>', '/' or whitespace: not <Children>, <ChildIdentifiers>, ...
+  const std::size_t next = at + 6;
+  if (next >= text.size()) return false;
+  const char c = text[next];
+  return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+Status XmlError(const std::string& name, int line, const pugi::xml_parse_result& result, std::string_view fragment,
+                int fragment_line) {
+  int error_line = fragment_line;
+  for (std::ptrdiff_t i = 0; i < result.offset && static_cast<std::size_t>(i) < fragment.size(); ++i) {
+    if (fragment[static_cast<std::size_t>(i)] == '\n') ++error_line;
+  }
+  (void)line;
+  return Status::InvalidArgument(
+      fmt::format("{} line {}: the XML is not well formed ({})", name, error_line, result.description()));
+}
+
+// Each <Child> is parsed on its own, so memory holds the file's text and the tables, never a
+// tree of the whole file.
+Status AddCinXml(const ReturnText& input, Return& cin) {
+  const std::string_view text = input.text;
+  CinTables t;
+  for (Table* table : {&t.header, &t.identifiers, &t.characteristics, &t.disabilities, &t.cin_details,
+                       &t.assessments, &t.factors, &t.plan_dates, &t.section47, &t.plans, &t.reviews}) {
+    *table = Table(table->name(), input.name, table->columns(), DateForm::kIso);
+  }
+  std::size_t counted_to = 0;
+  int line = 1;
+  const std::size_t header_start = text.find("<Header");
+  const std::size_t header_end = text.find("</Header>");
+  if (header_start == std::string_view::npos || header_end == std::string_view::npos || header_end < header_start) {
+    return Status::InvalidArgument(fmt::format("{}: this is not a CIN census file: it has no <Header> element",
+                                               input.name));
+  }
+  {
+    const std::string_view fragment = text.substr(header_start, header_end + 9 - header_start);
+    const int fragment_line = LineAt(text, header_start, counted_to, line);
+    pugi::xml_document document;
+    const pugi::xml_parse_result parsed = document.load_buffer(fragment.data(), fragment.size());
+    if (!parsed) return XmlError(input.name, line, parsed, fragment, fragment_line);
+    const pugi::xml_node header = document.child("Header");
+    std::vector<std::string> values = Values(header.child("CollectionDetails"), t.header.columns(), 0);
+    std::vector<std::string> source = Values(header.child("Source"), t.header.columns(), 0);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i].empty()) values[i] = source[i];
+    }
+    t.header.AddRow(std::move(values), fragment_line);
+  }
+  std::size_t at = header_end;
+  while (true) {
+    at = text.find("<Child", at);
+    if (at == std::string_view::npos) break;
+    if (!IsChildStart(text, at)) {
+      at += 6;
+      continue;
+    }
+    const std::size_t close = text.find('>', at);
+    if (close == std::string_view::npos) break;
+    std::size_t end;
+    if (text[close - 1] == '/') {
+      end = close + 1;
+    } else {
+      const std::size_t closing = text.find("</Child>", close);
+      if (closing == std::string_view::npos) {
+        return Status::InvalidArgument(fmt::format("{} line {}: this <Child> is never closed", input.name,
+                                                   LineAt(text, at, counted_to, line)));
+      }
+      end = closing + 8;
+    }
+    const std::string_view fragment = text.substr(at, end - at);
+    const int fragment_line = LineAt(text, at, counted_to, line);
+    pugi::xml_document document;
+    const pugi::xml_parse_result parsed = document.load_buffer(fragment.data(), fragment.size());
+    if (!parsed) return XmlError(input.name, line, parsed, fragment, fragment_line);
+    FlattenChild(document.child("Child"), fragment_line, t);
+    at = end;
+  }
+  const std::optional<Date> reference = t.header.DateAt("ReferenceDate", 0);
+  if (!reference) {
+    return Status::InvalidArgument(fmt::format(
+        "{} line {}: the header's ReferenceDate '{}' is not a date (YYYY-MM-DD); the census period comes from it",
+        input.name, t.header.Line(0), t.header.Text("ReferenceDate", 0)));
+  }
+  cin.collection_end = *reference;
+  cin.collection_start = reference->AddYears(-1).AddDays(1);
+  for (Table* table : {&t.header, &t.identifiers, &t.characteristics, &t.disabilities, &t.cin_details,
+                       &t.assessments, &t.factors, &t.plan_dates, &t.section47, &t.plans, &t.reviews}) {
+    cin.tables.push_back(std::move(*table));
+  }
+  return Status::Ok();
+}
+
+enum class XmlKind { kCin, kSsda903, kUnknown };
+
+XmlKind SniffXml(std::string_view text) {
+  const std::size_t root = text.find_first_of('<', 0);
+  std::size_t at = root;
+  // Skip the declaration and comments to the first element.
+  while (at != std::string_view::npos && at + 1 < text.size() && (text[at + 1] == '?' || text[at + 1] == '!')) {
+    at = text.find('<', at + 1);
+  }
+  if (at == std::string_view::npos) return XmlKind::kUnknown;
+  const std::string_view rest = text.substr(at + 1);
+  if (rest.starts_with("Message")) return XmlKind::kCin;
+  if (rest.starts_with("EXPSSDA903")) return XmlKind::kSsda903;
+  return XmlKind::kUnknown;
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& Ssda903TableColumns() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> tables = {
+      {"Header", {"CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"}},
+      {"Episodes", {"CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                    "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"}},
+      {"Reviews", {"CHILD", "DOB", "REVIEW", "REVIEW_CODE"}},
+      {"UASC", {"CHILD", "SEX", "DOB", "DUC"}},
+      {"OC2", {"CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
+               "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"}},
+      {"OC3", {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"}},
+      {"AD1", {"CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"}},
+      {"PlacedAdoption", {"CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"}},
+      {"PrevPerm", {"CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"}},
+      {"Missing", {"CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"}},
+      {"SWEpisodes", {"CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"}},
+      {"DoLo", {"CHILD", "DOB", "DOLO_START", "DOLO_END"}},
+  };
+  return tables;
+}
+
+Result<LoadedReturns> LoadReturnTexts(const std::vector<ReturnText>& texts, int year, const std::string& la_ons,
+                                      const std::string& la_number) {
+  LoadedReturns loaded;
+  Return ssda903;
+  ssda903.kind = ReturnKind::kSsda903;
+  bool any_ssda903 = false;
+  bool ssda903_xml = false;
+  bool ssda903_csv = false;
+  for (const ReturnText& input : texts) {
+    if (EndsWithIgnoringCase(input.name, ".csv")) {
+      if (ssda903_xml) {
+        return Status::InvalidArgument(fmt::format(
+            "{}: give the SSDA903 return either as CSV tables or as one XML file, not both", input.name));
+      }
+      CAIRN_RETURN_IF_ERROR(AddSsda903Csv(input, ssda903));
+      any_ssda903 = true;
+      ssda903_csv = true;
+      continue;
+    }
+    if (!EndsWithIgnoringCase(input.name, ".xml")) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: Cairn validates SSDA903 CSV tables (.csv) and CIN census or SSDA903 XML files (.xml)", input.name));
+    }
+    switch (SniffXml(input.text)) {
+      case XmlKind::kCin: {
+        if (input.previous_year) {
+          return Status::InvalidArgument(fmt::format(
+              "{}: a previous year's return is given as SSDA903 CSV tables; a CIN census file is validated alone",
+              input.name));
+        }
+        if (loaded.cin) {
+          return Status::InvalidArgument(fmt::format("{}: give one CIN census file at a time", input.name));
+        }
+        Return cin;
+        cin.kind = ReturnKind::kCinCensus;
+        CAIRN_RETURN_IF_ERROR(AddCinXml(input, cin));
+        loaded.cin = std::move(cin);
+        break;
+      }
+      case XmlKind::kSsda903:
+        return Status::InvalidArgument(fmt::format(
+            "{}: SSDA903 XML is not read by cairn validate yet; give the return as its CSV tables", input.name));
+      case XmlKind::kUnknown:
+        return Status::InvalidArgument(fmt::format(
+            "{}: this is neither a CIN census file (root element Message) nor an SSDA903 file (EXPSSDA903)",
+            input.name));
+    }
+  }
+  (void)ssda903_csv;
+  const WorkingDayCalendar* calendar = Calendar();
+  if (calendar == nullptr) return Status::Internal("the calendar built into Cairn cannot be read");
+  if (any_ssda903) {
+    AddUascColumn(ssda903, "Header", "UASC");
+    AddUascColumn(ssda903, "Header_last", "UASC_last");
+    ssda903.collection_year = year;
+    ssda903.collection_start = Date::FromYmdOrDie(year - 1, 4, 1);
+    ssda903.collection_end = Date::FromYmdOrDie(year, 3, 31);
+    ssda903.la_ons = la_ons;
+    ssda903.la_number = la_number;
+    ssda903.calendar = calendar;
+    loaded.ssda903 = std::move(ssda903);
+  }
+  if (loaded.cin) {
+    loaded.cin->collection_year = year;
+    loaded.cin->la_ons = la_ons;
+    loaded.cin->la_number = la_number;
+    loaded.cin->calendar = calendar;
+  }
+  return loaded;
+}
+
+Result<LoadedReturns> LoadReturnFiles(const ReturnFiles& files) {
+  std::vector<ReturnText> texts;
+  auto read = [&texts](const std::string& path, bool previous) -> Status {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::NotFound(fmt::format("{}: cannot open this file", path));
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) return Status::IoError(fmt::format("{}: cannot read this file", path));
+    texts.push_back({FileNameOf(path), std::move(buffer).str(), previous});
+    return Status::Ok();
+  };
+  for (const std::string& path : files.files) CAIRN_RETURN_IF_ERROR(read(path, false));
+  for (const std::string& path : files.previous_files) CAIRN_RETURN_IF_ERROR(read(path, true));
+  return LoadReturnTexts(texts, files.year, files.la_ons, files.la_number);
+}
+
+}  // namespace cairn::validate
