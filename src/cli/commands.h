@@ -58,6 +58,8 @@ Action DefineUser(CLI::App& app);
 Action DefineGrant(CLI::App& app);
 Action DefineAudit(CLI::App& app);
 Action DefinePack(CLI::App& app);
+Action DefineValidate(CLI::App& app);
+Action DefinePostcodes(CLI::App& app);
 
 // Every command, in the order `cairn --help` lists them.
 std::span<const Command> Commands();

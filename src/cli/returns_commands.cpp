@@ -1,8 +1,11 @@
 // `cairn import` and `cairn export`: the statutory returns in and out.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <ostream>
+
+#include <fmt/format.h>
 
 #include "base/atomic_file.h"
 #include "base/display_text.h"
@@ -13,6 +16,10 @@
 #include "store/chronology_store.h"
 #include "store/migrations.h"
 #include "store/settings.h"
+#include "validate/catalogue.h"
+#include "validate/inputs.h"
+#include "validate/report_format.h"
+#include "validate/validator.h"
 
 namespace cairn::cli {
 namespace {
@@ -58,7 +65,79 @@ struct ImportArgs {
   std::string rejects;
   std::string findings;
   int year = 0;
+  bool no_validate = false;
 };
+
+bool IsCinCensusFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head.find("<Message") != std::string::npos;
+}
+
+// After an import, the same files against the DfE's validation rules, as `cairn validate` checks
+// them: the council sees at once what the DfE would question. Only a summary by rule is printed;
+// `cairn validate` gives every finding.
+Status ReportDfeRules(const ImportArgs& args, const returns::ImportResult& result, const std::string& la_number,
+                      Environment& env) {
+  CAIRN_ASSIGN_OR_RETURN(const validate::Catalogue* catalogue, validate::Catalogue::Embedded());
+  int ssda903_year = 0;
+  for (const returns::BatchSummary& batch : result.batches) {
+    if (batch.source == "ssda903") ssda903_year = batch.collection_year;
+  }
+  std::vector<std::string> tables;
+  std::vector<std::string> censuses;
+  bool ssda903_xml = false;
+  for (const std::string& file : args.files) {
+    const std::string extension = std::filesystem::path(file).extension().string();
+    if (extension == ".csv" || extension == ".CSV") {
+      tables.push_back(file);
+    } else if (IsCinCensusFile(file)) {
+      censuses.push_back(file);
+    } else {
+      ssda903_xml = true;
+    }
+  }
+  // Each group of files is checked and summarised while its tables are in memory (the findings
+  // point into them).
+  auto check = [&](const validate::ReturnFiles& files, std::string_view what) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(validate::LoadedReturns loaded, validate::LoadReturnFiles(files));
+    validate::Report report;
+    int year = files.year;
+    for (const std::optional<validate::Return>* data : {&loaded.ssda903, &loaded.cin}) {
+      if (!data->has_value()) continue;
+      // A census's year is its ReferenceDate's; the tables' the importer's.
+      if ((*data)->kind == validate::ReturnKind::kCinCensus) year = (*data)->collection_end.year();
+      const std::vector<const validate::RuleInfo*> rules =
+          catalogue->RuleSet((*data)->kind, validate::RuleSetYear((*data)->kind, year));
+      validate::Append(report, validate::Validate(**data, *catalogue, rules));
+    }
+    if (report.run.empty() && report.skipped.empty()) return Status::Ok();
+    env.out << "The DfE's validation rules on " << what << " (as `cairn validate` checks them):\n"
+            << validate::ReportSummaryTable(report);
+    if (!report.findings.empty()) {
+      env.out << "Every finding, with its child, field and line: cairn validate --year " << year << " FILE...\n";
+    }
+    return Status::Ok();
+  };
+  if (!tables.empty() && ssda903_year != 0) {
+    validate::ReturnFiles files;
+    files.files = tables;
+    files.year = ssda903_year;
+    files.la_number = la_number;
+    CAIRN_RETURN_IF_ERROR(check(files, "the SSDA903 tables"));
+  }
+  for (const std::string& census : censuses) {
+    validate::ReturnFiles files;
+    files.files = {census};
+    files.year = ssda903_year;
+    files.la_number = la_number;
+    CAIRN_RETURN_IF_ERROR(check(files, std::filesystem::path(census).filename().string()));
+  }
+  if (ssda903_xml) env.out << "SSDA903 XML files are not checked against the DfE's rules on import yet; `cairn validate` checks them.\n";
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -77,10 +156,14 @@ Action DefineImport(CLI::App& app) {
   app.add_option("--findings", args->findings, "Write every data-quality finding to this CSV file");
   app.add_option("--year", args->year, "The SSDA903 collection year (the year it ends, e.g. 2025) if not inferred")
       ->check(CLI::Range(2000, 2100));
+  app.add_flag("--no-validate", args->no_validate,
+               "Do not check the files against the DfE's validation rules after loading them (`cairn validate` "
+               "does that on its own)");
   app.footer(
       "Values a DfE rule would question (a code outside the year's list, dates out of order) are findings: the data "
       "is kept as the council holds it and reported. Records that cannot be read (not a date, a missing key, a "
-      "duplicate key, wrong number of fields) refuse the import unless --skip-invalid is given.");
+      "duplicate key, wrong number of fields) refuse the import unless --skip-invalid is given. Once loaded, the files "
+      "are checked against the DfE's validation rules of their year and a summary by rule is printed.");
 
   return [args](Environment& env) -> Status {
     // A PostgreSQL database has no folder for the rejected records (children's records) to sit
@@ -137,6 +220,11 @@ Action DefineImport(CLI::App& app) {
             << saved.children_updated << " updated) and " << saved.events_added + saved.events_amended + saved.events_unchanged
             << " events (" << saved.events_added << " new, " << saved.events_amended << " amended, "
             << saved.events_unchanged << " already held) to " << args->db << "\n";
+    if (args->no_validate) return Status::Ok();
+    CAIRN_ASSIGN_OR_RETURN(auto la_code, store::GetSetting(*db, "la-code"));
+    const Status checked = ReportDfeRules(*args, result, la_code.value_or(""), env);
+    // The import stands whatever the check says: a file the rules cannot read was loaded already.
+    if (!checked.ok()) env.err << "warning: the DfE's validation rules could not be run: " << checked.message() << "\n";
     return Status::Ok();
   };
 }

@@ -373,5 +373,26 @@ TEST_F(ReturnsCli, AValueNoReturnCouldHoldIsRefused) {
   EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM child"), 0);
 }
 
+TEST_F(ReturnsCli, AnImportReportsTheDfeRulesItsFilesBreak) {
+  const fs::path header = dir_ / "header.csv";
+  const fs::path episodes = dir_ / "episodes.csv";
+  // 2022/23: SEX 3 is kept as recorded, and the DfE's rule 101 questions it.
+  std::ofstream(header) << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+                        << "7,3,01/01/2010,WBRI,A123456789012,,\n";
+  std::ofstream(episodes) << "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+                             "PL_POST,URN\n"
+                          << "7,01/06/2022,S,C2,N1,U1,PR1,,,,,,\n";
+  const Outcome imported = RunCairn({"import", "--db", db_, "--year", "2023", header.string(), episodes.string()});
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("The DfE's validation rules on the SSDA903 tables"), std::string::npos) << imported.out;
+  bool rule_101 = false;
+  for (const std::string& line : testing::SplitLines(imported.out)) rule_101 = rule_101 || line.rfind("101 ", 0) == 0;
+  EXPECT_TRUE(rule_101) << imported.out;
+  const Outcome quiet =
+      RunCairn({"import", "--db", db_, "--year", "2023", "--no-validate", header.string(), episodes.string()});
+  ASSERT_EQ(quiet.code, 0) << quiet.err;
+  EXPECT_EQ(quiet.out.find("The DfE's validation rules"), std::string::npos) << quiet.out;
+}
+
 }  // namespace
 }  // namespace cairn::cli

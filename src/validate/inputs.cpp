@@ -1,8 +1,10 @@
 #include "validate/inputs.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -11,6 +13,8 @@
 #include <pugixml.hpp>
 
 #include "base/working_day_calendar.h"
+#include "geography/local_authorities.h"
+#include "geography/postcode_directory.h"
 #include "returns/csv.h"
 #include "validate/catalogue.h"
 
@@ -311,6 +315,107 @@ Status AddCinXml(const ReturnText& input, Return& cin) {
   return Status::Ok();
 }
 
+// --- SSDA903 XML -----------------------------------------------------------------------------
+
+// An SSDA903 XML file (EXPSSDA903 > CHILD > HEADER with AREVIEW, AMISSING, OC2, PERMANENCE and
+// AD_PLACED inside it, and EPISODE beside it) read into the CSV tables as the SSDA903 validator
+// reads it: the leaf elements of the child's HEADER give the child's values by name (CHILDID is
+// CHILD, PL is PLACE), and each table's row takes its own element's leaves over the child's.
+// UASC, OC3 and AD1 rows exist when UASC, IN_TOUCH or DATE_INT has text. Header keeps the file's
+// UASC. There is no social-worker or DoLo table in the XML.
+// One difference, on purpose: the validator takes the child's values from every leaf of the
+// CHILD, episodes included, so an episode without PL_POST inherits another episode's; here an
+// element the episode does not have is blank, as the DfE's schema means.
+Status AddSsda903Xml(const ReturnText& input, Return& ssda903) {
+  pugi::xml_document document;
+  const pugi::xml_parse_result parsed = document.load_buffer(input.text.data(), input.text.size());
+  if (!parsed) {
+    int line = 1;
+    for (std::ptrdiff_t i = 0; i < parsed.offset && static_cast<std::size_t>(i) < input.text.size(); ++i) {
+      if (input.text[static_cast<std::size_t>(i)] == '\n') ++line;
+    }
+    return Status::InvalidArgument(
+        fmt::format("{} line {}: the XML is not well formed ({})", input.name, line, parsed.description()));
+  }
+  // Lines: pugixml gives offsets; lines are counted once, in order.
+  std::vector<std::size_t> line_starts{0};
+  for (std::size_t i = 0; i < input.text.size(); ++i) {
+    if (input.text[i] == '\n') line_starts.push_back(i + 1);
+  }
+  auto line_of = [&line_starts](const pugi::xml_node& node) {
+    const auto offset = static_cast<std::size_t>(node.offset_debug());
+    return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), offset) - line_starts.begin());
+  };
+  using Values = std::map<std::string, std::string, std::less<>>;
+  auto leaves = [](const pugi::xml_node& node, Values& into) {
+    for (const pugi::xpath_node& hit : node.select_nodes(".//*[not(*)]")) {
+      const pugi::xml_node leaf = hit.node();
+      std::string name = leaf.name();
+      if (name == "CHILDID") name = "CHILD";
+      if (name == "PL") name = "PLACE";
+      into[name] = Upper(leaf.child_value());
+    }
+  };
+  std::map<std::string, Table> tables;
+  for (const auto& [name, columns] : Ssda903TableColumns()) {
+    if (name == "SWEpisodes" || name == "DoLo") continue;
+    std::vector<std::string> with = columns;
+    if (name == "Header") with.push_back("UASC");
+    const std::string table_name = name + (input.previous_year ? "_last" : "");
+    tables.emplace(name, Table(table_name, input.name, with, DateForm::kDayMonthYear));
+  }
+  auto add = [&tables](const std::string& table, const Values& values, int line) {
+    Table& into = tables.at(table);
+    std::vector<std::string> row;
+    for (const std::string& column : into.columns()) {
+      const auto found = values.find(column);
+      row.push_back(found == values.end() ? std::string() : found->second);
+    }
+    into.AddRow(std::move(row), line);
+  };
+  auto has_text = [](const Values& values, std::string_view key) {
+    const auto found = values.find(key);
+    return found != values.end() && !found->second.empty();
+  };
+  for (const pugi::xml_node& child : document.document_element().children()) {
+    if (child.type() != pugi::node_element) continue;
+    Values all;
+    for (const pugi::xml_node& header : child.children("HEADER")) leaves(header, all);
+    const int line = line_of(child);
+    add("Header", all, line);
+    if (has_text(all, "UASC")) add("UASC", all, line);
+    if (has_text(all, "IN_TOUCH")) add("OC3", all, line);
+    if (has_text(all, "DATE_INT")) add("AD1", all, line);
+    for (const pugi::xml_node& part : child.children()) {
+      const std::string_view tag = part.name();
+      if (tag == "EPISODE") {
+        Values values = all;
+        leaves(part, values);
+        add("Episodes", values, line_of(part));
+      } else if (tag == "HEADER") {
+        for (const pugi::xml_node& item : part.children()) {
+          static const std::map<std::string_view, std::string_view> kTables = {
+              {"AREVIEW", "Reviews"}, {"AMISSING", "Missing"}, {"OC2", "OC2"}, {"PERMANENCE", "PrevPerm"},
+              {"AD_PLACED", "PlacedAdoption"}};
+          const auto table = kTables.find(item.name());
+          if (table == kTables.end()) continue;
+          Values values = all;
+          leaves(item, values);
+          add(std::string(table->second), values, line_of(item));
+        }
+      }
+    }
+  }
+  for (auto& [name, table] : tables) {
+    if (ssda903.Find(table.name()) != nullptr) {
+      return Status::InvalidArgument(fmt::format("{}: the {} table is given twice; give each table once", input.name,
+                                                 table.name()));
+    }
+    ssda903.tables.push_back(std::move(table));
+  }
+  return Status::Ok();
+}
+
 enum class XmlKind { kCin, kSsda903, kUnknown };
 
 XmlKind SniffXml(std::string_view text) {
@@ -325,6 +430,41 @@ XmlKind SniffXml(std::string_view text) {
   if (rest.starts_with("Message")) return XmlKind::kCin;
   if (rest.starts_with("EXPSSDA903")) return XmlKind::kSsda903;
   return XmlKind::kUnknown;
+}
+
+// --- Postcode-derived columns -------------------------------------------------------------
+
+void AddPostcodeColumnsTo(Table& episodes, const geography::PostcodeDirectory& postcodes,
+                          const geography::LocalAuthorities& authorities, const std::string& la_ons) {
+  const std::vector<std::string>& home = episodes.Column("HOME_POST");
+  const std::vector<std::string>& placed = episodes.Column("PL_POST");
+  std::vector<std::string> pl_la(episodes.rows());
+  std::vector<std::string> pl_location(episodes.rows());
+  std::vector<std::string> pl_distance(episodes.rows());
+  for (std::size_t row = 0; row < episodes.rows(); ++row) {
+    const geography::PostcodeEntry* placement = placed[row].empty() ? nullptr : postcodes.Find(placed[row]);
+    const geography::PostcodeEntry* home_entry = home[row].empty() ? nullptr : postcodes.Find(home[row]);
+    if (placement != nullptr && !placement->district.empty()) {
+      pl_la[row] = std::string(authorities.UpperTierOf(placement->district));
+      // The validator sets OUT wherever PL_LA differs from the council's code, a missing PL_LA
+      // included, and IN only where they are equal.
+      pl_location[row] = !pl_la[row].empty() && pl_la[row] == la_ons ? "IN" : "OUT";
+      switch (placement->district[0]) {
+        case 'S': case 's': pl_la[row] = "SCO"; pl_location[row] = "OUT"; break;
+        case 'N': case 'n': pl_la[row] = "NIR"; pl_location[row] = "OUT"; break;
+        case 'W': case 'w': pl_la[row] = "WAL"; pl_location[row] = "OUT"; break;
+        default: break;
+      }
+    }
+    if (placement != nullptr && home_entry != nullptr && placement->easting && placement->northing &&
+        home_entry->easting && home_entry->northing) {
+      pl_distance[row] = FormatPlacementDistance(geography::DistanceInMiles(
+          *home_entry->easting, *home_entry->northing, *placement->easting, *placement->northing));
+    }
+  }
+  episodes.SetColumn("PL_LA", std::move(pl_la));
+  episodes.SetColumn("PL_LOCATION", std::move(pl_location));
+  episodes.SetColumn("PL_DISTANCE", std::move(pl_distance));
 }
 
 }  // namespace
@@ -349,8 +489,43 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& Ssda903Tabl
   return tables;
 }
 
+std::string FormatPlacementDistance(double miles) {
+  // numpy's round(x, 1): scale, round half to even, scale back.
+  const double rounded = std::nearbyint(miles * 10) / 10;
+  // fmt's "{}" is the shortest text that reads back as the same double, as Python's repr is;
+  // Python keeps ".0" on a whole number.
+  std::string text = fmt::format("{}", rounded);
+  if (text.find_first_of(".enai") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::set<std::string, std::less<>> PostcodesNeeded(const LoadedReturns& loaded) {
+  std::set<std::string, std::less<>> postcodes;
+  if (!loaded.ssda903) return postcodes;
+  for (std::string_view name : {"Episodes", "Episodes_last"}) {
+    const Table* episodes = loaded.ssda903->Find(name);
+    if (episodes == nullptr) continue;
+    for (std::string_view column : {"HOME_POST", "PL_POST"}) {
+      for (const std::string& value : episodes->Column(column)) {
+        std::string postcode = geography::NormalisePostcode(value);
+        if (!postcode.empty()) postcodes.insert(std::move(postcode));
+      }
+    }
+  }
+  return postcodes;
+}
+
+Status AddPostcodeColumns(Return& ssda903, const geography::PostcodeDirectory& postcodes) {
+  CAIRN_ASSIGN_OR_RETURN(const geography::LocalAuthorities* authorities, geography::LocalAuthorities::Embedded());
+  ssda903.postcodes = std::make_shared<const geography::PostcodeDirectory>(postcodes);
+  for (std::string_view name : {"Episodes", "Episodes_last"}) {
+    if (Table* episodes = ssda903.FindMutable(name)) AddPostcodeColumnsTo(*episodes, postcodes, *authorities, ssda903.la_ons);
+  }
+  return Status::Ok();
+}
+
 Result<LoadedReturns> LoadReturnTexts(const std::vector<ReturnText>& texts, int year, const std::string& la_ons,
-                                      const std::string& la_number) {
+                                      const std::string& la_number, const geography::PostcodeDirectory* postcodes) {
   LoadedReturns loaded;
   Return ssda903;
   ssda903.kind = ReturnKind::kSsda903;
@@ -389,26 +564,34 @@ Result<LoadedReturns> LoadReturnTexts(const std::vector<ReturnText>& texts, int 
         break;
       }
       case XmlKind::kSsda903:
-        return Status::InvalidArgument(fmt::format(
-            "{}: SSDA903 XML is not read by cairn validate yet; give the return as its CSV tables", input.name));
+        if (ssda903_csv) {
+          return Status::InvalidArgument(fmt::format(
+              "{}: give the SSDA903 return either as CSV tables or as one XML file, not both", input.name));
+        }
+        CAIRN_RETURN_IF_ERROR(AddSsda903Xml(input, ssda903));
+        any_ssda903 = true;
+        ssda903_xml = true;
+        break;
       case XmlKind::kUnknown:
         return Status::InvalidArgument(fmt::format(
             "{}: this is neither a CIN census file (root element Message) nor an SSDA903 file (EXPSSDA903)",
             input.name));
     }
   }
-  (void)ssda903_csv;
   const WorkingDayCalendar* calendar = Calendar();
   if (calendar == nullptr) return Status::Internal("the calendar built into Cairn cannot be read");
   if (any_ssda903) {
-    AddUascColumn(ssda903, "Header", "UASC");
-    AddUascColumn(ssda903, "Header_last", "UASC_last");
+    if (!ssda903_xml) {  // XML carries each child's UASC in its header
+      AddUascColumn(ssda903, "Header", "UASC");
+      AddUascColumn(ssda903, "Header_last", "UASC_last");
+    }
     ssda903.collection_year = year;
     ssda903.collection_start = Date::FromYmdOrDie(year - 1, 4, 1);
     ssda903.collection_end = Date::FromYmdOrDie(year, 3, 31);
     ssda903.la_ons = la_ons;
     ssda903.la_number = la_number;
     ssda903.calendar = calendar;
+    if (postcodes != nullptr) CAIRN_RETURN_IF_ERROR(AddPostcodeColumns(ssda903, *postcodes));
     loaded.ssda903 = std::move(ssda903);
   }
   if (loaded.cin) {
@@ -433,7 +616,7 @@ Result<LoadedReturns> LoadReturnFiles(const ReturnFiles& files) {
   };
   for (const std::string& path : files.files) CAIRN_RETURN_IF_ERROR(read(path, false));
   for (const std::string& path : files.previous_files) CAIRN_RETURN_IF_ERROR(read(path, true));
-  return LoadReturnTexts(texts, files.year, files.la_ons, files.la_number);
+  return LoadReturnTexts(texts, files.year, files.la_ons, files.la_number, files.postcodes);
 }
 
 }  // namespace cairn::validate

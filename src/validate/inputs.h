@@ -4,7 +4,8 @@
 // any order, compared ignoring case), and every value is upper-cased, as the SSDA903 validator
 // does. The previous year's tables (given apart) become "Header_last", "Episodes_last", ...
 // Header gains the UASC column ("1" when the child has a UASC row, else "0") when both tables
-// are given; Episodes gains PL_LA, PL_LOCATION and PL_DISTANCE when a postcode directory is.
+// are given; Episodes (and Episodes_last) gain PL_LA, PL_LOCATION and PL_DISTANCE when a postcode
+// directory is (AddPostcodeColumns says how).
 //
 // A CIN census XML file is flattened into ChildIdentifiers, ChildCharacteristics, Disabilities,
 // CINdetails, Assessments, AssessmentFactorsList, CINplanDates, Section47,
@@ -19,11 +20,16 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "validate/rule.h"
+
+namespace cairn::geography {
+class PostcodeDirectory;
+}
 
 namespace cairn::validate {
 
@@ -33,6 +39,9 @@ struct ReturnFiles {
   int year = 0;                             // collection year, 2026 = April 2025 to March 2026
   std::string la_ons;                       // "E08000014" (may be empty)
   std::string la_number;                    // "343" (may be empty)
+  // The postcodes the episodes name (PostcodesNeeded), for PL_LA, PL_LOCATION and PL_DISTANCE;
+  // without one those columns are absent and the rules that read them say so.
+  const geography::PostcodeDirectory* postcodes = nullptr;
 };
 
 struct LoadedReturns {
@@ -50,7 +59,33 @@ struct ReturnText {
   bool previous_year = false;
 };
 Result<LoadedReturns> LoadReturnTexts(const std::vector<ReturnText>& texts, int year, const std::string& la_ons,
-                                      const std::string& la_number);
+                                      const std::string& la_number,
+                                      const geography::PostcodeDirectory* postcodes = nullptr);
+
+// Every postcode (normalised: upper case, no spaces) the SSDA903 episodes name, HOME_POST and
+// PL_POST of Episodes and Episodes_last, so that a caller can read just those from the ONS file
+// or the database (a return names a few thousand of the country's 2.7 million).
+std::set<std::string, std::less<>> PostcodesNeeded(const LoadedReturns& loaded);
+
+// Adds the columns the DfE's SSDA903 validator derives from the postcodes to Episodes and
+// Episodes_last, exactly as it derives them (lac_validator/datastore.py):
+//   PL_LA        the upper-tier authority (ONS code) of PL_POST's district; "SCO", "NIR" or "WAL"
+//                for a district in Scotland, Northern Ireland or Wales; blank when PL_POST is
+//                blank, not in the directory, or its district is unknown or not in Cairn's list
+//                (data/geography/local-authorities.toml);
+//   PL_LOCATION  "IN" when PL_LA is the council's own (Return::la_ons), else "OUT"; blank when
+//                PL_POST's district is unknown;
+//   PL_DISTANCE  miles between HOME_POST and PL_POST (geography::DistanceInMiles), rounded to
+//                one decimal as numpy rounds and written as pandas prints a float ("12.3",
+//                "5.0"); blank when either has no grid reference.
+// Replaces the columns if the tables have them already. The Return keeps a copy of the directory
+// (pass the few postcodes the return names, PostcodesNeeded) for the rules that ask whether a
+// postcode exists (392c).
+Status AddPostcodeColumns(Return& ssda903, const geography::PostcodeDirectory& postcodes);
+
+// A distance in miles as the validator's PL_DISTANCE holds it: rounded half to even at one
+// decimal (numpy's round) and printed as Python prints a float: 12.25 -> "12.2", 5 -> "5.0".
+std::string FormatPlacementDistance(double miles);
 
 // The SSDA903 tables' columns as the validator knows them (Header, Episodes, ...).
 const std::vector<std::pair<std::string, std::vector<std::string>>>& Ssda903TableColumns();

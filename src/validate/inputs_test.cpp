@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "geography/postcode_directory.h"
+
 namespace cairn::validate {
 namespace {
 
@@ -100,6 +102,130 @@ TEST(ValidateInputs, BrokenXmlNamesTheLine) {
   std::string no_date = kCin;
   no_date.replace(no_date.find("2026-03-31"), 10, "31/03/2026");
   EXPECT_FALSE(LoadReturnTexts({{"cin.xml", no_date}}, 2026, "", "").ok());
+}
+
+TEST(ValidateInputs, PlacementDistanceIsRoundedAsNumpyAndPrintedAsPandas) {
+  EXPECT_EQ(FormatPlacementDistance(12.3), "12.3");
+  EXPECT_EQ(FormatPlacementDistance(5.0), "5.0");
+  EXPECT_EQ(FormatPlacementDistance(0.0), "0.0");
+  EXPECT_EQ(FormatPlacementDistance(0.04), "0.0");
+  EXPECT_EQ(FormatPlacementDistance(12.25), "12.2") << "half to even";
+  // 12.35 is a little under 12.35 as a double, but times ten it is 123.5 exactly, which rounds to
+  // even: numpy says 12.4 where Python's round() says 12.3.
+  EXPECT_EQ(FormatPlacementDistance(12.35), "12.4");
+  EXPECT_EQ(FormatPlacementDistance(38.8879), "38.9");
+  EXPECT_EQ(FormatPlacementDistance(999.96), "1000.0");
+}
+
+TEST(ValidateInputs, EpisodesGainThePostcodeColumnsAsTheValidatorDerivesThem) {
+  const std::string episodes =
+      "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+      "C1,01/05/2025,S,C2,N1,U1,PR1,,,,L20 3AA,bb11 1aa,\n"    // Burnley: Lancashire
+      "C2,01/05/2025,S,C2,N1,U1,PR1,,,,L20 3AA,L203AB,\n"      // Sefton itself
+      "C3,01/05/2025,S,C2,N1,U1,PR1,,,,L20 3AA,EH1 1AA,\n"     // Edinburgh
+      "C4,01/05/2025,S,C2,N1,U1,PR1,,,,L20 3AA,CF10 1AA,\n"    // Cardiff
+      "C5,01/05/2025,S,C2,N1,U1,PR1,,,,L20 3AA,XH9 1AE,\n"     // not a postcode
+      "C6,01/05/2025,S,C2,N1,U1,PR1,,,,L20 3AA,AB11 3AG,\n"    // no district, no grid reference
+      "C7,01/05/2025,S,C2,N1,U1,PR1,,,,L20 3AA,,\n"            // no placement postcode
+      "C8,01/05/2025,S,C2,N1,U1,PR1,,,,,GY1 1AA,\n"            // Guernsey: a district Cairn does not list
+      "C9,01/05/2025,S,C2,N1,U1,PR1,,,,XH2 8FB,L20 3AB,\n";    // home not a postcode
+  geography::PostcodeDirectory postcodes;
+  postcodes.Add("L20 3AA", {"E08000014", 334467, 394739});
+  postcodes.Add("L20 3AB", {"E08000014", 334674, 394895});
+  postcodes.Add("BB11 1AA", {"E07000117", 384179, 432756});
+  postcodes.Add("EH1 1AA", {"S12000036", 325910, 674040});
+  postcodes.Add("CF10 1AA", {"W06000015", 318284, 176230});
+  postcodes.Add("AB11 3AG", {"", std::nullopt, std::nullopt});
+  postcodes.Add("GY1 1AA", {"L99999999", 1, 1});
+  const std::vector<ReturnText> texts = {{"episodes.csv", episodes}, {"last.csv", episodes, true}};
+
+  Result<LoadedReturns> without = LoadReturnTexts(texts, 2026, "E08000014", "343");
+  ASSERT_TRUE(without.ok()) << without.status().message();
+  EXPECT_FALSE(without->ssda903->Find("Episodes")->Has("PL_LA")) << "no directory, no derived columns";
+  EXPECT_EQ(PostcodesNeeded(*without),
+            (std::set<std::string, std::less<>>{"AB113AG", "BB111AA", "CF101AA", "EH11AA", "GY11AA", "L203AA",
+                                                "L203AB", "XH28FB", "XH91AE"}));
+
+  Result<LoadedReturns> loaded = LoadReturnTexts(texts, 2026, "E08000014", "343", &postcodes);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  for (const char* name : {"Episodes", "Episodes_last"}) {
+    SCOPED_TRACE(name);
+    const Table& table = *loaded->ssda903->Find(name);
+    auto row = [&table](std::size_t i) {
+      return table.Text("PL_LA", i) + "|" + table.Text("PL_LOCATION", i) + "|" + table.Text("PL_DISTANCE", i);
+    };
+    EXPECT_EQ(row(0), "E10000017|OUT|38.9");
+    EXPECT_EQ(row(1), "E08000014|IN|0.2");  // 207 m east, 156 m north
+    EXPECT_EQ(row(2), "SCO|OUT|173.6");
+    EXPECT_EQ(row(3), "WAL|OUT|136.2");
+    EXPECT_EQ(row(4), "||");
+    EXPECT_EQ(row(5), "||");
+    EXPECT_EQ(row(6), "||");
+    EXPECT_EQ(row(7), "|OUT|");
+    EXPECT_EQ(row(8), "E08000014|IN|");
+  }
+  // Another council's return: Sefton's placements are out of its area.
+  Result<LoadedReturns> lancashire = LoadReturnTexts(texts, 2026, "E10000017", "888", &postcodes);
+  ASSERT_TRUE(lancashire.ok());
+  EXPECT_EQ(lancashire->ssda903->Find("Episodes")->Text("PL_LOCATION", 0), "IN");
+  EXPECT_EQ(lancashire->ssda903->Find("Episodes")->Text("PL_LOCATION", 1), "OUT");
+}
+
+TEST(ValidateInputs, Ssda903XmlBecomesTheTablesTheCsvWouldGive) {
+  const std::string xml = R"(<?xml version="1.0"?>
+<EXPSSDA903>
+<CHILD><HEADER><CHILDID>a1</CHILDID><UPN>A123</UPN><SEX>2</SEX><DOB>28/07/2010</DOB><ETHNIC>bafr</ETHNIC><UASC>1</UASC><DUC>01/01/2027</DUC>
+  <AREVIEW><REVIEW>27/09/2025</REVIEW><REVIEW_CODE>PN0</REVIEW_CODE></AREVIEW>
+  <AREVIEW><REVIEW>14/01/2026</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>
+  <MOTHER /><MC_DOB /><OC2><SDQ_SCORE>21</SDQ_SCORE></OC2></HEADER>
+  <EPISODE><DECOM>06/05/2025</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N4</CIN><PL>R5</PL><PL_POST>E7 5YR</PL_POST><HOME_POST>B15 8PZ</HOME_POST><DEC>06/10/2025</DEC><REC>X1</REC></EPISODE>
+  <EPISODE><DECOM>06/10/2025</DECOM><RNE>P</RNE><LS>C2</LS><CIN>N4</CIN><PL>U1</PL><DEC /><REC /></EPISODE>
+</CHILD>
+<CHILD><HEADER><CHILDID>B2</CHILDID><SEX>1</SEX><DOB>01/01/2008</DOB><UASC /><IN_TOUCH>YES</IN_TOUCH><ACTIV>F2</ACTIV><ACCOM>B</ACCOM></HEADER></CHILD>
+</EXPSSDA903>
+)";
+  Result<LoadedReturns> loaded = LoadReturnTexts({{"return.xml", xml}}, 2026, "", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_TRUE(loaded->ssda903.has_value());
+  const Return& ssda903 = *loaded->ssda903;
+  const Table& header = *ssda903.Find("Header");
+  ASSERT_EQ(header.rows(), 2u);
+  EXPECT_EQ(header.Text("CHILD", 0), "A1");  // upper-cased, as the CSV tables are
+  EXPECT_EQ(header.Text("ETHNIC", 0), "BAFR");
+  EXPECT_EQ(header.Text("UASC", 0), "1");
+  EXPECT_EQ(header.Text("UASC", 1), "");
+  EXPECT_EQ(header.Line(1), 10);
+  const Table& episodes = *ssda903.Find("Episodes");
+  ASSERT_EQ(episodes.rows(), 2u);
+  EXPECT_EQ(episodes.Text("PLACE", 0), "R5");  // PL is PLACE
+  EXPECT_EQ(episodes.Text("CHILD", 1), "A1");
+  EXPECT_EQ(episodes.Text("PL_POST", 1), "");
+  EXPECT_EQ(ssda903.Find("Reviews")->rows(), 2u);
+  EXPECT_EQ(ssda903.Find("Reviews")->Text("REVIEW_CODE", 1), "PN1");
+  EXPECT_EQ(ssda903.Find("UASC")->rows(), 1u);
+  EXPECT_EQ(ssda903.Find("UASC")->Text("DUC", 0), "01/01/2027");
+  EXPECT_EQ(ssda903.Find("OC3")->rows(), 1u);
+  EXPECT_EQ(ssda903.Find("OC2")->rows(), 1u);
+  EXPECT_EQ(ssda903.Find("AD1")->rows(), 0u);
+  EXPECT_EQ(ssda903.Find("SWEpisodes"), nullptr);
+  // One return is CSV tables or one XML file, not both.
+  EXPECT_FALSE(LoadReturnTexts({{"return.xml", xml}, {"uasc.csv", "CHILD,SEX,DOB,DUC\n"}}, 2026, "", "").ok());
+  std::string broken = xml;
+  broken.replace(broken.find("</ACCOM>"), 8, "</ACC>");
+  Result<LoadedReturns> refused = LoadReturnTexts({{"return.xml", broken}}, 2026, "", "");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("return.xml line 10"), std::string::npos) << refused.status().message();
+}
+
+TEST(ValidateInputs, TheReferenceSsda903XmlSampleIsRead) {
+  Result<LoadedReturns> loaded = LoadReturnFiles({{CAIRN_REFERENCE_DIR "/ssda903/fake_903.xml"}, {}, 2018, "", "", nullptr});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const Return& ssda903 = *loaded->ssda903;
+  EXPECT_GT(ssda903.Find("Header")->rows(), 100u);
+  EXPECT_GT(ssda903.Find("Episodes")->rows(), ssda903.Find("Header")->rows());
+  for (std::size_t row = 0; row < ssda903.Find("Episodes")->rows(); ++row) {
+    ASSERT_FALSE(ssda903.Find("Episodes")->Text("CHILD", row).empty()) << row;
+  }
 }
 
 }  // namespace

@@ -9,6 +9,10 @@
 // names the case and the rule with the reason (the validator contradicts the DfE's rule text,
 // or reads the file differently); an exception that no longer matches a difference fails too.
 //
+// The SSDA903 cases' episodes gain PL_LA, PL_LOCATION and PL_DISTANCE from the ONS Postcode
+// Directory extract (../shared/reference/postcodes), read for just the postcodes each case names,
+// as the validator derives them from the same directory.
+//
 // CAIRN_VALIDATE_RULES=101,8500 limits the comparison to those rules and CAIRN_VALIDATE_CASES=
 // demo-2026 to those cases, for working on a few rules at a time.
 #include <algorithm>
@@ -26,6 +30,7 @@
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
+#include "geography/postcode_directory.h"
 #include "returns/csv.h"
 #include "validate/catalogue.h"
 #include "validate/inputs.h"
@@ -37,6 +42,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kCases = fs::path(CAIRN_REFERENCE_DIR) / "validation";
+const fs::path kPostcodes = fs::path(CAIRN_REFERENCE_DIR) / "postcodes" / "ons-postcodes.csv.gz";
 const fs::path kExceptions = fs::path(CAIRN_SOURCE_DIR) / "src/validate/reference_exceptions.toml";
 
 std::set<std::string> ListFromEnvironment(const char* name) {
@@ -86,9 +92,9 @@ Findings ReadExpected(const fs::path& path) {
 Findings FromReport(const Report& report) {
   Findings findings;
   for (const Finding& finding : report.findings) {
-    findings.children_by_rule[finding.rule->code].insert(finding.child_id);
+    findings.children_by_rule[finding.rule->code].insert(std::string(finding.child_id()));
     findings.places_by_rule[finding.rule->code].insert(
-        {finding.table, finding.row ? std::to_string(*finding.row) : std::string()});
+        {std::string(finding.table()), finding.row() ? std::to_string(*finding.row()) : std::string()});
   }
   return findings;
 }
@@ -214,6 +220,14 @@ TEST(ValidateReferenceCases, CairnFindsWhatThePublicValidatorsFind) {
 
     Result<LoadedReturns> loaded = LoadReturnFiles(files);
     ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    if (loaded->ssda903) {
+      ASSERT_TRUE(fs::exists(kPostcodes)) << kPostcodes;
+      const std::set<std::string, std::less<>> wanted = PostcodesNeeded(*loaded);
+      Result<geography::PostcodeDirectory> postcodes = geography::LoadPostcodeDirectory(kPostcodes.string(), &wanted);
+      ASSERT_TRUE(postcodes.ok()) << postcodes.status().message();
+      const Status added = AddPostcodeColumns(*loaded->ssda903, *postcodes);
+      ASSERT_TRUE(added.ok()) << added.message();
+    }
 
     std::vector<RuleSetRun> runs;
     if (const toml::table* ssda903 = spec["ssda903"].as_table()) {

@@ -30,7 +30,7 @@ std::vector<RuleSummary> Summarise(const Report& report) {
     if (added) summary.push_back({finding.rule, 0, {}});
     RuleSummary& entry = summary[at->second];
     ++entry.places;
-    if (!finding.child_id.empty()) entry.children.insert(finding.child_id);
+    if (!finding.child_id().empty()) entry.children.insert(std::string(finding.child_id()));
   }
   return summary;
 }
@@ -40,18 +40,17 @@ std::vector<RuleSummary> Summarise(const Report& report) {
 template <typename Emit>
 void ForEachRow(const Report& report, Emit emit) {
   for (const Finding& finding : report.findings) {
-    if (finding.columns.empty()) {
+    const std::vector<std::string_view> columns = finding.columns();
+    if (columns.empty()) {
       emit(finding, std::string_view(), std::string_view());
       continue;
     }
-    for (std::size_t i = 0; i < finding.columns.size(); ++i) {
-      emit(finding, std::string_view(finding.columns[i]),
-           i < finding.values.size() ? std::string_view(finding.values[i]) : std::string_view());
-    }
+    const std::vector<std::string_view> values = finding.values();
+    for (std::size_t i = 0; i < columns.size(); ++i) emit(finding, columns[i], values[i]);
   }
 }
 
-std::string RowId(const Finding& finding) { return finding.row ? std::to_string(*finding.row) : std::string(); }
+std::string RowId(const Finding& finding) { return finding.row() ? std::to_string(*finding.row()) : std::string(); }
 
 const std::vector<std::string>& Columns() {
   static const std::vector<std::string> columns = {"child_id",  "tables_affected",  "columns_affected",
@@ -67,16 +66,16 @@ std::string ReportCsv(const Report& report) {
   AppendCsvRow(Columns(), csv);
   std::vector<std::string> fields;
   ForEachRow(report, [&](const Finding& finding, std::string_view column, std::string_view value) {
-    fields = {NeutraliseForSpreadsheet(finding.child_id),
-              finding.table,
+    fields = {NeutraliseForSpreadsheet(finding.child_id()),
+              std::string(finding.table()),
               std::string(column),
               RowId(finding),
               finding.rule->code,
               std::string(RuleTypeName(finding.rule->type)),
               finding.rule->message,
               NeutraliseForSpreadsheet(value),
-              NeutraliseForSpreadsheet(finding.source),
-              finding.line > 0 ? std::to_string(finding.line) : std::string()};
+              NeutraliseForSpreadsheet(finding.source()),
+              finding.line() > 0 ? std::to_string(finding.line()) : std::string()};
     AppendCsvRow(fields, csv);
   });
   return csv;
@@ -89,13 +88,13 @@ std::string ReportJson(const Report& report) {
     if (!first) json += ',';
     first = false;
     json += "{\"child_id\":";
-    AppendJsonStringRepairingUtf8(finding.child_id, json);
+    AppendJsonStringRepairingUtf8(finding.child_id(), json);
     json += ",\"tables_affected\":";
-    AppendJsonStringRepairingUtf8(finding.table, json);
+    AppendJsonStringRepairingUtf8(finding.table(), json);
     json += ",\"columns_affected\":";
     AppendJsonStringRepairingUtf8(column, json);
     json += ",\"row_id\":";
-    json += finding.row ? std::to_string(*finding.row) : "null";
+    json += finding.row() ? std::to_string(*finding.row()) : "null";
     json += ",\"rule_code\":";
     AppendJsonStringRepairingUtf8(finding.rule->code, json);
     json += ",\"rule_type\":";
@@ -105,9 +104,9 @@ std::string ReportJson(const Report& report) {
     json += ",\"value_flagged\":";
     AppendJsonStringRepairingUtf8(value, json);
     json += ",\"file\":";
-    AppendJsonStringRepairingUtf8(finding.source, json);
+    AppendJsonStringRepairingUtf8(finding.source(), json);
     json += ",\"line\":";
-    json += finding.line > 0 ? std::to_string(finding.line) : "null";
+    json += finding.line() > 0 ? std::to_string(finding.line()) : "null";
     json += '}';
   });
   json += "],\"summary\":[";
@@ -182,16 +181,16 @@ Status WriteReportXlsx(const Report& report, const std::string& path) {
   worksheet_freeze_panes(findings, 1, 0);
   lxw_row_t row = 1;
   ForEachRow(report, [&](const Finding& finding, std::string_view column, std::string_view value) {
-    text(findings, row, 0, finding.child_id, nullptr);
-    text(findings, row, 1, finding.table, nullptr);
+    text(findings, row, 0, finding.child_id(), nullptr);
+    text(findings, row, 1, finding.table(), nullptr);
     text(findings, row, 2, column, nullptr);
-    if (finding.row) keep(worksheet_write_number(findings, row, 3, static_cast<double>(*finding.row), nullptr));
+    if (finding.row()) keep(worksheet_write_number(findings, row, 3, static_cast<double>(*finding.row()), nullptr));
     text(findings, row, 4, finding.rule->code, nullptr);
     text(findings, row, 5, RuleTypeName(finding.rule->type), nullptr);
     text(findings, row, 6, finding.rule->message, nullptr);
     text(findings, row, 7, value, nullptr);
-    text(findings, row, 8, finding.source, nullptr);
-    if (finding.line > 0) keep(worksheet_write_number(findings, row, 9, finding.line, nullptr));
+    text(findings, row, 8, finding.source(), nullptr);
+    if (finding.line() > 0) keep(worksheet_write_number(findings, row, 9, finding.line(), nullptr));
     ++row;
   });
   lxw_worksheet* summary = workbook_add_worksheet(workbook, "Summary");

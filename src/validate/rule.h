@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,9 +31,11 @@ namespace cairn {
 class WorkingDayCalendar;
 }
 
-namespace cairn::validate {
-
+namespace cairn::geography {
 class PostcodeDirectory;
+}
+
+namespace cairn::validate {
 
 enum class ReturnKind { kSsda903, kCinCensus };
 enum class RuleType { kError, kQuery };
@@ -52,7 +55,9 @@ struct Return {
   Date collection_end;      // 31 March; CIN census: ReferenceDate
   std::string la_ons;       // "E08000014"; empty when not known
   std::string la_number;    // "343"; empty when not known
-  const PostcodeDirectory* postcodes = nullptr;  // null when no directory is loaded
+  // The postcodes the return names, when a directory was given (AddPostcodeColumns keeps a copy
+  // of the few it needs); null otherwise.
+  std::shared_ptr<const geography::PostcodeDirectory> postcodes;
   const WorkingDayCalendar* calendar = nullptr;  // never null once loaded
 
   const Table* Find(std::string_view name) const;
@@ -77,16 +82,25 @@ struct RuleInfo {
   bool AppliesTo(int year) const { return first_year <= year && year <= last_year; }
 };
 
-// One place that breaks a rule.
+// One place that breaks a rule. It points into the Return's tables (which must outlive it), so
+// flagging a row costs no copies; the text is read when the finding is shown.
 struct Finding {
+  static constexpr int kRuleFields = -1;  // `column`: every field of the rule the table has
+
   const RuleInfo* rule = nullptr;
-  std::string table;                 // empty for a finding about the whole return
-  std::optional<std::size_t> row;    // nullopt for a finding about the whole return
-  std::vector<std::string> columns;  // the columns pointed at
-  std::string child_id;              // empty when the row names no child
-  std::string source;                // the file
-  int line = 0;                      // the line in that file (0 unknown)
-  std::vector<std::string> values;   // the values flagged, one per column
+  const Table* where = nullptr;  // null for a finding about the whole return
+  std::size_t at_row = 0;
+  int column = kRuleFields;      // an index into where->columns(), or kRuleFields
+  const Table* return_first = nullptr;  // a finding about the whole return: a table of it, for the file
+
+  bool about_return() const { return where == nullptr; }
+  std::string_view table() const;            // "" for the whole return
+  std::optional<std::size_t> row() const;    // nullopt for the whole return
+  std::vector<std::string_view> columns() const;  // the columns pointed at
+  std::vector<std::string_view> values() const;   // their values, one per column
+  std::string_view child_id() const;         // "" when the row names no child
+  std::string_view source() const;           // the file
+  int line() const;                          // the line in that file (0 unknown)
 };
 
 class RuleOutput {

@@ -9,13 +9,17 @@ Table::Table(std::string name, std::string source, std::vector<std::string> colu
       source_(std::move(source)),
       date_form_(date_form),
       column_names_(std::move(columns)),
-      values_(column_names_.size()) {}
+      values_(column_names_.size()) {
+  child_column_ = IndexOf("CHILD");
+  if (!child_column_) child_column_ = IndexOf("LAchildID");
+}
 
 Table::Table(const Table& other)
     : name_(other.name_),
       source_(other.source_),
       date_form_(other.date_form_),
       column_names_(other.column_names_),
+      child_column_(other.child_column_),
       values_(other.values_),
       lines_(other.lines_),
       blank_(other.blank_) {}
@@ -26,11 +30,40 @@ Table& Table::operator=(const Table& other) {
   source_ = other.source_;
   date_form_ = other.date_form_;
   column_names_ = other.column_names_;
+  child_column_ = other.child_column_;
   values_ = other.values_;
   lines_ = other.lines_;
   blank_ = other.blank_;
   const std::lock_guard lock(dates_mutex_);
   dates_.clear();
+  return *this;
+}
+
+Table::Table(Table&& other) noexcept
+    : name_(std::move(other.name_)),
+      source_(std::move(other.source_)),
+      date_form_(other.date_form_),
+      column_names_(std::move(other.column_names_)),
+      child_column_(other.child_column_),
+      values_(std::move(other.values_)),
+      lines_(std::move(other.lines_)),
+      blank_(std::move(other.blank_)) {
+  const std::lock_guard lock(other.dates_mutex_);
+  dates_ = std::move(other.dates_);
+}
+
+Table& Table::operator=(Table&& other) noexcept {
+  if (this == &other) return *this;
+  name_ = std::move(other.name_);
+  source_ = std::move(other.source_);
+  date_form_ = other.date_form_;
+  column_names_ = std::move(other.column_names_);
+  child_column_ = other.child_column_;
+  values_ = std::move(other.values_);
+  lines_ = std::move(other.lines_);
+  blank_ = std::move(other.blank_);
+  const std::scoped_lock lock(dates_mutex_, other.dates_mutex_);
+  dates_ = std::move(other.dates_);
   return *this;
 }
 

@@ -35,8 +35,9 @@ class Table {
   Table(std::string name, std::string source, std::vector<std::string> columns, DateForm date_form);
   Table(const Table& other);
   Table& operator=(const Table& other);
-  Table(Table&&) noexcept = default;
-  Table& operator=(Table&&) noexcept = default;
+  // Moves take the values, not the date cache's lock (a mutex cannot move).
+  Table(Table&& other) noexcept;
+  Table& operator=(Table&& other) noexcept;
 
   const std::string& name() const { return name_; }
   const std::string& source() const { return source_; }
@@ -45,6 +46,12 @@ class Table {
   DateForm date_form() const { return date_form_; }
 
   bool Has(std::string_view column) const { return IndexOf(column).has_value(); }
+  std::optional<std::size_t> ColumnIndex(std::string_view column) const { return IndexOf(column); }
+  // The child the row is about: its CHILD (SSDA903) or LAchildID (CIN census); "" when the
+  // table has neither (the CIN census header).
+  std::string_view ChildId(std::size_t row) const {
+    return child_column_ ? std::string_view(values_[*child_column_][row]) : std::string_view();
+  }
   // Every value of `column`, one per row; "" where not given. A column the table lacks reads as
   // blank in every row.
   const std::vector<std::string>& Column(std::string_view column) const;
@@ -68,6 +75,7 @@ class Table {
   std::string source_;
   DateForm date_form_ = DateForm::kDayMonthYear;
   std::vector<std::string> column_names_;
+  std::optional<std::size_t> child_column_;
   std::vector<std::vector<std::string>> values_;  // values_[column][row]
   std::vector<int> lines_;
   std::vector<std::string> blank_;  // rows() blanks, for columns the table lacks

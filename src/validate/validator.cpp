@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <thread>
 #include <tuple>
 
@@ -14,12 +15,14 @@ struct RuleResult {
   std::vector<Finding> findings;
 };
 
+// Tables in the Return's order (they sit in one vector), then row, then column.
 bool FindingBefore(const Finding& a, const Finding& b) {
-  return std::tie(a.table, a.row, a.columns) < std::tie(b.table, b.row, b.columns);
+  if (a.where != b.where) return std::less<const Table*>()(a.where, b.where);
+  return std::tie(a.at_row, a.column) < std::tie(b.at_row, b.column);
 }
 
 bool SamePlace(const Finding& a, const Finding& b) {
-  return a.table == b.table && a.row == b.row && a.columns == b.columns;
+  return a.where == b.where && a.at_row == b.at_row && a.column == b.column;
 }
 
 }  // namespace
