@@ -16,6 +16,7 @@
 #include "indicators/report.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
+#include "store/postcode_store.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
 
@@ -91,7 +92,8 @@ Action DefineIndicators(CLI::App& app) {
   app.footer(
       "Rates are per 10,000 children aged 0-17: the population is the `population` setting if set, otherwise the "
       "imported ONS mid-year estimate of the year before the reporting year, as the DfE uses. An indicator the "
-      "data cannot support (no CIN census imported, no workforce) has no value and a note saying why.");
+      "data cannot support (no CIN census imported, no workforce, no postcode directory for the distance between "
+      "home and placement: `cairn postcodes import`) has no value and a note saying why.");
   return [args](Environment& env) -> Status {
     std::vector<int> years;
     if (args->years.empty()) {
@@ -144,10 +146,18 @@ Action DefineIndicators(CLI::App& app) {
     env.err << "Loading children from " << args->db << "...\n";
     CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
     CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(*db));
+    // The distance between home and placement: only the postcodes the episodes name, read from
+    // the directory `cairn postcodes import` loaded; without one that indicator says so.
+    CAIRN_ASSIGN_OR_RETURN(int64_t postcodes_held, store::CountPostcodes(*db));
+    std::optional<geography::PostcodeDirectory> postcodes;
+    if (postcodes_held > 0) {
+      CAIRN_ASSIGN_OR_RETURN(postcodes, store::LookUpPostcodes(*db, indicators::PlacementPostcodes(chronologies)));
+    }
     indicators::CouncilData council{chronologies, workforce.workers, [&populations](int year) {
                                       auto found = populations.find(year);
                                       return found == populations.end() ? std::nullopt : found->second;
                                     }};
+    if (postcodes) council.postcodes = &*postcodes;
     const std::vector<indicators::IndicatorValue> values = engine.Compute(council, years, Threads());
     std::string detail = "cairn indicators for " + std::to_string(years.front());
     if (years.size() > 1) detail += "-" + std::to_string(years.back());

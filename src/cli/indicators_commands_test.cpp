@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -146,6 +147,54 @@ TEST_F(IndicatorsCli, MistakesAreClear) {
   EXPECT_NE(outcome.err.find("'happiness'"), std::string::npos) << outcome.err;
   EXPECT_EQ(Run({"indicators", "--db", db_, "--format", "xml"}).code, 2);
   EXPECT_EQ(Run({"indicators", "--db", (dir_ / "missing.db").string()}).code, 1);
+}
+
+TEST_F(IndicatorsCli, PlacedOver20MilesNeedsThePostcodeDirectoryAndThenMeasuresIt) {
+  {
+    auto db = store::Connection::OpenExisting(db_);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    std::vector<model::Chronology> children;
+    // Looked after at 31 March 2024, placed 38.9 miles, 5.0 miles and an unknown distance from home.
+    for (const auto& [id, placed] :
+         {std::pair{"L1", "BB11 1AA"}, std::pair{"L2", "L21 1AA"}, std::pair{"L3", "ZZ9 9ZZ"}}) {
+      model::Chronology child(model::Child{.la_child_id = id, .birth_date = D(2012, 5, 1)});
+      child.Add(MakeEvent(model::EventKind::kLookedAfterEpisode, D(2023, 6, 1), std::nullopt, -1,
+                          {{"RNE", "S"}, {"LS", "C2"}, {"HOME_POST", "L20 3AA"}, {"PL_POST", placed}}));
+      children.push_back(std::move(child));
+    }
+    ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "looked after"}).ok());
+  }
+  const std::vector<std::string> command = {"indicators", "--db",        db_, "--year", "2024", "--format", "json",
+                                            "--indicator", "cla-placed-over-20-miles"};
+  Outcome outcome = Run(command);
+  ASSERT_EQ(outcome.code, 0) << outcome.err;
+  nlohmann::json json = nlohmann::json::parse(outcome.out);
+  EXPECT_TRUE(json["value"].is_null());
+  EXPECT_NE(json["note"].get<std::string>().find("import the ONS Postcode Directory with `cairn postcodes import`"),
+            std::string::npos)
+      << json["note"];
+
+  const std::filesystem::path directory = dir_ / "postcodes.csv";
+  std::ofstream(directory) << "pcd,oseast1m,osnrth1m,laua\n"
+                              "L20 3AA,334467,394739,E08000014\n"
+                              "L21 1AA,334467,402786,E08000014\n"
+                              "BB11 1AA,384179,432756,E07000117\n"
+                              "PR8 1AB,333000,417000,E08000014\n";
+  const Outcome imported = Run({"postcodes", "import", "--db", db_, directory.string()});
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  outcome = Run(command);
+  ASSERT_EQ(outcome.code, 0) << outcome.err;
+  json = nlohmann::json::parse(outcome.out);
+  EXPECT_EQ(json["numerator"], 1);    // L1
+  EXPECT_EQ(json["denominator"], 2);  // L1 and L2; ZZ9 9ZZ is not in the directory
+  EXPECT_DOUBLE_EQ(json["value"].get<double>(), 50.0);
+
+  const Outcome table = Run({"indicators", "--db", db_, "--year", "2024", "--indicator", "cla-placed-over-20-miles"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  const std::vector<std::string> lines = SplitLines(table.out);
+  ASSERT_EQ(lines.size(), 3u) << table.out;  // heading, the year, summary
+  EXPECT_NE(lines[1].find("cla-placed-over-20-miles"), std::string::npos) << table.out;
+  EXPECT_NE(lines[1].find("1/2"), std::string::npos) << table.out;
 }
 
 TEST_F(IndicatorsCli, ReadingEveryChildIsAudited) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <set>
 #include <string_view>
 #include <unordered_set>
@@ -26,6 +27,9 @@ struct YearTally {
   int64_t cp_at_31 = 0, cp_at_31_two_years = 0, cp_starts = 0, cp_second = 0, cp_second_within_2y = 0;
   int64_t cla_at_31 = 0, cla_starts = 0, cla_three_placements = 0, cla_three_workers = 0;
   int64_t stability_cohort = 0, stability_same_placement = 0;
+  // Of the children looked after at 31 March, those whose home and placement postcodes are both in
+  // the directory with a grid reference, and of them those placed more than 20 miles from home.
+  int64_t cla_distance_known = 0, cla_placed_over_20_miles = 0;
   int64_t reviews_due = 0, reviews_on_time = 0, reviews = 0, reviews_participated = 0;
   int64_t care_leavers = 0, care_leavers_eet = 0, care_leavers_suitable = 0;
   // The workforce census on 30 September.
@@ -202,7 +206,20 @@ void TallyCin(const Chronology& chronology, const ChildEvents& e, const Year& y,
   if (two_years_at_31) ++t.cp_at_31_two_years;
 }
 
-void TallyLookedAfter(const Chronology& chronology, ChildEvents& e, const Year& y, YearTally& t) {
+// Placed more than 20 miles from home, as the DfE counts it from its derived PL_DISTANCE: the
+// straight line between the grid references of HOME_POST and PL_POST, in miles rounded to one
+// decimal (half to even, as the DfE's SSDA903 validator rounds it; validate/inputs.h), so that
+// 20.04 miles is "20 miles or less" and 20.06 is "over 20 miles". nullopt when either postcode
+// is blank, not in the directory, or has no grid reference (the DfE's "not known or not
+// recorded": mostly unaccompanied asylum-seeking children, whose home is not recorded).
+std::optional<bool> PlacedOver20Miles(const Event& episode, const geography::PostcodeDirectory& postcodes) {
+  const std::optional<double> miles = postcodes.MilesBetween(episode.Get("HOME_POST"), episode.Get("PL_POST"));
+  if (!miles) return std::nullopt;
+  return std::nearbyint(*miles * 10) > 200;
+}
+
+void TallyLookedAfter(const Chronology& chronology, ChildEvents& e, const Year& y,
+                      const geography::PostcodeDirectory* postcodes, YearTally& t) {
   for (const Event* episode : e.any_looked_after) {
     if (Overlaps(*episode, y.start, y.end)) {
       t.cla_data = true;
@@ -213,8 +230,12 @@ void TallyLookedAfter(const Chronology& chronology, ChildEvents& e, const Year& 
   int placements = 0;
   const Event* period_start = nullptr;
   const Event* placement_start = nullptr;
+  const Event* open_at_31 = nullptr;  // the episode open at 31 March: the latest to start, if the record has two
   for (const Event* episode : e.looked_after) {
-    if (OpenAt(*episode, y.end)) looked_after_at_31 = true;
+    if (OpenAt(*episode, y.end)) {
+      looked_after_at_31 = true;
+      open_at_31 = episode;
+    }
     const std::string_view reason = episode->Get("RNE");
     if (In(episode->start, y) && reason == "S") started = true;
     if (episode->start <= y.end) {
@@ -231,6 +252,12 @@ void TallyLookedAfter(const Chronology& chronology, ChildEvents& e, const Year& 
   if (!looked_after_at_31) return;
   ++t.cla_at_31;
   if (placements >= 3) ++t.cla_three_placements;
+  if (postcodes != nullptr) {
+    if (const std::optional<bool> over = PlacedOver20Miles(*open_at_31, *postcodes)) {
+      ++t.cla_distance_known;
+      if (*over) ++t.cla_placed_over_20_miles;
+    }
+  }
 
   const std::optional<int> age = chronology.child().AgeOn(y.end);
   if (age && *age < 16 && period_start != nullptr && period_start->start <= y.end_less_30m) {
@@ -335,7 +362,7 @@ constexpr Computation kComputations[] = {
     {"cla-long-term-stability", Needs::kLookedAfter, &T::stability_same_placement,
      &T::stability_cohort},
     {"cla-3-social-workers", Needs::kAllocations, &T::cla_three_workers, &T::cla_at_31},
-    {"cla-placed-over-20-miles", Needs::kPostcodes, nullptr, nullptr},
+    {"cla-placed-over-20-miles", Needs::kPostcodes, &T::cla_placed_over_20_miles, &T::cla_distance_known},
     {"cla-reviews-on-time", Needs::kLookedAfter, &T::reviews_on_time, &T::reviews_due},
     {"cla-review-participation", Needs::kLookedAfter, &T::reviews_participated, &T::reviews},
     {"care-leavers-19-21-eet", Needs::kCareLeavers, &T::care_leavers_eet, &T::care_leavers},
@@ -355,7 +382,8 @@ const Computation* FindComputation(std::string_view id) {
 }
 
 // Why the data cannot support the indicator this year, or "" when it can.
-std::string Unsupported(const Computation& c, const YearTally& t, bool has_workers, const Year& y) {
+std::string Unsupported(const Computation& c, const YearTally& t, bool has_workers, bool has_postcodes,
+                        const Year& y) {
   const std::string& period = y.period;
   switch (c.needs) {
     case Needs::kCin:
@@ -384,8 +412,16 @@ std::string Unsupported(const Computation& c, const YearTally& t, bool has_worke
       if (t.case_holders == 0) return "no children allocated to a social worker on " + y.census.ToIso();
       return "";
     case Needs::kPostcodes:
-      return "needs a postcode directory to measure the distance between home and placement postcodes; Cairn holds "
-             "none";
+      if (!has_postcodes) {
+        return "no postcode directory to measure the distance between home and placement postcodes: import the ONS "
+               "Postcode Directory with `cairn postcodes import`";
+      }
+      if (!t.cla_data) return "no looked-after episodes for " + period + ": import that year's SSDA903";
+      if (t.cla_at_31 > 0 && t.cla_distance_known == 0) {
+        return "none of the children looked after on " + y.end.ToIso() + " (" + std::to_string(t.cla_at_31) +
+               ") has both a home and a placement postcode with a grid reference in the postcode directory";
+      }
+      return "";
     case Needs::kEstablishment: return "needs the council's establishment (funded posts), which Cairn does not record";
   }
   return "";
@@ -395,6 +431,20 @@ std::vector<IndicatorValue> ComputeWindows(const Catalogue& catalogue, const tim
                                            const CouncilData& council, const std::vector<Year>& dates, int threads);
 
 }  // namespace
+
+std::set<std::string, std::less<>> PlacementPostcodes(std::span<const model::Chronology> chronologies) {
+  std::set<std::string, std::less<>> postcodes;
+  for (const Chronology& chronology : chronologies) {
+    for (const Event& event : chronology.events()) {
+      if (event.kind != EventKind::kLookedAfterEpisode) continue;
+      for (std::string_view field : {"HOME_POST", "PL_POST"}) {
+        std::string postcode = geography::NormalisePostcode(event.Get(field));
+        if (!postcode.empty()) postcodes.insert(std::move(postcode));
+      }
+    }
+  }
+  return postcodes;
+}
 
 std::vector<std::string_view> IndicatorEngine::ComputableIds() {
   std::vector<std::string_view> ids;
@@ -451,7 +501,7 @@ std::vector<IndicatorValue> ComputeWindows(const Catalogue& catalogue, const tim
     events.Fill(chronology, short_breaks);
     for (size_t i = 0; i < dates.size(); ++i) {
       TallyCin(chronology, events, dates[i], evaluator.calendar(), tallies[i]);
-      TallyLookedAfter(chronology, events, dates[i], tallies[i]);
+      TallyLookedAfter(chronology, events, dates[i], council.postcodes, tallies[i]);
       TallyRest(chronology, events, dates[i], tallies[i], case_holders[i]);
     }
   }
@@ -506,7 +556,7 @@ std::vector<IndicatorValue> ComputeWindows(const Catalogue& catalogue, const tim
     for (const IndicatorSpec& spec : catalogue.indicators()) {
       const Computation& c = *FindComputation(spec.id);
       IndicatorValue value{&spec, dates[i].year, std::nullopt, std::nullopt, std::nullopt, ""};
-      value.unsupported = Unsupported(c, t, !council.workers.empty(), dates[i]);
+      value.unsupported = Unsupported(c, t, !council.workers.empty(), council.postcodes != nullptr, dates[i]);
       if (!value.unsupported.empty()) {
         values.push_back(std::move(value));
         continue;

@@ -8,18 +8,21 @@
 //   std::vector<IndicatorValue> values = engine.Compute(council, years);
 //
 // Where the chronology cannot support an indicator (no CIN records for a council that sent only
-// an SSDA903, no workforce, no population for a rate) the value is empty and `unsupported` says
-// why, so a number is never printed that the data cannot back.
+// an SSDA903, no workforce, no population for a rate, no postcode directory for the distance
+// between home and placement) the value is empty and `unsupported` says why, so a number is
+// never printed that the data cannot back.
 #pragma once
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "base/working_day_calendar.h"
+#include "geography/postcode_directory.h"
 #include "indicators/catalogue.h"
 #include "model/chronology.h"
 #include "timescales/evaluator.h"
@@ -34,7 +37,18 @@ struct CouncilData {
   // The 0-17 population to use for a reporting year's rates (the DfE uses the ONS mid-year
   // estimate of the year before), or nullopt when unknown.
   std::function<std::optional<double>(int reporting_year)> population;
+  // The postcode directory for the distance between a looked-after child's home (HOME_POST) and
+  // placement (PL_POST), which cla-placed-over-20-miles measures: it need hold only the postcodes
+  // PlacementPostcodes names (store::LookUpPostcodes reads just those from the database). Null
+  // when the database holds no directory: that indicator is then unsupported and says how to
+  // import one. Not owned; must outlive the computation.
+  const geography::PostcodeDirectory* postcodes = nullptr;
 };
+
+// Every postcode, normalised (geography::NormalisePostcode), that the looked-after episodes of
+// `chronologies` give as the child's home (HOME_POST) or placement (PL_POST): what
+// CouncilData::postcodes needs to hold. Blank fields are left out.
+std::set<std::string, std::less<>> PlacementPostcodes(std::span<const model::Chronology> chronologies);
 
 struct IndicatorValue {
   const IndicatorSpec* spec = nullptr;

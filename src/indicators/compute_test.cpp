@@ -49,10 +49,12 @@ class ComputeTest : public ::testing::Test {
   // Computes every indicator for `year` and returns them by id.
   std::map<std::string, IndicatorValue> Run(std::vector<Chronology> children, int year,
                                             std::vector<model::Worker> workers = {},
-                                            std::optional<double> population = 10000.0) {
+                                            std::optional<double> population = 10000.0,
+                                            const geography::PostcodeDirectory* postcodes = nullptr) {
     children_ = std::move(children);
     workers_ = std::move(workers);
     CouncilData council{children_, workers_, [population](int) { return population; }};
+    council.postcodes = postcodes;
     const int years[] = {year};
     std::map<std::string, IndicatorValue> by_id;
     for (IndicatorValue& value : engine_->Compute(council, years, 1)) by_id[value.spec->id] = std::move(value);
@@ -247,8 +249,109 @@ TEST_F(ComputeTest, PlacementsStabilityAndSocialWorkers) {
   EXPECT_EQ(values["cla-long-term-stability"].numerator, 1);    // B
   EXPECT_EQ(values["cla-3-social-workers"].numerator, 1);
   EXPECT_EQ(values["cla-3-social-workers"].denominator, 4);
+  // No postcode directory: no distance, and the reason says how to get one.
   EXPECT_EQ(values["cla-placed-over-20-miles"].value, std::nullopt);
-  EXPECT_NE(values["cla-placed-over-20-miles"].unsupported.find("postcode"), std::string::npos);
+  EXPECT_EQ(values["cla-placed-over-20-miles"].numerator, std::nullopt);
+  EXPECT_NE(values["cla-placed-over-20-miles"].unsupported.find("import the ONS Postcode Directory with `cairn "
+                                                                  "postcodes import`"),
+            std::string::npos)
+      << values["cla-placed-over-20-miles"].unsupported;
+}
+
+// A directory of a few postcodes with known grid references (metres; 1 mile = 1,609.3 m as the
+// DfE's distance takes it).
+geography::PostcodeDirectory SmallDirectory() {
+  geography::PostcodeDirectory directory;
+  const int32_t e = 334467, n = 394739;
+  directory.Add("L20 3AA", {"E08000014", e, n});                   // home
+  directory.Add("M1 1AE", {"E08000003", e + 48280, n});            // 30.0006 miles east
+  directory.Add("L21 1AA", {"E08000014", e, n + 8047});            // 5.0003 miles north
+  directory.Add("WN1 1AA", {"E08000010", e + 19312, n + 25750});   // 32,187 m: 20.0007 miles, "20.0"
+  directory.Add("WN2 1AA", {"E08000010", e + 19331, n + 25774});   // 32,218 m: 20.0198 miles, "20.0"
+  directory.Add("WA1 1AA", {"E06000007", e + 19350, n + 25800});   // 32,250 m: 20.0398 miles, "20.0"
+  directory.Add("WA2 1AA", {"E06000007", e + 19370, n + 25827});   // 32,284 m: 20.0606 miles, "20.1"
+  directory.Add("BT1 1AA", {"N09000003", std::nullopt, std::nullopt});  // no grid reference
+  return directory;
+}
+
+TEST_F(ComputeTest, PlacedOver20MilesMeasuresTheOpenEpisodeAgainstTheDirectory) {
+  const geography::PostcodeDirectory directory = SmallDirectory();
+  ASSERT_NEAR(*directory.MilesBetween("L20 3AA", "M1 1AE"), 30.0, 0.001);
+  ASSERT_NEAR(*directory.MilesBetween("L20 3AA", "L21 1AA"), 5.0, 0.001);
+  auto episode = [](Date start, std::optional<Date> end, std::string rne, std::string home, std::string placed,
+                    std::string legal_status = "C2") {
+    return Make(EventKind::kLookedAfterEpisode, start, end,
+                {{"RNE", std::move(rne)}, {"LS", std::move(legal_status)}, {"HOME_POST", std::move(home)},
+                 {"PL_POST", std::move(placed)}});
+  };
+  std::vector<Chronology> children;
+  auto child = [&](std::string id) -> Chronology& {
+    return children.emplace_back(ChildBorn(std::move(id), D(2012, 1, 1)));
+  };
+  // Counted, 30 miles: over 20.
+  child("far").Add(episode(D(2024, 6, 1), std::nullopt, "S", "L20 3AA", "M1 1AE"));
+  // Counted, 5 miles; postcodes written any way (case and spaces) are the directory's.
+  child("near").Add(episode(D(2023, 1, 1), std::nullopt, "S", "l203aa", "L 21 1AA"));
+  // Moved from 30 miles away to 5 during the year: the placement at 31 March is the one measured.
+  Chronology& moved = child("moved");
+  moved.Add(episode(D(2023, 5, 1), D(2024, 9, 1), "S", "L20 3AA", "M1 1AE"));
+  moved.Add(episode(D(2024, 9, 1), std::nullopt, "P", "L20 3AA", "L21 1AA"));
+  // Not counted: the placement postcode is not in the directory; no home postcode (as for an
+  // unaccompanied asylum-seeking child); a postcode with no grid reference.
+  child("unknown").Add(episode(D(2024, 2, 1), std::nullopt, "S", "L20 3AA", "ZZ99 9ZZ"));
+  child("no home").Add(episode(D(2024, 2, 1), std::nullopt, "S", "", "M1 1AE"));
+  child("no grid").Add(episode(D(2024, 2, 1), std::nullopt, "S", "BT1 1AA", "M1 1AE"));
+  // Not looked after at 31 March: left care that day; placed 30 miles away under short breaks.
+  child("left").Add(episode(D(2024, 4, 2), D(2025, 3, 31), "S", "L20 3AA", "M1 1AE"));
+  child("breaks").Add(episode(D(2025, 3, 30), std::nullopt, "S", "L20 3AA", "M1 1AE", "V3"));
+  // Close to the line: the DfE's distance is rounded to one decimal, so 20.0007, 20.0198 and
+  // 20.0398 miles are 20.0, not over 20; 20.0606 is 20.1.
+  child("edge 1").Add(episode(D(2024, 2, 1), std::nullopt, "S", "L20 3AA", "WN1 1AA"));
+  child("edge 2").Add(episode(D(2024, 2, 1), std::nullopt, "S", "L20 3AA", "WN2 1AA"));
+  child("edge 3").Add(episode(D(2024, 2, 1), std::nullopt, "S", "L20 3AA", "WA1 1AA"));
+  child("edge 4").Add(episode(D(2024, 2, 1), std::nullopt, "S", "L20 3AA", "WA2 1AA"));
+
+  auto values = Run(children, 2025, {}, 10000.0, &directory);
+  EXPECT_EQ(values["cla-31-march"].value, 10);
+  const IndicatorValue& placed = values["cla-placed-over-20-miles"];
+  ASSERT_TRUE(placed.unsupported.empty()) << placed.unsupported;
+  EXPECT_EQ(placed.numerator, 2);    // far, edge 4
+  EXPECT_EQ(placed.denominator, 7);  // far, near, moved, edge 1-4
+  EXPECT_DOUBLE_EQ(*placed.value, 200.0 / 7);
+
+  // Twelve months to 31 August 2024: "moved" was still 30 miles away; "far" was placed in June.
+  const Date ends[] = {D(2024, 8, 31)};
+  CouncilData council{children_, workers_, [](int) { return std::optional<double>(10000.0); }};
+  council.postcodes = &directory;
+  int measured = 0;
+  for (const IndicatorValue& value : engine_->ComputeTwelveMonthsTo(council, ends, 1)) {
+    if (value.spec->id != "cla-placed-over-20-miles") continue;
+    ++measured;
+    EXPECT_EQ(value.numerator, 4);    // far, moved, left (in care until 31 March 2025), edge 4
+    EXPECT_EQ(value.denominator, 8);  // and near, edge 1-3
+  }
+  EXPECT_EQ(measured, 1);
+
+  // The postcodes to read from the database: every looked-after episode's, normalised.
+  const std::set<std::string, std::less<>> wanted = PlacementPostcodes(children);
+  EXPECT_EQ(wanted, (std::set<std::string, std::less<>>{"BT11AA", "L203AA", "L211AA", "M11AE", "WA11AA", "WA21AA",
+                                                        "WN11AA", "WN21AA", "ZZ999ZZ"}));
+}
+
+TEST_F(ComputeTest, PlacedOver20MilesWithADirectoryThatKnowsNoneOfThePostcodes) {
+  const geography::PostcodeDirectory directory = SmallDirectory();
+  Chronology child = ChildBorn("A", D(2012, 1, 1));
+  child.Add(Make(EventKind::kLookedAfterEpisode, D(2024, 2, 1), std::nullopt,
+                 {{"RNE", "S"}, {"LS", "C2"}, {"HOME_POST", "XH1 1AA"}, {"PL_POST", "XP2 2BB"}}));
+  auto values = Run({child}, 2025, {}, 10000.0, &directory);
+  const IndicatorValue& placed = values["cla-placed-over-20-miles"];
+  EXPECT_EQ(placed.value, std::nullopt);
+  EXPECT_EQ(placed.unsupported,
+            "none of the children looked after on 2025-03-31 (1) has both a home and a placement postcode with a "
+            "grid reference in the postcode directory");
+  // With no looked-after child at all, it says that first.
+  values = Run({ChildBorn("B", D(2012, 1, 1))}, 2025, {}, 10000.0, &directory);
+  EXPECT_NE(values["cla-placed-over-20-miles"].unsupported.find("no looked-after episodes"), std::string::npos);
 }
 
 TEST_F(ComputeTest, ReviewsParticipationAndTimeliness) {
