@@ -2,16 +2,21 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include "base/atomic_file.h"
 #include "base/display_text.h"
 #include "base/json_text.h"
 #include "returns/cin_census/cin_census.h"
+#include "returns/cin_census/cin_census_runs.h"
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
 #include "store/settings.h"
@@ -374,6 +379,150 @@ Result<AtomicFile> PrepareProblemsCsv(const std::vector<Problem>& problems, cons
   return file;
 }
 
+// Children saved a run at a time as the reader hands them over.
+constexpr size_t kRunChildren = 2000;
+
+// One CIN census file, all or nothing (no skip_invalid): the children are saved as they are read,
+// in one transaction, so an England-scale file's chronologies are never all held at once. Any
+// record rejected, by the reader or by CheckValues, rolls the transaction back: the database is
+// then as it was, and the result is what the whole-file path gives (problems in the same order,
+// the same summary). Once anything is rejected no more children are saved, only read.
+Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::string& path,
+                                           const ImportOptions& options, ImportResult result) {
+  auto refused = [&]() -> Result<ImportResult> {
+    if (!options.findings_path.empty()) CAIRN_RETURN_IF_ERROR(WriteProblemsCsv(result.findings, options.findings_path));
+    return result;
+  };
+  std::string reason = "imported from " + std::filesystem::path(path).filename().string();
+  // The writer is made after the transaction and let go after it: a refused import rolls back
+  // first, so the writer need not rebuild indexes the rollback restores anyway.
+  std::optional<store::ChronologyWriter> writer;
+  std::optional<store::Transaction> transaction;
+  {
+    CAIRN_ASSIGN_OR_RETURN(store::Transaction begun, store::Transaction::Begin(db));
+    transaction.emplace(std::move(begun));
+    CAIRN_ASSIGN_OR_RETURN(store::ChronologyWriter started,
+                           store::ChronologyWriter::Start(db, {options.actor, reason}));
+    writer.emplace(std::move(started));
+  }
+  auto roll_back = [&] {
+    transaction.reset();
+    writer.reset();
+  };
+
+  // The file is read on a thread of its own, which checks each run of children (CheckValues) and
+  // hands it over; this thread, which owns the connection, saves them, so reading and saving
+  // overlap. Once anything is rejected the reader hands over no more runs: the import is refused.
+  ImportBatch checked;  // CheckValues' own problems, run by run, kept after the reader's (reader thread)
+  std::vector<size_t> counts(model::AllEventKinds().size(), 0);
+  size_t children = 0;
+  struct Handover {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::vector<model::Chronology>> ready;
+    bool finished = false;  // the reader has handed over everything (or failed)
+    bool stop = false;      // saving failed: the reader should give up
+  } handover;
+  constexpr size_t kRunsWaiting = 2;
+  std::optional<Result<ImportBatch>> read;
+  std::thread reader([&] {
+    const cin_census::ChildrenSink sink = [&](std::vector<model::Chronology>& run, std::vector<DetailSource>& sources,
+                                              size_t rejected_so_far) -> Status {
+      ImportBatch batch;
+      batch.source = "cin-census";
+      batch.files = {path};
+      batch.children = std::move(run);
+      batch.detail_sources = std::move(sources);
+      CheckValues(batch);
+      MoveAppend(batch.rejected, checked.rejected);
+      MoveAppend(batch.findings, checked.findings);
+      children += batch.children.size();
+      for (const model::Chronology& chronology : batch.children) {
+        for (const model::Event& event : chronology.events()) ++counts[static_cast<size_t>(event.kind)];
+      }
+      const bool refused_already = rejected_so_far > 0 || !checked.rejected.empty();
+      std::unique_lock<std::mutex> lock(handover.mutex);
+      handover.changed.wait(lock, [&] { return handover.ready.size() < kRunsWaiting || handover.stop; });
+      if (handover.stop) return Status::Internal("the reading stopped because saving failed");
+      if (!refused_already && !batch.children.empty()) handover.ready.push_back(std::move(batch.children));
+      handover.changed.notify_all();
+      return Status::Ok();
+    };
+    Result<ImportBatch> done = cin_census::ReadCinCensusInRuns(path, kRunChildren, sink);
+    std::lock_guard<std::mutex> lock(handover.mutex);
+    read = std::move(done);
+    handover.finished = true;
+    handover.changed.notify_all();
+  });
+  Status saving = Status::Ok();
+  size_t saved = 0;
+  while (true) {
+    std::vector<model::Chronology> run;
+    {
+      std::unique_lock<std::mutex> lock(handover.mutex);
+      handover.changed.wait(lock, [&] { return !handover.ready.empty() || handover.finished; });
+      if (handover.ready.empty()) break;
+      run = std::move(handover.ready.front());
+      handover.ready.pop_front();
+      handover.changed.notify_all();
+    }
+    saving = writer->Save(run);
+    if (!saving.ok()) {
+      std::lock_guard<std::mutex> lock(handover.mutex);
+      handover.stop = true;
+      handover.changed.notify_all();
+      break;
+    }
+    const size_t before = saved;
+    saved += run.size();
+    if (saved / 20000 != before / 20000) Report(options, "saved " + std::to_string(saved) + " children");
+  }
+  reader.join();
+  if (!saving.ok()) return saving;  // the database failed, not the file
+  if (!read->ok()) {
+    roll_back();
+    result.unreadable_files.push_back(read->status().message());
+    return refused();
+  }
+  ImportBatch& batch = **read;
+  Report(options, "read " + path + ": " + std::to_string(children) + " children");
+  MoveAppend(checked.rejected, batch.rejected);
+  MoveAppend(checked.findings, batch.findings);
+  BatchSummary summary;
+  summary.source = batch.source;
+  summary.collection_year = batch.collection_year;
+  summary.year_basis = batch.year_basis;
+  summary.files = batch.files;
+  summary.children = children;
+  summary.findings = batch.findings.size();
+  summary.rejected = batch.rejected.size();
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] > 0) summary.events_by_kind.emplace_back(std::string(model::AllEventKinds()[i].id), counts[i]);
+  }
+  result.batches.push_back(std::move(summary));
+  MoveAppend(batch.rejected, result.rejected);
+  MoveAppend(batch.findings, result.findings);
+  if (!result.rejected.empty()) {
+    roll_back();
+    return refused();
+  }
+  result.children = children;
+
+  std::optional<AtomicFile> findings_file;
+  if (!options.findings_path.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(AtomicFile prepared, PrepareProblemsCsv(result.findings, options.findings_path));
+    findings_file.emplace(std::move(prepared));
+  }
+  CAIRN_ASSIGN_OR_RETURN(result.save, writer->Finish());
+  CAIRN_RETURN_IF_ERROR(store::RecordAudit(db, options.actor, "import", "", reason));
+  CAIRN_RETURN_IF_ERROR(transaction->Commit());
+  result.saved = true;
+  if (findings_file) {
+    if (Status placed = findings_file->Commit(); !placed.ok()) result.unwritten_files.push_back(placed.message());
+  }
+  return result;
+}
+
 }  // namespace
 
 Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
@@ -419,6 +568,12 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
   if (!ssda903_csv.empty() && !ssda903_xml.empty()) {
     result.unreadable_files.push_back("an SSDA903 return is either CSV tables or one XML file; this import mixes " +
                                       ssda903_csv.front() + " and " + ssda903_xml.front());
+  }
+
+  // One CIN census file imported all or nothing is saved as it is read (ImportCinCensusInRuns);
+  // anything else is read whole, merged, then saved.
+  if (result.unreadable_files.empty() && files.size() == 1 && cin_xml.size() == 1 && !options.skip_invalid) {
+    return ImportCinCensusInRuns(db, cin_xml.front(), options, std::move(result));
   }
 
   std::vector<ImportBatch> batches;

@@ -2,6 +2,7 @@
 #include "returns/importer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -68,8 +69,10 @@ std::set<std::vector<std::string>> NormalisedRows(const std::string& path, const
 class ImporterTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // With the process id: another run of the same test at the same time has a folder of its own.
     dir_ = fs::temp_directory_path() /
-           ("cairn_importer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("cairn_importer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+            std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     // SQLite, or PostgreSQL in CTest's postgresql: run of this suite (store/test_database.h).
@@ -318,6 +321,124 @@ TEST_F(ImporterTest, AFindingAboutAChildsDetailsNamesTheLineTheyWereReadFrom) {
 
 // Children merged in place: each child once, in the order first seen, with every event of every
 // copy, and nothing of one child on another.
+// A CIN census of `count` children C0, C1, ...; `child_text` may replace any child's XML.
+std::string CinCensusOf(size_t count, const std::map<size_t, std::string>& replaced = {}) {
+  std::string text =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Message>\n<Header><CollectionDetails><Collection>CIN</Collection>"
+      "<Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L"
+      "</SourceLevel><LEA>201</LEA></Source></Header>\n<Children>\n";
+  for (size_t i = 0; i < count; ++i) {
+    if (auto found = replaced.find(i); found != replaced.end()) {
+      text += found->second;
+      continue;
+    }
+    text += "<Child><ChildIdentifiers><LAchildID>C" + std::to_string(i) +
+            "</LAchildID><PersonBirthDate>2015-06-01</PersonBirthDate><GenderCurrent>1</GenderCurrent>"
+            "</ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
+            "<CINdetails><CINreferralDate>2023-05-01</CINreferralDate><ReferralSource>1A</ReferralSource>"
+            "<PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA><Assessments>"
+            "<AssessmentActualStartDate>2023-05-02</AssessmentActualStartDate></Assessments></CINdetails>"
+            "</Child>\n";
+  }
+  text += "</Children>\n</Message>\n";
+  return text;
+}
+
+// A large CIN census imported on its own is saved a run at a time as it is read; the database
+// ends as the whole-file import (the path --skip-invalid takes) leaves it.
+TEST_F(ImporterTest, ALargeCinCensusSavedAsItIsReadEndsAsTheWholeFileImport) {
+  const std::string path = Write("big.xml", CinCensusOf(4500));
+  auto streamed = ImportFiles(*db_, {path}, {});
+  ASSERT_TRUE(streamed.ok()) << streamed.status().message();
+  ASSERT_TRUE(streamed->saved);
+  EXPECT_EQ(streamed->children, 4500u);
+  ASSERT_EQ(streamed->batches.size(), 1u);
+  EXPECT_EQ(streamed->batches[0].children, 4500u);
+  EXPECT_EQ(streamed->save.children_added, 4500);
+  auto first = store::LoadAllChronologies(*db_);
+  ASSERT_TRUE(first.ok());
+
+  auto other_db = std::make_unique<store::TestDatabase>("cairn_importer_whole_", store::BackendOfThisRun());
+  auto other = other_db->Open();
+  ASSERT_NE(other, nullptr);
+  ImportOptions whole;
+  whole.skip_invalid = true;  // read whole, then saved
+  whole.rejects_path = (dir_ / "rejects.csv").string();
+  auto read_whole = ImportFiles(*other, {path}, whole);
+  ASSERT_TRUE(read_whole.ok() && read_whole->saved);
+  EXPECT_EQ(read_whole->batches[0].events_by_kind, streamed->batches[0].events_by_kind);
+  EXPECT_EQ(read_whole->findings.size(), streamed->findings.size());
+  auto second = store::LoadAllChronologies(*other);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(first->size(), second->size());
+  for (size_t i = 0; i < first->size(); ++i) {
+    EXPECT_EQ((*first)[i].child(), (*second)[i].child());
+    ASSERT_EQ((*first)[i].events().size(), (*second)[i].events().size());
+    for (size_t e = 0; e < (*first)[i].events().size(); ++e) {
+      EXPECT_EQ((*first)[i].events()[e].fields, (*second)[i].events()[e].fields);
+      EXPECT_EQ((*first)[i].events()[e].start, (*second)[i].events()[e].start);
+    }
+  }
+  other.reset();
+  other_db.reset();
+
+  // Again: the same file changes nothing.
+  auto again = ImportFiles(*db_, {path}, {});
+  ASSERT_TRUE(again.ok() && again->saved);
+  EXPECT_EQ(again->save.children_added, 0);
+  EXPECT_EQ(again->save.events_added, 0);
+  EXPECT_EQ(again->save.events_unchanged, 2 * 4500);
+}
+
+// All or nothing still: a record rejected after thousands of children were saved, by the reader
+// (a LAchildID used again, far apart, with other content) or by the value checks (a control
+// character), leaves the database as it was, and the problems are those of the whole-file path.
+TEST_F(ImporterTest, ARejectionLateInALargeCinCensusSavesNothing) {
+  const std::string changed_c5 =
+      "<Child><ChildIdentifiers><LAchildID>C5</LAchildID><PersonBirthDate>2016-06-01</PersonBirthDate>"
+      "<GenderCurrent>1</GenderCurrent></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity>"
+      "</ChildCharacteristics><CINdetails><CINreferralDate>2023-05-01</CINreferralDate></CINdetails></Child>\n";
+  const std::string control =
+      "<Child><ChildIdentifiers><LAchildID>C4400</LAchildID><UPN>A12345\x1B" "6789012</UPN>"
+      "<PersonBirthDate>2015-06-01</PersonBirthDate><GenderCurrent>1</GenderCurrent></ChildIdentifiers>"
+      "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics><CINdetails><CINreferralDate>"
+      "2023-05-01</CINreferralDate></CINdetails></Child>\n";
+  for (const auto& [name, replaced] :
+       std::vector<std::pair<std::string, std::map<size_t, std::string>>>{
+           {"duplicate.xml", {{4300, changed_c5}}}, {"control.xml", {{4400, control}}}}) {
+    SCOPED_TRACE(name);
+    const std::string path = Write(name, CinCensusOf(4500, replaced));
+    ImportOptions options;
+    options.findings_path = (dir_ / (name + ".findings.csv")).string();
+    auto result = ImportFiles(*db_, {path}, options);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_FALSE(result->saved);
+    EXPECT_TRUE(result->unreadable_files.empty());
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0) << "nothing saved";
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 0);
+    EXPECT_TRUE(fs::exists(options.findings_path)) << "a refused import still lists its findings";
+
+    // The whole-file path (--skip-invalid), into a database of its own, for the problems it reports.
+    auto other_db = std::make_unique<store::TestDatabase>("cairn_importer_whole_", store::BackendOfThisRun());
+    auto other = other_db->Open();
+    ASSERT_NE(other, nullptr);
+    ImportOptions whole;
+    whole.skip_invalid = true;
+    whole.rejects_path = (dir_ / (name + ".rejects.csv")).string();
+    auto read_whole = ImportFiles(*other, {path}, whole);
+    ASSERT_TRUE(read_whole.ok());
+    ASSERT_EQ(result->rejected.size(), read_whole->rejected.size());
+    for (size_t i = 0; i < result->rejected.size(); ++i) {
+      EXPECT_EQ(result->rejected[i].ToString(), read_whole->rejected[i].ToString());
+      EXPECT_EQ(result->rejected[i].record, read_whole->rejected[i].record);
+    }
+    ASSERT_EQ(result->findings.size(), read_whole->findings.size());
+    for (size_t i = 0; i < result->findings.size(); ++i) {
+      EXPECT_EQ(result->findings[i].ToString(), read_whole->findings[i].ToString());
+    }
+  }
+}
+
 TEST(MergeChildrenTest, InterleavedCopiesMergeIntoOneChildEachInFirstSeenOrder) {
   auto chronology = [](const std::string& id, int day) {
     model::Child child;

@@ -6,6 +6,11 @@
 // chronologies being built (pugixml took 1.27 GB for a 573 MB England-scale file, text
 // included); by runs, the DOM stays small, the text stays untouched so a rejected record can be
 // quoted exactly as the council wrote it, and every problem gets its line.
+//   A file is mapped into memory rather than read into it (MappedText), and both passes give the
+// text behind them back to the system a window at a time (TextWindow): the offsets into the text
+// stay good, and a page read again comes back from the file. With a sink (ReadCinCensusInRuns)
+// the children are handed over a run at a time as well, so neither the text nor every child is
+// ever held at once.
 #include "returns/cin_census/cin_census.h"
 
 #include <algorithm>
@@ -27,12 +32,18 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fcntl.h>
 #include <pugixml.hpp>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include "base/date.h"
 #include "base/embedded.h"
 #include "model/event_kind.h"
+#include "returns/cin_census/cin_census_reader_internal.h"
+#include "returns/cin_census/cin_census_runs.h"
 
 namespace cairn::returns::cin_census {
 namespace {
@@ -48,6 +59,8 @@ constexpr size_t kMaxRecordBytes = 64 * 1024;
 constexpr size_t kMaxValueBytes = 200;
 constexpr size_t kMaxFileBytes = size_t{4} << 30;
 constexpr size_t kChunkBytes = size_t{1} << 20;
+// How much of a mapped file is read before the text behind is given back (TextWindow).
+constexpr size_t kWindowBytes = size_t{16} << 20;
 constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_embed_pcdata;
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +116,34 @@ class LineCounter {
   std::string_view text_;
   size_t offset_ = 0;
   int64_t line_ = 1;
+};
+
+// Hands the text behind a moving point back to the system, a window at a time, when the text is
+// a file mapped into memory (MappedText): a 550 MB England-scale file then never sits in the
+// process's memory whole. The text stays readable throughout: a page given back and read again
+// (a line number counted backwards, a rejected child quoted from earlier in the file) comes back
+// from the file. Does nothing for text held in ordinary memory.
+class TextWindow {
+ public:
+  TextWindow(const MappedText* mapped, size_t window_bytes) : mapped_(mapped), window_(window_bytes) {}
+
+  // Nothing before `offset` is needed for now.
+  void DoneBefore(size_t offset) {
+    if (mapped_ == nullptr || offset < released_ + window_) return;
+    mapped_->Release(released_, offset);
+    released_ = offset;
+  }
+  // Starts again from the beginning (a second pass over the text).
+  void Restart() { released_ = 0; }
+  // [begin, end) was read again out of turn: given back again, whole pages around it.
+  void Reread(size_t begin, size_t end) const {
+    if (mapped_ != nullptr) mapped_->Release(begin, end, /*whole_pages_around=*/true);
+  }
+
+ private:
+  const MappedText* mapped_;
+  size_t window_;
+  size_t released_ = 0;
 };
 
 // Where a tag that starts at `lt` ('<') ends: the offset just past its '>', or npos. Quoted
@@ -215,8 +256,8 @@ class SiblingCounter {
 
 class Scanner {
  public:
-  Scanner(std::string_view text, const std::string& file, LineCounter& lines)
-      : text_(text), file_(file), lines_(lines) {}
+  Scanner(std::string_view text, const std::string& file, LineCounter& lines, TextWindow& window)
+      : text_(text), file_(file), lines_(lines), window_(window) {}
 
   Result<Outline> Run() {
     struct Open {
@@ -244,6 +285,7 @@ class Scanner {
     };
 
     while (p < n) {
+      window_.DoneBefore(p);
       if (text_[p] != '<') {
         size_t q = text_.find('<', p);
         if (q == std::string_view::npos) q = n;
@@ -397,6 +439,7 @@ class Scanner {
   std::string_view text_;
   const std::string& file_;
   LineCounter& lines_;
+  TextWindow& window_;
 };
 
 std::string_view DescribeParseStatus(pugi::xml_parse_status status) {
@@ -654,8 +697,15 @@ bool IsUpnShape(std::string_view value) {
 
 class Reader {
  public:
-  Reader(std::string_view text, std::string file, const CodeLists& codes)
-      : text_(text), file_(std::move(file)), codes_(codes), lines_(text) {}
+  Reader(std::string_view text, std::string file, const CodeLists& codes, const MappedText* mapped = nullptr,
+         size_t window_bytes = kWindowBytes)
+      : text_(text), file_(std::move(file)), codes_(codes), lines_(text), window_(mapped, window_bytes) {}
+
+  // Children go to `sink` in runs of about `run_children` as they are read (ReadCinCensusInRuns).
+  void HandChildrenTo(ChildrenSink sink, size_t run_children) {
+    sink_ = std::move(sink);
+    run_children_ = std::max<size_t>(run_children, 1);
+  }
 
   Result<ImportBatch> Read() {
     if (text_.empty()) {
@@ -666,8 +716,9 @@ class Reader {
       return Status::InvalidArgument(
           fmt::format("{} is saved as UTF-16 text; save it as UTF-8 and import it again.", file_));
     }
-    Scanner scanner(text_, file_, lines_);
+    Scanner scanner(text_, file_, lines_, window_);
     CAIRN_ASSIGN_OR_RETURN(Outline outline, scanner.Run());
+    window_.Restart();
 
     batch_.source = std::string(kSourceId);
     batch_.files.push_back(file_);
@@ -712,7 +763,7 @@ class Reader {
     // DOM at a time, without the cost of a parse per child.
     parts_ = &outline.children_parts;
     const std::vector<Part>& parts = outline.children_parts;
-    batch_.children.reserve(parts.size());
+    if (!sink_) batch_.children.reserve(parts.size());
     dropped_.reserve(parts.size());
     for (size_t first = 0; first < parts.size();) {
       size_t last = first + 1;
@@ -720,6 +771,7 @@ class Reader {
              parts[last].end - parts[first].begin <= kChunkBytes) {
         ++last;
       }
+      window_.DoneBefore(parts[first].begin);
       CAIRN_RETURN_IF_ERROR(ParseRange(parts[first].begin, parts[last - 1].end, doc_, pugi::parse_fragment));
       base_ = parts[first].begin;
       size_t index = first;
@@ -733,25 +785,47 @@ class Reader {
                                             lines_.LineAt(parts[first].begin)));
       }
       first = last;
+      if (sink_ && batch_.children.size() >= run_children_) CAIRN_RETURN_IF_ERROR(HandOver());
     }
-
-    if (std::find(dropped_.begin(), dropped_.end(), true) != dropped_.end()) {
-      std::vector<Chronology> kept;
-      std::vector<DetailSource> kept_sources;
-      kept.reserve(batch_.children.size());
-      kept_sources.reserve(batch_.children.size());
-      for (size_t i = 0; i < batch_.children.size(); ++i) {
-        if (dropped_[i]) continue;
-        kept.push_back(std::move(batch_.children[i]));
-        kept_sources.push_back(std::move(batch_.detail_sources[i]));
-      }
-      batch_.children = std::move(kept);
-      batch_.detail_sources = std::move(kept_sources);
+    if (sink_) {
+      CAIRN_RETURN_IF_ERROR(HandOver());
+      return std::move(batch_);
     }
+    LeaveOutDropped();
     return std::move(batch_);
   }
 
  private:
+  // The children read since the last hand-over, less those a later duplicate rejected.
+  void LeaveOutDropped() {
+    const auto dropped = [&](size_t i) { return dropped_[handed_over_ + i]; };
+    bool any = false;
+    for (size_t i = 0; i < batch_.children.size() && !any; ++i) any = dropped(i);
+    if (!any) return;
+    std::vector<Chronology> kept;
+    std::vector<DetailSource> kept_sources;
+    kept.reserve(batch_.children.size());
+    kept_sources.reserve(batch_.children.size());
+    for (size_t i = 0; i < batch_.children.size(); ++i) {
+      if (dropped(i)) continue;
+      kept.push_back(std::move(batch_.children[i]));
+      kept_sources.push_back(std::move(batch_.detail_sources[i]));
+    }
+    batch_.children = std::move(kept);
+    batch_.detail_sources = std::move(kept_sources);
+  }
+
+  // Gives the children read so far to the sink.
+  Status HandOver() {
+    const size_t read = batch_.children.size();
+    LeaveOutDropped();
+    handed_over_ += read;
+    Status taken = sink_(batch_.children, batch_.detail_sources, batch_.rejected.size());
+    batch_.children.clear();
+    batch_.detail_sources.clear();
+    return taken;
+  }
+
   // -- problems ----------------------------------------------------------------------------------
 
   Problem MakeProblem(std::string location, size_t offset, std::string_view field, std::string_view value,
@@ -803,8 +877,16 @@ class Reader {
 
   // Parses text_[begin, end) into `doc`; the offsets of its nodes are then relative to `begin`.
   Status ParseRange(size_t begin, size_t end, pugi::xml_document& doc, unsigned extra_options = 0) {
-    const pugi::xml_parse_result result =
-        doc.load_buffer(text_.data() + begin, end - begin, kParseOptions | extra_options, pugi::encoding_utf8);
+    pugi::xml_parse_result result;
+    if (&doc == &doc_) {
+      // The runs of children are parsed in a buffer kept from run to run (pugixml parses in
+      // place): load_buffer would allocate, fault in and free a megabyte for every run.
+      run_buffer_.assign(text_.data() + begin, end - begin);
+      result = doc.load_buffer_inplace(run_buffer_.data(), run_buffer_.size(), kParseOptions | extra_options,
+                                       pugi::encoding_utf8);
+    } else {
+      result = doc.load_buffer(text_.data() + begin, end - begin, kParseOptions | extra_options, pugi::encoding_utf8);
+    }
     if (result) return Status::Ok();
     const size_t at = begin + static_cast<size_t>(std::max<ptrdiff_t>(result.offset, 0));
     return Status::InvalidArgument(fmt::format("{} line {}: the file is not well-formed XML: {}. Nothing was read.",
@@ -1154,7 +1236,7 @@ class Reader {
 
     Chronology chronology(std::move(record));
     ReadEpisodes(child_step, episodes, chronology);
-    seen->second.batch_index = static_cast<int64_t>(batch_.children.size());
+    seen->second.batch_index = static_cast<int64_t>(handed_over_ + batch_.children.size());
     batch_.children.push_back(std::move(chronology));
     batch_.detail_sources.push_back({file_, lines_.LineAt(OffsetOf(identifiers.front()->node))});
     dropped_.push_back(false);
@@ -1162,7 +1244,7 @@ class Reader {
 
   struct SeenChild {
     size_t part = 0;           // its place in the outline
-    int64_t batch_index = -1;  // its place in batch_.children; -1 when not imported
+    int64_t batch_index = -1;  // its place among the children read (dropped_); -1 when not imported
     bool conflicted = false;   // another Child with this LAchildID differs from it
   };
 
@@ -1175,6 +1257,12 @@ class Reader {
     earlier_doc.load_buffer(text_.data() + earlier.begin, earlier.end - earlier.begin, kParseOptions,
                             pugi::encoding_utf8);
     const bool same = Canonical(node) == Canonical(earlier_doc.document_element());
+    // The earlier child's text, read again here and below, is given back again on the way out.
+    struct GiveBack {
+      const TextWindow& window;
+      const Part& part;
+      ~GiveBack() { window.Reread(part.begin, part.end); }
+    } give_back{window_, earlier};
     const std::string earlier_label = StepLabel("Child", earlier.index);
     const int earlier_line = lines_.LineAt(earlier.begin);
     if (same && !first.conflicted) {
@@ -1626,6 +1714,7 @@ class Reader {
   model::Provenance provenance_;
 
   const std::vector<Part>* parts_ = nullptr;
+  std::string run_buffer_;  // the text of the run of children being read, parsed in place into doc_
   pugi::xml_document doc_;  // the run of children being read
   size_t base_ = 0;         // where in text_ the range parsed into doc_ starts
   size_t child_begin_ = 0;  // where the child being read starts
@@ -1634,7 +1723,12 @@ class Reader {
   std::deque<std::string> scratch_;  // joined texts of the current child's mixed elements
 
   std::unordered_map<std::string, SeenChild> seen_;
-  std::vector<bool> dropped_;
+  std::vector<bool> dropped_;  // for every child read, whether a later duplicate rejected it
+  TextWindow window_;
+  // With a sink, the children are handed over in runs of run_children_ (ReadCinCensusInRuns).
+  ChildrenSink sink_;
+  size_t run_children_ = 0;
+  size_t handed_over_ = 0;  // children read and handed over (their places in dropped_ come first)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1713,42 +1807,6 @@ bool SortedHas(const std::vector<std::pair<std::string, std::string>>& codes, st
   return it != codes.end() && it->first == code;
 }
 
-// A whole file's bytes. Not a std::string, whose resize would first fill an England-scale file
-// with zeros only for the read to overwrite them.
-struct FileBytes {
-  std::unique_ptr<char[]> bytes;
-  size_t size = 0;
-  std::string_view text() const { return {bytes.get(), size}; }
-};
-
-Result<FileBytes> ReadWholeFile(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return Status::NotFound(fmt::format("cannot read the CIN census file {}: it does not exist", path));
-  }
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::IoError(fmt::format("cannot read the CIN census file {}: it is not a file", path));
-  }
-  const uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) return Status::IoError(fmt::format("cannot read the CIN census file {}: {}", path, ec.message()));
-  if (size >= kMaxFileBytes) {
-    return Status::InvalidArgument(
-        fmt::format("the CIN census file {} is {} bytes; Cairn reads files under 4 GiB.", path, size));
-  }
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return Status::IoError(fmt::format("cannot read the CIN census file {}: {}", path, std::strerror(errno)));
-  }
-  FileBytes contents{std::make_unique_for_overwrite<char[]>(static_cast<size_t>(size)), static_cast<size_t>(size)};
-  const size_t got = contents.size == 0 ? 0 : std::fread(contents.bytes.get(), 1, contents.size, file);
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed || got != contents.size) {
-    return Status::IoError(fmt::format("cannot read the CIN census file {}: it could not be read to the end", path));
-  }
-  return contents;
-}
-
 }  // namespace
 
 Layout LayoutFor(int collection_year) {
@@ -1790,12 +1848,92 @@ Result<ImportBatch> ReadCinCensusText(std::string_view text, std::string_view so
   return reader.Read();
 }
 
-Result<ImportBatch> ReadCinCensus(const std::string& path) {
-  CAIRN_ASSIGN_OR_RETURN(const FileBytes contents, ReadWholeFile(path));
+Result<MappedText> MappedText::Open(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound(fmt::format("cannot read the CIN census file {}: it does not exist", path));
+  }
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::IoError(fmt::format("cannot read the CIN census file {}: it is not a file", path));
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(fmt::format("cannot read the CIN census file {}: {}", path, std::strerror(errno)));
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const int error = errno;
+    ::close(fd);
+    return Status::IoError(fmt::format("cannot read the CIN census file {}: {}", path, std::strerror(error)));
+  }
+  const size_t size = static_cast<size_t>(info.st_size);
+  if (size >= kMaxFileBytes) {
+    ::close(fd);
+    return Status::InvalidArgument(
+        fmt::format("the CIN census file {} is {} bytes; Cairn reads files under 4 GiB.", path, size));
+  }
+  if (size == 0) {
+    ::close(fd);
+    return MappedText(nullptr, 0);
+  }
+  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  const int error = errno;
+  ::close(fd);  // the mapping keeps the file
+  if (data == MAP_FAILED) {
+    return Status::IoError(fmt::format("cannot read the CIN census file {}: {}", path, std::strerror(error)));
+  }
+  (void)::madvise(data, size, MADV_SEQUENTIAL);  // advice only: read ahead, drop behind
+  return MappedText(static_cast<const char*>(data), size);
+}
+
+MappedText::MappedText(MappedText&& other) noexcept : data_(other.data_), size_(other.size_) {
+  other.data_ = nullptr;
+  other.size_ = 0;
+}
+
+MappedText& MappedText::operator=(MappedText&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+    data_ = other.data_;
+    size_ = other.size_;
+    other.data_ = nullptr;
+    other.size_ = 0;
+  }
+  return *this;
+}
+
+MappedText::~MappedText() {
+  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+}
+
+void MappedText::Release(size_t begin, size_t end, bool whole_pages_around) const {
+  static const size_t kPage = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  end = std::min(end, size_);
+  if (data_ == nullptr || begin >= end) return;
+  // The mapping starts on a page boundary, so offsets round as addresses do.
+  const size_t from = whole_pages_around ? begin / kPage * kPage : (begin + kPage - 1) / kPage * kPage;
+  const size_t to = whole_pages_around ? std::min((end + kPage - 1) / kPage * kPage, (size_ + kPage - 1) / kPage * kPage)
+                                       : end / kPage * kPage;
+  if (from >= to) return;
+  // Advice: if the system declines, the pages simply stay.
+  (void)::madvise(const_cast<char*>(data_) + from, to - from, MADV_DONTNEED);
+}
+
+Result<ImportBatch> ReadCinCensusInWindows(const std::string& path, size_t window_bytes, const ChildrenSink& sink,
+                                           size_t run_children) {
+  CAIRN_ASSIGN_OR_RETURN(const MappedText mapped, MappedText::Open(path));
+  const Result<CodeLists>& codes = CinCensusCodeLists();
+  if (!codes.ok()) return codes.status();
   const std::string name = std::filesystem::path(path).filename().string();
-  CAIRN_ASSIGN_OR_RETURN(ImportBatch batch, ReadCinCensusText(contents.text(), name));
+  Reader reader(mapped.text(), name, *codes, &mapped, std::max<size_t>(window_bytes, 1));
+  if (sink) reader.HandChildrenTo(sink, run_children);
+  CAIRN_ASSIGN_OR_RETURN(ImportBatch batch, reader.Read());
   batch.files = {path};
   return batch;
 }
+
+Result<ImportBatch> ReadCinCensusInRuns(const std::string& path, size_t run_children, const ChildrenSink& sink) {
+  return ReadCinCensusInWindows(path, kWindowBytes, sink, run_children);
+}
+
+Result<ImportBatch> ReadCinCensus(const std::string& path) { return ReadCinCensusInWindows(path, kWindowBytes); }
 
 }  // namespace cairn::returns::cin_census
