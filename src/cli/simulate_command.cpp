@@ -22,6 +22,7 @@ struct SimulateArgs {
   std::string profile = "england";
   std::string as_at;
   int threads = 1;
+  std::string la = "999";
   bool replace = false;
 };
 
@@ -63,6 +64,10 @@ Action DefineSimulate(CLI::App& app) {
   app.add_option("--profile", args->profile, "Simulation profile: england or struggling")->capture_default_str();
   app.add_option("--as-at", args->as_at, "Last day simulated, YYYY-MM-DD (default: the latest 31 March)");
   app.add_option("--threads", args->threads, "Councils simulated at once for large populations")->capture_default_str();
+  app.add_option("--la", args->la,
+                 "The council's three-digit DfE LA number, inside its UPNs and LA_PERM (999 is no real council, "
+                 "so the DfE's UPN check, CIN rule 1530, fails every UPN; the demo uses 343)")
+      ->capture_default_str();
   app.add_flag("--replace", args->replace,
                "Replace the earlier simulation held in --db (a database holding real records is always refused)");
   app.footer("A simulation goes only into a new database, or with --replace over an earlier simulation; the database "
@@ -74,6 +79,7 @@ Action DefineSimulate(CLI::App& app) {
     options.years = args->years;
     options.seed = args->seed;
     options.threads = args->threads;
+    options.la_code = args->la;
     if (args->as_at.empty()) {
       options.as_at = simulate::LatestThirtyFirstMarch(env.clock.Today());
     } else {

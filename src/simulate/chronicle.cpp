@@ -114,7 +114,8 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     person.uasc_ceased = child.birth.AddYears(18);
   }
   if (child.death && *child.death <= as_at) person.death_date = child.death;
-  if (person.sex == "F" && !child.care.empty() && as_at.AgeInYears(child.birth) >= 12) person.mother = "0";
+  // Every girl looked after has MOTHER (DfE rules 393, 607; no simulated child is a mother).
+  if (person.sex == "F" && !child.care.empty()) person.mother = "0";
   // Names come from a stream of their own, so naming a child shifts none of their other draws.
   Rng naming(MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), child.index, 5));
   PersonName name = DrawChildName(names_, person.sex, naming);
@@ -163,7 +164,13 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     if (episode.s47) {
       const Section47Rec& s = *episode.s47;
       out.Add(EventKind::kStrategyDiscussion, s.strategy, std::nullopt, -1, {{"outcome", "section-47"}});
-      const bool decided = (s.icpc && *s.icpc <= as_at) || (episode.assessment && episode.assessment->end <= as_at);
+      // Whether a conference is needed is the enquiry's conclusion, due by the conference target
+      // (15 working days from the strategy discussion), or sooner when the assessment ends first.
+      // An enquiry going to a conference waits for it. (Reading this from the assessment alone
+      // left enquiries begun months before 31 March undecided: DfE query 8675Q.)
+      const bool decided =
+          s.icpc ? *s.icpc <= as_at
+                 : std::min(s.target, episode.assessment ? episode.assessment->end : s.target) <= as_at;
       out.Add(EventKind::kSection47, s.strategy, std::nullopt, e,
               {{"InitialCPCtarget", s.target.ToIso()},
                {"DateOfInitialCPC", out.Known(s.icpc)},
@@ -257,12 +264,15 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
         legal_changed = true;
       }
       const PlacementRec& placement = period.placements[placement_index];
+      // SSDA903 reasons for a new episode: P a new placement with new carers, T a change of
+      // placement with the same carers, L a new legal status alone; U and B both at once, with
+      // new carers (U) or the same ones (B) (DfE rules 435, 436).
       std::string rne = "S";
       if (b > 0) {
         if (placement_changed && legal_changed)
-          rne = placement.same_carers ? "B" : "T";
+          rne = placement.same_carers ? "B" : "U";
         else if (placement_changed)
-          rne = placement.same_carers ? "U" : "P";
+          rne = placement.same_carers ? "T" : "P";
         else
           rne = "L";
       }
@@ -497,9 +507,13 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
           next.AddDays(p.care_leavers.contact_interval_days / 2 - rng.Between(0, 7) + (late ? rng.Between(10, 60) : 0));
     }
     // OC3: on or around the 18th to 21st birthdays, reported with the year.
+    // A young person still looked after on their 18th birthday is not in the cohort that year
+    // (DfE rule 1016: OC3 at 17 or 18 only for those who left care before the birthday).
+    const bool left_before_18 = child.care.empty() || child.care.back().end < child.birth.AddYears(18);
     for (int age = 18; age <= 21; ++age) {
       const Date birthday = child.birth.AddYears(age);
       if (birthday < *child.leaver_from || birthday > limit || birthday < window_start) continue;
+      if (age == 18 && !left_before_18) continue;
       const Date census = model::CollectionYear::Containing(birthday).end();
       if (census > as_at) continue;
       const bool in_touch = rng.Chance(p.care_leavers.in_touch_percent / 100);

@@ -16,9 +16,9 @@ constexpr int kYearsBornBeforeStart = 4;
 
 }  // namespace
 
-std::string FormatSerial(char prefix, int council, uint32_t serial, int digits) {
+std::string FormatSerial(const char* prefix, int council, uint32_t serial, int digits) {
   char text[32];
-  std::snprintf(text, sizeof text, "%c%03d%0*u", prefix, council, digits, serial);
+  std::snprintf(text, sizeof text, "%s%03d%0*u", prefix, council, digits, serial);
   return text;
 }
 
@@ -69,10 +69,12 @@ std::string Council::ChildId(uint32_t index) const {
 }
 
 std::string Council::WorkerId(uint32_t worker) const {
-  return FormatSerial('W', spec_.number, workers_[worker].serial, 5);
+  // Shaped like a Social Work England registration number ("SW" and digits), which is what the
+  // SSDA903 asks for in SW_ID (DfE rule SW02STG1).
+  return FormatSerial("SW", spec_.number, workers_[worker].serial, 5);
 }
 
-std::string Council::TeamId(uint32_t team) const { return FormatSerial('T', spec_.number, team + 1, 3); }
+std::string Council::TeamId(uint32_t team) const { return FormatSerial("T", spec_.number, team + 1, 3); }
 
 std::optional<uint32_t> Council::ManagerOn(uint32_t team, Date date) const {
   const auto& history = teams_[team].manager_history;

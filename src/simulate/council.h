@@ -105,12 +105,12 @@ struct CinEpisodeRec {
 struct PlacementRec {
   Date start;
   Date end;
-  std::string place;     // PLACE code as written (K3 already mapped to H5 before April 2024)
+  std::string place;     // PLACE code as recorded (K3 starting before April 2024 is H5)
   std::string provider;  // PLACE_PROVIDER
   std::string postcode;  // PL_POST
   std::string urn;
   std::string end_reason;    // REASON_PLACE_CHANGE when the next placement follows
-  bool same_carers = false;  // same carers as the placement before (RNE U or B)
+  bool same_carers = false;  // same carers as the placement before (RNE T or B)
 };
 
 struct CarePeriodRec {
@@ -338,7 +338,7 @@ class Council {
 };
 
 // Identifier helpers shared by the council and its tests.
-std::string FormatSerial(char prefix, int council, uint32_t serial, int digits);
+std::string FormatSerial(const char* prefix, int council, uint32_t serial, int digits);
 // A UPN: check letter + LA number + 9 digits (DfE check letter, CIN rule 1510).
 std::string MakeUpn(std::string_view la_code, uint64_t number);
 char UpnCheckLetter(std::string_view last_twelve);

@@ -2,11 +2,20 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <string_view>
 
 #include "simulate/council.h"
 
 namespace cairn::simulate::internal {
 namespace {
+
+// Placement types that need no Ofsted number (the codes DfE rule 218 exempts).
+bool PlacementExemptFromUrn(std::string_view place) {
+  static constexpr std::string_view kExempt[] = {"P1", "P3", "R1", "R2", "R5", "T0", "T1",
+                                                 "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"};
+  return std::find(std::begin(kExempt), std::end(kExempt), place) != std::end(kExempt);
+}
 
 int AgeBand(int age) {
   if (age < 1) return 0;
@@ -128,10 +137,17 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     const int delay_wd = std::min(Days(p.assessment.start_delay_wd.Sample(rng.Uniform())), total_wd - 1);
     assessment.start = cal.Add(referral, delay_wd);
     assessment.end = cal.Add(referral, total_wd);
+    const bool may_find_none = path == "close-nfa" || path == "s47-close";
+    const double no_factors = p.assessment.no_factors_percent / 100;
+    const double u = !uasc_arrival && may_find_none ? rng.Uniform() : 1.0;
     if (uasc_arrival) {
       assessment.factors = "9A";
-    } else if ((path == "close-nfa" || path == "s47-close") && rng.Chance(p.assessment.no_factors_percent / 100)) {
-      assessment.factors = "21";
+    } else if (u < no_factors) {
+      // "No factors identified" where the case closes after the assessment. An enquiry under
+      // section 47 that closes the case found one factor after all: a case closed after an
+      // enquiry is not RC8 (DfE rule 2990), which query 8873Q expects with factor 21. The factor
+      // comes from the same draw (u / no_factors is uniform), so no later draw moves.
+      assessment.factors = path == "close-nfa" ? "21" : p.assessment.factors.Sample(u / no_factors);
     } else {
       const int wanted = 1 + (rng.Chance(0.55) ? 1 : 0) + (rng.Chance(0.25) ? 1 : 0);
       std::vector<std::string> chosen;
@@ -161,9 +177,14 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     }
     episode.assessment = assessment;
 
-    if (path == "close-nfa" || path == "s47-close" || path == "icpc-close") {
+    if (path == "close-nfa") {
       episode.closure = moves_on.AddDays(closure_delay());
       episode.closure_reason = "RC8";
+    } else if (path == "s47-close" || path == "icpc-close") {
+      // Closed after a section 47 enquiry: not RC8 or RC9, which mean closed after the
+      // assessment alone (DfE rule 2990), but support no longer needed.
+      episode.closure = moves_on.AddDays(closure_delay());
+      episode.closure_reason = "RC7";
     } else if (path == "close-early-help") {
       episode.closure = moves_on.AddDays(closure_delay());
       episode.closure_reason = "RC9";
@@ -255,12 +276,20 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
     CarePeriodRec period;
     period.cin_code = episode.need >= "N1" && episode.need <= "N8" ? episode.need : "N1";
     GenerateCare(child, *care_entry, uasc_arrival, period);
+    // A child who comes into care before the assessment starts has a worker from that day (the
+    // SSDA903 wants a social worker episode open for every child in care; DfE rule SW11bSTG2).
+    if (!services.empty() && *care_entry < services.front().first) {
+      services.emplace_back(*care_entry, services.front().second);
+    }
     const Date team_change =
         uasc_arrival ? period.start : std::min(cal.Add(period.start, rng.Between(5, 25)), period.end);
     services.emplace_back(team_change, Service::kChildrenInCare);
     if (period.route == "home" && rng.Chance(0.7)) {
       CinPlanRec after;
       after.start = period.end.AddDays(1);
+      // A protection plan that ran on into the care period ends before the CIN plan begins (a
+      // child has one plan at a time; DfE rule 4016).
+      if (episode.cp && after.start <= episode.cp->end) after.start = episode.cp->end.AddDays(1);
       after.end = after.start.AddDays(std::max(1, Days(p.child_in_need.plan_days.Sample(rng.Uniform()))));
       episode.cin_plans.push_back(after);
       episode.closure = after.end.AddDays(closure_delay());
@@ -407,7 +436,9 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
   Date current_from = entry;
   if (status == "L1" || status == "L2" || status == "L3") {
     const bool to_court = route == "adoption" || route == "sgo" || route == "cao" || rng.Chance(0.5);
-    current_from = entry.AddDays(rng.Between(1, 8));
+    // Police protection lasts at most 72 hours (Children Act 1989 s46(6); DfE rule 361), an
+    // emergency protection order 8 days (s45(1)), a child assessment order 7 (s43(5)).
+    current_from = entry.AddDays(rng.Between(1, status == "L1" ? 3 : status == "L2" ? 8 : 7));
     status = to_court ? "C1" : "V2";
     period.legal.emplace_back(current_from, status);
   }
@@ -652,10 +683,33 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
     }
   }
 
+  // The Ofsted number of a placement's provider (DfE rule 218): the council's own fostering or
+  // adoption service, or one of a dozen agencies and other councils' services it uses; a
+  // residential school has a school's six-digit number. Children's homes get their own (below).
+  // Which agency comes from a hash of the child and the placement, not the child's stream, so
+  // no later draw moves.
+  auto provider_urn = [&](const PlacementRec& placement) {
+    char urn[12];
+    const uint64_t pick = MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), child.index,
+                                  static_cast<uint64_t>(placement.start.day_number()));
+    if (placement.place == "S1") {
+      std::snprintf(urn, sizeof urn, "%06u", static_cast<unsigned>(100000 + pick % 50000));
+      return std::string(urn);
+    }
+    const bool fostering = placement.place.front() == 'U';
+    const uint32_t own = static_cast<uint32_t>(spec_.number) * 7919U + (fostering ? 0U : 1U);
+    const uint32_t service = placement.provider == "PR1" ? own : own + 2 + static_cast<uint32_t>(pick % 12) * 2;
+    std::snprintf(urn, sizeof urn, "SC%06u", static_cast<unsigned>(100000 + (service * 48271U) % 900000U));
+    return std::string(urn);
+  };
+
   // Providers, postcodes and Ofsted numbers, which follow the placement type (DfE rules 527-531,
   // 550: PR0 only with P1; no PR3 for foster, adoption or children's homes).
   for (PlacementRec& placement : placements) {
     std::string& place = placement.place;
+    // Supported accommodation is recorded as such from April 2024 (its regulation), and as
+    // semi-independent living before; the SSDA903 writer shows each under the year's code list
+    // (H5 to 2024/25, K3 from 2025/26; returns/ssda903/ssda903.h).
     if (place == "K3" && placement.start < supported_from) place = "H5";
     const double u = rng.Uniform();
     if (place == "P1")
@@ -698,6 +752,8 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
       char urn[12];
       std::snprintf(urn, sizeof urn, "SC%06u", static_cast<unsigned>(100000 + rng.Below(900000)));
       placement.urn = urn;
+    } else if (!PlacementExemptFromUrn(place)) {
+      placement.urn = provider_urn(placement);
     }
   }
   return placements;

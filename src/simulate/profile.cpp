@@ -117,7 +117,8 @@ const Codes kHomeExit = {"E4A", "E4B", "E13"};
 const Codes kEighteenExit = {"E5", "E6", "E17", "E8", "E47"};
 const Codes kOtherExit = {"E3", "E8", "E16", "E48", "E9", "E15", "E14", "E7"};
 // Placements the simulator chooses between (adoption placements, A3-A6, follow the adoption
-// stages; P1 ends a return home). K3 is written H5 for placements starting before 1 April 2024.
+// stages; P1 ends a return home). K3 is recorded H5 for placements starting before 1 April 2024;
+// the SSDA903 writer shows each under the year's code list.
 const Codes kPlacements = {"U1", "U3", "U4", "U6", "K1", "K2", "K3", "R1", "R3", "S1"};
 
 // The SSDA903 collection year whose code lists the profiles' codes are checked against (the

@@ -185,7 +185,7 @@ struct Profile {
     double unsettled_percent = 0;
     Weights move_reason;  // REASON_PLACE_CHANGE
     double in_area_percent = 0;
-    double same_carer_percent = 0;  // moves with the same carers (RNE U)
+    double same_carer_percent = 0;  // moves with the same carers (RNE T)
   } placements;
 
   struct Adoption {

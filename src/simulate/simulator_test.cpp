@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "cli/commands.h"
 #include "returns/cin_census/cin_census.h"
+#include "returns/csv.h"
 #include "returns/importer.h"
 #include "returns/ssda903/ssda903.h"
 #include "simulate/council.h"
@@ -687,6 +688,223 @@ TEST(SimulationExports, ReturnsImportBackUnchanged) {
     ExpectSameText(again.ssda903[i].text, original.ssda903[i].text, original.ssda903[i].name);
   }
   ExpectSameText(again.cin_census, original.cin_census, "CIN census");
+}
+
+// ---- Issue 13: the DfE's validation rules that Cairn's own returns used to fail -----------------
+
+// One SSDA903 table of an export, each row a map from column to value.
+std::vector<std::map<std::string, std::string>> TableOf(const Exports& exports, std::string_view name) {
+  std::vector<std::map<std::string, std::string>> rows;
+  for (const returns::Ssda903CsvText& file : exports.ssda903) {
+    if (file.name != name) continue;
+    Result<CsvTable> table = ParseCsv(file.text, file.name);
+    EXPECT_TRUE(table.ok()) << table.status().message();
+    if (!table.ok()) break;
+    for (const CsvRecord& record : table->records) {
+      std::map<std::string, std::string>& row = rows.emplace_back();
+      for (size_t i = 0; i < record.fields.size(); ++i) row[table->header[i]] = record.fields[i];
+    }
+  }
+  return rows;
+}
+
+std::optional<Date> Dmy(const std::string& text) {
+  Result<Date> date = Date::ParseDmy(text);
+  return date.ok() ? std::optional<Date>(*date) : std::nullopt;
+}
+
+// Social worker episodes (DfE rules SW02STG1, SW01bSTG1, SW13STG1, SW10STG2, SW11bSTG2): ids
+// shaped like a Social Work England number, a reason on every episode saying why the worker's
+// episode began, a change of worker within 7 days of the last one ending unless it is a new start
+// (FCONTA), and a worker for every child in care on 31 March.
+TEST(SimulationExports, SocialWorkerEpisodesMeetTheDfeRules) {
+  const Exports exports = Export(Small().children, 2024);
+  const std::set<std::string> reasons = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC",
+                                         "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS"};
+  std::map<std::string, std::vector<std::map<std::string, std::string>>> by_child;
+  const auto sw_episodes = TableOf(exports, "sw_episodes.csv");
+  ASSERT_GT(sw_episodes.size(), 300u);
+  std::map<std::string, int> reason_count;
+  for (const auto& row : sw_episodes) {
+    EXPECT_EQ(row.at("SW_ID").substr(0, 2), "SW") << row.at("CHILD");
+    EXPECT_TRUE(reasons.contains(row.at("SW_REASON"))) << row.at("CHILD") << " '" << row.at("SW_REASON") << "'";
+    ++reason_count[row.at("SW_REASON")];
+    by_child[row.at("CHILD")].push_back(row);
+  }
+  EXPECT_GT(reason_count["LEFTRL"], 0);
+  EXPECT_GT(reason_count["TSPROC"], 0);
+  for (auto& [child, rows] : by_child) {
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return *Dmy(a.at("SW_DECOM")) < *Dmy(b.at("SW_DECOM"));
+    });
+    for (size_t i = 1; i < rows.size(); ++i) {
+      if (rows[i].at("SW_REASON") == "FCONTA") continue;
+      const std::optional<Date> ended = Dmy(rows[i - 1].at("SW_DEC"));
+      ASSERT_TRUE(ended.has_value()) << child;
+      EXPECT_LE(std::abs(Dmy(rows[i].at("SW_DECOM"))->DaysSince(*ended)), 7) << child;
+    }
+  }
+  int in_care = 0;
+  for (const auto& row : TableOf(exports, "episodes.csv")) {
+    if (!row.at("DEC").empty()) continue;
+    ++in_care;
+    const auto& rows = by_child[row.at("CHILD")];
+    EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [](const auto& sw) { return sw.at("SW_DEC").empty(); }))
+        << row.at("CHILD") << " is looked after on 31 March with no social worker";
+  }
+  EXPECT_GT(in_care, 100);
+}
+
+// Episodes (DfE rules 218, 361, 435, 436): an Ofsted number wherever the placement type needs
+// one; police protection no longer than 72 hours; a change of placement (P, T) keeps the legal
+// status and a change of both (U, B) does not, and both move something about the placement.
+TEST(SimulationExports, CareEpisodesMeetTheDfeRules) {
+  const Exports exports = Export(Small().children, 2024);
+  const std::set<std::string> no_urn = {"P1", "P3", "R1", "R2", "R5", "T0", "T1",
+                                        "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"};
+  std::map<std::string, std::vector<std::map<std::string, std::string>>> by_child;
+  for (const auto& row : TableOf(exports, "episodes.csv")) {
+    if (!no_urn.contains(row.at("PLACE"))) {
+      EXPECT_FALSE(row.at("URN").empty()) << row.at("CHILD") << " " << row.at("PLACE");
+    }
+    by_child[row.at("CHILD")].push_back(row);
+  }
+  std::map<std::string, int> reasons;
+  for (const auto& [child, rows] : by_child) {
+    std::optional<Date> police_from;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& row = rows[i];
+      if (row.at("LS") == "L1") {
+        if (!police_from) police_from = Dmy(row.at("DECOM"));
+        const Date until = Dmy(row.at("DEC")).value_or(Date::FromYmdOrDie(2024, 3, 31));
+        EXPECT_LE(until.DaysSince(*police_from), 3) << child << ": police protection from " << police_from->ToIso();
+      } else {
+        police_from.reset();
+      }
+      if (i == 0) continue;
+      const auto& before = rows[i - 1];
+      const std::string& rne = row.at("RNE");
+      ++reasons[rne];
+      const bool placement_moved = before.at("PLACE") != row.at("PLACE") || before.at("PL_POST") != row.at("PL_POST") ||
+                                   before.at("URN") != row.at("URN") ||
+                                   before.at("PLACE_PROVIDER") != row.at("PLACE_PROVIDER");
+      if (rne == "P" || rne == "T") {
+        EXPECT_TRUE(placement_moved) << child << " " << row.at("DECOM");
+        EXPECT_EQ(before.at("LS"), row.at("LS")) << child << " " << row.at("DECOM") << " RNE " << rne;
+      } else if (rne == "U" || rne == "B") {
+        EXPECT_TRUE(placement_moved) << child << " " << row.at("DECOM");
+        EXPECT_NE(before.at("LS"), row.at("LS")) << child << " " << row.at("DECOM") << " RNE " << rne;
+      }
+    }
+  }
+  for (const char* rne : {"P", "T", "L"}) EXPECT_GT(reasons[rne], 0) << rne;
+}
+
+// Motherhood (DfE rules 393, 607, 628): every girl looked after in the year has MOTHER (it was
+// given only from 12), and a care leaver in the return for OC3 alone has none.
+TEST(SimulationExports, MotherhoodIsGivenForGirlsLookedAfterInTheYear) {
+  const Exports exports = Export(Small().children, 2024);
+  std::set<std::string> looked_after;
+  for (const auto& row : TableOf(exports, "episodes.csv")) looked_after.insert(row.at("CHILD"));
+  int girls = 0, leavers = 0;
+  for (const auto& row : TableOf(exports, "header.csv")) {
+    if (!looked_after.contains(row.at("CHILD"))) {
+      ++leavers;
+      EXPECT_EQ(row.at("MOTHER"), "") << row.at("CHILD");
+    } else if (row.at("SEX") == "F") {
+      ++girls;
+      EXPECT_EQ(row.at("MOTHER"), "0") << row.at("CHILD");
+    }
+  }
+  EXPECT_GT(girls, 100);
+  EXPECT_GT(leavers, 10);
+}
+
+// OC3 (DfE rule 1016): a young person who turned 18 in the year and was looked after on their
+// birthday is not in that year's cohort (they are from 19).
+TEST(SimulationExports, CareLeaversAreInTheOc3CohortOnlyWhenTheReturnWantsThem) {
+  const Exports exports = Export(Small().children, 2024);
+  std::map<std::string, std::vector<Date>> ends;
+  for (const auto& row : TableOf(exports, "episodes.csv")) {
+    if (std::optional<Date> dec = Dmy(row.at("DEC"))) ends[row.at("CHILD")].push_back(*dec);
+  }
+  const Date census = Date::FromYmdOrDie(2024, 3, 31);
+  const auto oc3 = TableOf(exports, "oc3.csv");
+  ASSERT_GT(oc3.size(), 20u);
+  for (const auto& row : oc3) {
+    const Date birth = *Dmy(row.at("DOB"));
+    if (census.AgeInYears(birth) != 18) continue;
+    for (Date dec : ends[row.at("CHILD")]) EXPECT_LT(dec, birth.AddYears(18)) << row.at("CHILD");
+  }
+}
+
+// The CIN census (DfE rules 2990, 4016 and query 8675Q): a case closed RC8 or RC9 had an
+// assessment and nothing after it; a CIN plan never starts inside a CP plan; and an enquiry
+// whose conference target is long past has its conference or is marked as needing none.
+TEST(SimulationExports, CinCensusMeetsTheDfeRules) {
+  const Exports exports = Export(Small().children, 2024);
+  Result<returns::ImportBatch> read = returns::cin_census::ReadCinCensusText(exports.cin_census, "cin.xml");
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  const Date census = Date::FromYmdOrDie(2024, 3, 31);
+  int closed_after_assessment = 0, enquiries = 0;
+  for (const Chronology& child : read->children) {
+    const std::string& id = child.child().la_child_id;
+    const std::vector<Event>& events = child.events();
+    for (size_t i = 0; i < events.size(); ++i) {
+      const Event& event = events[i];
+      if (event.kind == EventKind::kCinEpisode &&
+          (event.Get("ReasonForClosure") == "RC8" || event.Get("ReasonForClosure") == "RC9")) {
+        ++closed_after_assessment;
+        EXPECT_TRUE(event.Get("DateOfInitialCPC").empty()) << id;
+        for (const Event& module : events) {
+          if (module.parent != static_cast<int32_t>(i)) continue;
+          EXPECT_TRUE(module.kind == EventKind::kAssessment) << id << ": " << model::IdOf(module.kind);
+        }
+      }
+      if (event.kind == EventKind::kCinPlan) {
+        for (const Event* plan : child.OfKind(EventKind::kCpPlan)) {
+          const bool inside = event.start >= plan->start && (plan->end ? event.start < *plan->end : true);
+          EXPECT_FALSE(inside) << id << ": CIN plan from " << event.start.ToIso() << " inside a CP plan";
+        }
+      }
+      if (event.kind == EventKind::kSection47) {
+        ++enquiries;
+        if (!event.Get("DateOfInitialCPC").empty() || event.Get("ICPCnotRequired") != "false") continue;
+        const std::optional<Date> target = event.GetDate("InitialCPCtarget");
+        ASSERT_TRUE(target.has_value()) << id;
+        // A late conference can still be to come, but not three months after its target.
+        EXPECT_GT(target->AddDays(90), census) << id << ": enquiry from " << event.start.ToIso() << " undecided";
+      }
+    }
+  }
+  EXPECT_GT(closed_after_assessment, 100);
+  EXPECT_GT(enquiries, 100);
+}
+
+// UPNs carry the council's LA number, given to `cairn simulate --la` (CIN rule 1530 refuses
+// 999, which is no council's and was all the command could make).
+TEST(SimulationExports, UpnsCarryTheCouncilsLaNumber) {
+  const std::string path = (std::filesystem::temp_directory_path() / "cairn_simulate_la.db").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  std::ostringstream out, err;
+  FixedClock clock(Date::FromYmdOrDie(2024, 11, 22));
+  cli::Environment env{out, err, clock};
+  const std::vector<std::string> args = {"cairn",   "simulate", "--db",   path, "--population", "2000",
+                                         "--years", "1",        "--la",   "343"};
+  ASSERT_EQ(cli::Run(args, env), 0) << err.str();
+  auto db = store::Connection::OpenExisting(path);
+  ASSERT_TRUE(db.ok());
+  Result<std::vector<Chronology>> loaded = store::LoadAllChronologies(**db);
+  ASSERT_TRUE(loaded.ok());
+  int upns = 0;
+  for (const Chronology& child : *loaded) {
+    if (child.child().upn.empty()) continue;
+    ++upns;
+    EXPECT_EQ(child.child().upn.substr(1, 3), "343") << child.child().la_child_id;
+  }
+  EXPECT_GT(upns, 50);
+  db->reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 TEST(SimulationExports, ReturnsImportIntoADatabaseAndExportUnchanged) {

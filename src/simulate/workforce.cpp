@@ -150,8 +150,10 @@ void Council::OnWorkerLeaves(uint32_t worker, Date date) {
     return;
   }
   RemoveValue(team.members, worker);
-  // Children pass to a colleague the same day: the SSDA903 records why the worker changed.
-  const std::string_view reason = rec.agency ? "FCONTA" : "LEFTRL";
+  // Children pass to a colleague the same day: the SSDA903 records why the worker changed. An
+  // agency worker's contract ending is a worker leaving the role too (LEFTRL); FCONTA is "first
+  // contact or re-referral", the reason a child's first worker is allocated.
+  const std::string_view reason = "LEFTRL";
   const std::vector<uint32_t> cases = rec.cases;
   for (uint32_t slot : cases) {
     EndAllocation(slot, date, reason);

@@ -57,9 +57,11 @@
 //   * Every event gets provenance {"cin-census", {collection year}}. Children and events are in
 //     file order (call model::Chronology::Sort for date order). A child with no readable episode
 //     is still returned.
-//   * Time and memory are linear in the file: the text is held once and the children are parsed
-//     a megabyte at a time, so a 400,000-child England-scale file (550 MB) reads in about 7 s of
-//     processor time with a peak of 1.2 GB (the text and the chronologies).
+//   * Time is linear in the file. ReadCinCensus maps the file and gives back the text behind it
+//     16 MiB at a time, so the text is never held whole; the children are parsed a megabyte at a
+//     time. A 400,000-child England-scale file (550 MB) is read with the chronologies as the
+//     peak (about 0.8 GB); ReadCinCensusInRuns (cin_census_runs.h) hands them over in runs
+//     instead, as an import saves them.
 //
 // WRITING (WriteCinCensus, WriteCinCensusText)
 //   For collection year Y (1 April Y-1 to 31 March Y), with Y from 2023 to 2026:
@@ -77,6 +79,9 @@
 //     AssessmentAuthorisationDate with the AssessmentFactors (rule 8614), a CINPlanEndDate and
 //     a CPPendDate alone, and any other date after 31 March (DateOfInitialCPC, pre-proceedings
 //     dates) too. InitialCPCtarget is kept: the target is set when the enquiry starts.
+//   * An initial conference is written once (DfE rule 2884): an episode not reported in Y leaves
+//     out its own DateOfInitialCPC when a Section47 module written for the child carries the
+//     same date; it keeps it for a conference with no enquiry in the return.
 //   * A child is written if at least one of its episodes is; children with none are left out,
 //     as are events with no place in the census (modules without an episode, other kinds).
 //   * The header has Collection CIN, Year Y, ReferenceDate Y-03-31 and the Source from options.

@@ -1026,9 +1026,37 @@ TEST(CinCensusWrite, CairnRecordsAreWrittenAsTheyStoodAtTheYearEnd) {
         "<CPPreviewDate>2024-04-01</CPPreviewDate>"}) {
     EXPECT_NE(next->find(present), std::string::npos) << present;
   }
-  // The episode's conference date, and the enquiry begun in March with its April conference.
-  EXPECT_EQ(CountOf(*next, "<DateOfInitialCPC>2024-04-15</DateOfInitialCPC>"), 2u);
+  // The enquiry begun in March with its April conference; the conference is written there and
+  // not again at CINdetails level (DfE rule 2884).
+  EXPECT_EQ(CountOf(*next, "<DateOfInitialCPC>2024-04-15</DateOfInitialCPC>"), 1u);
   EXPECT_NE(next->find("<S47ActualStartDate>2024-03-25</S47ActualStartDate>"), std::string::npos);
+}
+
+// Issue 13: an initial conference is recorded in one place (DfE rule 2884). Cairn keeps the date
+// on the episode and on the enquiry; the census has it in the Section47 module, and at CINdetails
+// level only for a conference with no enquiry in the return.
+TEST(CinCensusWrite, AnInitialConferenceIsWrittenOnce) {
+  const auto d = [](int y, int m, int day) { return Date::FromYmdOrDie(y, m, day); };
+  Chronology child = MakeChild("A");
+  Event with_enquiry = MakeEvent(EventKind::kCinEpisode, d(2023, 5, 1), std::nullopt, -1);
+  with_enquiry.Set("DateOfInitialCPC", "2023-05-20");
+  const int32_t first = child.Add(with_enquiry);
+  Event enquiry = MakeEvent(EventKind::kSection47, d(2023, 5, 2), std::nullopt, first);
+  enquiry.Set("InitialCPCtarget", "2023-05-23");
+  enquiry.Set("DateOfInitialCPC", "2023-05-20");
+  enquiry.Set("ICPCnotRequired", "false");
+  child.Add(enquiry);
+  Chronology transferred = MakeChild("B");  // conference held with no enquiry of this council's
+  Event conference_only = MakeEvent(EventKind::kCinEpisode, d(2023, 6, 1), std::nullopt, -1);
+  conference_only.Set("DateOfInitialCPC", "2023-06-10");
+  transferred.Add(conference_only);
+  Result<std::string> written = WriteCinCensusText({child, transferred}, 2024, Options());
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(CountOf(*written, "<DateOfInitialCPC>2023-05-20</DateOfInitialCPC>"), 1u) << *written;
+  const size_t section47 = written->find("<Section47>");
+  ASSERT_NE(section47, std::string::npos);
+  EXPECT_GT(written->find("<DateOfInitialCPC>2023-05-20</DateOfInitialCPC>"), section47);
+  EXPECT_EQ(CountOf(*written, "<DateOfInitialCPC>2023-06-10</DateOfInitialCPC>"), 1u);
 }
 
 TEST(CinCensusWrite, EnquiryBegunBeforeTheYearIsInTheYearOfItsConference) {
@@ -1075,7 +1103,8 @@ TEST(CinCensusWrite, EnquiryBegunBeforeTheYearIsInTheYearOfItsConference) {
   EXPECT_EQ(enquiries[0]->start, d(2023, 3, 29));
   EXPECT_EQ(enquiries[0]->Get("DateOfInitialCPC"), "2023-04-20");
   EXPECT_EQ(enquiries[0]->Get("InitialCPCtarget"), "2023-04-19");
-  EXPECT_EQ(second_read->children[0].OfKind(EventKind::kCinEpisode)[0]->Get("DateOfInitialCPC"), "2023-04-20");
+  // Written with the enquiry only, not at CINdetails level as well (DfE rule 2884).
+  EXPECT_EQ(second_read->children[0].OfKind(EventKind::kCinEpisode)[0]->Get("DateOfInitialCPC"), "");
 
   // Not in 2024/25: neither begun nor conferenced in it.
   Result<std::string> third = WriteCinCensusText({child}, 2025, Options());

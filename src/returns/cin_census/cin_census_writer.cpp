@@ -321,7 +321,8 @@ void WriteModule(Output& out, const ChildPlan& plan, int32_t index, const Module
   out.Close(4, module.element);
 }
 
-void WriteChild(Output& out, const Chronology& chronology, const ChildPlan& plan, const Layout& layout) {
+void WriteChild(Output& out, const Chronology& chronology, const ChildPlan& plan, const Layout& layout,
+                const model::CollectionYear& year) {
   const model::Child& child = chronology.child();
   out.Open(2, "Child");
   out.Open(3, "ChildIdentifiers");
@@ -342,9 +343,28 @@ void WriteChild(Output& out, const Chronology& chronology, const ChildPlan& plan
     out.Close(4, "Disabilities");
   }
   out.Close(3, "ChildCharacteristics");
+  // The initial conference goes in one place only (DfE rule 2884): in the Section47 module of
+  // the enquiry that led to it, and at CINdetails level only for a conference with no enquiry in
+  // the return (one begun before the year, or in another council).
+  std::vector<std::string> enquiry_conferences;
+  for (int32_t episode_index : plan.episodes()) {
+    for (int32_t index : plan.Written(episode_index, EventKind::kSection47)) {
+      Event copy;
+      const std::string_view date = plan.Shown(index, copy).Get("DateOfInitialCPC");
+      if (!date.empty()) enquiry_conferences.emplace_back(date);
+    }
+  }
   for (int32_t episode_index : plan.episodes()) {
     Event copy;
-    const Event& episode = plan.Shown(episode_index, copy);
+    const Event* shown = &plan.Shown(episode_index, copy);
+    const std::string_view conference = shown->Get("DateOfInitialCPC");
+    if (!conference.empty() && !ReportedIn(plan.At(episode_index), year.year) &&
+        std::find(enquiry_conferences.begin(), enquiry_conferences.end(), conference) != enquiry_conferences.end()) {
+      if (shown != &copy) copy = *shown;
+      copy.Set("DateOfInitialCPC", "");
+      shown = &copy;
+    }
+    const Event& episode = *shown;
     out.Open(3, "CINdetails");
     WriteLeaves(out, 4, episode, kEpisodeLeaves);
     for (const ModuleLayout& module : kModulesBeforeFlag) {
@@ -404,7 +424,7 @@ bool WriteAll(const std::vector<Chronology>& children, int collection_year, cons
     const ChildPlan plan(chronology, year, layout);
     if (plan.episodes().empty()) continue;
     out.set_child(chronology.child().la_child_id);
-    WriteChild(out, chronology, plan, layout);
+    WriteChild(out, chronology, plan, layout, year);
     if (!out.ok()) return false;
   }
   out.Close(1, "Children");

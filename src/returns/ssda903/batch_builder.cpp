@@ -134,7 +134,7 @@ class Builder {
  public:
   Builder(std::array<std::vector<RawRecord>, kTableCount>& records, std::vector<Problem>& rejected,
           std::vector<Problem>& findings, const CodeLists& codes, int year)
-      : records_(records), rejected_(rejected), findings_(findings), checks_(codes, year), year_(year) {}
+      : records_(records), rejected_(rejected), findings_(findings), checks_(codes, year), codes_(codes), year_(year) {}
 
   // Where each child's Header record was, in the order of Run()'s children.
   std::vector<DetailSource> TakeDetailSources() { return std::move(detail_sources_); }
@@ -160,6 +160,7 @@ class Builder {
   std::vector<Problem>& rejected_;
   std::vector<Problem>& findings_;
   RecordChecks checks_;
+  const CodeLists& codes_;
   int year_;
 
   std::vector<model::Chronology> children_;
@@ -343,6 +344,9 @@ class Builder {
       child.mother = record.values[5];
       if (!record.values[6].empty()) child.mother_child_birth_date = *Date::ParseDmy(record.values[6]);
       checks_.CheckHeader(child, record, findings_);
+      // A code for why the UPN is not known (UN1...) is held where the CIN census keeps it, so
+      // a child in both returns has one value and each writer puts it back in its own place.
+      if (ContainsIgnoringCase(codes_.upn_unknown_codes, child.upn)) child.upn_unknown = std::exchange(child.upn, {});
       child_index_.emplace(child.la_child_id, children_.size());
       children_.emplace_back(std::move(child));
       detail_sources_.push_back({record.file, record.line});

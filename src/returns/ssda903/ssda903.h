@@ -3,7 +3,8 @@
 //
 // READING. Both readers hand back an ImportBatch (returns/import_batch.h):
 //  * One chronology per child of the Header table (XML: per CHILD), in the order met. The
-//    Header and UASC tables fill the Child; every other record becomes one event whose fields
+//    Header and UASC tables fill the Child (a UPN that is a code for why the UPN is not known,
+//    UN1-UN5, goes into Child::upn_unknown); every other record becomes one event whose fields
 //    carry the return's own names (model/event_kind.cpp). Values are trimmed and otherwise kept
 //    exactly as given (codes are not upper-cased); dates are dd/mm/YYYY in the return and ISO
 //    in the event. OC2, OC3 and PrevPerm records are dated 31 March of the collection year.
@@ -89,8 +90,23 @@ Result<ImportBatch> ReadSsda903XmlText(std::string_view text, std::string_view s
 // at the end of 31 March Y (returns/year_end.h): a DEC after it is blank, with REC and
 // REASON_PLACE_CHANGE; likewise SW_DEC with SW_REASON, DATE_PLACED_CEASED with
 // REASON_PLACED_CEASED, MIS_END and DOLO_END; any other date after 31 March (DATE_MATCH) is blank.
-// Header lists every child with a row in another table, and UASC those of them who are (or
-// were) UASC, with their DUC. Rows follow the order of `children`, then date.
+// Tables about a period of care (placed for adoption, reviews, AD1, OC2, PrevPerm, missing,
+// social workers, DoLo) are written only for a child with a looked-after episode overlapping the
+// year (DfE rule 1012), and placed-for-adoption records only from the period of care that
+// overlaps the year (a decision from an earlier period, ended by adoption, is not this one's:
+// rules 1003, 559); OC3 is written for care leavers whether or not they were looked after.
+// SW_REASON is written as the DfE means it, why the worker's episode began: Cairn records on an
+// allocation why it ended, so an allocation not reported in the year gets the reason recorded on
+// the child's allocation that ended within 7 days of its start (by 31 March), or FCONTA (first
+// contact or a new referral) when none did.
+// PLACE is written under the year's code list (data/codes/ssda903.toml): a code the DfE renamed
+// (H5, semi-independent living, is K3, supported accommodation, from 2025/26) is written as the
+// year's list names it, so an H5 placement open on 1 April 2025 is K3 from the 2025/26 return on,
+// and a K3 placement is H5 in 2024/25's.
+// Header lists every child with a row in another table: UPN, or the child's UPN-unknown code
+// (UN1-UN5) when there is none; MOTHER and MC_DOB only for a child looked after in the year
+// (rule 628). UASC lists those of them who are UASC or whose DUC is in the year or later (rule
+// 104), with their DUC. Rows follow the order of `children`, then date.
 // Fails (kInvalidArgument) only for a year outside 1901-2199, or a value holding a NUL byte,
 // which no CSV reader would take (the message names the child).
 Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Chronology>& children,

@@ -751,6 +751,139 @@ TEST(Ssda903WriterTest, ScopesCairnRecordsToTheYear) {
   EXPECT_EQ(files->back().text, "CHILD,DOB,DOLO_START,DOLO_END\r\n");
 }
 
+// ---- Issue 13: what the DfE's validation rules found in Cairn's own returns ---------------------
+
+model::Event Allocation(Date start, std::optional<Date> end, std::string id, std::string ended_because = "") {
+  model::Event worker = Recorded(EventKind::kSocialWorkerAllocation, start, end);
+  worker.Set("SW_ID", std::move(id));
+  worker.Set("SW_REASON", std::move(ended_because));
+  return worker;
+}
+
+// SW_REASON is why a worker's episode began (DfE rules SW01bSTG1, SW13STG1, SW10STG2): every
+// episode has one, the reason recorded when the last worker's allocation ended goes on the next
+// worker's episode, and a child coming back to the service after a gap starts again with FCONTA.
+// It was written on the ending episode, so every open episode had none.
+TEST(Ssda903WriterTest, SocialWorkerReasonIsWhyTheNewWorkerWasAllocated) {
+  model::Chronology child(model::Child{.la_child_id = "A", .birth_date = D(2010, 1, 2), .sex = "1"});
+  child.Add(Recorded(EventKind::kLookedAfterEpisode, D(2016, 5, 1)));
+  child.Add(Allocation(D(2016, 5, 1), D(2017, 5, 10), "SW1", "LEFTRL"));
+  child.Add(Allocation(D(2017, 5, 10), D(2017, 9, 1), "SW2", "TSPROC"));
+  child.Add(Allocation(D(2017, 9, 4), D(2017, 12, 1), "SW3"));  // 3 days after: still a change
+  child.Add(Allocation(D(2018, 1, 15), std::nullopt, "SW4"));   // six weeks later: a new start
+  child.Add(Allocation(D(2018, 2, 1), D(2018, 4, 20), "SW5", "MANAGE"));  // ends after the year
+  child.Sort();
+  using Rows = std::vector<std::vector<std::string>>;
+  Result<std::vector<Ssda903CsvText>> files = FormatSsda903Csv({child}, 2018);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  EXPECT_EQ(RowsOf(*files, "sw_episodes.csv"),
+            (Rows{{"A", "02/01/2010", "SW1", "01/05/2016", "10/05/2017", "FCONTA"},
+                  {"A", "02/01/2010", "SW2", "10/05/2017", "01/09/2017", "LEFTRL"},
+                  {"A", "02/01/2010", "SW3", "04/09/2017", "01/12/2017", "TSPROC"},
+                  {"A", "02/01/2010", "SW4", "15/01/2018", "", "FCONTA"},
+                  {"A", "02/01/2010", "SW5", "01/02/2018", "", "FCONTA"}}));
+  // A council's own return keeps its SW_REASON as it came.
+  ImportBatch batch = ReadOk({{"header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1001,1,02/01/2010,WBRI,,,\n"},
+                              {"episodes.csv", std::string(kEpisodesHeader) + "1001,01/05/2017,S,C2,N1,U1,PR1,,,,,,\n"},
+                              {"sw_episodes.csv", "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                                                  "1001,02/01/2010,SW9,01/05/2017,,MANAGE\n"}},
+                             2018);
+  Result<std::vector<Ssda903CsvText>> again = FormatSsda903Csv(batch.children, 2018);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(RowsOf(*again, "sw_episodes.csv"), (Rows{{"1001", "02/01/2010", "SW9", "01/05/2017", "", "MANAGE"}}));
+}
+
+// A child under five has no UPN but a code saying why (DfE rule 442): the Header's UPN holds it,
+// and reading it back puts it where the CIN census keeps it, not in the UPN.
+TEST(Ssda903WriterTest, AChildWithoutAUpnHasTheCodeForWhy) {
+  model::Chronology young(model::Child{.la_child_id = "Y", .birth_date = D(2016, 1, 2), .sex = "2"});
+  young.mutable_child().upn_unknown = "UN1";
+  young.Add(Recorded(EventKind::kLookedAfterEpisode, D(2017, 5, 1)));
+  Result<std::vector<Ssda903CsvText>> files = FormatSsda903Csv({young}, 2018);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  EXPECT_EQ(RowsOf(*files, "header.csv"),
+            (std::vector<std::vector<std::string>>{{"Y", "2", "02/01/2016", "", "UN1", "", ""}}));
+  ImportBatch batch = ReadOk(*files, 2018);
+  ASSERT_EQ(batch.children.size(), 1u);
+  EXPECT_EQ(batch.children[0].child().upn, "");
+  EXPECT_EQ(batch.children[0].child().upn_unknown, "UN1");
+}
+
+// Tables about a period of care are for children looked after in the year (DfE rules 1012 and
+// EPI): a child adopted years ago, whose placement order has no end, is in no later return, nor
+// is that decision in the return of a later period of care (rules 1003, 559); and a care leaver
+// in the return for OC3 alone has no motherhood details (rule 628).
+TEST(Ssda903WriterTest, ChildrenNotLookedAfterInTheYearHaveOnlyWhatTheReturnAsksOfThem) {
+  model::Chronology adopted(model::Child{.la_child_id = "A", .birth_date = D(2010, 1, 2), .sex = "1"});
+  model::Event episode = Recorded(EventKind::kLookedAfterEpisode, D(2012, 5, 1), D(2014, 6, 1));
+  episode.Set("REC", "E11");
+  adopted.Add(episode);
+  adopted.Add(Recorded(EventKind::kPlacedForAdoption, D(2013, 1, 10)));  // no end: adopted, not revoked
+  adopted.Add(Recorded(EventKind::kAdoptionDecision, D(2013, 1, 10)));
+
+  model::Chronology leaver(model::Child{.la_child_id = "L", .birth_date = D(1998, 7, 1), .sex = "2", .mother = "0"});
+  leaver.Add(Recorded(EventKind::kLookedAfterEpisode, D(2014, 5, 1), D(2016, 7, 1)));
+  model::Event oc3 = Recorded(EventKind::kCareLeaverOutcomes, D(2018, 3, 31));
+  oc3.Set("IN_TOUCH", "YES");
+  leaver.Add(oc3);
+
+  model::Chronology in_care(model::Child{.la_child_id = "C", .birth_date = D(2003, 7, 1), .sex = "2", .mother = "0"});
+  in_care.Add(Recorded(EventKind::kLookedAfterEpisode, D(2005, 5, 1), D(2007, 6, 1)));  // adopted
+  in_care.Add(Recorded(EventKind::kPlacedForAdoption, D(2006, 1, 10)));  // that period's decision
+  in_care.Add(Recorded(EventKind::kLookedAfterEpisode, D(2017, 3, 1), D(2017, 5, 1)));  // back in care
+  in_care.Add(Recorded(EventKind::kLookedAfterEpisode, D(2017, 5, 1)));
+  in_care.Add(Recorded(EventKind::kPlacedForAdoption, D(2017, 3, 20)));  // this period's
+  in_care.Sort();
+
+  Result<std::vector<Ssda903CsvText>> files = FormatSsda903Csv({adopted, leaver, in_care}, 2018);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  using Rows = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(RowsOf(*files, "header.csv"),
+            (Rows{{"L", "2", "01/07/1998", "", "", "", ""}, {"C", "2", "01/07/2003", "", "", "0", ""}}));
+  EXPECT_EQ(RowsOf(*files, "placed_for_adoption.csv"), (Rows{{"C", "01/07/2003", "20/03/2017", "", ""}}));
+  EXPECT_TRUE(RowsOf(*files, "ad1.csv").empty());
+  EXPECT_EQ(RowsOf(*files, "oc3.csv").size(), 1u);
+}
+
+// UASC is for children whose status lasted into the year (DfE rule 104: a DUC before the year is
+// an error), not for every child who was ever UASC.
+TEST(Ssda903WriterTest, UascOnlyWhileTheStatusLastedIntoTheYear) {
+  auto child_with_duc = [](std::string id, Date duc) {
+    model::Chronology child(model::Child{.la_child_id = std::move(id), .birth_date = duc.AddYears(-18), .sex = "1"});
+    child.mutable_child().uasc_ceased = duc;
+    child.Add(Recorded(EventKind::kLookedAfterEpisode, D(2016, 5, 1)));
+    return child;
+  };
+  Result<std::vector<Ssda903CsvText>> files =
+      FormatSsda903Csv({child_with_duc("OLD", D(2017, 3, 31)), child_with_duc("NOW", D(2017, 4, 1))}, 2018);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  EXPECT_EQ(RowsOf(*files, "uasc.csv"),
+            (std::vector<std::vector<std::string>>{{"NOW", "1", "01/04/1999", "01/04/2017"}}));
+}
+
+// Semi-independent living (H5) became supported accommodation (K3) in the 2025/26 code list: a
+// placement open across 1 April 2025 is H5 in 2024/25's return and K3 from 2025/26's, in the same
+// episode, so each year has only its own list's codes (DfE rule 146; rule 503D allows the change).
+// A K3 placement (Cairn's simulator records K3 from April 2024) is H5 in 2024/25.
+TEST(Ssda903WriterTest, PlacementTypesAreWrittenUnderTheYearsCodeList) {
+  model::Chronology child(model::Child{.la_child_id = "A", .birth_date = D(2007, 1, 2), .sex = "1"});
+  model::Event episode = Recorded(EventKind::kLookedAfterEpisode, D(2023, 10, 1), D(2024, 6, 1));
+  episode.Set("PLACE", "H5");
+  child.Add(episode);
+  model::Event supported = Recorded(EventKind::kLookedAfterEpisode, D(2024, 6, 1), D(2025, 5, 1));
+  supported.Set("PLACE", "K3");
+  child.Add(supported);
+  using Places = std::vector<std::string>;
+  for (const auto& [year, places] : {std::pair{2024, Places{"H5"}}, std::pair{2025, Places{"H5", "H5"}},
+                                     std::pair{2026, Places{"K3"}}}) {
+    Result<std::vector<Ssda903CsvText>> files = FormatSsda903Csv({child}, year);
+    ASSERT_TRUE(files.ok()) << files.status().message();
+    Places written;
+    for (const auto& row : RowsOf(*files, "episodes.csv")) written.push_back(row[5]);
+    EXPECT_EQ(written, places) << year;
+  }
+}
+
 // Every cell of every written table that is a dd/mm/YYYY date, with where it is.
 std::vector<std::pair<Date, std::string>> DatesIn(const std::vector<Ssda903CsvText>& files) {
   std::vector<std::pair<Date, std::string>> dates;
@@ -812,7 +945,9 @@ TEST(Ssda903WriterTest, CairnRecordsAreWrittenAsTheyStoodAtTheYearEnd) {
   EXPECT_EQ(RowsOf(*files, "episodes.csv"),
             (Rows{{"A", "01/05/2017", "S", "", "", "U1", "", "", "", "", "", "", ""}}));
   EXPECT_EQ(RowsOf(*files, "missing.csv"), (Rows{{"A", "02/01/2010", "M", "30/03/2018", ""}}));
-  EXPECT_EQ(RowsOf(*files, "sw_episodes.csv"), (Rows{{"A", "02/01/2010", "SW1", "01/06/2017", "", ""}}));
+  // SW_REASON says why the worker's episode began (the child's first worker: FCONTA); the reason
+  // recorded on the allocation, why it ended, belongs to the next worker's episode.
+  EXPECT_EQ(RowsOf(*files, "sw_episodes.csv"), (Rows{{"A", "02/01/2010", "SW1", "01/06/2017", "", "FCONTA"}}));
   EXPECT_EQ(RowsOf(*files, "dolo.csv"), (Rows{{"A", "02/01/2010", "01/03/2018", ""}}));
   EXPECT_EQ(RowsOf(*files, "placed_for_adoption.csv"), (Rows{{"A", "02/01/2010", "10/01/2018", "", ""}}));
   EXPECT_EQ(RowsOf(*files, "ad1.csv"), (Rows{{"A", "02/01/2010", "01/12/2017", "", "", "2", "", ""}}));
@@ -829,7 +964,7 @@ TEST(Ssda903WriterTest, CairnRecordsAreWrittenAsTheyStoodAtTheYearEnd) {
                   {"A", "03/04/2018", "P", "", "", "U2", "", "", "", "", "", "", ""}}));
   EXPECT_EQ(RowsOf(*next, "missing.csv"), (Rows{{"A", "02/01/2010", "M", "30/03/2018", "02/04/2018"}}));
   EXPECT_EQ(RowsOf(*next, "sw_episodes.csv"),
-            (Rows{{"A", "02/01/2010", "SW1", "01/06/2017", "01/05/2018", "MANAGE"}}));
+            (Rows{{"A", "02/01/2010", "SW1", "01/06/2017", "01/05/2018", "FCONTA"}}));
   EXPECT_EQ(RowsOf(*next, "dolo.csv"), (Rows{{"A", "02/01/2010", "01/03/2018", "15/04/2018"}}));
   EXPECT_EQ(RowsOf(*next, "placed_for_adoption.csv"),
             (Rows{{"A", "02/01/2010", "10/01/2018", "20/04/2018", "RD1"}}));

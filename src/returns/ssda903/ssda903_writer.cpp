@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "base/atomic_file.h"
 #include "returns/csv.h"
@@ -25,12 +27,23 @@ bool Overlaps(const model::Event& event, const model::CollectionYear& year) {
   return event.start <= year.end() && (!event.end || *event.end >= year.start());
 }
 
-// Whether the child was looked after at some point in the year, by any episode of theirs.
-bool LookedAfterIn(const model::Chronology& chronology, const model::CollectionYear& year) {
+// Whether the child was looked after at some point in the year and, if so, since when: the start
+// of the earliest run of looked-after episodes (each starting the day the one before ended) that
+// overlaps the year.
+std::optional<Date> CareSinceIn(const model::Chronology& chronology, const model::CollectionYear& year) {
+  std::vector<const model::Event*> episodes;
   for (const model::Event& event : chronology.events()) {
-    if (event.kind == EventKind::kLookedAfterEpisode && Overlaps(event, year)) return true;
+    if (event.kind == EventKind::kLookedAfterEpisode) episodes.push_back(&event);
   }
-  return false;
+  std::stable_sort(episodes.begin(), episodes.end(),
+                   [](const model::Event* a, const model::Event* b) { return a->start < b->start; });
+  std::optional<Date> period_start;
+  for (size_t i = 0; i < episodes.size(); ++i) {
+    const bool continues = i > 0 && episodes[i - 1]->end && *episodes[i - 1]->end == episodes[i]->start;
+    if (!continues) period_start = episodes[i]->start;
+    if (Overlaps(*episodes[i], year)) return period_start;
+  }
+  return std::nullopt;
 }
 
 // Whether the child left care adopted during the year (an episode ending in it with an
@@ -48,32 +61,75 @@ bool AdoptedIn(const model::Chronology& chronology, const model::CollectionYear&
 
 // The scope rules of WriteSsda903Csv (ssda903.h), for one event.
 bool InScope(const model::Event& event, const model::Chronology& chronology, const model::CollectionYear& year,
-             bool looked_after, const ssda903::CodeLists& codes) {
+             std::optional<Date> care_since, const ssda903::CodeLists& codes) {
+  const bool looked_after = care_since.has_value();
   if (event.provenance.ReportedIn(year.year)) return true;
   // A record from a council's return belongs to the years that reported it, and no others.
   if (event.provenance.source == "ssda903") return false;
   switch (event.kind) {
     case EventKind::kLookedAfterEpisode:
-    case EventKind::kPlacedForAdoption:
       return Overlaps(event, year);
+    // The tables about a period of care belong only to children looked after in the year (DfE
+    // rule 1012): a placement order of a child adopted years ago stays open, but the child is in
+    // no later year's return, and in the return of a later period of care (rules 1003, 559).
+    case EventKind::kPlacedForAdoption:
+      return looked_after && Overlaps(event, year) && event.start >= *care_since;
     case EventKind::kMissing:
     case EventKind::kSocialWorkerAllocation:
     case EventKind::kDeprivationOfLiberty:
       return looked_after && Overlaps(event, year);
     case EventKind::kClaReview:
-      return year.Contains(event.start);
-    case EventKind::kHealthOutcomes:
+      return looked_after && year.Contains(event.start);
     case EventKind::kCareLeaverOutcomes:
-    case EventKind::kPreviousPermanence:
       return event.start == year.end();
+    case EventKind::kHealthOutcomes:
+    case EventKind::kPreviousPermanence:
+      return looked_after && event.start == year.end();
     case EventKind::kAdoptionDecision:
-      return year.Contains(event.start) || AdoptedIn(chronology, year, codes);
+      return looked_after && (year.Contains(event.start) || AdoptedIn(chronology, year, codes));
     default:
       return false;
   }
 }
 
 std::string Dmy(const std::optional<Date>& date) { return date ? date->ToDmy() : std::string(); }
+
+// Placement types the DfE renamed between code lists: the same kind of placement under the
+// year's code. Semi-independent living (H5) is supported accommodation (K3) in the 2025/26 list,
+// and a placement open across 1 April 2025 carries on in the same episode under its new code
+// (DfE rule 503D allows exactly that change), so each year's return shows the year's code (rule
+// 146).
+constexpr std::pair<std::string_view, std::string_view> kRenamedPlacements[] = {{"H5", "K3"}};
+
+// The placement type of an episode as the year's code list names it: the stored code when the
+// list has it (or there is no list), else its renamed counterpart when the list has that.
+std::string_view PlaceInYear(std::string_view place, const ssda903::CodeLists& codes, int year) {
+  const ssda903::CodeList* list = codes.For("PLACE", year);
+  if (list == nullptr || list->Contains(place)) return place;
+  for (const auto& [before, after] : kRenamedPlacements) {
+    if (place == before && list->Contains(after)) return after;
+    if (place == after && list->Contains(before)) return before;
+  }
+  return place;
+}
+
+// SW_REASON as the SSDA903 means it: why this social worker's episode began. Cairn records on an
+// allocation why it ended (with SW_DEC: the worker left, a transfer between teams, ...), so the
+// reason for episode `allocation` is the one recorded on the child's allocation that ended
+// within 7 days of its start (the gap DfE rule SW10STG2 allows), if that ended by 31 March of
+// `year`. With none, the child has come to the service (first contact or a new referral): FCONTA.
+std::string SocialWorkerStartReason(const model::Chronology& chronology, const model::Event& allocation,
+                                    const model::CollectionYear& year) {
+  const model::Event* before = nullptr;
+  for (const model::Event& other : chronology.events()) {
+    if (other.kind != EventKind::kSocialWorkerAllocation || &other == &allocation || !other.end) continue;
+    if (other.start > allocation.start) continue;
+    if (*other.end > year.end() || std::abs(allocation.start.DaysSince(*other.end)) > 7) continue;
+    if (before == nullptr || *other.end > *before->end) before = &other;
+  }
+  if (before != nullptr && !before->Get("SW_REASON").empty()) return std::string(before->Get("SW_REASON"));
+  return "FCONTA";
+}
 
 // One row of an event table: columns in the DfE's order; dates dd/mm/YYYY, the rest as stored.
 std::vector<std::string> EventRow(const TableSpec& table, const model::Event& event, const model::Child& child) {
@@ -129,11 +185,12 @@ Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Ch
 
   for (const model::Chronology& chronology : children) {
     const model::Child& child = chronology.child();
-    const bool looked_after = LookedAfterIn(chronology, year);
+    const std::optional<Date> care_since = CareSinceIn(chronology, year);
+    const bool looked_after = care_since.has_value();
     // This child's events in scope, in date order (stable, so same-day events keep theirs).
     std::vector<const model::Event*> selected;
     for (const model::Event& event : chronology.events()) {
-      if (TableOfKind(event.kind) != nullptr && InScope(event, chronology, year, looked_after, *codes)) {
+      if (TableOfKind(event.kind) != nullptr && InScope(event, chronology, year, care_since, *codes)) {
         selected.push_back(&event);
       }
     }
@@ -142,11 +199,22 @@ Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Ch
                      [](const model::Event* a, const model::Event* b) { return a->start < b->start; });
 
     const std::string context = "child " + child.la_child_id;
+    // A child without a UPN has the code saying why (UN1 for a child not yet of school age; DfE
+    // rule 442), held in the same place as the CIN census's UPNunknown.
+    const bool upn_unknown =
+        child.upn.empty() && ssda903::ContainsIgnoringCase(codes->upn_unknown_codes, child.upn_unknown);
+    const std::string& upn = upn_unknown ? child.upn_unknown : child.upn;
+    // Motherhood is asked only of children looked after in the year, not of care leavers who
+    // are in the return for OC3 alone (DfE rule 628).
+    const bool mother_asked = looked_after;
     CAIRN_RETURN_IF_ERROR(writer_of(Table::kHeader)
-                              .AddRow({child.la_child_id, child.sex, Dmy(child.birth_date), child.ethnicity,
-                                       child.upn, child.mother, Dmy(child.mother_child_birth_date)})
+                              .AddRow({child.la_child_id, child.sex, Dmy(child.birth_date), child.ethnicity, upn,
+                                       mother_asked ? child.mother : std::string(),
+                                       mother_asked ? Dmy(child.mother_child_birth_date) : std::string()})
                               .WithContext(context));
-    if (child.uasc || child.uasc_ceased) {
+    // UASC: a child who is UASC, or whose status ended in the year or later (a DUC before the
+    // year is not the year's business; DfE rule 104).
+    if ((child.uasc || child.uasc_ceased) && (!child.uasc_ceased || *child.uasc_ceased >= year.start())) {
       CAIRN_RETURN_IF_ERROR(writer_of(Table::kUasc)
                                 .AddRow({child.la_child_id, child.sex, Dmy(child.birth_date), Dmy(child.uasc_ceased)})
                                 .WithContext(context));
@@ -154,8 +222,21 @@ Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Ch
     model::Event copy;
     for (const model::Event* event : selected) {
       const TableSpec& table = *TableOfKind(event->kind);
-      const model::Event& shown = AsShownIn(year, *event, copy);
-      CAIRN_RETURN_IF_ERROR(writer_of(table.table).AddRow(EventRow(table, shown, child)).WithContext(context));
+      const model::Event* shown = &AsShownIn(year, *event, copy);
+      if (event->kind == EventKind::kSocialWorkerAllocation && !event->provenance.ReportedIn(year.year)) {
+        if (shown != &copy) copy = *event;
+        copy.Set("SW_REASON", SocialWorkerStartReason(chronology, *event, year));
+        shown = &copy;
+      }
+      if (event->kind == EventKind::kLookedAfterEpisode && !event->provenance.ReportedIn(year.year)) {
+        const std::string_view place = PlaceInYear(shown->Get("PLACE"), *codes, year.year);
+        if (place != shown->Get("PLACE")) {
+          if (shown != &copy) copy = *event;
+          copy.Set("PLACE", std::string(place));
+          shown = &copy;
+        }
+      }
+      CAIRN_RETURN_IF_ERROR(writer_of(table.table).AddRow(EventRow(table, *shown, child)).WithContext(context));
     }
   }
 
