@@ -54,10 +54,11 @@ e2e-only:
 	@scripts/e2e
 
 # The browser tests that record casework, again with the servers on PostgreSQL (a throwaway
-# cluster scripts/e2e starts and removes). Only these: the whole suite again would take CI past
+# cluster scripts/e2e starts and removes), and the regional analyst's, which needs PostgreSQL for its
+# region of two councils. Only these: the whole suite again would take CI past
 # its 30 minutes (with the access spec too, a fresh-clone run took 30 min 17 s).
 e2e-postgres-only:
-	@CAIRN_E2E_BACKEND=postgresql scripts/e2e tests/e2e/recording.spec.mjs
+	@CAIRN_E2E_BACKEND=postgresql scripts/e2e tests/e2e/recording.spec.mjs tests/e2e/region.spec.mjs
 
 hostile-only:
 	@tests/hostile/run

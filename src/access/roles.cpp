@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kBuiltInPath = "access/roles.toml";
 
 const std::vector<std::string_view> kHomes = {"caseload", "team",    "service", "council",
-                                              "members",  "granted", "admin", "audits"};
+                                              "members",  "granted", "admin", "audits", "region"};
 
 }  // namespace
 
@@ -36,7 +36,7 @@ const std::vector<std::string_view>& RoleCatalogue::KnownPermissions() {
       "aggregates.read",  "annex-a.download", "audit.read.all", "audit.read.scope", "caseload.read",
       "child.read",       "child.record",     "child.search",   "council.read",     "grants.manage",
       "oversight.record", "plan.read",        "qa.audit",       "qa.moderate",      "qa.read",
-      "restrictions.manage", "returns.export", "returns.import", "service.read",    "team.read",
+      "region.read",      "restrictions.manage", "returns.export", "returns.import", "returns.validate", "service.read",    "team.read",
       "users.manage"};
   return known;
 }
@@ -80,7 +80,7 @@ Result<RoleCatalogue> RoleCatalogue::Parse(std::string_view text, std::string_vi
     CAIRN_ASSIGN_OR_RETURN(role.home, entry.RequiredString("home", "name the role's home page."));
     if (std::find(kHomes.begin(), kHomes.end(), role.home) == kHomes.end()) {
       return entry.Error("home", QuoteText(role.home) +
-                                     " is not a home page; use caseload, team, service, council, members, granted, admin or audits.");
+                                     " is not a home page; use caseload, team, service, council, members, granted, admin, audits or region.");
     }
     CAIRN_ASSIGN_OR_RETURN(role.permissions, entry.RequiredStringList("permissions"));
     for (const std::string& permission : role.permissions) {

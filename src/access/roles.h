@@ -21,7 +21,7 @@ struct Role {
   std::string title;
   Scope scope = Scope::kNone;
   bool aggregates_only = false;
-  std::string home;                      // "caseload", "team", "service", "council", "members", "granted", "admin"
+  std::string home;                      // "caseload", "team", "service", "council", "members", "granted", "admin", "audits", "region"
   std::vector<std::string> permissions;  // sorted
 
   bool Has(std::string_view permission) const;

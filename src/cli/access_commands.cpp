@@ -15,6 +15,7 @@
 #include "store/access_store.h"
 #include "store/audit.h"
 #include "store/chronology_store.h"
+#include "store/region.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
 
@@ -143,10 +144,25 @@ Action DefineUser(CLI::App& app) {
   set_role->add_option("--service", args->service, "Their service");
 
   return [=](Environment& env) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    // A region's URL without a council: the region's own users (store/region.h ServedTarget).
+    CAIRN_ASSIGN_OR_RETURN(store::ServedDatabase served, store::ServedTarget(args->db));
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(served.target));
     CAIRN_ASSIGN_OR_RETURN(access::RoleCatalogue roles, access::RoleCatalogue::BuiltIn());
     access::Accounts accounts(*db, roles, env.clock);
     access::Actor actor{env.actor, "cli", "cairn user", "local"};
+    // The region's server is for regional analysts (and its administrators); a council's for
+    // everyone else (web/region_pages.h).
+    if (add->parsed() || set_role->parsed()) {
+      const bool regional = args->role == "regional-analyst";
+      if (served.region && !regional && args->role != "admin") {
+        return Status::InvalidArgument("the region's server has regional analysts and administrators only; add a " +
+                                       args->role + " to their council, with council=NNN in the URL");
+      }
+      if (!served.region && regional) {
+        return Status::InvalidArgument("a regional analyst is a user of the region's server: add them with the "
+                                       "region's database URL, without council=");
+      }
+    }
     if (add->parsed()) {
       actor.route = "cairn user add";
       access::Accounts::NewUser user{args->username, args->role, args->worker, args->team, args->service, {}};
@@ -267,7 +283,9 @@ Action DefineAudit(CLI::App& app) {
   verify->add_option("--db", args->db, std::string(kDbHelp))->required();
   return [args, verify](Environment& env) -> Status {
     if (args->db.empty()) return Status::InvalidArgument("--db is required");
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    // A region's URL without a council: the region server's own audit trail.
+    CAIRN_ASSIGN_OR_RETURN(store::ServedDatabase served, store::ServedTarget(args->db));
+    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(served.target));
     if (verify->parsed()) {
       CAIRN_ASSIGN_OR_RETURN(store::AuditVerdict verdict, store::VerifyAudit(*db));
       if (!verdict.intact) return Status::DataLoss("the audit trail has been tampered with: " + verdict.problem);

@@ -135,6 +135,31 @@ TEST(RegionCli, SimulatesCouncilsSideBySideAndEachCouncilIsADatabaseOfItsOwn) {
   EXPECT_THAT(bad.err, HasSubstr("'34' is not a three-digit DfE number"));
 }
 
+TEST(RegionCli, TheRegionsUsersAndAuditTrailAreInItsOwnSchema) {
+  store::TestPostgresRegion region;
+  ASSERT_FALSE(region.url().empty());
+  ASSERT_EQ(RunCairn({"init", "--db", region.url() + "&council=343"}, Today()).code, 0);
+  auto added = RunCairn({"user", "add", "--db", region.url(), "--username", "ra1", "--role", "regional-analyst"}, Today());
+  ASSERT_EQ(added.code, 0) << added.err;
+  EXPECT_THAT(added.out, HasSubstr("One-time password"));
+  // The region's users are not the council's, nor the other way round.
+  EXPECT_THAT(RunCairn({"user", "list", "--db", region.url()}, Today()).out, HasSubstr("ra1"));
+  EXPECT_THAT(RunCairn({"user", "list", "--db", region.url() + "&council=343"}, Today()).out, Not(HasSubstr("ra1")));
+  auto practitioner = RunCairn({"user", "add", "--db", region.url(), "--username", "sw1", "--role", "practitioner"},
+                               Today());
+  EXPECT_NE(practitioner.code, 0);
+  EXPECT_THAT(practitioner.err, HasSubstr("regional analysts and administrators only"));
+  auto stray = RunCairn({"user", "add", "--db", region.url() + "&council=343", "--username", "ra2", "--role",
+                         "regional-analyst"},
+                        Today());
+  EXPECT_NE(stray.code, 0);
+  EXPECT_THAT(stray.err, HasSubstr("region's database URL"));
+  // The user added is in the region's own trail.
+  auto verified = RunCairn({"audit", "verify", "--db", region.url()}, Today());
+  EXPECT_EQ(verified.code, 0) << verified.err;
+  EXPECT_THAT(verified.out, Not(HasSubstr(": 0 row(s)")));
+}
+
 TEST(RegionCli, ASqliteFileHoldsNoRegion) {
   const auto folder = testing::FreshTestFolder("cairn_region_cli_");
   const std::string db = (folder / "cairn.db").string();

@@ -1,4 +1,5 @@
-// `cairn serve`: Cairn in a browser, on the embedded database.
+// `cairn serve`: Cairn in a browser, on the embedded database; on a region's PostgreSQL URL
+// without a council, the region's server (web/region_pages.h).
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
@@ -7,6 +8,7 @@
 #include "cli/table.h"
 #include "http/server.h"
 #include "store/database.h"
+#include "store/region.h"
 #include "web/app.h"
 
 namespace cairn::cli {
@@ -72,14 +74,22 @@ Action DefineServe(CLI::App& app) {
     }
     // The server writes audit rows in millisecond transactions: no note of who holds the lock.
     store::SetOperationName("cairn serve", store::WriteDuration::kBrief);
-    env.err << "Loading and evaluating the council...\n";
+    // A region's URL without a council serves the region (web/region_pages.h), not a council.
+    CAIRN_ASSIGN_OR_RETURN(store::ServedDatabase served, store::ServedTarget(args->db));
+    env.err << (served.region ? "Opening the region's server (its users are in the region's own schema)...\n"
+                              : "Loading and evaluating the council...\n");
     CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<web::WebApp> web_app, web::WebApp::Open(args->db, env.clock, options));
     const std::string address = server.address.find(':') != std::string::npos ? "[" + server.address + "]" : server.address;
     CAIRN_RETURN_IF_ERROR(http::RunServer(
         server, [&web_app](const http::Request& request) { return web_app->Handle(request); },
         [&](uint16_t port) {
-          env.err << "Cairn is serving " << web_app->child_count() << " children as at " << web_app->as_at().ToIso()
-                  << " on http://" << address << ":" << port << "/ (SIGTERM or Ctrl-C stops it)\n";
+          if (served.region) {
+            env.err << "Cairn is serving the region of " << served.councils.size() << " councils as at "
+                    << web_app->as_at().ToIso();
+          } else {
+            env.err << "Cairn is serving " << web_app->child_count() << " children as at " << web_app->as_at().ToIso();
+          }
+          env.err << " on http://" << address << ":" << port << "/ (SIGTERM or Ctrl-C stops it)\n";
           env.err.flush();
         }));
     env.err << "Cairn has stopped; every request in flight was answered.\n";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "store/migrations.h"
 #include "store/postgres/postgres_database.h"
 
 namespace cairn::store {
@@ -62,6 +63,51 @@ Result<std::string> RegionPseudonymKey(Connection& region_db) {
   std::string key = select->ColumnBytes(0);
   if (key.size() != 32) return Status::DataLoss("the region's pseudonym key is damaged (not 32 bytes)");
   return key;
+}
+
+Result<std::string> RegionSchemaTarget(std::string_view region_url) {
+  if (!IsPostgresTarget(region_url)) {
+    return Status::InvalidArgument("a region is held in a PostgreSQL database: give a postgresql:// URL");
+  }
+  CAIRN_ASSIGN_OR_RETURN(postgres::CouncilUrl given, postgres::TakeCouncil(region_url));
+  if (!given.council.empty()) {
+    return Status::InvalidArgument("council=" + given.council + " names one council, not the region");
+  }
+  // libpq reads the options as a command line, so a later -c wins over one the URL gave.
+  const std::string search_path = "-csearch_path%3D" + std::string(kRegionSchema);
+  std::string url = given.url;
+  const size_t query = url.find('?');
+  if (query == std::string::npos) return url + "?options=" + search_path;
+  size_t at = query + 1;
+  while (at < url.size()) {
+    size_t end = url.find('&', at);
+    if (end == std::string::npos) end = url.size();
+    if (std::string_view(url).substr(at, end - at).starts_with("options=")) {
+      return url.insert(end, "%20" + search_path);
+    }
+    at = end + 1;
+  }
+  return url + "&options=" + search_path;
+}
+
+Result<ServedDatabase> ServedTarget(const std::string& db_target) {
+  ServedDatabase served{db_target, false, {}};
+  if (!IsPostgresTarget(db_target)) return served;
+  CAIRN_ASSIGN_OR_RETURN(postgres::CouncilUrl given, postgres::TakeCouncil(db_target));
+  // A URL that sets its own search path has chosen its schema (the tests' databases do).
+  if (!given.council.empty() || db_target.find("search_path") != std::string::npos) return served;
+  std::vector<std::string> councils;
+  {
+    CAIRN_ASSIGN_OR_RETURN(auto db, Connection::OpenExisting(db_target));
+    CAIRN_ASSIGN_OR_RETURN(councils, CouncilsIn(*db));
+    if (councils.empty()) return served;
+    CAIRN_RETURN_IF_ERROR(db->ExecuteScript("CREATE SCHEMA IF NOT EXISTS " + std::string(kRegionSchema)));
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::string target, RegionSchemaTarget(db_target));
+  CAIRN_ASSIGN_OR_RETURN(auto region, Connection::OpenExisting(target));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<Migration> migrations, BuiltInMigrations());
+  CAIRN_RETURN_IF_ERROR(Migrate(*region, migrations).status());
+  return ServedDatabase{std::move(target), true, std::move(councils)};
 }
 
 }  // namespace cairn::store

@@ -18,11 +18,13 @@
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/record_changes.h"
+#include "store/region.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
 #include "timescales/evaluator.h"
 #include "timescales/rules.h"
 #include "web/pages.h"
+#include "web/region_pages.h"
 
 namespace cairn::web {
 namespace {
@@ -136,6 +138,8 @@ struct WebApp::State {
   std::vector<Route> routes;
   bool synthetic = false;
   std::optional<recording::Recorder> recorder;
+  // Set on the region's server (a region's URL without a council): its pages, and no council's.
+  std::unique_ptr<Region> region;
 
   // The council in memory, read under a shared lock and changed under an exclusive one.
   mutable std::shared_mutex council_mutex;
@@ -158,14 +162,18 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
   CAIRN_ASSIGN_OR_RETURN(WorkingDayCalendar calendar, WorkingDayCalendar::EnglandAndWales());
   CAIRN_ASSIGN_OR_RETURN(timescales::RuleSet rules, timescales::RuleSet::England(calendar));
   CAIRN_ASSIGN_OR_RETURN(timescales::Evaluator evaluator, timescales::Evaluator::Create(std::move(rules), calendar));
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> db, store::Connection::OpenExisting(db_target));
+  // A region's URL without a council is the region's server, in the region's own schema
+  // (store/region.h ServedTarget); any other target is served as given.
+  CAIRN_ASSIGN_OR_RETURN(store::ServedDatabase served, store::ServedTarget(db_target));
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<store::Connection> db, store::Connection::OpenExisting(served.target));
   CAIRN_ASSIGN_OR_RETURN(std::vector<store::Migration> migrations, store::BuiltInMigrations());
   CAIRN_ASSIGN_OR_RETURN(store::MigrationReport check, store::CheckMigrations(*db, migrations));
   if (check.already_applied.size() < migrations.size()) {
     return Status::FailedPrecondition("the database has not been brought up to date; run `cairn migrate --db " +
                                       db_target + "` first");
   }
-  auto state = std::make_unique<State>(clock, std::move(options), db_target, std::move(roles), std::move(evaluator));
+  auto state = std::make_unique<State>(clock, std::move(options), served.target, std::move(roles), std::move(evaluator));
+  if (served.region) state->region = std::make_unique<Region>(db_target);
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> synthetic, store::GetSetting(*db, "synthetic"));
   state->synthetic = synthetic.has_value() && *synthetic == "true";
 
@@ -178,7 +186,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Open(const std::string& db_target, const
   }
   CAIRN_RETURN_IF_ERROR(state->LoadCouncil(*db));
 
-  CAIRN_ASSIGN_OR_RETURN(state->audit, store::GroupAuditWriter::Open(db_target));
+  CAIRN_ASSIGN_OR_RETURN(state->audit, store::GroupAuditWriter::Open(served.target));
   CAIRN_RETURN_IF_ERROR(store::DeferCheckpoints(*db));
   State* raw = state.get();
   state->checkpointer = std::thread([raw, checkpoint_db = std::move(db)] {
@@ -292,6 +300,11 @@ http::Response WebApp::Handle(const http::Request& incoming) {
       break;
   }
   const Route& route = s.routes[match.route];
+  if (s.region != nullptr && !ServedOnRegion(route.pattern)) {
+    return finish(ErrorResponse(404, "This is the region's server: a council's pages are on that council's own server.",
+                                api, "council-page-on-region"),
+                  false);
+  }
 
   // The council's day has moved on (a server left running past midnight): evaluate it again.
   if (!s.options.as_at) {
@@ -319,6 +332,7 @@ http::Response WebApp::Handle(const http::Request& incoming) {
   Context context{request, match, db, accounts, s.roles, s.evaluator, s.council, s.council_mutex, s.options, s.clock};
   context.audit_writer = s.audit.get();
   context.recorder = &*s.recorder;
+  context.region = s.region.get();
   context.api = api;
   context.synthetic = s.synthetic;
   context.threads = s.options.threads;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -220,6 +222,13 @@ const std::map<std::string, std::pair<Access::Kind, std::string>> kExpectedRules
     {"POST /admin/restricted", {Access::Kind::kPermission, "restrictions.manage"}},
     {"GET /plan", {Access::Kind::kPermission, "plan.read"}},
     {"GET /api/v1/plan", {Access::Kind::kPermission, "plan.read"}},
+    {"GET /validation", {Access::Kind::kPermission, "returns.validate"}},
+    {"GET /api/v1/validation", {Access::Kind::kPermission, "returns.validate"}},
+    {"GET /validation/rule/{code}", {Access::Kind::kPermission, "returns.validate"}},
+    {"GET /api/v1/validation/rule/{code}", {Access::Kind::kPermission, "returns.validate"}},
+    {"GET /region", {Access::Kind::kPermission, "region.read"}},
+    {"GET /api/v1/region", {Access::Kind::kPermission, "region.read"}},
+    {"GET /region/children.csv", {Access::Kind::kPermission, "region.read"}},
     {"GET /children/{id}/record", {Access::Kind::kChildRecord, "child.read"}},
     {"GET /children/{id}/events/{event}/edit", {Access::Kind::kChildRecord, "child.read"}},
     {"POST /children/{id}/events", {Access::Kind::kChildRecord, "child.read"}},
@@ -244,6 +253,7 @@ std::string Fill(std::string pattern, const std::string& child, const std::strin
   replace("{action}", "enable");
   replace("{grant}", "999999");
   replace("{event}", event);
+  replace("{code}", "8866");
   return pattern;
 }
 
@@ -793,6 +803,133 @@ TEST_F(WebAppTest, TheWorkerPageListsTheirChildrenAndTheirDeadlines) {
   EXPECT_EQ(Json(Send(http::Method::kGet, "/api/v1/workers/SW1", practitioner.cookie))["tables"], week["tables"]);
   EXPECT_EQ(Send(http::Method::kGet, "/workers/SW1", SignInAs(kUsers[2]).cookie).status, 200);
   EXPECT_EQ(Send(http::Method::kGet, "/workers/SW2", practitioner.cookie).status, 404);
+}
+
+}  // namespace
+}  // namespace cairn::web
+
+namespace cairn::web {
+namespace {
+
+// A child whose CIN referral gives a source no code list has (DfE rule 8866), written as markup.
+model::Chronology WithBadReferralSource(std::string id, std::string worker) {
+  model::Chronology chronology = Child(std::move(id), std::move(worker));
+  for (model::Event& event : chronology.mutable_events()) {
+    if (event.kind == model::EventKind::kCinEpisode) event.Set("ReferralSource", "<b>9Z</b>");
+  }
+  return chronology;
+}
+
+bool ContainsIgnoringCase(std::string text, std::string part) {
+  auto lower = [](std::string& s) { std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); }); };
+  lower(text);
+  lower(part);
+  return text.find(part) != std::string::npos;
+}
+
+TEST_F(WebAppTest, ReturnChecksByRuleForAnalystsEscapedScopedDownloadableAndAudited) {
+  {
+    auto db = store::Connection::OpenExisting(database_.target());
+    ASSERT_TRUE(db.ok());
+    auto transaction = store::Transaction::Begin(**db);
+    ASSERT_TRUE(transaction.ok());
+    // C5 is anyone's to see; C3 is restricted to its team manager.
+    std::vector<model::Chronology> children = {WithBadReferralSource("C5", "SW1"), WithBadReferralSource("C3", "SW1")};
+    ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "setup"}).ok());
+    ASSERT_TRUE(transaction->Commit().ok());
+  }
+  // Social workers and elected members are refused the council's checks.
+  EXPECT_EQ(Send(http::Method::kGet, "/validation", SignInAs(kUsers[0]).cookie).status, 403);
+  EXPECT_EQ(Send(http::Method::kGet, "/validation/rule/8866", SignInAs(kUsers[0]).cookie).status, 403);
+  EXPECT_EQ(Send(http::Method::kGet, "/validation", SignInAs(kUsers[5]).cookie).status, 403);
+
+  const Session analyst = SignInAs(kUsers[4]);
+  http::Response summary = Send(http::Method::kGet, "/validation", analyst.cookie);
+  ASSERT_EQ(summary.status, 200) << summary.body;
+  EXPECT_NE(summary.body.find("DfE return checks, 2024/25"), std::string::npos);
+  EXPECT_NE(summary.body.find("data-testid=\"rule-cin-8866\""), std::string::npos) << summary.body;
+  EXPECT_NE(summary.body.find("/validation/rule/8866?year=2025&amp;return=cin"), std::string::npos);
+  EXPECT_NE(summary.body.find("not yet checked"), std::string::npos);
+  EXPECT_EQ(Send(http::Method::kGet, "/validation?year=1999", analyst.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/validation?year=20x6", analyst.cookie).status, 400);
+  EXPECT_EQ(Send(http::Method::kGet, "/validation?year=2026", analyst.cookie).status, 200);
+
+  http::Response rule = Send(http::Method::kGet, "/validation/rule/8866?year=2025&return=cin", analyst.cookie);
+  ASSERT_EQ(rule.status, 200) << rule.body;
+  EXPECT_NE(rule.body.find("href=\"/children/C5#return-checks\""), std::string::npos) << rule.body;
+  EXPECT_EQ(rule.body.find("/children/C3"), std::string::npos) << "C3 is restricted to its team manager";
+  EXPECT_NE(rule.body.find("data-testid=\"out-of-sight\""), std::string::npos);
+  EXPECT_FALSE(ContainsIgnoringCase(rule.body, "<b>9Z")) << "values are escaped";
+  EXPECT_TRUE(ContainsIgnoringCase(rule.body, "&lt;b&gt;9Z"));
+  EXPECT_NE(rule.body.find("Child in need episode"), std::string::npos) << "the record the row came from";
+  EXPECT_EQ(Send(http::Method::kGet, "/validation/rule/99999?year=2025", analyst.cookie).status, 404);
+  EXPECT_EQ(Send(http::Method::kGet, "/validation/rule/88%3C66", analyst.cookie).status, 400);
+
+  http::Response csv = Send(http::Method::kGet, "/validation/rule/8866?year=2025&return=cin&format=csv", analyst.cookie);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_NE(csv.body.find("C5"), std::string::npos);
+  EXPECT_EQ(csv.body.find("C3"), std::string::npos);
+  http::Response xlsx = Send(http::Method::kGet, "/validation/rule/8866?year=2025&return=cin&format=xlsx", analyst.cookie);
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+
+  auto db = store::Connection::OpenExisting(database_.target());
+  ASSERT_TRUE(db.ok());
+  store::AuditQuery query;
+  query.actor = "ana";
+  auto rows = store::QueryAudit(**db, query);
+  ASSERT_TRUE(rows.ok());
+  bool summary_audited = false, list_audited = false, download_audited = false;
+  for (const auto& row : *rows) {
+    if (row.entry.action == "read-aggregates" && row.entry.detail.find("DfE return checks") != std::string::npos) {
+      summary_audited = true;
+    }
+    if (row.entry.action == "read-list" && row.entry.route == "GET /validation/rule/{code}") {
+      list_audited = true;
+      EXPECT_NE(std::find(row.entry.children.begin(), row.entry.children.end(), "C5"), row.entry.children.end());
+      EXPECT_EQ(std::find(row.entry.children.begin(), row.entry.children.end(), "C3"), row.entry.children.end());
+    }
+    if (row.entry.action == "download-csv" && row.entry.route == "GET /validation/rule/{code}") {
+      download_audited = true;
+      EXPECT_EQ(std::find(row.entry.children.begin(), row.entry.children.end(), "C3"), row.entry.children.end());
+    }
+  }
+  EXPECT_TRUE(summary_audited);
+  EXPECT_TRUE(list_audited);
+  EXPECT_TRUE(download_audited);
+}
+
+TEST_F(WebAppTest, AChildsPageShowsTheRulesItsRecordsBreak) {
+  {
+    auto db = store::Connection::OpenExisting(database_.target());
+    ASSERT_TRUE(db.ok());
+    auto transaction = store::Transaction::Begin(**db);
+    ASSERT_TRUE(transaction.ok());
+    std::vector<model::Chronology> children = {WithBadReferralSource("C5", "SW1")};
+    ASSERT_TRUE(store::SaveChronologies(**db, children, {"test", "setup"}).ok());
+    ASSERT_TRUE(transaction->Commit().ok());
+  }
+  // The social worker sees their child's findings without the council's checks page.
+  const Session worker = SignInAs(kUsers[0]);
+  http::Response page = Send(http::Method::kGet, "/children/C5", worker.cookie);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("DfE return checks"), std::string::npos);
+  EXPECT_NE(page.body.find("data-testid=\"return-checks-table\""), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("<td>8866</td>"), std::string::npos);
+  // The worker may correct the referral there and then.
+  EXPECT_NE(page.body.find("data-testid=\"correct-finding-"), std::string::npos);
+  EXPECT_FALSE(ContainsIgnoringCase(page.body, "<b>9Z"));
+  EXPECT_EQ(page.body.find("/validation\""), std::string::npos) << "no link to a page the role may not open";
+  nlohmann::json json = nlohmann::json::parse(Send(http::Method::kGet, "/api/v1/children/C5", worker.cookie).body);
+  ASSERT_TRUE(json["return_checks"].is_array());
+  ASSERT_FALSE(json["return_checks"].empty());
+  EXPECT_TRUE(std::any_of(json["return_checks"].begin(), json["return_checks"].end(),
+                          [](const nlohmann::json& row) { return row["code"] == "8866"; }));
+  EXPECT_EQ(json["return_checks_year"], "2024/25");
+  http::Response csv = Send(http::Method::kGet, "/children/C5?format=csv&table=return-checks", worker.cookie);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find("8866"), std::string::npos);
 }
 
 }  // namespace

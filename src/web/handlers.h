@@ -6,6 +6,7 @@
 
 #include "http/message.h"
 #include "web/pages.h"
+#include "web/table.h"
 
 namespace cairn::web {
 
@@ -39,6 +40,19 @@ http::Response ServiceDashboard(Context& context, bool own_home);
 http::Response ServicePage(Context& context);    // /service
 http::Response MembersPage(Context& context);    // /members
 http::Response WorkforcePage(Context& context);  // /workforce
+
+// validation_pages.cpp: the DfE's validation rules on the record (validate/record.h)
+http::Response ValidationPage(Context& context);      // GET /validation?year=Y: the summary by rule
+http::Response ValidationRulePage(Context& context);  // GET /validation/rule/{code}?year=Y&return=: each place
+// The rules this child's own rows break in the latest complete collection year, the child checked
+// alone (rules comparing children with each other are on /validation). Call under the council's
+// shared lock (it reads `chronology`); it reads the council's settings and postcodes.
+struct ChildReturnChecks {
+  Table table;             // "return-checks": rule, return, type, message, record, date, field, value
+  std::string year_label;  // "2025/26"
+  std::string note;        // why the child could not be checked, if it could not
+};
+ChildReturnChecks ChildChecks(Context& context, const model::Chronology& chronology);
 
 // pack_page.cpp
 http::Response MembersPackPage(Context& context);  // /members/pack?audience=&from=&to=

@@ -82,6 +82,7 @@ std::string RenderPage(const Context& context, std::string_view name, Data data,
     if (who.role->Has("aggregates.read") && who.role->home != "members") add("/members", "Members' view");
     if (who.role->Has("qa.read") && who.role->home != "audits") add("/audits", "Case audits");
     if (who.role->Has("annex-a.download")) add("/annex-a", "Annex A (Excel)");
+    if (who.role->Has("returns.validate")) add("/validation", "DfE return checks");
     if (who.role->Has("aggregates.read")) add("/members/pack", "Members' pack");
     if (who.role->Has("plan.read")) add("/plan", "Improvement board");
     layout.set("nav", nav);

@@ -17,6 +17,7 @@
 #include "web/handlers.h"
 #include "web/json_writer.h"
 #include "web/page_kit.h"
+#include "web/region_pages.h"
 #include "web/timeline.h"
 
 namespace cairn::web {
@@ -31,6 +32,8 @@ using timescales::ObligationStatus;
 http::Response HomePage(Context& context) {
   const access::Principal& who = context.session->principal;
   const std::string& home = who.role->home;
+  // The region's server has its own page for every role but the administrator's.
+  if (home == "region" || (context.region != nullptr && home != "admin")) return RegionHome(context);
   if (home == "caseload") return WorkerWeek(context, who.worker_id, true);
   if (home == "team") return TeamDashboard(context, who.team_id, true);
   if (home == "service" || home == "council") return ServiceDashboard(context, true);
@@ -136,6 +139,8 @@ http::Response ChildPage(Context& context) {
   context.audit_children = {context.child_id};
   const model::Team* team = view.directory().FindTeam(place.team);
   const bool can_see_audit = context.session->principal.role->Has("audit.read.scope");
+  // The DfE's rules on this child's own rows, for whoever may see the child.
+  ChildReturnChecks checks = ChildChecks(context, chronology);
 
   if (context.api) {
     const model::Child& child = chronology.child();
@@ -217,7 +222,9 @@ http::Response ChildPage(Context& context) {
           .Field("previous", item.revision.previous)
           .EndObject();
     }
-    json.EndArray().EndObject();
+    json.EndArray().Key("return_checks");
+    checks.table.Json(json);
+    json.Field("return_checks_year", checks.year_label).EndObject();
     return JsonBody(json);
   }
 
@@ -296,7 +303,7 @@ http::Response ChildPage(Context& context) {
 
   if (*format != Format::kPage) {
     const std::string wanted(context.request.Query("table").value_or("deadlines"));
-    for (const Table* table : {&deadlines, &drift, &events, &changes}) {
+    for (const Table* table : {&deadlines, &drift, &events, &changes, &checks.table}) {
       if (table->name() == wanted) return Download(context, *table, *format, {context.child_id});
     }
     return ErrorResponse(404, "This page has no table of that name to download.", context.api);
@@ -329,6 +336,11 @@ http::Response ChildPage(Context& context) {
   data.set("events", TableBlock(context, events));
   data.set("revisions", changes.size() > 0 ? TableBlock(context, changes) : std::string());
   data.set("has_revisions", Data(changes.size() > 0));
+  data.set("checks_year", checks.year_label);
+  data.set("checks_note", checks.note);
+  data.set("has_checks_note", Data(!checks.note.empty()));
+  data.set("checks", checks.table.size() > 0 ? TableBlock(context, checks.table) : std::string());
+  data.set("has_checks", Data(checks.table.size() > 0));
   if (can_see_audit) {
     store::AuditQuery query;
     query.child = context.child_id;
@@ -982,6 +994,12 @@ std::vector<Route> BuildRoutes() {
   both(routes, "/workforce", "/api/v1/workforce", Access::Permission("team.read"), WorkforcePage);
   both(routes, "/audit", "/api/v1/audit", Access::Permission("audit.read.all"), AuditPage);
   both(routes, "/plan", "/api/v1/plan", Access::Permission("plan.read"), PlanPage);
+  both(routes, "/validation", "/api/v1/validation", Access::Permission("returns.validate"), ValidationPage);
+  both(routes, "/validation/rule/{code}", "/api/v1/validation/rule/{code}", Access::Permission("returns.validate"),
+       ValidationRulePage);
+  // The region's pages (region_pages.h): answered on the region's server only.
+  both(routes, "/region", "/api/v1/region", Access::Permission("region.read"), RegionPage);
+  routes.push_back({M::kGet, "/region/children.csv", Access::Permission("region.read"), RegionChildrenDownload});
   both(routes, "/admin/users", "/api/v1/admin/users", Access::Permission("users.manage"), AdminUsersGet);
   routes.push_back({M::kPost, "/admin/users", Access::Permission("users.manage"), AdminUsersAdd});
   routes.push_back({M::kPost, "/admin/users/{username}/{action}", Access::Permission("users.manage"), AdminUserAction});

@@ -33,6 +33,8 @@ class Recorder;
 
 namespace cairn::web {
 
+class Region;  // region_pages.h
+
 struct Context {
   Context(const http::Request& r, const http::RouteMatch& m, store::Connection& d, access::Accounts& a,
           const access::RoleCatalogue& ro, const timescales::Evaluator& e, Council& c, std::shared_mutex& cm,
@@ -55,6 +57,7 @@ struct Context {
   bool synthetic = false;
   store::GroupAuditWriter* audit_writer = nullptr;  // nullptr: rows go straight through `db`
   const recording::Recorder* recorder = nullptr;     // the forms and checks casework is recorded through
+  Region* region = nullptr;  // the region's server (region_pages.h); nullptr on a council's
   // The date the page shows the record as at: ?as-at=YYYY-MM-DD, or the council's date.
   Date as_at;
   bool past = false;          // as_at is before the council's date
