@@ -1,5 +1,9 @@
 #include "base/display_text.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
 #include "base/json_text.h"
 
 namespace cairn {
@@ -121,6 +125,13 @@ std::string EscapeHtml(std::string_view text) {
     }
   }
   return out;
+}
+
+double RoundToOneDecimal(double value) { return std::round(value * 10.0) / 10.0; }
+
+std::string OneDecimal(double value) {
+  const double rounded = RoundToOneDecimal(value);
+  return fmt::format("{:.1f}", rounded == 0.0 ? 0.0 : rounded);  // no "-0.0"
 }
 
 }  // namespace cairn

@@ -33,4 +33,10 @@ std::string XmlSafeText(std::string_view text);
 // (the web's tables, the printed pack).
 std::string EscapeHtml(std::string_view text);
 
+// A figure to one decimal place, halves away from zero (9 of 16 is 56.25%, shown 56.3), the
+// one rounding every page, download and JSON line of Cairn's uses. printf's %.1f would round a
+// half that binary holds exactly to even (56.2), so a page and `cairn indicators` could differ.
+double RoundToOneDecimal(double value);
+std::string OneDecimal(double value);
+
 }  // namespace cairn

@@ -7,6 +7,15 @@
 namespace cairn {
 namespace {
 
+TEST(DisplayTextTest, OneDecimalRoundsHalvesAwayFromZero) {
+  EXPECT_EQ(OneDecimal(9.0 / 16.0 * 100.0), "56.3");  // 56.25, exact in binary
+  EXPECT_EQ(OneDecimal(56.24), "56.2");
+  EXPECT_EQ(OneDecimal(-0.04), "0.0");
+  EXPECT_EQ(OneDecimal(-2.25), "-2.3");
+  EXPECT_EQ(OneDecimal(7.0), "7.0");
+  EXPECT_DOUBLE_EQ(RoundToOneDecimal(0.25), 0.3);
+}
+
 TEST(DisplayTextTest, ControlCharactersAndBadBytesPrintAsThemselves) {
   EXPECT_EQ(EscapeForDisplay("plain caf\xC3\xA9"), "plain caf\xC3\xA9");
   EXPECT_EQ(EscapeForDisplay("\x1B[2Jhidden"), "\\x1B[2Jhidden");

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "base/display_text.h"
+
 namespace cairn::improvement {
 namespace {
 
@@ -75,9 +77,9 @@ Rag RateAgainst(double measured, double expected, double tolerance, bool higher_
 }
 
 std::string FormatValue(double value, std::string_view unit) {
-  if (unit == "percent") return fmt::format("{:.1f}%", value);
+  if (unit == "percent") return OneDecimal(value) + "%";
   if (unit == "count") return fmt::format("{:.0f}", value);
-  return fmt::format("{:.1f}", value);
+  return OneDecimal(value);
 }
 
 Result<Measurements> MeasurePlan(const Plan& plan, const CouncilRecord& record, Date as_at) {

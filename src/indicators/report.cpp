@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "base/display_text.h"
 #include "returns/csv.h"
 
 namespace cairn::indicators {
@@ -14,7 +15,7 @@ namespace {
 nlohmann::ordered_json Number(Unit unit, const std::optional<double>& value) {
   if (!value) return nullptr;
   if (unit == Unit::kCount) return static_cast<int64_t>(std::llround(*value));
-  return std::round(*value * 10.0) / 10.0;
+  return RoundToOneDecimal(*value);
 }
 
 nlohmann::ordered_json Whole(const std::optional<double>& value) {
@@ -32,14 +33,14 @@ std::string Published(Unit unit, const PublishedFigure& figure) {
 std::string WholeText(const std::optional<double>& value) {
   if (!value) return "";
   if (std::floor(*value) == *value) return fmt::format("{:.0f}", *value);
-  return fmt::format("{:.1f}", *value);
+  return OneDecimal(*value);
 }
 
 }  // namespace
 
 std::string FormatNumber(Unit unit, double value) {
   if (unit == Unit::kCount) return fmt::format("{:.0f}", value);
-  return fmt::format("{:.1f}", value);
+  return OneDecimal(value);
 }
 
 std::string IndicatorJson(const IndicatorValue& value, const Comparisons& comparisons) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/display_text.h"
 #include "base/embedded.h"
 #include "base/toml_text.h"
 
@@ -361,9 +362,9 @@ std::string FormatShown(const Shown& shown, MonthlyUnit unit) {
   char buffer[48];
   switch (unit) {
     case MonthlyUnit::kCount: std::snprintf(buffer, sizeof buffer, "%.0f", *shown.value); break;
-    case MonthlyUnit::kPercent: std::snprintf(buffer, sizeof buffer, "%.1f%%", *shown.value); break;
+    case MonthlyUnit::kPercent: return OneDecimal(*shown.value) + "%";
     case MonthlyUnit::kAverage:
-    case MonthlyUnit::kRate: std::snprintf(buffer, sizeof buffer, "%.1f", *shown.value); break;
+    case MonthlyUnit::kRate: return OneDecimal(*shown.value);
   }
   return buffer;
 }

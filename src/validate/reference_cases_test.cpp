@@ -57,16 +57,6 @@ std::set<std::string> ListFromEnvironment(const char* name) {
   return values;
 }
 
-struct Place {
-  std::string child;
-  std::string rule;
-  std::string table;
-  std::string row;
-  friend bool operator<(const Place& a, const Place& b) {
-    return std::tie(a.rule, a.table, a.row, a.child) < std::tie(b.rule, b.table, b.row, b.child);
-  }
-};
-
 struct Findings {
   std::map<std::string, std::set<std::string>> children_by_rule;  // rule -> children
   std::map<std::string, std::set<std::tuple<std::string, std::string>>> places_by_rule;  // rule -> (table, row)

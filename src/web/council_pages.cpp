@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 
+#include "base/display_text.h"
 #include "base/working_day_calendar.h"
 #include "benchmarks/published.h"
 #include "http/message.h"
@@ -45,9 +46,7 @@ bool InPost(const model::Worker& worker, Date date) {
 
 std::string Percent(double numerator, double denominator) {
   if (denominator <= 0) return "";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", 100.0 * numerator / denominator);
-  return buffer;
+  return OneDecimal(100.0 * numerator / denominator);
 }
 
 Cell PercentCell(double numerator, double denominator) {

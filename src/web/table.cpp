@@ -21,9 +21,7 @@ namespace {
 
 std::string NumberText(double value) {
   if (std::floor(value) == value && std::fabs(value) < 1e15) return std::to_string(static_cast<int64_t>(value));
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", value);
-  return buffer;
+  return OneDecimal(value);
 }
 
 // Excel refuses a sheet name over 31 characters or holding any of []:*?/\ .
@@ -47,10 +45,8 @@ Cell Cell::Number(double value) {
 
 Cell Cell::Decimal(double value) {
   Cell cell;
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", value);
-  cell.text = buffer;
-  cell.number = std::strtod(buffer, nullptr);
+  cell.text = OneDecimal(value);
+  cell.number = std::strtod(cell.text.c_str(), nullptr);
   return cell;
 }
 

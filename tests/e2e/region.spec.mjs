@@ -1,8 +1,8 @@
 // The regional analyst (issue 16): on the region's server (`cairn serve` on a region's PostgreSQL
 // URL without a council), every council's indicators side by side and the pooled, pseudonymised
 // extract as a download, holding no council's identifier. A region needs PostgreSQL: scripts/e2e
-// makes one of two small councils (CAIRN_E2E_REGION_DB) with CAIRN_E2E_BACKEND=postgresql, and
-// the test is skipped otherwise.
+// makes one of two small councils (CAIRN_E2E_REGION_DB) with CAIRN_E2E_BACKEND=postgresql and runs
+// this spec only then; without one it fails rather than pass unseen.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -11,7 +11,8 @@ import { axeViolations, describeViolations, password, problems, screenshot, sign
 const region = process.env.CAIRN_E2E_REGION_DB;
 let cairn;
 before(async () => {
-  if (region) cairn = await startCairn({ db: region });
+  assert.ok(region, "a region needs PostgreSQL: run this spec through `make e2e-postgres-only`");
+  cairn = await startCairn({ db: region });
 });
 after(async () => {
   await cairn?.stop();
@@ -19,7 +20,6 @@ after(async () => {
 
 test(
   "a regional analyst sees every council side by side and downloads the pooled extract",
-  { skip: region ? false : "a region needs PostgreSQL (CAIRN_E2E_BACKEND=postgresql)" },
   async () => {
     const page = await cairn.newPage();
     try {
