@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cairn::Result<cairn::validate::LoadedReturns> loaded =
       cairn::validate::LoadReturnTexts(texts, year, "E08000014", "343");
   if (!loaded.ok()) {
-    const std::string& message = loaded.status().message();
+    const std::string message = loaded.status().message();  // status() is a copy
     if (message.find(".csv") == std::string::npos && message.find(".xml") == std::string::npos) {
       Fail("an error that names no file", message);
     }
