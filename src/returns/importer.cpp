@@ -2,18 +2,16 @@
 
 #include <algorithm>
 #include <array>
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "base/atomic_file.h"
 #include "base/display_text.h"
+#include "base/handover.h"
 #include "base/json_text.h"
 #include "returns/cin_census/cin_census.h"
 #include "returns/cin_census/cin_census_runs.h"
@@ -416,14 +414,7 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
   ImportBatch checked;  // CheckValues' own problems, run by run, kept after the reader's (reader thread)
   std::vector<size_t> counts(model::AllEventKinds().size(), 0);
   size_t children = 0;
-  struct Handover {
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::deque<std::vector<model::Chronology>> ready;
-    bool finished = false;  // the reader has handed over everything (or failed)
-    bool stop = false;      // saving failed: the reader should give up
-  } handover;
-  constexpr size_t kRunsWaiting = 2;
+  Handover<std::vector<model::Chronology>> handover(/*capacity=*/2);
   std::optional<Result<ImportBatch>> read;
   std::thread reader([&] {
     const cin_census::ChildrenSink sink = [&](std::vector<model::Chronology>& run, std::vector<DetailSource>& sources,
@@ -440,41 +431,26 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
       for (const model::Chronology& chronology : batch.children) {
         for (const model::Event& event : chronology.events()) ++counts[static_cast<size_t>(event.kind)];
       }
+      // Once anything is refused nothing more is saved (the import will be rolled back), but the
+      // file is read to its end so that every problem is named.
       const bool refused_already = rejected_so_far > 0 || !checked.rejected.empty();
-      std::unique_lock<std::mutex> lock(handover.mutex);
-      handover.changed.wait(lock, [&] { return handover.ready.size() < kRunsWaiting || handover.stop; });
-      if (handover.stop) return Status::Internal("the reading stopped because saving failed");
-      if (!refused_already && !batch.children.empty()) handover.ready.push_back(std::move(batch.children));
-      handover.changed.notify_all();
-      return Status::Ok();
+      const bool handed = refused_already || batch.children.empty() ? !handover.stopped()
+                                                                    : handover.Put(std::move(batch.children));
+      return handed ? Status::Ok() : Status::Internal("the reading stopped because saving failed");
     };
-    Result<ImportBatch> done = cin_census::ReadCinCensusInRuns(path, kRunChildren, sink);
-    std::lock_guard<std::mutex> lock(handover.mutex);
-    read = std::move(done);
-    handover.finished = true;
-    handover.changed.notify_all();
+    read = cin_census::ReadCinCensusInRuns(path, kRunChildren, sink);
+    handover.Finish();
   });
   Status saving = Status::Ok();
   size_t saved = 0;
-  while (true) {
-    std::vector<model::Chronology> run;
-    {
-      std::unique_lock<std::mutex> lock(handover.mutex);
-      handover.changed.wait(lock, [&] { return !handover.ready.empty() || handover.finished; });
-      if (handover.ready.empty()) break;
-      run = std::move(handover.ready.front());
-      handover.ready.pop_front();
-      handover.changed.notify_all();
-    }
-    saving = writer->Save(run);
+  while (std::optional<std::vector<model::Chronology>> run = handover.Take()) {
+    saving = writer->Save(*run);
     if (!saving.ok()) {
-      std::lock_guard<std::mutex> lock(handover.mutex);
-      handover.stop = true;
-      handover.changed.notify_all();
+      handover.Stop();
       break;
     }
     const size_t before = saved;
-    saved += run.size();
+    saved += run->size();
     if (saved / 20000 != before / 20000) Report(options, "saved " + std::to_string(saved) + " children");
   }
   reader.join();

@@ -1,7 +1,6 @@
 #include "simulate/simulator.h"
 
 #include <algorithm>
-#include <condition_variable>
 #include <deque>
 #include <future>
 #include <memory>
@@ -9,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "base/handover.h"
 #include "base/working_day_calendar.h"
 #include "simulate/council.h"
 #include "store/chronology_store.h"
@@ -215,66 +215,43 @@ Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profil
     std::lock_guard<std::mutex> lock(say_mutex);
     progress(line);
   };
-  struct Handover {
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::deque<std::vector<model::Chronology>> ready;
-    bool finished = false;  // the simulation has handed over everything (or failed)
-    bool stop = false;      // saving failed: the simulation should give up
-  } handover;
-  constexpr size_t kBatchesWaiting = 3;
+  Handover<std::vector<model::Chronology>> handover(/*capacity=*/3);
   std::optional<Result<SimulationSummary>> simulated;
   std::thread simulation([&] {
     std::vector<model::Chronology> batch;
     batch.reserve(batch_size);
-    auto hand_over = [&](bool last) -> Status {
-      std::unique_lock<std::mutex> lock(handover.mutex);
-      handover.changed.wait(lock, [&] { return handover.ready.size() < kBatchesWaiting || handover.stop; });
-      if (handover.stop) return Status::Internal("the simulation stopped because saving failed");
-      if (!batch.empty()) handover.ready.push_back(std::move(batch));
+    auto hand_over = [&]() -> Status {
+      if (!batch.empty() && !handover.Put(std::move(batch))) {
+        return Status::Internal("the simulation stopped because saving failed");
+      }
       batch = {};
       batch.reserve(batch_size);
-      if (last) handover.finished = true;
-      handover.changed.notify_all();
       return Status::Ok();
     };
     Result<SimulationSummary> result = Simulate(
         profile, options,
         [&](model::Chronology&& child) -> Status {
           batch.push_back(std::move(child));
-          return batch.size() >= batch_size ? hand_over(false) : Status::Ok();
+          return batch.size() >= batch_size ? hand_over() : Status::Ok();
         },
         say);
     if (result.ok()) {
-      const Status handed = hand_over(true);
+      const Status handed = hand_over();
       if (!handed.ok()) result = handed;
     }
     simulated = std::move(result);
-    std::lock_guard<std::mutex> lock(handover.mutex);
-    handover.finished = true;
-    handover.changed.notify_all();
+    handover.Finish();
   });
   Status saving;
   int64_t saved = 0;
-  while (true) {
-    std::vector<model::Chronology> batch;
-    {
-      std::unique_lock<std::mutex> lock(handover.mutex);
-      handover.changed.wait(lock, [&] { return !handover.ready.empty() || handover.finished; });
-      if (handover.ready.empty()) break;
-      batch = std::move(handover.ready.front());
-      handover.ready.pop_front();
-      handover.changed.notify_all();
-    }
-    saving = writer.Save(batch);
+  while (std::optional<std::vector<model::Chronology>> batch = handover.Take()) {
+    saving = writer.Save(*batch);
     if (!saving.ok()) {
-      std::lock_guard<std::mutex> lock(handover.mutex);
-      handover.stop = true;
-      handover.changed.notify_all();
+      handover.Stop();
       break;
     }
     const int64_t before = saved;
-    saved += static_cast<int64_t>(batch.size());
+    saved += static_cast<int64_t>(batch->size());
     if (saved / 20000 != before / 20000) say("saved " + std::to_string(saved) + " children");
   }
   simulation.join();
