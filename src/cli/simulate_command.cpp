@@ -6,9 +6,11 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "geography/region_postcodes.h"
 #include "simulate/simulator.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "store/postcode_store.h"
 #include "store/settings.h"
 
 namespace cairn::cli {
@@ -23,6 +25,7 @@ struct SimulateArgs {
   std::string as_at;
   int threads = 1;
   std::string la = "999";
+  std::string postcodes;
   bool replace = false;
 };
 
@@ -50,6 +53,26 @@ Status RemoveEarlierSimulation(const std::string& path) {
   return Status::Ok();
 }
 
+// The council's and its region's postcodes from the directory imported into `db`, or null when
+// it holds none (or none of the council's area, which is said).
+Result<std::shared_ptr<const geography::RegionPostcodes>> PostcodesImported(store::Connection& db,
+                                                                            const std::string& la, std::ostream& err) {
+  CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+  CAIRN_RETURN_IF_ERROR(store::Migrate(db, migrations).status());
+  CAIRN_ASSIGN_OR_RETURN(int64_t count, store::CountPostcodes(db));
+  if (count == 0) return std::shared_ptr<const geography::RegionPostcodes>();
+  Result<geography::RegionPostcodeCollector> collector = geography::RegionPostcodeCollector::ForCouncil(la);
+  if (!collector.ok()) return collector.status().WithContext("--la");
+  CAIRN_RETURN_IF_ERROR(
+      store::ForEachPostcodeWithGrid(db, [&](const geography::OnsPostcodeRow& row) { collector->Add(row); }));
+  Result<geography::RegionPostcodes> postcodes = std::move(*collector).Finish("the database's postcode directory");
+  if (!postcodes.ok()) {
+    err << postcodes.status().message() << "; the postcodes are made up\n";
+    return std::shared_ptr<const geography::RegionPostcodes>();
+  }
+  return std::make_shared<const geography::RegionPostcodes>(std::move(postcodes).value());
+}
+
 }  // namespace
 
 Action DefineSimulate(CLI::App& app) {
@@ -68,6 +91,11 @@ Action DefineSimulate(CLI::App& app) {
                  "The council's three-digit DfE LA number, inside its UPNs and LA_PERM (999 is no real council, "
                  "so the DfE's UPN check, CIN rule 1530, fails every UPN; the demo uses 343)")
       ->capture_default_str();
+  app.add_option("--postcodes", args->postcodes,
+                 "The ONS Postcode Directory (CSV, plain or gzip): homes and placements get real postcodes of the "
+                 "--la council's area and the rest of its region, so that the DfE's postcode rules can pass. "
+                 "Without it the directory already imported into --db (cairn postcodes import) is used; with "
+                 "neither, made-up postcodes beginning X");
   app.add_flag("--replace", args->replace,
                "Replace the earlier simulation held in --db (a database holding real records is always refused)");
   app.footer("A simulation goes only into a new database, or with --replace over an earlier simulation; the database "
@@ -89,8 +117,25 @@ Action DefineSimulate(CLI::App& app) {
     }
     CAIRN_RETURN_IF_ERROR(simulate::ValidateOptions(options));
     const auto started = std::chrono::steady_clock::now();
+    if (!args->postcodes.empty()) {
+      env.err << "reading the postcodes of LA " << args->la << " and its region from " << args->postcodes << "\n";
+      Result<geography::RegionPostcodes> postcodes =
+          geography::ReadRegionPostcodes(args->postcodes, args->la, [&](int64_t rows) {
+            env.err << "  " << rows << " postcodes read\n";
+          });
+      if (!postcodes.ok()) return postcodes.status().WithContext("--postcodes");
+      options.postcodes = std::make_shared<const geography::RegionPostcodes>(std::move(postcodes).value());
+    }
     if (args->replace) CAIRN_RETURN_IF_ERROR(RemoveEarlierSimulation(args->db));
     CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(args->db));
+    if (!options.postcodes && args->la != "999") {
+      CAIRN_ASSIGN_OR_RETURN(options.postcodes, PostcodesImported(*db, args->la, env.err));
+    }
+    if (options.postcodes) {
+      env.err << "homes and placements at real postcodes: " << options.postcodes->council.size()
+              << " in the council's area, " << options.postcodes->rest_of_region.size()
+              << " in the rest of its region\n";
+    }
     env.err << "simulating " << options.population << " children over " << options.years << " years to "
             << options.as_at.ToIso() << " (profile " << profile.name << ", seed " << options.seed << ")\n";
     CAIRN_ASSIGN_OR_RETURN(simulate::SimulationSummary summary,

@@ -89,6 +89,9 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
   const double male = (child.uasc ? p.uasc.male_percent : p.population.male_percent) / 100;
   const double unknown = p.population.unknown_sex_percent / 100;
   person.sex = sex_u < unknown ? "U" : sex_u < unknown + male * (1 - unknown) ? "M" : "F";
+  // A child looked after has a recorded sex (the SSDA903 refuses "unknown": DfE rule 232); the
+  // same draw decides which, in the same proportion.
+  if (person.sex == "U" && !child.care.empty()) person.sex = sex_u < unknown * male ? "M" : "F";
   person.ethnicity = (child.uasc ? p.uasc.ethnicity : p.population.ethnicity).Sample(details.Uniform());
   if (as_at.AgeInYears(child.birth) >= 5 || child.uasc) {
     const uint64_t n = static_cast<uint64_t>(spec_.number) * 10000000ULL + child.index;
@@ -325,10 +328,14 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
                                           : u < 0.94 ? "FF"
                                                      : "MM")
                                        : (u < 0.85 ? "F1" : "M1")},
-                 {"LS_ADOPTR", couple ? (u < 0.6    ? "L0"
-                                         : u < 0.86 ? "L2"
-                                                    : "L11")
-                                      : "L4"}});
+                 // A single adopter L0; a married couple L11 (man and woman) or L12 (same sex),
+                 // civil partners L4 (same sex), any other couple L2 (DfE rules 514, 518-520, 524).
+                 {"LS_ADOPTR", !couple    ? "L0"
+                               : u < 0.6  ? "L11"
+                               : u < 0.86 ? "L2"
+                               : u < 0.9  ? "L12"
+                               : u < 0.92 ? "L4"
+                                          : "L2"}});
       }
     }
 

@@ -120,6 +120,12 @@ uint32_t Council::SlotFor(uint32_t index, Date birth, bool uasc) {
   std::snprintf(postcode, sizeof postcode, "XH%d %d%c%c", place.Between(1, 29), place.Between(0, 9),
                 "ABDEFGHJLNPQRSTUWXYZ"[place.Below(20)], "ABDEFGHJLNPQRSTUWXYZ"[place.Below(20)]);
   child.home_postcode = postcode;
+  // With real postcodes, one of the council's own, picked by a hash of the child (the made-up
+  // one's draws come from a stream of their own, so nothing else moves).
+  if (spec_.postcodes != nullptr && !spec_.postcodes->council.empty()) {
+    const std::vector<std::string>& own = spec_.postcodes->council;
+    child.home_postcode = own[MixSeed(spec_.seed, static_cast<uint64_t>(spec_.number), index, 6) % own.size()];
+  }
   children_.push_back(std::move(child));
   slot_of_[index] = static_cast<int32_t>(children_.size() - 1);
   return static_cast<uint32_t>(children_.size() - 1);

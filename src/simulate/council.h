@@ -29,6 +29,7 @@
 #include "base/date.h"
 #include "base/status.h"
 #include "base/working_day_calendar.h"
+#include "geography/region_postcodes.h"
 #include "model/chronology.h"
 #include "simulate/names.h"
 #include "simulate/profile.h"
@@ -58,6 +59,7 @@ struct CouncilSpec {
   Date window_start;            // first day of the reporting window
   Date as_at;                   // last day simulated and reported
   std::string la_code = "999";  // three digits, used in UPNs
+  const geography::RegionPostcodes* postcodes = nullptr;  // real postcodes, or null for made-up
 };
 
 // ---- Compact structural records of one child's journey -------------------------------------

@@ -17,6 +17,28 @@ bool PlacementExemptFromUrn(std::string_view place) {
   return std::find(std::begin(kExempt), std::end(kExempt), place) != std::end(kExempt);
 }
 
+// A real postcode from `list` picked by `pick`, other than `avoid` (a child's home, when the
+// placement is away from it).
+const std::string& PickPostcode(const std::vector<std::string>& list, uint64_t pick, std::string_view avoid) {
+  std::size_t at = pick % list.size();
+  if (list[at] == avoid && list.size() > 1) at = (at + 1) % list.size();
+  return list[at];
+}
+
+// Where the same carers moved: one of the next few postcodes after `before` in its sorted list,
+// the same sector mostly (or the one before, at the list's end).
+std::string NearbyPostcode(const geography::RegionPostcodes& pool, const std::string& before, uint64_t pick) {
+  for (const std::vector<std::string>* list : {&pool.council, &pool.rest_of_region}) {
+    const auto found = std::lower_bound(list->begin(), list->end(), before);
+    if (found == list->end() || *found != before) continue;
+    const std::size_t at = static_cast<std::size_t>(found - list->begin());
+    const std::size_t step = 1 + pick % 20;
+    if (at + step < list->size()) return (*list)[at + step];
+    return at > 0 ? (*list)[at - 1] : before;
+  }
+  return before;  // not a postcode of the pool (made up, or a list of one)
+}
+
 int AgeBand(int age) {
   if (age < 1) return 0;
   if (age < 5) return 1;
@@ -703,6 +725,15 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
     return std::string(urn);
   };
 
+  // With real postcodes, which one comes from a hash of the child and the placement (as the
+  // Ofsted number does), after the made-up one's draws, so the stream moves as it would without.
+  const geography::RegionPostcodes* real =
+      spec_.postcodes != nullptr && !spec_.postcodes->council.empty() ? spec_.postcodes : nullptr;
+  auto postcode_pick = [&](const PlacementRec& placement) {
+    return MixSeed(spec_.seed + 1, static_cast<uint64_t>(spec_.number), child.index,
+                   static_cast<uint64_t>(placement.start.day_number()));
+  };
+
   // Providers, postcodes and Ofsted numbers, which follow the placement type (DfE rules 527-531,
   // 550: PR0 only with P1; no PR3 for foster, adoption or children's homes).
   for (PlacementRec& placement : placements) {
@@ -738,15 +769,34 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
                       rng.Between(0, 9), "ABDEFGHJLNPQRSTUWXYZ"[rng.Below(20)], "ABDEFGHJLNPQRSTUWXYZ"[rng.Below(20)]);
         placement.postcode = postcode;
         if (placement.postcode == before) placement.postcode.back() = placement.postcode.back() == 'A' ? 'B' : 'A';
+        if (real != nullptr) placement.postcode = NearbyPostcode(*real, before, postcode_pick(placement));
+      }
+      // The council's own provision is in its own area (DfE rule 1015), wherever the carers were
+      // before.
+      if (placement.provider == "PR1") {
+        if (real == nullptr) {
+          placement.postcode[1] = 'H';
+        } else if (!std::binary_search(real->council.begin(), real->council.end(), placement.postcode)) {
+          placement.postcode = PickPostcode(real->council, postcode_pick(placement), child.home_postcode);
+        }
       }
     } else {
-      const bool in_area = rng.Chance(p.placements.in_area_percent / 100);
+      const bool drawn_in_area = rng.Chance(p.placements.in_area_percent / 100);
       char postcode[12];
-      std::snprintf(postcode, sizeof postcode, "%s%d %d%c%c", in_area ? "XH" : (rng.Chance(0.5) ? "XP" : "XR"),
-                    rng.Between(1, 29), rng.Between(0, 9), "ABDEFGHJLNPQRSTUWXYZ"[rng.Below(20)],
-                    "ABDEFGHJLNPQRSTUWXYZ"[rng.Below(20)]);
+      std::snprintf(postcode, sizeof postcode, "%s%d %d%c%c",
+                    drawn_in_area ? "XH" : (rng.Chance(0.5) ? "XP" : "XR"), rng.Between(1, 29), rng.Between(0, 9),
+                    "ABDEFGHJLNPQRSTUWXYZ"[rng.Below(20)], "ABDEFGHJLNPQRSTUWXYZ"[rng.Below(20)]);
+      // The council's own provision is in its own area (DfE rule 1015). The draws stay as they
+      // were, so that nothing else in the council moves.
+      const bool in_area = drawn_in_area || placement.provider == "PR1";
+      if (in_area) postcode[1] = 'H';
       placement.postcode = postcode;
       if (placement.postcode == child.home_postcode) placement.postcode[1] = 'P';
+      if (real != nullptr) {
+        const std::vector<std::string>& list =
+            in_area || real->rest_of_region.empty() ? real->council : real->rest_of_region;
+        placement.postcode = PickPostcode(list, postcode_pick(placement), child.home_postcode);
+      }
     }
     if (place == "K1" || place == "K2" || place == "K3" || place == "H5") {
       char urn[12];

@@ -42,6 +42,7 @@ std::vector<internal::CouncilSpec> SplitIntoCouncils(const SimulationOptions& op
     spec.window_start = window_start;
     spec.as_at = options.as_at;
     spec.la_code = options.la_code;
+    spec.postcodes = options.postcodes.get();
     specs.push_back(std::move(spec));
   }
   return specs;

@@ -21,11 +21,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/date.h"
 #include "base/status.h"
+#include "geography/region_postcodes.h"
 #include "model/chronology.h"
 #include "simulate/profile.h"
 #include "store/database.h"
@@ -48,6 +50,10 @@ struct SimulationOptions {
   int64_t split_above = kSingleCouncilLimit;
   int64_t council_population = kCouncilPopulation;
   std::string la_code = "999";  // three digits: the LA number inside UPNs and LA_PERM
+  // Real postcodes to draw home addresses and placements from (the council's own area and the
+  // rest of its region; geography::ReadRegionPostcodes). Null: made-up ones beginning "X", which
+  // no real postcode does. Either way every other draw, and so the council, is the same.
+  std::shared_ptr<const geography::RegionPostcodes> postcodes = nullptr;
 };
 
 struct SimulationSummary {

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -800,6 +802,124 @@ TEST(SimulationExports, CareEpisodesMeetTheDfeRules) {
   for (const char* rne : {"P", "T", "L"}) EXPECT_GT(reasons[rne], 0) << rne;
 }
 
+// Sex (DfE rule 232): every child in the SSDA903 has one recorded, though the CIN census has
+// children whose sex is not known.
+TEST(SimulationExports, EveryChildLookedAfterHasARecordedSex) {
+  int children = 0;
+  for (const auto& row : TableOf(Export(Small().children, 2024), "header.csv")) {
+    ++children;
+    EXPECT_TRUE(row.at("SEX") == "M" || row.at("SEX") == "F") << row.at("CHILD") << " SEX " << row.at("SEX");
+  }
+  EXPECT_GT(children, 50);
+}
+
+// Adopters (DfE rules 514, 518-520, 524): a single adopter L0 (M1, F1); married L11 (MF) or L12
+// (MM, FF); civil partners L4 (MM, FF); another couple L2.
+TEST(SimulationExports, AdoptersLegalStatusFitsTheirNumberAndSex) {
+  const std::map<std::string, std::set<std::string>> allowed = {
+      {"L0", {"M1", "F1"}}, {"L11", {"MF"}}, {"L12", {"MM", "FF"}}, {"L4", {"MM", "FF"}}, {"L2", {"MM", "FF", "MF"}}};
+  std::map<std::string, int> seen;
+  for (int year : {2023, 2024}) {
+    for (const auto& row : TableOf(Export(Small().children, year), "ad1.csv")) {
+      const std::string& status = row.at("LS_ADOPTR");
+      ++seen[status];
+      ASSERT_TRUE(allowed.contains(status)) << row.at("CHILD") << " LS_ADOPTR " << status;
+      EXPECT_TRUE(allowed.at(status).contains(row.at("SEX_ADOPTR")))
+          << row.at("CHILD") << " " << status << " with " << row.at("SEX_ADOPTR");
+      EXPECT_EQ(row.at("NB_ADOPTR"), status == "L0" ? "1" : "2") << row.at("CHILD");
+    }
+  }
+  EXPECT_GT(seen["L0"], 0);
+  EXPECT_GT(seen["L11"], 0);
+}
+
+// Real postcodes (cairn simulate --postcodes): every home and placement postcode is one of the
+// council's own or of its region's, the council's own provision is in its own area (DfE rule
+// 1015), and nothing but the postcodes differs from the same council with made-up ones.
+TEST(SimulationExports, RealPostcodesChangeOnlyThePostcodes) {
+  auto postcodes = std::make_shared<geography::RegionPostcodes>();
+  for (int sector = 1; sector <= 9; ++sector) {
+    for (const char* unit : {"AA", "AB", "BD", "EF", "GH", "JL", "NP", "QR", "ST", "UW", "XY", "ZZ"}) {
+      postcodes->council.push_back("L20 " + std::to_string(sector) + unit);
+      postcodes->rest_of_region.push_back("BB11 " + std::to_string(sector) + unit);
+    }
+  }
+  std::sort(postcodes->council.begin(), postcodes->council.end());
+  std::sort(postcodes->rest_of_region.begin(), postcodes->rest_of_region.end());
+  Result<Profile> profile = LoadBuiltInProfile("struggling");
+  ASSERT_TRUE(profile.ok());
+  auto simulate = [&](std::shared_ptr<const geography::RegionPostcodes> real) {
+    SimulationOptions options;
+    options.population = 8000;
+    options.years = 2;
+    options.seed = 3;
+    options.as_at = kAsAt;
+    options.la_code = "343";
+    options.postcodes = std::move(real);
+    std::vector<Chronology> children;
+    Result<SimulationSummary> summary = Simulate(*profile, options, [&](Chronology&& child) {
+      children.push_back(std::move(child));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(summary.ok()) << summary.status().message();
+    return children;
+  };
+  const std::vector<Chronology> made_up = simulate(nullptr);
+  const std::vector<Chronology> real = simulate(postcodes);
+  ASSERT_EQ(made_up.size(), real.size());
+  auto is_postcode = [](const std::string& name) { return name == "HOME_POST" || name == "PL_POST"; };
+  int postcodes_seen = 0;
+  for (std::size_t i = 0; i < real.size(); ++i) {
+    ASSERT_EQ(made_up[i].child().la_child_id, real[i].child().la_child_id);
+    ASSERT_EQ(made_up[i].events().size(), real[i].events().size()) << real[i].child().la_child_id;
+    for (std::size_t e = 0; e < real[i].events().size(); ++e) {
+      const Event& a = made_up[i].events()[e];
+      const Event& b = real[i].events()[e];
+      ASSERT_EQ(model::IdOf(a.kind), model::IdOf(b.kind));
+      ASSERT_EQ(a.start, b.start);
+      ASSERT_EQ(a.fields.size(), b.fields.size());
+      for (std::size_t f = 0; f < a.fields.size(); ++f) {
+        ASSERT_EQ(a.fields[f].name, b.fields[f].name);
+        if (is_postcode(a.fields[f].name)) {
+          if (!b.fields[f].value.empty()) ++postcodes_seen;
+        } else {
+          ASSERT_EQ(a.fields[f].value, b.fields[f].value) << real[i].child().la_child_id << " " << a.fields[f].name;
+        }
+      }
+    }
+  }
+  EXPECT_GT(postcodes_seen, 100);
+  auto in = [](const std::vector<std::string>& list, const std::string& postcode) {
+    return std::binary_search(list.begin(), list.end(), postcode);
+  };
+  const auto episodes = TableOf(Export(real, 2024), "episodes.csv");
+  ASSERT_FALSE(episodes.empty());
+  int in_area = 0;
+  int out_of_area = 0;
+  for (const auto& row : episodes) {
+    const std::string& home = row.at("HOME_POST");
+    const std::string& placed = row.at("PL_POST");
+    if (!home.empty()) {
+      EXPECT_TRUE(in(postcodes->council, home)) << row.at("CHILD") << " HOME_POST " << home;
+    }
+    if (placed.empty()) continue;
+    const bool own_area = in(postcodes->council, placed);
+    EXPECT_TRUE(own_area || in(postcodes->rest_of_region, placed)) << row.at("CHILD") << " PL_POST " << placed;
+    if (row.at("PLACE_PROVIDER") == "PR1") {
+      EXPECT_TRUE(own_area) << row.at("CHILD") << " PR1 at " << placed;
+    }
+    ++(own_area ? in_area : out_of_area);
+  }
+  EXPECT_GT(in_area, 0);
+  EXPECT_GT(out_of_area, 0);
+  // Made up, the council's own provision is in the council's made-up area (XH) too.
+  for (const auto& row : TableOf(Export(made_up, 2024), "episodes.csv")) {
+    if (row.at("PLACE_PROVIDER") == "PR1") {
+      EXPECT_TRUE(row.at("PL_POST").starts_with("XH")) << row.at("CHILD");
+    }
+  }
+}
+
 // Motherhood (DfE rules 393, 607, 628): every girl looked after in the year has MOTHER (it was
 // given only from 12), and a care leaver in the return for OC3 alone has none.
 TEST(SimulationExports, MotherhoodIsGivenForGirlsLookedAfterInTheYear) {
@@ -1113,6 +1233,63 @@ TEST(SimulatorApi, CommandLineBuildsADatabase) {
                                           "--population", "2000",     "--profile", "wales"};
   EXPECT_EQ(cli::Run(wales, env2), 1);
   EXPECT_NE(err2.str().find("no simulation profile called 'wales'"), std::string::npos) << err2.str();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path();
+  const std::string path = (dir / "cairn_simulate_postcodes.db").string();
+  const std::string ons = (dir / "cairn_simulate_postcodes.csv").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  std::ofstream(ons) << "pcd,oseast1m,osnrth1m,laua\n"
+                        "L20 3AA,334467,394739,E08000014\nL20 3AB,334470,394740,E08000014\n"
+                        "L1 0AA,334000,390000,E08000012\nNW1 0AA,529000,183000,E09000007\n";
+  FixedClock clock(Date::FromYmdOrDie(2024, 11, 22));
+  auto run = [&](std::vector<std::string> args, std::string* err_text) {
+    std::ostringstream out, err;
+    cli::Environment env{out, err, clock};
+    const int code = cli::Run(args, env);
+    *err_text = err.str();
+    return code;
+  };
+  std::string err;
+  ASSERT_EQ(run({"cairn", "simulate", "--db", path, "--population", "2000", "--years", "2", "--la", "343",
+                 "--postcodes", ons},
+                &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("2 in the council's area, 1 in the rest of its region"), std::string::npos) << err;
+  auto db = store::Connection::OpenExisting(path);
+  ASSERT_TRUE(db.ok());
+  Result<std::vector<Chronology>> loaded = store::LoadAllChronologies(**db);
+  ASSERT_TRUE(loaded.ok());
+  const std::set<std::string> known = {"L20 3AA", "L20 3AB", "L1 0AA"};
+  int placements = 0;
+  for (const Chronology& child : *loaded) {
+    for (const Event& event : child.events()) {
+      for (const model::Field& field : event.fields) {
+        if ((field.name == "PL_POST" || field.name == "HOME_POST") && !field.value.empty()) {
+          EXPECT_TRUE(known.contains(field.value)) << child.child().la_child_id << " " << field.name << " " << field.value;
+          placements += field.name == "PL_POST";
+        }
+      }
+    }
+  }
+  EXPECT_GT(placements, 0);
+  db->reset();
+  // A council the file has no postcode of, and a file that is not there, are named.
+  EXPECT_EQ(run({"cairn", "simulate", "--db", path, "--population", "2000", "--la", "203", "--postcodes", ons,
+                 "--replace"},
+                &err),
+            1);
+  EXPECT_NE(err.find("--postcodes: " + ons + " holds no postcode with a grid reference in Greenwich"), std::string::npos)
+      << err;
+  std::filesystem::remove(ons);
+  EXPECT_EQ(run({"cairn", "simulate", "--db", path, "--population", "2000", "--la", "343", "--postcodes", ons,
+                 "--replace"},
+                &err),
+            1);
+  EXPECT_NE(err.find(ons), std::string::npos) << err;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 

@@ -89,4 +89,19 @@ Result<geography::PostcodeDirectory> LookUpPostcodes(Connection& db,
   return directory;
 }
 
+Status ForEachPostcodeWithGrid(Connection& db, const std::function<void(const geography::OnsPostcodeRow&)>& row) {
+  CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT postcode, district, easting, northing FROM postcode "
+                                                 "WHERE easting IS NOT NULL AND northing IS NOT NULL"));
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return Status::Ok();
+    geography::OnsPostcodeRow entry;
+    entry.postcode = select->ColumnText(0);
+    entry.district = select->ColumnIsNull(1) ? std::string_view() : select->ColumnText(1);
+    entry.easting = static_cast<int32_t>(select->ColumnInt(2));
+    entry.northing = static_cast<int32_t>(select->ColumnInt(3));
+    row(entry);
+  }
+}
+
 }  // namespace cairn::store

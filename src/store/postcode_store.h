@@ -33,4 +33,9 @@ Result<int64_t> CountPostcodes(Connection& db);
 // holds; the others are simply absent.
 Result<geography::PostcodeDirectory> LookUpPostcodes(Connection& db, const std::set<std::string, std::less<>>& postcodes);
 
+// Hands every postcode with a grid reference to `row` (normalised; district "" when unknown; line
+// 0), in no particular order: for drawing the simulator's postcodes from the directory imported
+// (geography::RegionPostcodeCollector) rather than reading the file again.
+Status ForEachPostcodeWithGrid(Connection& db, const std::function<void(const geography::OnsPostcodeRow&)>& row);
+
 }  // namespace cairn::store

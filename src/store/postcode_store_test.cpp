@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "store/test_database.h"
 
@@ -67,6 +68,14 @@ TEST_P(PostcodeStoreTest, AnImportReplacesEveryPostcodeAndLookUpFindsThoseAsked)
   Result<geography::PostcodeDirectory> batched = LookUpPostcodes(*db, many);
   ASSERT_TRUE(batched.ok()) << batched.status().message();
   EXPECT_EQ(batched->size(), 1u);
+
+  // Every postcode with a grid reference, for the simulator (AB11 3AG has none).
+  std::set<std::string> with_grid;
+  ASSERT_TRUE(ForEachPostcodeWithGrid(*db, [&with_grid](const geography::OnsPostcodeRow& row) {
+                with_grid.insert(std::string(row.postcode) + "|" + std::string(row.district) + "|" +
+                                 std::to_string(*row.easting) + "|" + std::to_string(*row.northing));
+              }).ok());
+  EXPECT_EQ(with_grid, (std::set<std::string>{"BB111AA|E07000117|384179|432756", "L203AA|E08000014|334467|394739"}));
 }
 
 TEST_P(PostcodeStoreTest, AFileThatCannotBeReadLeavesTheTableAsItWas) {
