@@ -429,6 +429,9 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
           if (start >= block_end) break;
           const bool away = rng.Chance(p.missing.away_percent / 100);
           Date end = std::min(start.AddDays(Days(p.missing.duration_days.Sample(rng.Uniform()))), stop);
+          // A child found by the day care ends was found before it: one still missing then leaves
+          // care as missing (E8), which the simulator does not draw (DfE rule 580).
+          if (end >= period.end) end = period.end.AddDays(-1);
           if (end < start) end = start;
           out.Add(EventKind::kMissing, start, end, -1, {{"MISSING", away ? "A" : "M"}});
           last_end = end;
@@ -458,9 +461,13 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     });
     if (!continuous) continue;
     const int age = age_on(census);
-    const bool sdq_age = age >= 4 && age <= 16;
+    // An SDQ (or the reason for none) for every child who was 4 to 16 in the year: 17 on 31 March
+    // was 16 for part of it (DfE rule 197B).
+    const bool sdq_age = age >= 4 && age <= 17;
     const bool sdq_done = sdq_age && rng.Chance(0.8);
     const bool substance = age >= 10 && rng.Chance(0.03);
+    const bool received = substance && rng.Chance(0.6);
+    const bool offered = substance && rng.Chance(0.8);
     // Health and dental checks in the year, from the events above.
     bool health = false;
     bool teeth = false;
@@ -480,8 +487,10 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
              {"TEETH_CHECK", teeth ? "1" : "0"},
              {"HEALTH_ASSESSMENT", health ? "1" : "0"},
              {"SUBSTANCE_MISUSE", substance ? "1" : "0"},
-             {"INTERVENTION_RECEIVED", substance ? (rng.Chance(0.6) ? "1" : "0") : ""},
-             {"INTERVENTION_OFFERED", substance ? (rng.Chance(0.8) ? "1" : "0") : ""}});
+             // Whether an intervention was offered is asked only of those who did not receive
+             // one (DfE rule 158).
+             {"INTERVENTION_RECEIVED", substance ? (received ? "1" : "0") : ""},
+             {"INTERVENTION_OFFERED", substance && !received ? (offered ? "1" : "0") : ""}});
   }
 
   // ---- Care leavers -----------------------------------------------------------------------------

@@ -813,6 +813,45 @@ TEST(SimulationExports, EveryChildLookedAfterHasARecordedSex) {
   EXPECT_GT(children, 50);
 }
 
+// Health outcomes and missing episodes (DfE rules 197B, 158, 580): an SDQ or the reason for none
+// for every child 4 to 17 on 31 March; whether an intervention was offered left blank when one was
+// received; no missing episode ending on the day care ends (the child would leave care missing).
+TEST(SimulationExports, HealthOutcomesAndMissingEpisodesMeetTheDfeRules) {
+  int outcomes = 0;
+  int missing_episodes = 0;
+  for (int year : {2023, 2024}) {
+    const Exports exports = Export(Small().children, year);
+    const Date census = Date::FromYmdOrDie(year, 3, 31);
+    for (const auto& row : TableOf(exports, "oc2.csv")) {
+      ++outcomes;
+      const std::optional<Date> dob = Dmy(row.at("DOB"));
+      ASSERT_TRUE(dob.has_value()) << row.at("CHILD");
+      const int age = census.AgeInYears(*dob);
+      if (age >= 4 && age <= 17) {
+        EXPECT_FALSE(row.at("SDQ_SCORE").empty() && row.at("SDQ_REASON").empty()) << row.at("CHILD") << " aged " << age;
+      }
+      if (row.at("INTERVENTION_RECEIVED") == "1") {
+        EXPECT_EQ(row.at("INTERVENTION_OFFERED"), "") << row.at("CHILD");
+      }
+    }
+    std::map<std::string, std::set<std::string>> care_ends;  // child -> DEC of episodes not ending E8
+    for (const auto& row : TableOf(exports, "episodes.csv")) {
+      if (!row.at("DEC").empty() && row.at("REC") != "E8" && row.at("REC") != "X1") {
+        care_ends[row.at("CHILD")].insert(row.at("DEC"));
+      }
+    }
+    for (const auto& row : TableOf(exports, "missing.csv")) {
+      ++missing_episodes;
+      const auto ends = care_ends.find(row.at("CHILD"));
+      if (ends == care_ends.end() || row.at("MIS_END").empty()) continue;
+      EXPECT_FALSE(ends->second.contains(row.at("MIS_END"))) << row.at("CHILD") << " missing until care ends, "
+                                                               << row.at("MIS_END");
+    }
+  }
+  EXPECT_GT(outcomes, 20);
+  EXPECT_GT(missing_episodes, 5);
+}
+
 // Adopters (DfE rules 514, 518-520, 524): a single adopter L0 (M1, F1); married L11 (MF) or L12
 // (MM, FF); civil partners L4 (MM, FF); another couple L2.
 TEST(SimulationExports, AdoptersLegalStatusFitsTheirNumberAndSex) {
@@ -1277,6 +1316,31 @@ TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
   }
   EXPECT_GT(placements, 0);
   db->reset();
+  // Without --postcodes, the directory imported into the database is drawn from.
+  const std::string imported = (dir / "cairn_simulate_postcodes_imported.db").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(imported + suffix);
+  ASSERT_EQ(run({"cairn", "postcodes", "import", "--db", imported, ons}, &err), 0) << err;
+  ASSERT_EQ(run({"cairn", "simulate", "--db", imported, "--population", "2000", "--years", "2", "--la", "343"}, &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("2 in the council's area, 1 in the rest of its region"), std::string::npos) << err;
+  {
+    auto again = store::Connection::OpenExisting(imported);
+    ASSERT_TRUE(again.ok());
+    Result<std::vector<Chronology>> children = store::LoadAllChronologies(**again);
+    ASSERT_TRUE(children.ok());
+    int drawn = 0;
+    for (const Chronology& child : *children) {
+      for (const Event& event : child.events()) {
+        const std::string postcode(event.Get("PL_POST"));
+        if (postcode.empty()) continue;
+        EXPECT_TRUE(known.contains(postcode)) << child.child().la_child_id << " " << postcode;
+        ++drawn;
+      }
+    }
+    EXPECT_GT(drawn, 0);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(imported + suffix);
   // A council the file has no postcode of, and a file that is not there, are named.
   EXPECT_EQ(run({"cairn", "simulate", "--db", path, "--population", "2000", "--la", "203", "--postcodes", ons,
                  "--replace"},
