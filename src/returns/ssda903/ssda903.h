@@ -84,8 +84,9 @@ Result<ImportBatch> ReadSsda903XmlText(std::string_view text, std::string_view s
 //    child with a looked-after episode overlapping it (the 903 is about looked-after children;
 //    Cairn records allocations and missing episodes for every child);
 //  * reviews dated in the year; OC2, OC3 and PrevPerm records dated 31 March Y;
-//  * AD1 when its DATE_INT is in the year, or the child left care in the year adopted (an
-//    episode with DEC in the year and REC E11 or E12; [adoption] in data/codes/ssda903.toml).
+//  * AD1 when the child left care in the year adopted (an episode with DEC in the year and REC
+//    E11 or E12; [adoption] in data/codes/ssda903.toml), not in the year of the decision alone
+//    (DfE rule 602).
 // An event reported in the year is written exactly as stored. Any other is written as it stood
 // at the end of 31 March Y (returns/year_end.h): a DEC after it is blank, with REC and
 // REASON_PLACE_CHANGE; likewise SW_DEC with SW_REASON, DATE_PLACED_CEASED with

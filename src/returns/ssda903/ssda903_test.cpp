@@ -950,10 +950,11 @@ TEST(Ssda903WriterTest, CairnRecordsAreWrittenAsTheyStoodAtTheYearEnd) {
   EXPECT_EQ(RowsOf(*files, "sw_episodes.csv"), (Rows{{"A", "02/01/2010", "SW1", "01/06/2017", "", "FCONTA"}}));
   EXPECT_EQ(RowsOf(*files, "dolo.csv"), (Rows{{"A", "02/01/2010", "01/03/2018", ""}}));
   EXPECT_EQ(RowsOf(*files, "placed_for_adoption.csv"), (Rows{{"A", "02/01/2010", "10/01/2018", "", ""}}));
-  EXPECT_EQ(RowsOf(*files, "ad1.csv"), (Rows{{"A", "02/01/2010", "01/12/2017", "", "", "2", "", ""}}));
+  // The decision to adopt is not AD1 until the adoption (DfE rule 602).
+  EXPECT_TRUE(RowsOf(*files, "ad1.csv").empty());
   EXPECT_TRUE(RowsOf(*files, "reviews.csv").empty());
   const std::vector<std::pair<Date, std::string>> dates = DatesIn(*files);
-  EXPECT_GE(dates.size(), 12u);  // DOBs and start dates: the scan does see dates
+  EXPECT_GE(dates.size(), 10u);  // DOBs and start dates: the scan does see dates
   for (const auto& [date, where] : dates) EXPECT_LE(date, D(2018, 3, 31)) << where;
 
   // The next year's return has the ends, and what was recorded with them.
@@ -969,6 +970,31 @@ TEST(Ssda903WriterTest, CairnRecordsAreWrittenAsTheyStoodAtTheYearEnd) {
   EXPECT_EQ(RowsOf(*next, "placed_for_adoption.csv"),
             (Rows{{"A", "02/01/2010", "10/01/2018", "20/04/2018", "RD1"}}));
   EXPECT_EQ(RowsOf(*next, "reviews.csv"), (Rows{{"A", "02/01/2010", "10/04/2018", ""}}));
+}
+
+// AD1 is written in the return of the year the child is adopted, whatever year the decision was
+// (DfE rules 602 and 187: an AD1 without the adoption is an error).
+TEST(Ssda903WriterTest, Ad1IsInTheReturnOfTheYearOfTheAdoption) {
+  model::Chronology child(model::Child{.la_child_id = "B", .birth_date = D(2015, 3, 2), .sex = "2"});
+  model::Event episode = Recorded(EventKind::kLookedAfterEpisode, D(2016, 9, 1), D(2018, 6, 1));
+  episode.Set("RNE", "S");
+  episode.Set("PLACE", "A3");
+  episode.Set("REC", "E11");
+  child.Add(episode);
+  model::Event decision = Recorded(EventKind::kAdoptionDecision, D(2017, 12, 1));
+  decision.Set("DATE_MATCH", "2018-02-01");
+  decision.Set("NB_ADOPTR", "1");
+  decision.Set("SEX_ADOPTR", "F1");
+  decision.Set("LS_ADOPTR", "L0");
+  child.Add(decision);
+  child.Sort();
+  using Rows = std::vector<std::vector<std::string>>;
+  Result<std::vector<Ssda903CsvText>> decided = FormatSsda903Csv({child}, 2018);
+  ASSERT_TRUE(decided.ok()) << decided.status().message();
+  EXPECT_TRUE(RowsOf(*decided, "ad1.csv").empty());
+  Result<std::vector<Ssda903CsvText>> adopted = FormatSsda903Csv({child}, 2019);
+  ASSERT_TRUE(adopted.ok()) << adopted.status().message();
+  EXPECT_EQ(RowsOf(*adopted, "ad1.csv"), (Rows{{"B", "02/03/2015", "01/12/2017", "01/02/2018", "", "1", "F1", "L0"}}));
 }
 
 TEST(Ssda903WriterTest, RecordsReadFromTheYearsReturnGoBackAsTheyCame) {

@@ -85,8 +85,10 @@ bool InScope(const model::Event& event, const model::Chronology& chronology, con
     case EventKind::kHealthOutcomes:
     case EventKind::kPreviousPermanence:
       return looked_after && event.start == year.end();
+    // AD1 is about adoptions: a decision in the year for a child adopted in a later one waits
+    // for that year's return (DfE rules 602, 187).
     case EventKind::kAdoptionDecision:
-      return looked_after && (year.Contains(event.start) || AdoptedIn(chronology, year, codes));
+      return looked_after && AdoptedIn(chronology, year, codes);
     default:
       return false;
   }
@@ -204,9 +206,14 @@ Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Ch
     const bool upn_unknown =
         child.upn.empty() && ssda903::ContainsIgnoringCase(codes->upn_unknown_codes, child.upn_unknown);
     const std::string& upn = upn_unknown ? child.upn_unknown : child.upn;
+    // A child read from this year's return has its header written as it came (the return is
+    // written back losslessly, whatever the DfE's scoping rules say).
+    const bool from_this_return = std::any_of(selected.begin(), selected.end(), [&](const model::Event* event) {
+      return event->provenance.ReportedIn(year.year);
+    });
     // Motherhood is asked only of children looked after in the year, not of care leavers who
     // are in the return for OC3 alone (DfE rule 628).
-    const bool mother_asked = looked_after;
+    const bool mother_asked = looked_after || from_this_return;
     CAIRN_RETURN_IF_ERROR(writer_of(Table::kHeader)
                               .AddRow({child.la_child_id, child.sex, Dmy(child.birth_date), child.ethnicity, upn,
                                        mother_asked ? child.mother : std::string(),
@@ -214,7 +221,8 @@ Result<std::vector<Ssda903CsvText>> FormatSsda903Csv(const std::vector<model::Ch
                               .WithContext(context));
     // UASC: a child who is UASC, or whose status ended in the year or later (a DUC before the
     // year is not the year's business; DfE rule 104).
-    if ((child.uasc || child.uasc_ceased) && (!child.uasc_ceased || *child.uasc_ceased >= year.start())) {
+    if ((child.uasc || child.uasc_ceased) &&
+        (!child.uasc_ceased || *child.uasc_ceased >= year.start() || from_this_return)) {
       CAIRN_RETURN_IF_ERROR(writer_of(Table::kUasc)
                                 .AddRow({child.la_child_id, child.sex, Dmy(child.birth_date), Dmy(child.uasc_ceased)})
                                 .WithContext(context));
