@@ -5,12 +5,7 @@
 
 namespace cairn::validate {
 
-std::unordered_map<std::string, std::vector<std::size_t>> RowsBy(const Table& table, std::string_view column) {
-  std::unordered_map<std::string, std::vector<std::size_t>> groups;
-  const std::vector<std::string>& values = table.Column(column);
-  for (std::size_t row = 0; row < values.size(); ++row) groups[values[row]].push_back(row);
-  return groups;
-}
+const Grouping& RowsBy(const Table& table, std::string_view column) { return table.GroupedBy({column}); }
 
 std::vector<std::size_t> RowsWhere(const Table& table, std::string_view column, std::string_view value) {
   std::vector<std::size_t> rows;

@@ -37,8 +37,8 @@ inline bool Need(const Return& data, RuleOutput& out, std::initializer_list<std:
 }
 
 // The rows of `table` grouped by the value of `column` (blank values included, as one group),
-// each group in row order.
-std::unordered_map<std::string, std::vector<std::size_t>> RowsBy(const Table& table, std::string_view column);
+// each group in row order: the table's shared grouping (Table::GroupedBy).
+const Grouping& RowsBy(const Table& table, std::string_view column);
 
 // The row numbers of `table` whose `column` value is `value`.
 std::vector<std::size_t> RowsWhere(const Table& table, std::string_view column, std::string_view value);

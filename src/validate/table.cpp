@@ -1,8 +1,25 @@
 #include "validate/table.h"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <utility>
 
 namespace cairn::validate {
+namespace {
+
+// A column name's length and first seven bytes in one word. Rules ask for columns by name in
+// their loops, and names mostly differ in those bytes, so finding a column compares words; only
+// names of eight bytes or more are compared in full once their words agree.
+std::uint64_t NameKey(std::string_view name) {
+  std::uint64_t key = static_cast<std::uint64_t>(std::min<std::size_t>(name.size(), 255)) << 56;
+  for (std::size_t i = 0; i < name.size() && i < 7; ++i) {
+    key |= static_cast<std::uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
+  }
+  return key;
+}
+
+}  // namespace
 
 Table::Table(std::string name, std::string source, std::vector<std::string> columns, DateForm date_form)
     : name_(std::move(name)),
@@ -10,6 +27,7 @@ Table::Table(std::string name, std::string source, std::vector<std::string> colu
       date_form_(date_form),
       column_names_(std::move(columns)),
       values_(column_names_.size()) {
+  for (const std::string& column : column_names_) column_keys_.push_back(NameKey(column));
   child_column_ = IndexOf("CHILD");
   if (!child_column_) child_column_ = IndexOf("LAchildID");
 }
@@ -19,6 +37,7 @@ Table::Table(const Table& other)
       source_(other.source_),
       date_form_(other.date_form_),
       column_names_(other.column_names_),
+      column_keys_(other.column_keys_),
       child_column_(other.child_column_),
       values_(other.values_),
       lines_(other.lines_),
@@ -30,12 +49,14 @@ Table& Table::operator=(const Table& other) {
   source_ = other.source_;
   date_form_ = other.date_form_;
   column_names_ = other.column_names_;
+  column_keys_ = other.column_keys_;
   child_column_ = other.child_column_;
   values_ = other.values_;
   lines_ = other.lines_;
   blank_ = other.blank_;
   const std::lock_guard lock(dates_mutex_);
   dates_.clear();
+  DropDerived();
   return *this;
 }
 
@@ -44,12 +65,14 @@ Table::Table(Table&& other) noexcept
       source_(std::move(other.source_)),
       date_form_(other.date_form_),
       column_names_(std::move(other.column_names_)),
+      column_keys_(std::move(other.column_keys_)),
       child_column_(other.child_column_),
       values_(std::move(other.values_)),
       lines_(std::move(other.lines_)),
       blank_(std::move(other.blank_)) {
   const std::lock_guard lock(other.dates_mutex_);
   dates_ = std::move(other.dates_);
+  other.DropDerived();
 }
 
 Table& Table::operator=(Table&& other) noexcept {
@@ -58,18 +81,44 @@ Table& Table::operator=(Table&& other) noexcept {
   source_ = std::move(other.source_);
   date_form_ = other.date_form_;
   column_names_ = std::move(other.column_names_);
+  column_keys_ = std::move(other.column_keys_);
   child_column_ = other.child_column_;
   values_ = std::move(other.values_);
   lines_ = std::move(other.lines_);
   blank_ = std::move(other.blank_);
   const std::scoped_lock lock(dates_mutex_, other.dates_mutex_);
   dates_ = std::move(other.dates_);
+  DropDerived();
+  other.DropDerived();
   return *this;
 }
 
 std::optional<std::size_t> Table::IndexOf(std::string_view column) const {
-  for (std::size_t i = 0; i < column_names_.size(); ++i) {
-    if (column_names_[i] == column) return i;
+  // Rules ask for the same few columns of the same tables row after row, by names that sit at
+  // one address (literals), so each thread remembers recent answers by table and address. An
+  // answer is used only after checking the name at that index, so a table or a name that has
+  // since moved to that address can only miss.
+  struct Recent {
+    const Table* table = nullptr;
+    const char* name = nullptr;
+    std::size_t index = 0;
+  };
+  thread_local std::array<Recent, 64> recent;
+  Recent& slot = recent[(reinterpret_cast<std::uintptr_t>(column.data()) >> 2 ^
+                         reinterpret_cast<std::uintptr_t>(this) >> 4) % recent.size()];
+  if (slot.table == this && slot.name == column.data() && slot.index < column_names_.size() &&
+      column_names_[slot.index] == column) {
+    return slot.index;
+  }
+  const std::optional<std::size_t> found = FindColumn(column);
+  if (found) slot = Recent{this, column.data(), *found};
+  return found;
+}
+
+std::optional<std::size_t> Table::FindColumn(std::string_view column) const {
+  const std::uint64_t key = NameKey(column);
+  for (std::size_t i = 0; i < column_keys_.size(); ++i) {
+    if (column_keys_[i] == key && (column.size() < 8 || column_names_[i] == column)) return i;
   }
   return std::nullopt;
 }
@@ -90,7 +139,32 @@ const std::vector<std::optional<Date>>& Table::Dates(std::string_view column) co
   return *dates_.emplace(std::string(column), std::move(parsed)).first->second;
 }
 
+const Grouping& Table::GroupedBy(std::initializer_list<std::string_view> columns) const {
+  std::string key;
+  for (std::string_view column : columns) {
+    if (!key.empty()) key += '\x1f';
+    key += column;
+  }
+  const std::lock_guard lock(groupings_mutex_);
+  auto found = groupings_.find(key);
+  if (found != groupings_.end()) return *found->second;
+  const std::vector<std::string> names(columns.begin(), columns.end());
+  auto grouping = std::make_unique<Grouping>(*this, names);
+  return *groupings_.emplace(std::move(key), std::move(grouping)).first->second;
+}
+
+void Table::DropDerived() {
+  {
+    const std::lock_guard lock(shared_mutex_);
+    shared_.clear();
+  }
+  const std::lock_guard lock(groupings_mutex_);
+  groupings_.clear();
+}
+
 void Table::AddRow(std::vector<std::string> values, int line) {
+  // Tables are built before any rule reads them, so the common case needs no lock.
+  if (!groupings_.empty() || !shared_.empty()) DropDerived();
   values.resize(column_names_.size());
   for (std::size_t i = 0; i < values.size(); ++i) values_[i].push_back(std::move(values[i]));
   lines_.push_back(line);
@@ -98,18 +172,41 @@ void Table::AddRow(std::vector<std::string> values, int line) {
 }
 
 void Table::SetColumn(const std::string& column, std::vector<std::string> values) {
+  DropDerived();
   values.resize(rows());
   if (std::optional<std::size_t> index = IndexOf(column)) {
     values_[*index] = std::move(values);
   } else {
     column_names_.push_back(column);
+    column_keys_.push_back(NameKey(column));
     values_.push_back(std::move(values));
   }
   const std::lock_guard lock(dates_mutex_);
   dates_.erase(column);
 }
 
+void Table::Append(Table&& other) {
+  DropDerived();
+  {
+    const std::lock_guard lock(dates_mutex_);
+    dates_.clear();
+  }
+  for (std::size_t column = 0; column < values_.size() && column < other.values_.size(); ++column) {
+    std::vector<std::string>& into = values_[column];
+    std::vector<std::string>& from = other.values_[column];
+    into.insert(into.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  }
+  const std::size_t added = other.rows();
+  for (std::size_t column = other.values_.size(); column < values_.size(); ++column) {
+    values_[column].resize(values_[column].size() + added);
+  }
+  lines_.insert(lines_.end(), other.lines_.begin(), other.lines_.end());
+  blank_.resize(lines_.size());
+  other = Table(other.name_, other.source_, other.column_names_, other.date_form_);
+}
+
 void Table::Reserve(std::size_t rows) {
+  DropDerived();
   for (auto& column : values_) column.reserve(rows);
   lines_.reserve(rows);
   blank_.reserve(rows);

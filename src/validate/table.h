@@ -13,16 +13,22 @@
 // SSDA903, yyyy-mm-dd for the CIN census).
 #pragma once
 
+#include <cassert>
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <typeinfo>
 #include <vector>
 
 #include "base/date.h"
+#include "validate/grouping.h"
 
 namespace cairn::validate {
 
@@ -59,6 +65,23 @@ class Table {
   // The column read as dates in the table's form; nullopt where blank or not a date.
   const std::vector<std::optional<Date>>& Dates(std::string_view column) const;
   std::optional<Date> DateAt(std::string_view column, std::size_t row) const { return Dates(column)[row]; }
+  // The rows grouped by the values of `columns` (grouping.h), built on first use and shared by
+  // every rule until the table changes.
+  const Grouping& GroupedBy(std::initializer_list<std::string_view> columns) const;
+  // Something rules derive from this table alone (a sort order, say), built by the first rule
+  // that asks for it under `key` and shared with the rest until the table changes. `key` names
+  // everything the value depends on; building holds a lock, so `build` may ask for others.
+  template <typename T, typename Build>
+  const T& Shared(std::string_view key, Build build) const {
+    const std::lock_guard lock(shared_mutex_);
+    auto found = shared_.find(key);
+    if (found == shared_.end()) {
+      std::shared_ptr<const void> value = std::make_shared<const T>(build());
+      found = shared_.emplace(std::string(key), SharedValue{std::type_index(typeid(T)), std::move(value)}).first;
+    }
+    assert(found->second.type == std::type_index(typeid(T)));
+    return *static_cast<const T*>(found->second.value.get());
+  }
   // The 1-based line of the source the row came from (0 when it came from nowhere in a file).
   int Line(std::size_t row) const { return lines_[row]; }
 
@@ -67,14 +90,19 @@ class Table {
   // Adds a derived column (Header's UASC, Episodes' PL_LA, ...) or replaces one.
   void SetColumn(const std::string& column, std::vector<std::string> values);
   void Reserve(std::size_t rows);
+  // Appends `other`'s rows, which has the same columns in the same order.
+  void Append(Table&& other);
 
  private:
   std::optional<std::size_t> IndexOf(std::string_view column) const;
+  std::optional<std::size_t> FindColumn(std::string_view column) const;
+  void DropDerived();
 
   std::string name_;
   std::string source_;
   DateForm date_form_ = DateForm::kDayMonthYear;
   std::vector<std::string> column_names_;
+  std::vector<std::uint64_t> column_keys_;  // NameKey of each name, for IndexOf
   std::optional<std::size_t> child_column_;
   std::vector<std::vector<std::string>> values_;  // values_[column][row]
   std::vector<int> lines_;
@@ -83,6 +111,17 @@ class Table {
   // Dates parsed on first use. Rules may run on several threads, so the cache is guarded.
   mutable std::mutex dates_mutex_;
   mutable std::map<std::string, std::unique_ptr<std::vector<std::optional<Date>>>, std::less<>> dates_;
+  // Groupings by their columns joined with '\x1f', and shared values; they point into values_
+  // or were built from it, so any change to the table drops them, and copies and moves start
+  // without.
+  mutable std::mutex groupings_mutex_;
+  mutable std::map<std::string, std::unique_ptr<Grouping>, std::less<>> groupings_;
+  struct SharedValue {
+    std::type_index type;
+    std::shared_ptr<const void> value;
+  };
+  mutable std::recursive_mutex shared_mutex_;
+  mutable std::map<std::string, SharedValue, std::less<>> shared_;
 };
 
 // The date `text` stands for in `form`, or nullopt. dd/mm/yyyy takes one- or two-digit days

@@ -79,14 +79,14 @@ void BeforeReferral(const Return& data, RuleOutput& out, std::string_view name, 
   if (!Need(data, out, {name, "CINdetails"})) return;
   const Table& table = *data.Find(name);
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> episodes = RowsByEpisode(details);
+  const Grouping& episodes = RowsByEpisode(details);
   const Dates& dates = table.Dates(column);
   const Dates& referrals = details.Dates("CINreferralDate");
   Marks flagged(table);
   Marks flagged_details(details);
   for (std::size_t row = 0; row < table.rows(); ++row) {
     if (!dates[row]) continue;
-    for (std::size_t detail : Lookup(episodes, EpisodeKey(table, row))) {
+    for (std::size_t detail : InEpisode(episodes, table, row)) {
       if (referrals[detail] && *dates[row] < *referrals[detail]) {
         flagged.Mark(row);
         flagged_details.Mark(detail);
@@ -286,14 +286,14 @@ void Rule2884(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Section47", "CINdetails"})) return;
   const Table& section47 = *data.Find("Section47");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> by_child = RowsBy(details, "LAchildID");
+  const Grouping& by_child = RowsBy(details, "LAchildID");
   const Dates& s47_dates = section47.Dates("DateOfInitialCPC");
   const Dates& cin_dates = details.Dates("DateOfInitialCPC");
   Marks flagged47(section47);
   Marks flagged_details(details);
   for (std::size_t row = 0; row < section47.rows(); ++row) {
     if (!s47_dates[row]) continue;
-    for (std::size_t detail : Lookup(by_child, section47.Text("LAchildID", row))) {
+    for (std::size_t detail : OfChild(by_child, section47, row)) {
       if (cin_dates[detail] == s47_dates[row]) {
         flagged47.Mark(row);
         flagged_details.Mark(detail);
@@ -326,7 +326,7 @@ void Rule2885(const Return& data, RuleOutput& out) {
   for (std::size_t row = 0; row < section47.rows(); ++row) {
     if (section47.Text("ICPCnotRequired", row) != "1") s47_by_episode[EpisodeKey(section47, row)].push_back(row);
   }
-  const std::unordered_map<std::string, Rows> details_by_episode = RowsByEpisode(details);
+  const Grouping& details_by_episode = RowsByEpisode(details);
   Marks flagged_plans(plans);
   Marks flagged47(section47);
   Marks flagged_details(details);
@@ -338,7 +338,12 @@ void Rule2885(const Return& data, RuleOutput& out) {
   };
   for (const auto& [episode, plan_rows] : plans_by_episode) {
     const Rows& s47_rows = Lookup(s47_by_episode, episode);
-    const Rows& conferences = s47_rows.empty() ? Lookup(details_by_episode, episode) : s47_rows;
+    Rows from_details;
+    if (s47_rows.empty()) {
+      const RowList rows = InEpisode(details_by_episode, plans, plan_rows.front());
+      from_details.assign(rows.begin(), rows.end());
+    }
+    const Rows& conferences = s47_rows.empty() ? from_details : s47_rows;
     const Dates& dates = s47_rows.empty() ? cin_dates : s47_dates;
     bool any_match = false;
     for (std::size_t plan : plan_rows) {
@@ -431,9 +436,9 @@ void Rule2990(const Return& data, RuleOutput& out) {
   const Table& plans = *data.Find("ChildProtectionPlans");
   const Table& section47 = *data.Find("Section47");
   const Table& plan_dates = *data.Find("CINplanDates");
-  const std::unordered_map<std::string, Rows> plans_by = RowsByEpisode(plans);
-  const std::unordered_map<std::string, Rows> s47_by = RowsByEpisode(section47);
-  const std::unordered_map<std::string, Rows> plan_dates_by = RowsByEpisode(plan_dates);
+  const Grouping& plans_by = RowsByEpisode(plans);
+  const Grouping& s47_by = RowsByEpisode(section47);
+  const Grouping& plan_dates_by = RowsByEpisode(plan_dates);
   const Dates& conferences = details.Dates("DateOfInitialCPC");
   Marks flagged_details(details);
   Marks flagged_plans(plans);
@@ -441,10 +446,9 @@ void Rule2990(const Return& data, RuleOutput& out) {
   Marks flagged_plan_dates(plan_dates);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!OneOf(details.Text("ReasonForClosure", row), {"RC8", "RC9"})) continue;
-    const std::string key = EpisodeKey(details, row);
-    const Rows& p = Lookup(plans_by, key);
-    const Rows& s = Lookup(s47_by, key);
-    const Rows& d = Lookup(plan_dates_by, key);
+    const RowList p = InEpisode(plans_by, details, row);
+    const RowList s = InEpisode(s47_by, details, row);
+    const RowList d = InEpisode(plan_dates_by, details, row);
     if (!conferences[row] && p.empty() && s.empty() && d.empty()) continue;
     flagged_details.Mark(row);
     for (std::size_t r : p) flagged_plans.Mark(r);
@@ -461,9 +465,9 @@ void Rule2990(const Return& data, RuleOutput& out) {
 void Rule2991Q(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Assessments", "Section47"})) return;
   const Table& section47 = *data.Find("Section47");
-  const std::unordered_map<std::string, Rows> assessments = RowsByEpisode(*data.Find("Assessments"));
+  const Grouping& assessments = RowsByEpisode(*data.Find("Assessments"));
   for (std::size_t row = 0; row < section47.rows(); ++row) {
-    if (!assessments.count(EpisodeKey(section47, row))) out.Flag("Section47", "LAchildID", row);
+    if (InEpisode(assessments, section47, row).empty()) out.Flag("Section47", "LAchildID", row);
   }
 }
 
@@ -472,12 +476,12 @@ void Rule4000(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"CINplanDates", "CINdetails"})) return;
   const Table& details = *data.Find("CINdetails");
   const Table& plan_dates = *data.Find("CINplanDates");
-  const std::unordered_map<std::string, Rows> plans_by = RowsByEpisode(plan_dates);
+  const Grouping& plans_by = RowsByEpisode(plan_dates);
   Marks flagged_plan_dates(plan_dates);
   Marks flagged_details(details);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!OneOf(details.Text("ReferralNFA", row), {"true", "1"})) continue;
-    const Rows& plans = Lookup(plans_by, EpisodeKey(details, row));
+    const auto& plans = InEpisode(plans_by, details, row);
     if (plans.empty()) continue;
     flagged_details.Mark(row);
     for (std::size_t plan : plans) flagged_plan_dates.Mark(plan);
@@ -492,7 +496,7 @@ void Rule4001(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"ChildProtectionPlans", "CINplanDates"})) return;
   const Table& plans = *data.Find("ChildProtectionPlans");
   const Table& plan_dates = *data.Find("CINplanDates");
-  const std::unordered_map<std::string, Rows> plan_dates_by = RowsByEpisode(plan_dates);
+  const Grouping& plan_dates_by = RowsByEpisode(plan_dates);
   const Dates& cpp_ends = plans.Dates("CPPendDate");
   const Dates& cin_starts = plan_dates.Dates("CINPlanStartDate");
   const Dates& cin_ends = plan_dates.Dates("CINPlanEndDate");
@@ -500,7 +504,7 @@ void Rule4001(const Return& data, RuleOutput& out) {
   Marks flagged_plan_dates(plan_dates);
   for (std::size_t row = 0; row < plans.rows(); ++row) {
     if (cpp_ends[row]) continue;
-    for (std::size_t plan : Lookup(plan_dates_by, EpisodeKey(plans, row))) {
+    for (std::size_t plan : InEpisode(plan_dates_by, plans, row)) {
       if (cin_starts[plan] && !cin_ends[plan]) {
         flagged_plans.Mark(row);
         flagged_plan_dates.Mark(plan);
@@ -520,7 +524,7 @@ void Rule4003(const Return& data, RuleOutput& out) {
   const Table& plans = *data.Find("ChildProtectionPlans");
   const Table& plan_dates = *data.Find("CINplanDates");
   const Table& reviews = *data.Find("Reviews");
-  const std::unordered_map<std::string, Rows> plans_by_child = RowsBy(plans, "LAchildID");
+  const Grouping& plans_by_child = RowsBy(plans, "LAchildID");
   std::unordered_map<std::string, Rows> reviews_by_plan;
   for (std::size_t row = 0; row < reviews.rows(); ++row) {
     reviews_by_plan[reviews.Text("LAchildID", row) + '\x1f' + reviews.Text("CPPID", row)].push_back(row);
@@ -534,7 +538,7 @@ void Rule4003(const Return& data, RuleOutput& out) {
   Marks flagged_reviews(reviews);
   for (std::size_t row = 0; row < plan_dates.rows(); ++row) {
     if (!cin_starts[row] || !cin_ends[row]) continue;
-    for (std::size_t plan : Lookup(plans_by_child, plan_dates.Text("LAchildID", row))) {
+    for (std::size_t plan : OfChild(plans_by_child, plan_dates, row)) {
       if (!cpp_ends[plan]) continue;
       const std::string key = plans.Text("LAchildID", plan) + '\x1f' + plans.Text("CPPID", plan);
       for (std::size_t review : Lookup(reviews_by_plan, key)) {
@@ -558,7 +562,7 @@ void Rule4004(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"CINplanDates"})) return;
   const Table& plan_dates = *data.Find("CINplanDates");
   const Dates& ends = plan_dates.Dates("CINPlanEndDate");
-  const std::unordered_map<std::string, Rows> by_episode = RowsByEpisode(plan_dates);
+  const Grouping& by_episode = RowsByEpisode(plan_dates);
   for (const auto& [episode, rows] : by_episode) {
     if (plan_dates.Text("LAchildID", rows.front()).empty() || plan_dates.Text("CINdetailsID", rows.front()).empty()) {
       continue;
@@ -576,14 +580,14 @@ void AfterDeath(const Return& data, RuleOutput& out, std::string_view column) {
   if (!Need(data, out, {"ChildIdentifiers", "CINplanDates"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& plan_dates = *data.Find("CINplanDates");
-  const std::unordered_map<std::string, Rows> by_child = RowsBy(plan_dates, "LAchildID");
+  const Grouping& by_child = RowsBy(plan_dates, "LAchildID");
   const Dates& deaths = identifiers.Dates("PersonDeathDate");
   const Dates& dates = plan_dates.Dates(column);
   Marks flagged_identifiers(identifiers);
   Marks flagged_plan_dates(plan_dates);
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
     if (!deaths[row]) continue;
-    for (std::size_t plan : Lookup(by_child, identifiers.Text("LAchildID", row))) {
+    for (std::size_t plan : OfChild(by_child, identifiers, row)) {
       if (dates[plan] && *deaths[row] < *dates[plan]) {
         flagged_identifiers.Mark(row);
         flagged_plan_dates.Mark(plan);
@@ -686,7 +690,7 @@ void StartsWithin(const Return& data, RuleOutput& out, std::string_view name, st
   if (!Need(data, out, {name, other_name})) return;
   const Table& table = *data.Find(name);
   const Table& other = *data.Find(other_name);
-  const std::unordered_map<std::string, Rows> by_child = RowsBy(other, "LAchildID");
+  const Grouping& by_child = RowsBy(other, "LAchildID");
   const Dates& dates = table.Dates(column);
   const Dates& starts = other.Dates(other_start);
   const Dates& ends = other.Dates(other_end);
@@ -694,7 +698,7 @@ void StartsWithin(const Return& data, RuleOutput& out, std::string_view name, st
   Marks flagged_other(other);
   for (std::size_t row = 0; row < table.rows(); ++row) {
     if (!dates[row]) continue;
-    for (std::size_t period : Lookup(by_child, table.Text("LAchildID", row))) {
+    for (std::size_t period : OfChild(by_child, table, row)) {
       if (Within(*dates[row], starts[period], ends[period], data.collection_end, false)) {
         flagged.Mark(row);
         flagged_other.Mark(period);

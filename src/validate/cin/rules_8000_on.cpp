@@ -157,14 +157,14 @@ void Rule8555Q(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"ChildIdentifiers", "CINdetails"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> by_child = RowsBy(details, "LAchildID");
+  const Grouping& by_child = RowsBy(details, "LAchildID");
   const Dates& deaths = identifiers.Dates("PersonDeathDate");
   const Dates& referrals = details.Dates("CINreferralDate");
   Marks flagged_identifiers(identifiers);
   Marks flagged_details(details);
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
     if (!deaths[row]) continue;
-    for (std::size_t detail : Lookup(by_child, identifiers.Text("LAchildID", row))) {
+    for (std::size_t detail : OfChild(by_child, identifiers, row)) {
       if (Before(deaths[row], referrals[detail])) {
         flagged_identifiers.Mark(row);
         flagged_details.Mark(detail);
@@ -179,12 +179,12 @@ void Rule8555Q(const Return& data, RuleOutput& out) {
 // after the closure: both flagged (8565).
 void AfterClosure(const Table& details, const Dates& closures, const Table& table, std::string_view first,
                   std::string_view second, Marks& flagged_details, Marks& flagged) {
-  const std::unordered_map<std::string, Rows> by_episode = RowsByEpisode(table);
+  const Grouping& by_episode = RowsByEpisode(table);
   const Dates& firsts = table.Dates(first);
   const Dates& seconds = second.empty() ? firsts : table.Dates(second);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!closures[row]) continue;
-    for (std::size_t other : Lookup(by_episode, EpisodeKey(details, row))) {
+    for (std::size_t other : InEpisode(by_episode, details, row)) {
       if (Before(closures[row], firsts[other]) || Before(closures[row], seconds[other])) {
         flagged_details.Mark(row);
         flagged.Mark(other);
@@ -259,13 +259,13 @@ void Rule8585Q(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"ChildIdentifiers", "CINdetails"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> by_child = RowsBy(details, "LAchildID");
+  const Grouping& by_child = RowsBy(details, "LAchildID");
   const Dates& deaths = identifiers.Dates("PersonDeathDate");
   Marks flagged_identifiers(identifiers);
   Marks flagged_details(details);
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
     if (deaths[row]) continue;
-    for (std::size_t detail : Lookup(by_child, identifiers.Text("LAchildID", row))) {
+    for (std::size_t detail : OfChild(by_child, identifiers, row)) {
       if (details.Text("ReasonForClosure", detail) == "RC2") {
         flagged_identifiers.Mark(row);
         flagged_details.Mark(detail);
@@ -280,9 +280,9 @@ void Rule8585Q(const Return& data, RuleOutput& out) {
 void Rule8590(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"ChildIdentifiers", "CINdetails"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
-  const std::unordered_map<std::string, Rows> by_child = RowsBy(*data.Find("CINdetails"), "LAchildID");
+  const Grouping& by_child = RowsBy(*data.Find("CINdetails"), "LAchildID");
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
-    if (Lookup(by_child, identifiers.Text("LAchildID", row)).empty()) out.Flag("ChildIdentifiers", "LAchildID", row);
+    if (OfChild(by_child, identifiers, row).empty()) out.Flag("ChildIdentifiers", "LAchildID", row);
   }
 }
 
@@ -301,7 +301,7 @@ void Rule8606(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"ChildIdentifiers", "CINdetails"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> by_child = RowsBy(identifiers, "LAchildID");
+  const Grouping& by_child = RowsBy(identifiers, "LAchildID");
   const Dates& referrals = details.Dates("CINreferralDate");
   const Dates& births = identifiers.Dates("PersonBirthDate");
   const Dates& expected = identifiers.Dates("ExpectedPersonBirthDate");
@@ -309,7 +309,7 @@ void Rule8606(const Return& data, RuleOutput& out) {
   Marks flagged_details(details);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!referrals[row]) continue;
-    for (std::size_t child : Lookup(by_child, details.Text("LAchildID", row))) {
+    for (std::size_t child : OfChild(by_child, details, row)) {
       const bool early = (births[child] && *referrals[row] < births[child]->AddDays(-280)) ||
                          (expected[child] && *referrals[row] < expected[child]->AddDays(-280));
       if (early) {
@@ -532,8 +532,8 @@ void Rule8540(const Return& data, RuleOutput& out) {
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& details = *data.Find("CINdetails");
   const Table& disabilities = *data.Find("Disabilities");
-  const std::unordered_map<std::string, Rows> details_by = RowsBy(details, "LAchildID");
-  const std::unordered_map<std::string, Rows> disabilities_by = RowsBy(disabilities, "LAchildID");
+  const Grouping& details_by = RowsBy(details, "LAchildID");
+  const Grouping& disabilities_by = RowsBy(disabilities, "LAchildID");
   const Dates& births = identifiers.Dates("PersonBirthDate");
   Marks flagged_identifiers(identifiers);
   Marks flagged_details(details);
@@ -541,7 +541,7 @@ void Rule8540(const Return& data, RuleOutput& out) {
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
     if (!births[row]) continue;
     const std::string& child = identifiers.Text("LAchildID", row);
-    const Rows& codes = Lookup(disabilities_by, child);
+    const auto& codes = Lookup(disabilities_by, child);
     std::vector<std::size_t> invalid;
     for (std::size_t code : codes) {
       if (!OneOf(disabilities.Text("Disability", code), {"NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR",
@@ -595,7 +595,7 @@ void SchoolAgeUpn(const Return& data, RuleOutput& out, Date born_by) {
   if (!Need(data, out, {"ChildIdentifiers", "CINdetails"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> details_by = RowsBy(details, "LAchildID");
+  const Grouping& details_by = RowsBy(details, "LAchildID");
   const Dates& births = identifiers.Dates("PersonBirthDate");
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
     if (!births[row] || *births[row] > born_by || !identifiers.Text("UPN", row).empty()) continue;
@@ -605,7 +605,7 @@ void SchoolAgeUpn(const Return& data, RuleOutput& out, Date born_by) {
     }
     if (OneOf(reason, {"UN2", "UN3", "UN4", "UN5", "UN6", "UN7"})) continue;
     bool open_referral = false;
-    for (std::size_t detail : Lookup(details_by, identifiers.Text("LAchildID", row))) {
+    for (std::size_t detail : OfChild(details_by, identifiers, row)) {
       const std::string& nfa = details.Text("ReferralNFA", detail);
       if (nfa == "0" || Lower(nfa) == "false") open_referral = true;
     }
@@ -628,12 +628,12 @@ void Rule8772(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"ChildIdentifiers", "CINdetails"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> details_by = RowsBy(details, "LAchildID");
+  const Grouping& details_by = RowsBy(details, "LAchildID");
   Marks flagged_identifiers(identifiers);
   Marks flagged_details(details);
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
     if (identifiers.Text("UPNunknown", row) != "UN7") continue;
-    const Rows& episodes = Lookup(details_by, identifiers.Text("LAchildID", row));
+    const auto& episodes = OfChild(details_by, identifiers, row);
     if (episodes.empty()) flagged_identifiers.Mark(row);  // a left merge keeps the child, NFA blank
     for (std::size_t detail : episodes) {
       if (NfaTrue(Lower(details.Text("ReferralNFA", detail)))) continue;
@@ -651,7 +651,7 @@ void Rule8775Q(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"ChildIdentifiers", "CINdetails"})) return;
   const Table& identifiers = *data.Find("ChildIdentifiers");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> details_by = RowsBy(details, "LAchildID");
+  const Grouping& details_by = RowsBy(details, "LAchildID");
   const Dates& births = identifiers.Dates("PersonBirthDate");
   const Dates& closures = details.Dates("CINclosureDate");
   const Date born_before = data.collection_end.AddYears(-25);
@@ -660,7 +660,7 @@ void Rule8775Q(const Return& data, RuleOutput& out) {
   for (std::size_t row = 0; row < identifiers.rows(); ++row) {
     if (!births[row] || !(*births[row] < born_before)) continue;
     const Date twenty_fifth = births[row]->AddYears(25);
-    for (std::size_t detail : Lookup(details_by, identifiers.Text("LAchildID", row))) {
+    for (std::size_t detail : OfChild(details_by, identifiers, row)) {
       if (!closures[detail] || *closures[detail] > twenty_fifth) {
         flagged_identifiers.Mark(row);
         flagged_details.Mark(detail);
@@ -815,10 +815,10 @@ void Rule8820(const Return& data, RuleOutput& out) {
 void Rule8825Q(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"CINdetails", "Assessments"})) return;
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> assessments_by = RowsByEpisode(*data.Find("Assessments"));
+  const Grouping& assessments_by = RowsByEpisode(*data.Find("Assessments"));
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (OneOf(details.Text("ReasonForClosure", row), {"RC8", "RC9"}) &&
-        Lookup(assessments_by, EpisodeKey(details, row)).empty()) {
+        InEpisode(assessments_by, details, row).empty()) {
       out.Flag("CINdetails", "ReasonForClosure", row);
     }
   }
@@ -831,8 +831,8 @@ void Rule8831(const Return& data, RuleOutput& out) {
   const Table& details = *data.Find("CINdetails");
   const Table& section47 = *data.Find("Section47");
   const Table& assessments = *data.Find("Assessments");
-  const std::unordered_map<std::string, Rows> section47_by = RowsByEpisode(section47);
-  const std::unordered_map<std::string, Rows> assessments_by = RowsByEpisode(assessments);
+  const Grouping& section47_by = RowsByEpisode(section47);
+  const Grouping& assessments_by = RowsByEpisode(assessments);
   const Dates& conferences = details.Dates("DateOfInitialCPC");
   const Dates& s47_starts = section47.Dates("S47ActualStartDate");
   const Dates& starts = assessments.Dates("AssessmentActualStartDate");
@@ -842,8 +842,7 @@ void Rule8831(const Return& data, RuleOutput& out) {
   Marks flagged_assessments(assessments);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!NfaTrue(details.Text("ReferralNFA", row))) continue;
-    const std::string key = EpisodeKey(details, row);
-    const Rows& enquiries = Lookup(section47_by, key);
+    const RowList enquiries = InEpisode(section47_by, details, row);
     if (enquiries.empty() && conferences[row]) flagged_details.Mark(row);
     for (std::size_t enquiry : enquiries) {
       if (conferences[row] || s47_starts[enquiry]) {
@@ -851,7 +850,7 @@ void Rule8831(const Return& data, RuleOutput& out) {
         flagged47.Mark(enquiry);
       }
     }
-    for (std::size_t assessment : Lookup(assessments_by, key)) {
+    for (std::size_t assessment : InEpisode(assessments_by, details, row)) {
       if (starts[assessment] || authorised[assessment]) {
         flagged_details.Mark(row);
         flagged_assessments.Mark(assessment);
@@ -871,7 +870,7 @@ void Rule8832(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"CINdetails", "ChildProtectionPlans"})) return;
   const Table& details = *data.Find("CINdetails");
   const Table& plans = *data.Find("ChildProtectionPlans");
-  const std::unordered_map<std::string, Rows> plans_by = RowsByEpisode(plans);
+  const Grouping& plans_by = RowsByEpisode(plans);
   auto nfa = [&details](std::size_t row) {
     const std::string& value = details.Text("ReferralNFA", row);
     return Lower(value) == "true" || value == "1";
@@ -880,7 +879,7 @@ void Rule8832(const Return& data, RuleOutput& out) {
   Marks flagged_plans(plans);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!nfa(row)) continue;
-    for (std::size_t plan : Lookup(plans_by, EpisodeKey(details, row))) {
+    for (std::size_t plan : InEpisode(plans_by, details, row)) {
       if (row < plans.rows()) flagged_plans.Mark(row);
       if (plan < details.rows() && nfa(plan)) flagged_details.Mark(plan);
     }
@@ -1015,14 +1014,14 @@ void Rule8867(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"CINdetails", "Assessments"})) return;
   const Table& details = *data.Find("CINdetails");
   const Table& assessments = *data.Find("Assessments");
-  const std::unordered_map<std::string, Rows> assessments_by = RowsByEpisode(assessments);
+  const Grouping& assessments_by = RowsByEpisode(assessments);
   const Dates& closures = details.Dates("CINclosureDate");
   const Dates& authorised = assessments.Dates("AssessmentAuthorisationDate");
   Marks flagged_details(details);
   Marks flagged_assessments(assessments);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!closures[row]) continue;
-    for (std::size_t assessment : Lookup(assessments_by, EpisodeKey(details, row))) {
+    for (std::size_t assessment : InEpisode(assessments_by, details, row)) {
       if (!authorised[assessment]) {
         flagged_details.Mark(row);
         flagged_assessments.Mark(assessment);
@@ -1039,14 +1038,14 @@ void Rule8868(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"CINdetails", "Section47"})) return;
   const Table& details = *data.Find("CINdetails");
   const Table& section47 = *data.Find("Section47");
-  const std::unordered_map<std::string, Rows> section47_by = RowsByEpisode(section47);
+  const Grouping& section47_by = RowsByEpisode(section47);
   const Dates& closures = details.Dates("CINclosureDate");
   const Dates& conferences = section47.Dates("DateOfInitialCPC");
   Marks flagged_details(details);
   Marks flagged47(section47);
   for (std::size_t row = 0; row < details.rows(); ++row) {
     if (!closures[row]) continue;
-    for (std::size_t enquiry : Lookup(section47_by, EpisodeKey(details, row))) {
+    for (std::size_t enquiry : InEpisode(section47_by, details, row)) {
       const bool not_required = OneOf(section47.Text("ICPCnotRequired", enquiry), {"1", "true"});
       if (conferences[enquiry].has_value() == not_required) {
         flagged_details.Mark(row);
@@ -1095,27 +1094,25 @@ void Rule8873Q(const Return& data, RuleOutput& out) {
   const Table& assessments = *data.Find("Assessments");
   const Table& factors = *data.Find("AssessmentFactorsList");
   const Table& details = *data.Find("CINdetails");
-  const std::unordered_map<std::string, Rows> assessments_by = RowsByEpisode(assessments);
-  const std::unordered_map<std::string, Rows> details_by = RowsByEpisode(details);
-  std::unordered_map<std::string, Rows> factors_by;
-  for (std::size_t row = 0; row < factors.rows(); ++row) {
-    factors_by[EpisodeKey(factors, row) + '\x1f' + factors.Text("AssessmentID", row)].push_back(row);
-  }
+  const Grouping& assessments_by = RowsByEpisode(assessments);
+  const Grouping& details_by = RowsByEpisode(details);
+  const Grouping& factors_by = RowsByAssessment(factors);
+  const std::vector<std::string>& ids = assessments.Column("AssessmentID");
+  const std::vector<std::string>& factor_codes = factors.Column("AssessmentFactor");
   Marks flagged_assessments(assessments);
   Marks flagged_details(details);
   for (std::size_t row = 0; row < assessments.rows(); ++row) {
-    const std::string episode = EpisodeKey(assessments, row);
     bool another = false;
-    for (std::size_t other : Lookup(assessments_by, episode)) {
-      another = another || assessments.Text("AssessmentID", other) != assessments.Text("AssessmentID", row);
+    for (std::size_t other : assessments_by.RowsOf(assessments_by.GroupOf(row))) {
+      another = another || ids[other] != ids[row];
     }
     if (another) continue;
     bool no_factors = false;
-    for (std::size_t factor : Lookup(factors_by, episode + '\x1f' + assessments.Text("AssessmentID", row))) {
-      no_factors = no_factors || factors.Text("AssessmentFactor", factor).find("21") != std::string::npos;
+    for (std::size_t factor : OfAssessment(factors_by, assessments, row)) {
+      no_factors = no_factors || factor_codes[factor].find("21") != std::string::npos;
     }
     if (!no_factors) continue;
-    const Rows& episodes = Lookup(details_by, episode);
+    const RowList episodes = InEpisode(details_by, assessments, row);
     if (episodes.empty()) flagged_assessments.Mark(row);  // a left merge keeps it, reason blank
     for (std::size_t detail : episodes) {
       if (OneOf(details.Text("ReasonForClosure", detail), {"RC8", "RC9"})) continue;
@@ -1179,16 +1176,12 @@ void Rule8897Q(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Assessments", "AssessmentFactorsList"})) return;
   const Table& assessments = *data.Find("Assessments");
   const Table& factors = *data.Find("AssessmentFactorsList");
-  std::unordered_map<std::string, Rows> factors_by;
-  for (std::size_t row = 0; row < factors.rows(); ++row) {
-    factors_by[EpisodeKey(factors, row) + '\x1f' + factors.Text("AssessmentID", row)].push_back(row);
-  }
+  const Grouping& factors_by = RowsByAssessment(factors);
   const Dates& authorised = assessments.Dates("AssessmentAuthorisationDate");
   for (std::size_t row = 0; row < assessments.rows(); ++row) {
     if (!authorised[row] || *authorised[row] < data.collection_start) continue;
     bool bad = assessments.Text("AssessmentFactors", row).empty();
-    for (std::size_t factor :
-         Lookup(factors_by, EpisodeKey(assessments, row) + '\x1f' + assessments.Text("AssessmentID", row))) {
+    for (std::size_t factor : OfAssessment(factors_by, assessments, row)) {
       bad = bad || !IsFactorCode(factors.Text("AssessmentFactor", factor));
     }
     if (bad) FlagAt(out, "Assessments", row, {"AssessmentAuthorisationDate", "AssessmentFactors"});
@@ -1203,23 +1196,27 @@ void Rule8898(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Assessments", "AssessmentFactorsList"})) return;
   const Table& assessments = *data.Find("Assessments");
   const Table& factors = *data.Find("AssessmentFactorsList");
-  auto key_of = [](const Table& table, std::size_t row) {
-    return EpisodeKey(table, row) + '\x1f' + table.Text("AssessmentID", row);
-  };
-  std::unordered_map<std::string, std::size_t> assessments_per_key;
-  for (std::size_t row = 0; row < assessments.rows(); ++row) ++assessments_per_key[key_of(assessments, row)];
-  std::unordered_map<std::string, std::size_t> counts;
-  for (std::size_t row = 0; row < factors.rows(); ++row) {
-    ++counts[key_of(factors, row) + '\x1f' + factors.Text("AssessmentFactor", row)];
-  }
-  std::unordered_map<std::string, bool> repeated;
-  for (const auto& [key, count] : counts) {
-    const std::string assessment_key = key.substr(0, key.rfind('\x1f'));
-    const auto found = assessments_per_key.find(assessment_key);
-    if (found != assessments_per_key.end() && found->second * count >= 2) repeated[assessment_key] = true;
+  const Grouping& assessments_by = RowsByAssessment(assessments);
+  const Grouping& factors_by = RowsByAssessment(factors);
+  const std::vector<std::string>& codes = factors.Column("AssessmentFactor");
+  std::vector<bool> repeated(assessments_by.size(), false);
+  std::vector<std::string_view> listed;
+  for (const auto& [child, rows] : factors_by) {
+    const RowList matching = assessments_by.Matching(factors, rows.front());
+    if (matching.empty()) continue;
+    // Each factor row pairs with every assessment sharing the key: two assessments repeat every
+    // factor; one assessment repeats a factor listed twice.
+    bool twice = matching.size() >= 2;
+    if (!twice) {
+      listed.clear();
+      for (std::size_t row : rows) listed.push_back(codes[row]);
+      std::sort(listed.begin(), listed.end());
+      twice = std::adjacent_find(listed.begin(), listed.end()) != listed.end();
+    }
+    if (twice) repeated[assessments_by.GroupOf(matching.front())] = true;
   }
   for (std::size_t row = 0; row < assessments.rows(); ++row) {
-    if (repeated.count(key_of(assessments, row)) != 0) out.Flag("Assessments", "AssessmentFactors", row);
+    if (repeated[assessments_by.GroupOf(row)]) out.Flag("Assessments", "AssessmentFactors", row);
   }
 }
 
@@ -1251,13 +1248,13 @@ void PlanAfterDeath(const Return& data, RuleOutput& out, std::string_view column
   if (!Need(data, out, {"ChildProtectionPlans", "ChildIdentifiers"})) return;
   const Table& plans = *data.Find("ChildProtectionPlans");
   const Table& identifiers = *data.Find("ChildIdentifiers");
-  const std::unordered_map<std::string, Rows> identifiers_by = RowsBy(identifiers, "LAchildID");
+  const Grouping& identifiers_by = RowsBy(identifiers, "LAchildID");
   const Dates& dates = plans.Dates(column);
   const Dates& deaths = identifiers.Dates("PersonDeathDate");
   Marks flagged_plans(plans);
   Marks flagged_identifiers(identifiers);
   for (std::size_t row = 0; row < plans.rows(); ++row) {
-    for (std::size_t child : Lookup(identifiers_by, plans.Text("LAchildID", row))) {
+    for (std::size_t child : OfChild(identifiers_by, plans, row)) {
       if (Before(deaths[child], dates[row])) {
         flagged_plans.Mark(row);
         flagged_identifiers.Mark(child);

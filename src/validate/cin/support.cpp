@@ -22,10 +22,22 @@ std::string EpisodeKey(const Table& table, std::size_t row) {
   return key;
 }
 
-std::unordered_map<std::string, Rows> RowsByEpisode(const Table& table) {
-  std::unordered_map<std::string, Rows> groups;
-  for (std::size_t row = 0; row < table.rows(); ++row) groups[EpisodeKey(table, row)].push_back(row);
-  return groups;
+const Grouping& RowsByEpisode(const Table& table) { return table.GroupedBy({"LAchildID", "CINdetailsID"}); }
+
+RowList InEpisode(const Grouping& episodes, const Table& table, std::size_t row) {
+  return episodes.Matching(table, row);
+}
+
+const Grouping& RowsByAssessment(const Table& table) {
+  return table.GroupedBy({"LAchildID", "CINdetailsID", "AssessmentID"});
+}
+
+RowList OfAssessment(const Grouping& by_assessment, const Table& table, std::size_t row) {
+  return by_assessment.Matching(table, row);
+}
+
+RowList OfChild(const Grouping& by_child, const Table& table, std::size_t row) {
+  return by_child.Matching(table, row);
 }
 
 const Rows& Lookup(const std::unordered_map<std::string, Rows>& groups, const std::string& key) {

@@ -200,27 +200,27 @@ void Rule165(const Return& data, RuleOutput& out) {
     bool& entry = in_year[child[row]];
     entry = entry || (during && !child[row].empty());
   }
-  const auto headers = RowsBy(header, "CHILD");
-  const auto leavers = RowsBy(oc3, "CHILD");
+  const Grouping& headers = RowsBy(header, "CHILD");
+  const Grouping& leavers = RowsBy(oc3, "CHILD");
   const Texts& mother = header.Column("MOTHER");
   const Texts& sex = header.Column("SEX");
   for (const auto& [id, eps_in_year] : in_year) {
-    const auto found_header = headers.find(id);
-    if (found_header == headers.end()) continue;
-    const auto found_oc3 = leavers.find(id);
-    for (std::size_t h : found_header->second) {
+    const Grouping::RowList found_header = headers.Find(id);
+    if (found_header.empty()) continue;
+    const Grouping::RowList found_oc3 = leavers.Find(id);
+    for (std::size_t h : found_header) {
       const bool has_mother = !mother[h].empty();
       const bool female = sex[h] == "2";
       const bool bad = (has_mother && !OneOf(mother[h], {"0", "1"})) || (has_mother && sex[h] == "1") ||
                        (!has_mother && female && eps_in_year);
       if (bad) {
         out.Flag("Header", h);
-        if (found_oc3 != leavers.end()) {
-          for (std::size_t o : found_oc3->second) out.Flag("OC3", o);
+        if (!found_oc3.empty()) {
+          for (std::size_t o : found_oc3) out.Flag("OC3", o);
         }
       }
-      if (found_oc3 == leavers.end()) continue;
-      for (std::size_t o : found_oc3->second) {
+      if (found_oc3.empty()) continue;
+      for (std::size_t o : found_oc3) {
         const bool has_oc3 = AnyGiven(oc3, {"ACTIV", "ACCOM", "IN_TOUCH"}, o);
         if (has_mother && female && !eps_in_year && has_oc3) {
           out.Flag("Header", h);
@@ -262,15 +262,15 @@ void Rule117(const Return& data, RuleOutput& out) {
   const Texts& rec = episodes.Column("REC");
   for (std::size_t row = 0; row < episodes.rows(); ++row) keep[row] = rec[row] != "X1";
   const auto latest = ExtremeRowByChild(episodes, "DECOM", true, &keep);
-  const auto placements = RowsBy(placed, "CHILD");
+  const Grouping& placements = RowsBy(placed, "CHILD");
   const Dates& dec = episodes.Dates("DEC");
   const Dates& date_placed = placed.Dates("DATE_PLACED");
   const Dates& date_ceased = placed.Dates("DATE_PLACED_CEASED");
   const std::optional<Date> end = data.collection_end;
   for (const auto& [id, row] : latest) {
-    const auto found = placements.find(id);
-    if (found == placements.end()) continue;
-    for (std::size_t p : found->second) {
+    const Grouping::RowList found = placements.Find(id);
+    if (found.empty()) continue;
+    for (std::size_t p : found) {
       if (After(date_placed[p], end) || After(date_placed[p], dec[row]) || After(date_ceased[p], end) ||
           After(date_ceased[p], dec[row])) {
         out.Flag("Episodes", row);
@@ -290,14 +290,14 @@ void Rule118(const Return& data, RuleOutput& out) {
   const Texts& ls = episodes.Column("LS");
   for (std::size_t row = 0; row < episodes.rows(); ++row) keep[row] = !OneOf(ls[row], {"V3", "V4"});
   const auto earliest = ExtremeRowByChild(episodes, "DECOM", false, &keep);
-  const auto placements = RowsBy(placed, "CHILD");
+  const Grouping& placements = RowsBy(placed, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   const Dates& ceased = placed.Dates("DATE_PLACED_CEASED");
   const std::optional<Date> start = data.collection_start;
   for (const auto& [id, row] : earliest) {
-    const auto found = placements.find(id);
-    if (found == placements.end()) continue;
-    for (std::size_t p : found->second) {
+    const Grouping::RowList found = placements.Find(id);
+    if (found.empty()) continue;
+    for (std::size_t p : found) {
       if (Before(ceased[p], decom[row]) || Before(ceased[p], start)) {
         out.Flag("Episodes", row);
         out.Flag("PlacedAdoption", p);
@@ -369,16 +369,16 @@ void Rule184(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "PlacedAdoption"})) return;
   const Table& header = *data.Find("Header");
   const Table& placed = *data.Find("PlacedAdoption");
-  const auto headers = RowsBy(header, "CHILD");
+  const Grouping& headers = RowsBy(header, "CHILD");
   const Dates& dob = header.Dates("DOB");
   const Dates& date_placed = placed.Dates("DATE_PLACED");
   const Texts& child = placed.Column("CHILD");
   for (std::size_t row = 0; row < placed.rows(); ++row) {
     if (!date_placed[row]) continue;
-    const auto found = headers.find(child[row]);
-    bool bad = found == headers.end();
+    const Grouping::RowList found = headers.Find(child[row]);
+    bool bad = found.empty();
     if (!bad) {
-      for (std::size_t h : found->second) bad = bad || !(dob[h] && *date_placed[row] >= *dob[h]);
+      for (std::size_t h : found) bad = bad || !(dob[h] && *date_placed[row] >= *dob[h]);
     }
     if (bad) out.Flag("PlacedAdoption", row);
   }
@@ -646,7 +646,7 @@ void Rule167(const Return& data, RuleOutput& out) {
 void Rule157(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC2", "Episodes"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   const Dates& dob = oc2.Dates("DOB");
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (!looked_after.contains(oc2.Text("CHILD", row)) || !dob[row]) continue;
@@ -729,7 +729,7 @@ void Rule182(const Return& data, RuleOutput& out) {
 void Rule185(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "OC2"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (!oc2.Text("SDQ_SCORE", row).empty() && !looked_after.contains(oc2.Text("CHILD", row))) out.Flag("OC2", row);
   }
@@ -740,7 +740,7 @@ void Rule185(const Return& data, RuleOutput& out) {
 void Rule186(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "OC2"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   const Dates& dob = oc2.Dates("DOB");
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (!dob[row] || !looked_after.contains(oc2.Text("CHILD", row))) continue;
@@ -756,7 +756,7 @@ void Rule187(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC3", "AD1", "Episodes"})) return;
   const Table& ad1 = *data.Find("AD1");
   const Table& oc3 = *data.Find("OC3");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     if (looked_after.contains(oc3.Text("CHILD", row)) && AnyGiven(oc3, {"IN_TOUCH", "ACTIV", "ACCOM"}, row)) {
       out.Flag("OC3", row);
@@ -798,7 +798,7 @@ void Rule189(const Return& data, RuleOutput& out) {
 void Rule190(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC2", "Episodes"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (!looked_after.contains(oc2.Text("CHILD", row)) && AnyGiven(oc2, kHealthItems, row)) out.Flag("OC2", row);
   }
@@ -810,7 +810,7 @@ void Rule191(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC2", "Episodes"})) return;
   const Table& oc2 = *data.Find("OC2");
   const Table& episodes = *data.Find("Episodes");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   std::unordered_set<std::string> with_oc2;
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     const std::string& child = oc2.Text("CHILD", row);
@@ -867,7 +867,7 @@ void Rule197a(const Return& data, RuleOutput& out) {
 void Rule197B(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC2", "Episodes"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   const Dates& dob = oc2.Dates("DOB");
   const auto in_year = [&](Date day) { return day >= data.collection_start && day <= data.collection_end; };
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
@@ -883,7 +883,7 @@ void Rule197B(const Return& data, RuleOutput& out) {
 void Rule198(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "OC2"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (!oc2.Text("SDQ_REASON", row).empty() && !looked_after.contains(oc2.Text("CHILD", row))) out.Flag("OC2", row);
   }

@@ -28,6 +28,7 @@ const std::vector<std::size_t>& RowsOf(const Groups& groups, const std::string& 
   auto found = groups.find(key);
   return found == groups.end() ? kNone : found->second;
 }
+Grouping::RowList RowsOf(const Grouping& groups, std::string_view key) { return groups.Find(key); }
 
 bool Same(const std::optional<Date>& a, const std::optional<Date>& b) { return a && b && *a == *b; }
 
@@ -66,11 +67,11 @@ void FlagChangedFromLastYear(const Return& data, RuleOutput& out, std::string_vi
   if (!Need(data, out, {"Header", "Header_last"})) return;
   const Table& header = *data.Find("Header");
   const Table& last = *data.Find("Header_last");
-  const Groups last_by_child = RowsBy(last, "CHILD");
+  const Grouping& last_by_child = RowsBy(last, "CHILD");
   const std::vector<std::string>& now = header.Column(column);
   const std::vector<std::string>& before = last.Column(column);
   for (std::size_t row = 0; row < header.rows(); ++row) {
-    for (std::size_t other : RowsOf(last_by_child, header.Text("CHILD", row))) {
+    for (std::size_t other : last_by_child.Matching(header, row)) {
       if (now[row] != before[other]) {
         out.Flag("Header", row);
         break;
@@ -88,11 +89,11 @@ void Rule203(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Header_last"})) return;
   const Table& header = *data.Find("Header");
   const Table& last = *data.Find("Header_last");
-  const Groups last_by_child = RowsBy(last, "CHILD");
+  const Grouping& last_by_child = RowsBy(last, "CHILD");
   const Dates& now = header.Dates("DOB");
   const Dates& before = last.Dates("DOB");
   for (std::size_t row = 0; row < header.rows(); ++row) {
-    for (std::size_t other : RowsOf(last_by_child, header.Text("CHILD", row))) {
+    for (std::size_t other : last_by_child.Matching(header, row)) {
       if (now[row] != before[other]) {
         out.Flag("Header", row);
         break;
@@ -154,7 +155,7 @@ void CheckUascYears(const Return& data, RuleOutput& out, Check check) {
   const Table& uasc_last = *data.Find("UASC_last");
   const Groups now_by_child = GroupRows(now.child);
   const Groups last_by_child = GroupRows(last.child);
-  const Groups uasc_last_by_child = RowsBy(uasc_last, "CHILD");
+  const Grouping& uasc_last_by_child = RowsBy(uasc_last, "CHILD");
   const std::string kNan;  // a merge that found nothing
   for (std::size_t row = 0; row < uasc.rows(); ++row) {
     const std::string& child = uasc.Text("CHILD", row);
@@ -249,8 +250,8 @@ void Rule207(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Header_last", "Episodes"})) return;
   const Table& header = *data.Find("Header");
   const Table& last = *data.Find("Header_last");
-  const Groups last_by_child = RowsBy(last, "CHILD");
-  const Groups episodes_by_child = RowsBy(*data.Find("Episodes"), "CHILD");
+  const Grouping& last_by_child = RowsBy(last, "CHILD");
+  const Grouping& episodes_by_child = RowsBy(*data.Find("Episodes"), "CHILD");
   for (std::size_t row = 0; row < header.rows(); ++row) {
     const std::string& child = header.Text("CHILD", row);
     if (RowsOf(episodes_by_child, child).empty()) continue;
@@ -267,10 +268,10 @@ void Rule208(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Header_last"})) return;
   const Table& header = *data.Find("Header");
   const Table& last = *data.Find("Header_last");
-  const Groups last_by_child = RowsBy(last, "CHILD");
+  const Grouping& last_by_child = RowsBy(last, "CHILD");
   for (std::size_t row = 0; row < header.rows(); ++row) {
     const std::string& now = header.Text("UPN", row);
-    for (std::size_t other : RowsOf(last_by_child, header.Text("CHILD", row))) {
+    for (std::size_t other : last_by_child.Matching(header, row)) {
       const std::string& before = last.Text("UPN", other);
       const bool null_now = now.empty();
       const bool null_before = before.empty();
@@ -305,11 +306,11 @@ void Rule210(const Return& data, RuleOutput& out) {
   const Table& header = *data.Find("Header");
   const Table& episodes = *data.Find("Episodes");
   const Date reference = Date::FromYmdOrDie(data.collection_end.year(), 3, 24);
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!decom[row] || *decom[row] < reference) continue;
-    for (std::size_t h : RowsOf(header_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(episodes, row)) {
       if (header.Text("UPN", h) != "UN4") continue;
       out.Flag("Episodes", row);
       out.Flag("Header", h);
@@ -353,10 +354,10 @@ void Rule215(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC3", "OC2"})) return;
   const Table& oc3 = *data.Find("OC3");
   const Table& oc2 = *data.Find("OC2");
-  const Groups oc2_by_child = RowsBy(oc2, "CHILD");
+  const Grouping& oc2_by_child = RowsBy(oc2, "CHILD");
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     if (oc3.Text("IN_TOUCH", row).empty() && oc3.Text("ACTIV", row).empty() && oc3.Text("ACCOM", row).empty()) continue;
-    for (std::size_t other : RowsOf(oc2_by_child, oc3.Text("CHILD", row))) {
+    for (std::size_t other : oc2_by_child.Matching(oc3, row)) {
       bool given = false;
       for (std::string_view column : {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
                                       "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"}) {
@@ -559,12 +560,12 @@ void Rule234(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "Header"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   const Dates& dob = header.Dates("DOB");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (episodes.Text("REASON_PLACE_CHANGE", row) != "CUSTOD" || !decom[row]) continue;
-    for (std::size_t h : RowsOf(header_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(episodes, row)) {
       if (dob[h] && dob[h]->AddYears(10) > *decom[row]) {
         out.Flag("Episodes", row);
         out.Flag("Header", h);
@@ -588,7 +589,7 @@ void Rule302(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Episodes"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   const Dates& dob = header.Dates("DOB");
   for (const auto& [child, rows] : ChildRowsByDate(episodes, "DECOM")) {
@@ -609,11 +610,11 @@ void Rule303(const Return& data, RuleOutput& out) {
   const Table& header = *data.Find("Header");
   if (!header.Has("UASC")) return;
   const Table& uasc = *data.Find("UASC");
-  const Groups uasc_by_child = RowsBy(uasc, "CHILD");
+  const Grouping& uasc_by_child = RowsBy(uasc, "CHILD");
   for (std::size_t row = 0; row < header.rows(); ++row) {
     const std::optional<double> flag = ToNumber(header.Text("UASC", row));
     if (flag && *flag == 1) continue;
-    for (std::size_t u : RowsOf(uasc_by_child, header.Text("CHILD", row))) {
+    for (std::size_t u : uasc_by_child.Matching(header, row)) {
       if (uasc.Text("DUC", u).empty()) continue;
       out.Flag("UASC", u);
       out.Flag("Header", row);
@@ -638,12 +639,12 @@ void Rule331(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"AD1", "Episodes"})) return;
   const Table& ad1 = *data.Find("AD1");
   const Table& episodes = *data.Find("Episodes");
-  const Groups ad1_by_child = RowsBy(ad1, "CHILD");
+  const Grouping& ad1_by_child = RowsBy(ad1, "CHILD");
   const Dates& match = ad1.Dates("DATE_MATCH");
   const Dates& decom = episodes.Dates("DECOM");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!OneOf(episodes.Text("REC", row), {"E11", "E12"}) || !decom[row]) continue;
-    for (std::size_t a : RowsOf(ad1_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t a : ad1_by_child.Matching(episodes, row)) {
       if (match[a] && *match[a] > *decom[row]) {
         out.Flag("AD1", a);
         out.Flag("Episodes", row);
@@ -670,7 +671,7 @@ void Rule334(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "AD1"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& ad1 = *data.Find("AD1");
-  const Groups ad1_by_child = RowsBy(ad1, "CHILD");
+  const Grouping& ad1_by_child = RowsBy(ad1, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   const Dates& decided = ad1.Dates("DATE_INT");
   std::unordered_map<std::string, std::vector<std::size_t>> starts;
@@ -696,11 +697,11 @@ void Rule335(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "AD1"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& ad1 = *data.Find("AD1");
-  const Groups ad1_by_child = RowsBy(ad1, "CHILD");
+  const Grouping& ad1_by_child = RowsBy(ad1, "CHILD");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!OneOf(episodes.Text("REC", row), {"E1", "E11", "E12"})) continue;
     const std::string& place = episodes.Text("PLACE", row);
-    for (std::size_t a : RowsOf(ad1_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t a : ad1_by_child.Matching(episodes, row)) {
       const std::string& foster = ad1.Text("FOSTER_CARE", a);
       if ((OneOf(place, {"A2", "A3", "A5"}) && foster == "0") || (OneOf(place, {"A1", "A4", "A6"}) && foster == "1")) {
         out.Flag("Episodes", row);
@@ -777,10 +778,10 @@ void Rule348(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC3", "OC3_last"})) return;
   const Table& oc3 = *data.Find("OC3");
   const Table& last = *data.Find("OC3_last");
-  const Groups last_by_child = RowsBy(last, "CHILD");
+  const Grouping& last_by_child = RowsBy(last, "CHILD");
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     if (oc3.Text("IN_TOUCH", row) == "DIED") continue;
-    for (std::size_t other : RowsOf(last_by_child, oc3.Text("CHILD", row))) {
+    for (std::size_t other : last_by_child.Matching(oc3, row)) {
       if (last.Text("IN_TOUCH", other) == "DIED") out.Flag("OC3", row);
     }
   }
@@ -801,12 +802,12 @@ void Rule352(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Episodes"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   const Dates& dob = header.Dates("DOB");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (episodes.Text("RNE", row) != "S" || !decom[row]) continue;
-    for (std::size_t h : RowsOf(header_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(episodes, row)) {
       if (dob[h] && dob[h]->AddYears(18) <= *decom[row]) out.Flag("Episodes", row);
     }
   }
@@ -897,12 +898,12 @@ void Rule358(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "Header"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   const Dates& dob = header.Dates("DOB");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!OneOf(episodes.Text("LS", row), {"J1", "J2", "J3"}) || !decom[row]) continue;
-    for (std::size_t h : RowsOf(header_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(episodes, row)) {
       if (dob[h] && dob[h]->AddYears(10) >= *decom[row]) {
         out.Flag("Episodes", row);
         out.Flag("Header", h);
@@ -917,12 +918,12 @@ void Rule359(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "Header"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates& dob = header.Dates("DOB");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!episodes.Text("DEC", row).empty()) continue;
     if (episodes.Text("LS", row) == "V2" && episodes.Text("PLACE", row) == "K2") continue;
-    for (std::size_t h : RowsOf(header_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(episodes, row)) {
       if (dob[h] && dob[h]->AddYears(18) < data.collection_end) out.Flag("Episodes", row);
     }
   }
@@ -1113,13 +1114,13 @@ void CheckPlacementAges(const Return& data, RuleOutput& out, std::string_view pl
   if (!Need(data, out, {"Episodes", "Header"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates& decom = episodes.Dates("DECOM");
   const Dates dec = after_365 ? DecAsAfterRule365(data, episodes) : episodes.Dates("DEC");
   const Dates& dob = header.Dates("DOB");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (episodes.Text("PLACE", row) != place || !decom[row] || !dec[row]) continue;
-    for (std::size_t h : RowsOf(header_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(episodes, row)) {
       if (dob[h] && breaks(*decom[row], *dec[row], *dob[h])) out.Flag("Episodes", row);
     }
   }
@@ -1264,12 +1265,12 @@ void CheckAgeAtEnd(const Return& data, RuleOutput& out, std::initializer_list<st
   if (!Need(data, out, {"Header", "Episodes"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const Dates dec = after_365 ? DecAsAfterRule365(data, episodes) : episodes.Dates("DEC");
   const Dates& dob = header.Dates("DOB");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!OneOf(episodes.Text("REC", row), reasons)) continue;
-    const std::vector<std::size_t>& headers = RowsOf(header_by_child, episodes.Text("CHILD", row));
+    const Grouping::RowList headers = header_by_child.Matching(episodes, row);
     if (headers.empty() && unmatched_breaks && breaks(dec[row], std::optional<Date>())) out.Flag("Episodes", row);
     for (std::size_t h : headers) {
       if (breaks(dec[row], dob[h])) out.Flag("Episodes", row);
@@ -1482,8 +1483,8 @@ void Rule399(const Return& data, RuleOutput& out) {
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
   const Table& reviews = *data.Find("Reviews");
-  const Groups header_by_child = RowsBy(header, "CHILD");
-  const Groups reviews_by_child = RowsBy(reviews, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
+  const Grouping& reviews_by_child = RowsBy(reviews, "CHILD");
   Groups by_child;
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     const std::string& child = episodes.Text("CHILD", row);

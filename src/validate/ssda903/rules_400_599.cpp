@@ -33,7 +33,7 @@ int CompareDate(const OptDate& a, const OptDate& b) {
 
 // The rows of `table` in the order of pandas' sort_values([text, dates...]) (a stable sort with
 // blanks last).
-Rows SortedRows(const Table& table, std::string_view text, std::initializer_list<std::string_view> dates) {
+Rows SortRows(const Table& table, std::string_view text, std::initializer_list<std::string_view> dates) {
   Rows order(table.rows());
   for (std::size_t row = 0; row < order.size(); ++row) order[row] = row;
   const std::vector<std::string>& key = table.Column(text);
@@ -47,6 +47,14 @@ Rows SortedRows(const Table& table, std::string_view text, std::initializer_list
     return false;
   });
   return order;
+}
+
+// Many rules walk the episodes in the same order, so it is sorted once and shared.
+const Rows& SortedRows(const Table& table, std::string_view text, std::initializer_list<std::string_view> dates) {
+  std::string key = "SortedRows";
+  for (std::string_view column : {text}) (key += '\x1f') += column;
+  for (std::string_view column : dates) (key += '\x1f') += column;
+  return table.Shared<Rows>(key, [&] { return SortRows(table, text, dates); });
 }
 
 // Pairs (previous, row) of consecutive rows in `order` that name the same (non-blank) child.
@@ -81,12 +89,12 @@ std::map<std::string, std::size_t> ExtremeDateRow(const Table& table, std::strin
 // (a blank child pairs with a blank child, as pandas matches NaN keys).
 template <typename Visit>
 void ForChildPairs(const Table& left, const Table& right, Visit visit) {
-  const auto by_child = RowsBy(right, "CHILD");
+  const Grouping& by_child = RowsBy(right, "CHILD");
   const std::vector<std::string>& child = left.Column("CHILD");
   for (std::size_t row = 0; row < left.rows(); ++row) {
-    const auto found = by_child.find(child[row]);
-    if (found == by_child.end()) continue;
-    for (std::size_t other : found->second) visit(row, other);
+    const Grouping::RowList found = by_child.Find(child[row]);
+    if (found.empty()) continue;
+    for (std::size_t other : found) visit(row, other);
   }
 }
 
@@ -155,14 +163,14 @@ void Rule407(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "Header"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const auto by_child = RowsBy(header, "CHILD");
+  const Grouping& by_child = RowsBy(header, "CHILD");
   const std::vector<OptDate>& dob = header.Dates("DOB");
   const std::vector<OptDate>& dec = episodes.Dates("DEC");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!OneOf(episodes.Text("REC", row), {"E45", "E46", "E47", "E48"}) || !dec[row]) continue;
-    const auto found = by_child.find(episodes.Text("CHILD", row));
-    if (found == by_child.end()) continue;
-    for (std::size_t h : found->second) {
+    const Grouping::RowList found = by_child.Find(episodes.Text("CHILD", row));
+    if (found.empty()) continue;
+    for (std::size_t h : found) {
       if (dob[h] && dob[h]->AddYears(18) < *dec[row]) {
         out.Flag("Episodes", row);
         out.Flag("Header", h);
@@ -472,14 +480,14 @@ void Rule460(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Episodes"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& header = *data.Find("Header");
-  const auto by_child = RowsBy(header, "CHILD");
+  const Grouping& by_child = RowsBy(header, "CHILD");
   const std::vector<OptDate>& dob = header.Dates("DOB");
   const std::vector<OptDate>& dec = episodes.Dates("DEC");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (episodes.Text("REC", row) != "E17" || !dec[row]) continue;
-    const auto found = by_child.find(episodes.Text("CHILD", row));
-    if (found == by_child.end()) continue;
-    for (std::size_t h : found->second) {
+    const Grouping::RowList found = by_child.Find(episodes.Text("CHILD", row));
+    if (found.empty()) continue;
+    for (std::size_t h : found) {
       if (dob[h] && dob[h]->AddYears(18) > *dec[row]) out.Flag("Episodes", row);
     }
   }
@@ -777,7 +785,7 @@ void Rule542(const Return& data, RuleOutput& out) {
 void Rule543(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC2", "Episodes"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   const std::vector<OptDate>& dob = oc2.Dates("DOB");
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (dob[row] && data.collection_end > dob[row]->AddYears(10) && looked_after.contains(oc2.Text("CHILD", row)) &&
@@ -790,7 +798,7 @@ void Rule543(const Return& data, RuleOutput& out) {
 void Rule545(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC2", "Episodes"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   const std::vector<OptDate>& dob = oc2.Dates("DOB");
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (dob[row] && data.collection_end < dob[row]->AddYears(5) && looked_after.contains(oc2.Text("CHILD", row)) &&
@@ -803,7 +811,7 @@ void Rule545(const Return& data, RuleOutput& out) {
 void Rule546(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC2", "Episodes"})) return;
   const Table& oc2 = *data.Find("OC2");
-  const auto looked_after = ContinuouslyLookedAfter(data);
+  const auto& looked_after = ContinuouslyLookedAfter(data);
   const std::vector<OptDate>& dob = oc2.Dates("DOB");
   for (std::size_t row = 0; row < oc2.rows(); ++row) {
     if (dob[row] && data.collection_end >= dob[row]->AddYears(5) && looked_after.contains(oc2.Text("CHILD", row)) &&
@@ -848,13 +856,13 @@ void Rule551(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "PlacedAdoption"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& placed = *data.Find("PlacedAdoption");
-  const auto by_child = RowsBy(placed, "CHILD");
+  const Grouping& by_child = RowsBy(placed, "CHILD");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!OneOf(episodes.Text("PLACE", row), {"A3", "A4", "A5", "A6"})) continue;
-    const auto found = by_child.find(episodes.Text("CHILD", row));
-    bool missing = found == by_child.end();
+    const Grouping::RowList found = by_child.Find(episodes.Text("CHILD", row));
+    bool missing = found.empty();
     if (!missing) {
-      for (std::size_t other : found->second) missing = missing || placed.Text("DATE_PLACED", other).empty();
+      for (std::size_t other : found) missing = missing || placed.Text("DATE_PLACED", other).empty();
     }
     if (missing) out.Flag("Episodes", row);
   }
@@ -892,7 +900,7 @@ void Rule552(const Return& data, RuleOutput& out) {
 void OrderNeedsPlacement(const Return& data, RuleOutput& out, std::string_view status) {
   if (!Need(data, out, {"Episodes", "PlacedAdoption"})) return;
   const Table& episodes = *data.Find("Episodes");
-  const auto by_child = RowsBy(*data.Find("PlacedAdoption"), "CHILD");
+  const Grouping& by_child = RowsBy(*data.Find("PlacedAdoption"), "CHILD");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (episodes.Text("LS", row) == status && !by_child.contains(episodes.Text("CHILD", row))) {
       out.Flag("Episodes", row);
@@ -908,7 +916,7 @@ void Rule554(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "PlacedAdoption"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& placed = *data.Find("PlacedAdoption");
-  const auto by_child = RowsBy(placed, "CHILD");
+  const Grouping& by_child = RowsBy(placed, "CHILD");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   const std::vector<OptDate>& date_placed = placed.Dates("DATE_PLACED");
   std::map<std::string, std::size_t> first;
@@ -919,9 +927,9 @@ void Rule554(const Return& data, RuleOutput& out) {
     if (!inserted && *decom[row] < *decom[it->second]) it->second = row;
   }
   for (const auto& [child, row] : first) {
-    const auto found = by_child.find(child);
-    if (found == by_child.end()) continue;
-    for (std::size_t other : found->second) {
+    const Grouping::RowList found = by_child.Find(child);
+    if (found.empty()) continue;
+    for (std::size_t other : found) {
       if (date_placed[other] && *date_placed[other] > *decom[row]) {
         out.Flag("Episodes", row);
         out.Flag("PlacedAdoption", other);
@@ -951,19 +959,19 @@ void PlacementCeasedRecorded(const Return& data, RuleOutput& out, std::initializ
   if (!Need(data, out, {"Episodes", "PlacedAdoption"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& placed = *data.Find("PlacedAdoption");
-  const auto by_child = RowsBy(placed, "CHILD");
+  const Grouping& by_child = RowsBy(placed, "CHILD");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     const std::string& rec = episodes.Text("REC", row);
     if (!OneOf(episodes.Text("PLACE", row), {"A3", "A4", "A5", "A6"}) && !OneOf(episodes.Text("LS", row), orders)) {
       continue;
     }
     if (rec.empty() || OneOf(rec, {"E11", "E12", "X1"})) continue;
-    const auto found = by_child.find(episodes.Text("CHILD", row));
-    if (found == by_child.end()) {
+    const Grouping::RowList found = by_child.Find(episodes.Text("CHILD", row));
+    if (found.empty()) {
       out.Flag("Episodes", row);
       continue;
     }
-    for (std::size_t other : found->second) {
+    for (std::size_t other : found) {
       if (placed.Text("DATE_PLACED_CEASED", other).empty() || placed.Text("REASON_PLACED_CEASED", other).empty()) {
         out.Flag("Episodes", row);
         out.Flag("PlacedAdoption", other);
@@ -981,18 +989,18 @@ void Rule558(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "PlacedAdoption"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& placed = *data.Find("PlacedAdoption");
-  const auto by_child = RowsBy(placed, "CHILD");
+  const Grouping& by_child = RowsBy(placed, "CHILD");
   std::unordered_map<std::string, Rows> adopted;
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (OneOf(episodes.Text("REC", row), {"E11", "E12"})) adopted[episodes.Text("CHILD", row)].push_back(row);
   }
   for (const auto& [child, rows] : adopted) {
     if (child.empty()) continue;
-    const auto found = by_child.find(child);
-    if (found == by_child.end()) continue;
+    const Grouping::RowList found = by_child.Find(child);
+    if (found.empty()) continue;
     bool all_ceased = true;
-    for (std::size_t other : found->second) all_ceased = all_ceased && !placed.Text("DATE_PLACED_CEASED", other).empty();
-    if (!all_ceased || rows.size() * found->second.size() < 2) continue;
+    for (std::size_t other : found) all_ceased = all_ceased && !placed.Text("DATE_PLACED_CEASED", other).empty();
+    if (!all_ceased || rows.size() * found.size() < 2) continue;
     for (std::size_t row : rows) out.Flag("Episodes", row);
   }
 }
@@ -1002,15 +1010,15 @@ void Rule559(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"PlacedAdoption", "PlacedAdoption_last"})) return;
   const Table& placed = *data.Find("PlacedAdoption");
   const Table& last = *data.Find("PlacedAdoption_last");
-  const auto by_child = RowsBy(last, "CHILD");
+  const Grouping& by_child = RowsBy(last, "CHILD");
   const std::vector<OptDate>& now = placed.Dates("DATE_PLACED");
   const std::vector<OptDate>& before = last.Dates("DATE_PLACED");
   for (std::size_t row = 0; row < placed.rows(); ++row) {
     if (!now[row] || *now[row] >= data.collection_start) continue;
-    const auto found = by_child.find(placed.Text("CHILD", row));
-    bool missing = found == by_child.end();
+    const Grouping::RowList found = by_child.Find(placed.Text("CHILD", row));
+    bool missing = found.empty();
     if (!missing) {
-      for (std::size_t other : found->second) missing = missing || !before[other];
+      for (std::size_t other : found) missing = missing || !before[other];
     }
     if (missing) out.Flag("PlacedAdoption", row);
   }
@@ -1194,11 +1202,11 @@ void Rule576(const Return& data, RuleOutput& out) {
     auto [it, inserted] = first.emplace(child, row);
     if (!inserted && start_at(row) < start_at(it->second)) it->second = row;
   }
-  const auto by_child = RowsBy(last, "CHILD");
+  const Grouping& by_child = RowsBy(last, "CHILD");
   for (const auto& [child, row] : first) {
-    const auto found = by_child.find(child);
-    if (found == by_child.end()) continue;
-    for (std::size_t other : found->second) {
+    const Grouping::RowList found = by_child.Find(child);
+    if (found.empty()) continue;
+    for (std::size_t other : found) {
       if (last.Text("MIS_END", other).empty() && last_start[other] && *last_start[other] != start_at(row)) {
         out.Flag("Missing", row);
       }
@@ -1321,12 +1329,12 @@ void Rule581(const Return& data, RuleOutput& out) {
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   const std::vector<OptDate> dec = ValidatorEpisodeEnds(data, episodes);
   const std::vector<OptDate>& start = missing.Dates("MIS_START");
-  const auto by_child = RowsBy(episodes, "CHILD");
+  const Grouping& by_child = RowsBy(episodes, "CHILD");
   for (std::size_t row = 0; row < missing.rows(); ++row) {
-    const auto found = by_child.find(missing.Text("CHILD", row));
-    if (found == by_child.end()) continue;
+    const Grouping::RowList found = by_child.Find(missing.Text("CHILD", row));
+    if (found.empty()) continue;
     bool inside = false;
-    for (std::size_t episode : found->second) {
+    for (std::size_t episode : found) {
       inside = inside || (start[row] && decom[episode] && *start[row] >= *decom[episode] &&
                           (!dec[episode] || *start[row] <= *dec[episode]));
     }

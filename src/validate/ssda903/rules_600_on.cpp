@@ -24,14 +24,9 @@ using Rows = std::vector<std::size_t>;
 using Groups = std::unordered_map<std::string, Rows>;
 using OptDate = std::optional<Date>;
 
-const Rows kNoRows;
-
 // The rows of a group, or none (pandas merges match a blank key to a blank key, so blanks are
 // looked up like any other value).
-const Rows& RowsOf(const Groups& groups, const std::string& key) {
-  const auto found = groups.find(key);
-  return found == groups.end() ? kNoRows : found->second;
-}
+Grouping::RowList RowsOf(const Grouping& groups, std::string_view key) { return groups.Find(key); }
 
 // Per child (blank children left out, as groupby does), the row with the earliest (or latest)
 // date in `dates`, first row on ties, rows without a date left out (idxmin/idxmax after dropna).
@@ -77,12 +72,12 @@ void Rule601(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "AD1"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& ad1 = *data.Find("AD1");
-  const Groups ad1_by_child = RowsBy(ad1, "CHILD");
+  const Grouping& ad1_by_child = RowsBy(ad1, "CHILD");
   const std::vector<OptDate>& dec = episodes.Dates("DEC");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!dec[row] || *dec[row] < data.collection_start || *dec[row] > data.collection_end) continue;
     if (!OneOf(episodes.Text("REC", row), {"E11", "E12"})) continue;
-    for (std::size_t a : RowsOf(ad1_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t a : ad1_by_child.Matching(episodes, row)) {
       for (const char* field : {"DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"}) {
         if (ad1.Text(field, a).empty()) {
           out.Flag("AD1", a);
@@ -126,13 +121,13 @@ void Check607(const Return& data, RuleOutput& out, std::string_view female) {
   if (!Need(data, out, {"Header", "Episodes"})) return;
   const Table& header = *data.Find("Header");
   const Table& episodes = *data.Find("Episodes");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const std::vector<OptDate> dec = DecSeenAfterRule365(data, episodes);
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     const std::string& rec = episodes.Text("REC", row);
     if (!dec[row] || rec.empty() || rec == "X1" || OneOf(episodes.Text("LS", row), {"V3", "V4"})) continue;
     if (*dec[row] < data.collection_start || *dec[row] > data.collection_end) continue;
-    for (std::size_t h : RowsOf(header_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(episodes, row)) {
       if (header.Text("SEX", h) == female && header.Text("MOTHER", h).empty()) {
         out.Flag("Episodes", row);
         out.Flag("Header", h);
@@ -196,9 +191,9 @@ void Rule624(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Header_last"})) return;
   const Table& header = *data.Find("Header");
   const Table& last = *data.Find("Header_last");
-  const Groups last_by_child = RowsBy(last, "CHILD");
+  const Grouping& last_by_child = RowsBy(last, "CHILD");
   for (std::size_t row = 0; row < header.rows(); ++row) {
-    for (std::size_t p : RowsOf(last_by_child, header.Text("CHILD", row))) {
+    for (std::size_t p : last_by_child.Matching(header, row)) {
       const std::string& before = last.Text("MC_DOB", p);
       if (!before.empty() && header.Text("MC_DOB", row) != before) out.Flag("Header", row);
     }
@@ -213,7 +208,7 @@ void Rule625(const Return& data, RuleOutput& out) {
   const Table& header = *data.Find("Header");
   const std::vector<OptDate>& dec = episodes.Dates("DEC");
   const std::vector<OptDate>& mc_dob = header.Dates("MC_DOB");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   for (const auto& [child, row] : ExtremeRowByChild(episodes, dec, true)) {
     for (std::size_t h : RowsOf(header_by_child, child)) {
       if (mc_dob[h] && (*mc_dob[h] > data.collection_end || *mc_dob[h] > *dec[row])) {
@@ -230,12 +225,12 @@ void Rule626(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "Header_last"})) return;
   const Table& header = *data.Find("Header");
   const Table& last = *data.Find("Header_last");
-  const Groups last_by_child = RowsBy(last, "CHILD");
+  const Grouping& last_by_child = RowsBy(last, "CHILD");
   const std::vector<OptDate>& mc_dob = header.Dates("MC_DOB");
   for (std::size_t row = 0; row < header.rows(); ++row) {
     if (!mc_dob[row] || *mc_dob[row] >= data.collection_start) continue;
     if (ToNumber(header.Text("MOTHER", row)) != 1.0) continue;
-    for (std::size_t p : RowsOf(last_by_child, header.Text("CHILD", row))) {
+    for (std::size_t p : last_by_child.Matching(header, row)) {
       if (ToNumber(last.Text("MOTHER", p)) == 0.0) out.Flag("Header", row);
     }
   }
@@ -269,11 +264,11 @@ void Rule630(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"PrevPerm", "Episodes"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& prev = *data.Find("PrevPerm");
-  const Groups prev_by_child = RowsBy(prev, "CHILD");
+  const Grouping& prev_by_child = RowsBy(prev, "CHILD");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (episodes.Text("RNE", row) != "S" || !decom[row] || *decom[row] < data.collection_start) continue;
-    const Rows& matches = RowsOf(prev_by_child, episodes.Text("CHILD", row));
+    const Grouping::RowList matches = prev_by_child.Matching(episodes, row);
     bool wrong = matches.empty();
     for (std::size_t p : matches) {
       const std::string& perm = prev.Text("PREV_PERM", p);
@@ -335,14 +330,14 @@ void Rule632(const Return& data, RuleOutput& out) {
   const Table& episodes = *data.Find("Episodes");
   const Table& prev = *data.Find("PrevPerm");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
-  const Groups prev_by_child = RowsBy(prev, "CHILD");
+  const Grouping& prev_by_child = RowsBy(prev, "CHILD");
   std::vector<OptDate> perm_dates;
   for (const std::string& text : prev.Column("DATE_PERM")) perm_dates.push_back(PermanenceDate(text));
   Rows firsts;
   for (const auto& entry : ExtremeRowByChild(episodes, decom, false)) firsts.push_back(entry.second);
   std::sort(firsts.begin(), firsts.end());
   for (std::size_t row : firsts) {
-    for (std::size_t p : RowsOf(prev_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t p : prev_by_child.Matching(episodes, row)) {
       const bool bad_date = !prev.Text("DATE_PERM", p).empty() && !perm_dates[p];
       if ((perm_dates[p] && *perm_dates[p] >= *decom[row]) || bad_date) {
         out.Flag("Episodes", row);
@@ -388,14 +383,14 @@ void Rule634(const Return& data, RuleOutput& out) {
   const Table& episodes = *data.Find("Episodes");
   const Table& prev = *data.Find("PrevPerm");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
-  const Groups episodes_by_child = RowsBy(episodes, "CHILD");
+  const Grouping& episodes_by_child = RowsBy(episodes, "CHILD");
   for (std::size_t p = 0; p < prev.rows(); ++p) {
     if (prev.Text("PREV_PERM", p).empty() && prev.Text("DATE_PERM", p).empty() && prev.Text("LA_PERM", p).empty()) {
       continue;
     }
     const std::string& child = prev.Text("CHILD", p);
     if (child.empty()) continue;  // groupby leaves blank children without a latest start
-    const Rows& rows = RowsOf(episodes_by_child, child);
+    const Grouping::RowList rows = RowsOf(episodes_by_child, child);
     OptDate last;
     for (std::size_t row : rows) {
       if (decom[row] && (!last || *decom[row] > *last)) last = decom[row];
@@ -611,10 +606,10 @@ void CheckDoloPlacement(const Return& data, RuleOutput& out, bool listed_is_wron
   const std::vector<OptDate>& end = dolo.Dates("DOLO_END");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   const std::vector<OptDate>& dec = episodes.Dates("DEC");
-  const Groups dolo_by_child = RowsBy(dolo, "CHILD");
+  const Grouping& dolo_by_child = RowsBy(dolo, "CHILD");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (OneOf(episodes.Text("PLACE", row), places) != listed_is_wrong) continue;
-    for (std::size_t d : RowsOf(dolo_by_child, episodes.Text("CHILD", row))) {
+    for (std::size_t d : dolo_by_child.Matching(episodes, row)) {
       if (dolo.Text("DOLO_START", d).empty() || dolo.Text("DOLO_END", d).empty()) continue;
       const bool starts_in = !dec[row] || (start[d] && *start[d] <= *dec[row]);
       if (starts_in && end[d] && decom[row] && *end[d] >= *decom[row]) {
@@ -631,10 +626,6 @@ void Rule710(const Return& data, RuleOutput& out) { CheckDoloPlacement(data, out
 
 bool HasLeaverInfo(const Table& oc3, std::size_t row) {
   return !oc3.Text("IN_TOUCH", row).empty() || !oc3.Text("ACTIV", row).empty() || !oc3.Text("ACCOM", row).empty();
-}
-
-std::set<std::string> ChildrenOf(const Table& table) {
-  return std::set<std::string>(table.Column("CHILD").begin(), table.Column("CHILD").end());
 }
 
 // 1000: a child who died in care (an episode ending E2, this year or last) should have no care
@@ -660,8 +651,8 @@ void Rule1000(const Return& data, RuleOutput& out) {
 void Rule1002(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "OC3", "Episodes_last"})) return;
   const Table& oc3 = *data.Find("OC3");
-  const std::set<std::string> now = ChildrenOf(*data.Find("Episodes"));
-  const std::set<std::string> before = ChildrenOf(*data.Find("Episodes_last"));
+  const Grouping& now = RowsBy(*data.Find("Episodes"), "CHILD");
+  const Grouping& before = RowsBy(*data.Find("Episodes_last"), "CHILD");
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     const std::string& child = oc3.Text("CHILD", row);
     if (now.count(child) == 0 && before.count(child) == 0) out.Flag("OC3", row);
@@ -680,7 +671,7 @@ void Rule1003(const Return& data, RuleOutput& out) {
     if (episodes.Text("RNE", row) == "S") s_starts[row] = decom[row];
   }
   const std::vector<OptDate>& date_placed = placed.Dates("DATE_PLACED");
-  const Groups placed_by_child = RowsBy(placed, "CHILD");
+  const Grouping& placed_by_child = RowsBy(placed, "CHILD");
   for (const auto& [child, row] : ExtremeRowByChild(episodes, s_starts, false)) {
     for (std::size_t p : RowsOf(placed_by_child, child)) {
       if (date_placed[p] && *date_placed[p] < *decom[row]) {
@@ -732,14 +723,14 @@ void Rule1007(const Return& data, RuleOutput& out) {
   const std::vector<OptDate>& dob = oc3.Dates("DOB");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   const std::vector<OptDate>& dec = episodes.Dates("DEC");
-  const Groups episodes_by_child = RowsBy(episodes, "CHILD");
+  const Grouping& episodes_by_child = RowsBy(episodes, "CHILD");
   const Date end = data.collection_end;
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     if (!dob[row] || !HasLeaverInfo(oc3, row)) continue;
     if (!(dob[row]->AddYears(17) <= end && dob[row]->AddYears(19) > end)) continue;
     Date birthday = dob[row]->AddYears(end.year() - dob[row]->year());
     if (birthday > end) birthday = birthday.AddYears(-1);
-    for (std::size_t e : RowsOf(episodes_by_child, oc3.Text("CHILD", row))) {
+    for (std::size_t e : episodes_by_child.Matching(oc3, row)) {
       if (decom[e] && dec[e] && *decom[e] <= birthday && *dec[e] > birthday) out.Flag("OC3", row);
     }
   }
@@ -784,7 +775,7 @@ void Rule1010(const Return& data, RuleOutput& out) {
   for (const auto& [child, row] : latest) {
     if (last.Text("DEC", row).empty()) open.insert(child);
   }
-  const std::set<std::string> now = ChildrenOf(*data.Find("Episodes"));
+  const Grouping& now = RowsBy(*data.Find("Episodes"), "CHILD");
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     const std::string& child = oc3.Text("CHILD", row);
     if (now.count(child) == 0 && open.count(child) != 0) out.Flag("OC3", row);
@@ -810,7 +801,7 @@ void Rule1011(const Return& data, RuleOutput& out) {
 // missing, reviews, AD1, previous permanence, OC2).
 void Rule1012(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes"})) return;
-  const std::set<std::string> children = ChildrenOf(*data.Find("Episodes"));
+  const Grouping& children = RowsBy(*data.Find("Episodes"), "CHILD");
   for (const char* name : {"PlacedAdoption", "Missing", "Reviews", "AD1", "PrevPerm", "OC2"}) {
     const Table* table = data.Find(name);
     if (table == nullptr) continue;
@@ -837,7 +828,7 @@ void Rule1014(const Return& data, RuleOutput& out) {
     const bool open = starts_in_time && (!dec[row] || *dec[row] >= data.collection_start);
     in_year[child] += open ? 1 : 0;
   }
-  const Groups oc3_by_child = RowsBy(oc3, "CHILD");
+  const Grouping& oc3_by_child = RowsBy(oc3, "CHILD");
   for (std::size_t row = 0; row < uasc.rows(); ++row) {
     const auto found = in_year.find(uasc.Text("CHILD", row));
     if (found == in_year.end() || found->second != 0) continue;
@@ -879,7 +870,7 @@ void Rule1016(const Return& data, RuleOutput& out) {
   const Table& episodes = *data.Find("Episodes");
   const std::vector<OptDate>& dob = oc3.Dates("DOB");
   const std::vector<OptDate> dec = DecSeenAfterRule365(data, episodes);
-  const Groups episodes_by_child = RowsBy(episodes, "CHILD");
+  const Grouping& episodes_by_child = RowsBy(episodes, "CHILD");
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     if (!dob[row] || !HasLeaverInfo(oc3, row)) continue;
     const int days = data.collection_end.DaysSince(*dob[row]);
@@ -887,7 +878,7 @@ void Rule1016(const Return& data, RuleOutput& out) {
     const bool age18 = days >= 6575 && days <= 6940;  // 18 and 19 years
     if (!age17 && !age18) continue;
     const Date birthday = dob[row]->AddYears(age17 ? 17 : 18);
-    for (std::size_t e : RowsOf(episodes_by_child, oc3.Text("CHILD", row))) {
+    for (std::size_t e : episodes_by_child.Matching(oc3, row)) {
       if (dec[e] && *dec[e] >= birthday) out.Flag("OC3", row);
     }
   }
@@ -900,10 +891,10 @@ void Rule3001(const Return& data, RuleOutput& out) {
   const Table& header = *data.Find("Header");
   const Table& oc3 = *data.Find("OC3");
   const std::vector<OptDate>& dob = header.Dates("DOB");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     if (!OneOf(oc3.Text("ACCOM", row), {"Z1", "Z2"})) continue;
-    for (std::size_t h : RowsOf(header_by_child, oc3.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(oc3, row)) {
       if (!dob[h]) continue;
       const Date seventeen = dob[h]->AddYears(17);
       if (seventeen >= data.collection_start && seventeen <= data.collection_end) out.Flag("OC3", row);
@@ -915,15 +906,14 @@ void Rule3001(const Return& data, RuleOutput& out) {
 void RuleEpi(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header"})) return;
   const Table& header = *data.Find("Header");
-  std::set<std::string> known;
+  std::vector<const Grouping*> known_in;
   for (const char* name : {"Episodes", "OC3"}) {
-    if (const Table* table = data.Find(name)) {
-      const std::set<std::string> children = ChildrenOf(*table);
-      known.insert(children.begin(), children.end());
-    }
+    if (const Table* table = data.Find(name)) known_in.push_back(&RowsBy(*table, "CHILD"));
   }
   for (std::size_t row = 0; row < header.rows(); ++row) {
-    if (known.count(header.Text("CHILD", row)) == 0) out.Flag("Header", row);
+    bool known = false;
+    for (const Grouping* children : known_in) known = known || !children->Matching(header, row).empty();
+    if (!known) out.Flag("Header", row);
   }
 }
 
@@ -931,7 +921,7 @@ void RuleEpi(const Return& data, RuleOutput& out) {
 void RuleNoE(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "Episodes_last"})) return;
   const Table& episodes = *data.Find("Episodes");
-  const std::set<std::string> before = ChildrenOf(*data.Find("Episodes_last"));
+  const Grouping& before = RowsBy(*data.Find("Episodes_last"), "CHILD");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (decom[row] && *decom[row] < data.collection_start && before.count(episodes.Text("CHILD", row)) == 0) {
@@ -946,7 +936,7 @@ void RuleNoE(const Return& data, RuleOutput& out) {
 template <const char* kTable>
 void ChildInHeader(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", kTable})) return;
-  const std::set<std::string> children = ChildrenOf(*data.Find("Header"));
+  const Grouping& children = RowsBy(*data.Find("Header"), "CHILD");
   const Table& table = *data.Find(kTable);
   for (std::size_t row = 0; row < table.rows(); ++row) {
     if (children.count(table.Text("CHILD", row)) == 0) out.Flag(kTable, row);
@@ -960,12 +950,12 @@ void DobAsHeader(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", kTable})) return;
   const Table& header = *data.Find("Header");
   const Table& table = *data.Find(kTable);
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   const std::vector<OptDate>& header_dob = header.Dates("DOB");
   const std::vector<OptDate>& dob = table.Dates("DOB");
   for (std::size_t row = 0; row < table.rows(); ++row) {
     if (!dob[row]) continue;
-    for (std::size_t h : RowsOf(header_by_child, table.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(table, row)) {
       if (header_dob[h] && *header_dob[h] != *dob[row]) out.Flag(kTable, row);
     }
   }
@@ -998,11 +988,11 @@ void RuleInt21(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Header", "UASC"})) return;
   const Table& header = *data.Find("Header");
   const Table& uasc = *data.Find("UASC");
-  const Groups header_by_child = RowsBy(header, "CHILD");
+  const Grouping& header_by_child = RowsBy(header, "CHILD");
   for (std::size_t row = 0; row < uasc.rows(); ++row) {
     const std::string& sex = uasc.Text("SEX", row);
     if (sex.empty()) continue;
-    for (std::size_t h : RowsOf(header_by_child, uasc.Text("CHILD", row))) {
+    for (std::size_t h : header_by_child.Matching(uasc, row)) {
       if (!header.Text("SEX", h).empty() && header.Text("SEX", h) != sex) out.Flag("UASC", row);
     }
   }
@@ -1245,10 +1235,10 @@ void RuleSw01(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"SWEpisodes", "Episodes"})) return;
   const Table& sw = *data.Find("SWEpisodes");
   const Table& episodes = *data.Find("Episodes");
-  const Groups sw_by_child = RowsBy(sw, "CHILD");
+  const Grouping& sw_by_child = RowsBy(sw, "CHILD");
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (!episodes.Text("DEC", row).empty() || OneOf(episodes.Text("LS", row), {"V3", "V4"})) continue;
-    const Rows& rows = RowsOf(sw_by_child, episodes.Text("CHILD", row));
+    const Grouping::RowList rows = sw_by_child.Matching(episodes, row);
     bool incomplete = rows.empty();
     for (std::size_t s : rows) {
       if (sw.Text("SW_ID", s).empty() || sw.Text("SW_DECOM", s).empty() || sw.Text("SW_REASON", s).empty()) {
@@ -1337,14 +1327,14 @@ void CheckSw12(const Return& data, RuleOutput& out, bool recent_only) {
   const std::vector<OptDate>& sw_decom = sw.Dates("SW_DECOM");
   const std::vector<OptDate> dec = DecSeenAfterRule365(data, episodes);
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
-  const Groups sw_by_child = RowsBy(sw, "CHILD");
+  const Grouping& sw_by_child = RowsBy(sw, "CHILD");
   const Date earliest = data.collection_start.AddDays(-365);
   for (std::size_t row = 0; row < episodes.rows(); ++row) {
     if (recent_only && dec[row] && (*dec[row] < earliest || *dec[row] > data.collection_end)) continue;
     const std::string& rec = episodes.Text("REC", row);
     const bool s_start = episodes.Text("RNE", row) == "S";
     if (OneOf(episodes.Text("LS", row), {"V3", "V4"}) || !(s_start || rec != "X1")) continue;
-    const Rows& rows = RowsOf(sw_by_child, episodes.Text("CHILD", row));
+    const Grouping::RowList rows = sw_by_child.Matching(episodes, row);
     bool fails = rows.empty();
     for (std::size_t s : rows) {
       const OptDate& start = sw_decom[s];

@@ -7,7 +7,9 @@
 
 namespace cairn::validate::ssda903 {
 
-std::unordered_set<std::string> ContinuouslyLookedAfter(const Return& data) {
+namespace {
+
+std::unordered_set<std::string> FindContinuouslyLookedAfter(const Return& data) {
   const Table& episodes = *data.Find("Episodes");
   const auto& decom = episodes.Dates("DECOM");
   const auto& dec = episodes.Dates("DEC");
@@ -30,6 +32,16 @@ std::unordered_set<std::string> ContinuouslyLookedAfter(const Return& data) {
     if (state.first && !state.second) children.insert(child);
   }
   return children;
+}
+
+}  // namespace
+
+const std::unordered_set<std::string>& ContinuouslyLookedAfter(const Return& data) {
+  // A dozen rules ask; the answer depends on the episodes and the year alone.
+  const std::string key =
+      "ContinuouslyLookedAfter\x1f" + data.collection_start.ToIso() + "\x1f" + data.collection_end.ToIso();
+  return data.Find("Episodes")->Shared<std::unordered_set<std::string>>(
+      key, [&data] { return FindContinuouslyLookedAfter(data); });
 }
 
 }  // namespace cairn::validate::ssda903
