@@ -1,12 +1,16 @@
 #include "validate/inputs.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
+#include <span>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -21,11 +25,15 @@
 namespace cairn::validate {
 namespace {
 
-std::string Upper(std::string_view text) {
-  std::string upper(text);
-  for (char& c : upper) {
+void UpperInPlace(std::string& text) {
+  for (char& c : text) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
+}
+
+std::string Upper(std::string_view text) {
+  std::string upper(text);
+  UpperInPlace(upper);
   return upper;
 }
 
@@ -43,8 +51,19 @@ const WorkingDayCalendar* Calendar() {
 
 // --- SSDA903 CSV -----------------------------------------------------------------------------
 
-Status AddSsda903Csv(const ReturnText& input, Return& ssda903) {
+// An SSDA903 CSV file parsed, its values upper-cased as the validator reads them.
+Result<CsvTable> ParseSsda903Csv(const ReturnText& input) {
   CAIRN_ASSIGN_OR_RETURN(CsvTable csv, ParseCsv(input.text, input.name));
+  for (CsvRecord& record : csv.records) {
+    for (std::string& value : record.fields) UpperInPlace(value);
+  }
+  return csv;
+}
+
+// `parsed` is ParseSsda903Csv(input).
+Status AddSsda903Csv(const ReturnText& input, Result<CsvTable> parsed, Return& ssda903) {
+  if (!parsed.ok()) return parsed.status();
+  CsvTable csv = std::move(*parsed);
   if (!csv.problems.empty()) {
     return Status::InvalidArgument(csv.problems.front().message +
                                    (csv.problems.size() > 1
@@ -90,10 +109,7 @@ Status AddSsda903Csv(const ReturnText& input, Return& ssda903) {
   }
   Table table(name, input.name, header, DateForm::kDayMonthYear);
   table.Reserve(csv.records.size());
-  for (CsvRecord& record : csv.records) {
-    for (std::string& value : record.fields) value = Upper(value);
-    table.AddRow(std::move(record.fields), record.line);
-  }
+  for (CsvRecord& record : csv.records) table.AddRow(std::move(record.fields), record.line);
   ssda903.tables.push_back(std::move(table));
   return Status::Ok();
 }
@@ -163,8 +179,11 @@ std::vector<std::string> Row(const pugi::xml_node& parent, const Table& table, P
 }
 
 int LineAt(std::string_view text, std::size_t offset, std::size_t& counted_to, int& line) {
-  for (; counted_to < offset && counted_to < text.size(); ++counted_to) {
-    if (text[counted_to] == '\n') ++line;
+  const std::size_t to = std::min(offset, text.size());
+  if (counted_to < to) {
+    line += static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
+                                        text.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
+    counted_to = to;
   }
   return line;
 }
@@ -240,16 +259,104 @@ Status XmlError(const std::string& name, int line, const pugi::xml_parse_result&
       fmt::format("{} line {}: the XML is not well formed ({})", name, error_line, result.description()));
 }
 
-// The children are parsed a run at a time (about a megabyte of text each), so memory holds the
-// file's text and the tables, never a tree of the whole file, and the parser's set-up is paid
-// once a run rather than once a child.
+// Where one <Child> element of a CIN census file lies: its bytes and its first line.
+struct ChildSpan {
+  std::size_t start;
+  std::size_t end;
+  int line;
+};
+
+// Every table of `t`, the header first.
+std::vector<Table*> TablesOf(CinTables& t) {
+  return {&t.header, &t.identifiers, &t.characteristics, &t.disabilities, &t.cin_details, &t.assessments,
+          &t.factors, &t.plan_dates, &t.section47, &t.plans, &t.reviews};
+}
+
+// Empty tables that name `source` in their messages.
+void StartTables(CinTables& t, const std::string& source) {
+  for (Table* table : TablesOf(t)) *table = Table(table->name(), source, table->columns(), DateForm::kIso);
+}
+
+// Flattens the children at `spans` (in file order) into `t`. They are parsed a run at a time
+// (about a megabyte of text each), so memory holds the file's text and the tables, never a tree
+// of the whole file, and the parser's set-up is paid once a run rather than once a child.
+// `room_for_bytes` says how much text the tables will hold in the end (the second half of a
+// file is appended to the first's tables).
+Status FlattenChildren(const std::string& name, std::string_view text, std::span<const ChildSpan> spans,
+                       std::size_t room_for_bytes, CinTables& t) {
+  constexpr std::size_t kRunBytes = 1 << 20;
+  pugi::xml_document children;
+  std::size_t from = 0;
+  while (from < spans.size()) {
+    std::size_t to = from + 1;
+    while (to < spans.size() && spans[to - 1].end - spans[from].start < kRunBytes) ++to;
+    const std::string_view fragment = text.substr(spans[from].start, spans[to - 1].end - spans[from].start);
+    const pugi::xml_parse_result parsed =
+        children.load_buffer(fragment.data(), fragment.size(), pugi::parse_default | pugi::parse_fragment);
+    if (!parsed) return XmlError(name, spans[from].line, parsed, fragment, spans[from].line);
+    std::size_t index = from;
+    for (const pugi::xml_node& child : children.children("Child")) {
+      if (index == to) break;
+      FlattenChild(child, spans[index++].line, t);
+    }
+    if (from == 0 && to < spans.size()) {
+      // Room for all these children, judged from the first run: growing a column of a few
+      // hundred thousand values by doubling would copy it again and again.
+      const double scale = 1.1 * static_cast<double>(room_for_bytes) /
+                           static_cast<double>(spans[to - 1].end - spans.front().start);
+      for (Table* table : TablesOf(t)) {
+        table->Reserve(static_cast<std::size_t>(static_cast<double>(table->rows()) * scale) + 16);
+      }
+    }
+    from = to;
+  }
+  return Status::Ok();
+}
+
+// Finds the children that start in text[from, to) and flattens them into `t`; `line` is the
+// line `from` is on. A child never closed ends the search, but the children before it are still
+// read, so an earlier fault in the file is the one reported.
+Status ReadChildren(const std::string& name, std::string_view text, std::size_t from, std::size_t to, int line,
+                    std::size_t room_for_bytes, CinTables& t) {
+  std::vector<ChildSpan> spans;
+  Status unclosed = Status::Ok();
+  std::size_t counted_to = from;
+  std::size_t at = from;
+  while (true) {
+    at = text.find("<Child", at);
+    if (at == std::string_view::npos || at >= to) break;
+    if (!IsChildStart(text, at)) {
+      at += 6;
+      continue;
+    }
+    const std::size_t close = text.find('>', at);
+    if (close == std::string_view::npos) break;
+    std::size_t end;
+    if (text[close - 1] == '/') {
+      end = close + 1;
+    } else {
+      const std::size_t closing = text.find("</Child>", close);
+      if (closing == std::string_view::npos) {
+        unclosed = Status::InvalidArgument(
+            fmt::format("{} line {}: this <Child> is never closed", name, LineAt(text, at, counted_to, line)));
+        break;
+      }
+      end = closing + 8;
+    }
+    spans.push_back({at, end, LineAt(text, at, counted_to, line)});
+    at = end;
+  }
+  CAIRN_RETURN_IF_ERROR(FlattenChildren(name, text, spans, room_for_bytes, t));
+  return unclosed;
+}
+
+// A CIN census file: the header parsed alone, then the children found by their tags and
+// flattened. A large file is read in two halves on two threads, each into tables of its own,
+// and the second half's rows appended to the first's, so the rows keep the file's order.
 Status AddCinXml(const ReturnText& input, Return& cin) {
   const std::string_view text = input.text;
   CinTables t;
-  for (Table* table : {&t.header, &t.identifiers, &t.characteristics, &t.disabilities, &t.cin_details,
-                       &t.assessments, &t.factors, &t.plan_dates, &t.section47, &t.plans, &t.reviews}) {
-    *table = Table(table->name(), input.name, table->columns(), DateForm::kIso);
-  }
+  StartTables(t, input.name);
   std::size_t counted_to = 0;
   int line = 1;
   const std::size_t header_start = text.find("<Header");
@@ -272,66 +379,46 @@ Status AddCinXml(const ReturnText& input, Return& cin) {
     }
     t.header.AddRow(std::move(values), fragment_line);
   }
-  struct Span {
-    std::size_t start;
-    std::size_t end;
-    int line;
-  };
-  std::vector<Span> run;
-  pugi::xml_document children;
-  auto parse_run = [&]() -> Status {
-    if (run.empty()) return Status::Ok();
-    const std::string_view fragment = text.substr(run.front().start, run.back().end - run.front().start);
-    const pugi::xml_parse_result parsed =
-        children.load_buffer(fragment.data(), fragment.size(), pugi::parse_default | pugi::parse_fragment);
-    if (!parsed) return XmlError(input.name, line, parsed, fragment, run.front().line);
-    std::size_t index = 0;
-    for (const pugi::xml_node& child : children.children("Child")) {
-      if (index == run.size()) break;
-      FlattenChild(child, run[index++].line, t);
+  // A large file is read in two halves on two threads, split where a child starts.
+  constexpr std::size_t kHalvesFromBytes = 1 << 20;
+  std::size_t boundary = text.size();
+  if (text.size() - header_end >= kHalvesFromBytes) {
+    boundary = header_end + (text.size() - header_end) / 2;
+    while ((boundary = text.find("<Child", boundary)) != std::string_view::npos && !IsChildStart(text, boundary)) {
+      boundary += 6;
     }
-    run.clear();
-    return Status::Ok();
-  };
-  constexpr std::size_t kRunBytes = 1 << 20;
-  std::size_t at = header_end;
-  while (true) {
-    at = text.find("<Child", at);
-    if (at == std::string_view::npos) break;
-    if (!IsChildStart(text, at)) {
-      at += 6;
-      continue;
-    }
-    const std::size_t close = text.find('>', at);
-    if (close == std::string_view::npos) break;
-    std::size_t end;
-    if (text[close - 1] == '/') {
-      end = close + 1;
-    } else {
-      const std::size_t closing = text.find("</Child>", close);
-      if (closing == std::string_view::npos) {
-        return Status::InvalidArgument(fmt::format("{} line {}: this <Child> is never closed", input.name,
-                                                   LineAt(text, at, counted_to, line)));
-      }
-      end = closing + 8;
-    }
-    run.push_back({at, end, LineAt(text, at, counted_to, line)});
-    if (end - run.front().start >= kRunBytes) {
-      const bool first_run = t.identifiers.rows() == 0;
-      CAIRN_RETURN_IF_ERROR(parse_run());
-      if (first_run) {
-        // Room for the whole file, judged from its first megabyte: growing a column of a few
-        // hundred thousand values by doubling would copy it again and again.
-        const double scale = 1.1 * static_cast<double>(text.size()) / static_cast<double>(end);
-        for (Table* table : {&t.identifiers, &t.characteristics, &t.disabilities, &t.cin_details, &t.assessments,
-                             &t.factors, &t.plan_dates, &t.section47, &t.plans, &t.reviews}) {
-          table->Reserve(static_cast<std::size_t>(static_cast<double>(table->rows()) * scale) + 16);
-        }
-      }
-    }
-    at = end;
+    if (boundary == std::string_view::npos) boundary = text.size();
   }
-  CAIRN_RETURN_IF_ERROR(parse_run());
+  const int first_line = LineAt(text, header_end, counted_to, line);
+  CinTables second;
+  Status second_status = Status::Ok();
+  std::thread second_half;
+  if (boundary < text.size()) {
+    StartTables(second, input.name);
+    const int boundary_line = LineAt(text, boundary, counted_to, line);
+    second_half = std::thread([&, boundary_line] {
+      second_status = ReadChildren(input.name, text, boundary, text.size(), boundary_line, text.size() - boundary,
+                                   second);
+    });
+  }
+  const Status first_status =
+      ReadChildren(input.name, text, header_end, boundary, first_line, text.size() - header_end, t);
+  if (second_half.joinable()) second_half.join();
+  CAIRN_RETURN_IF_ERROR(first_status);
+  CAIRN_RETURN_IF_ERROR(second_status);
+  if (boundary < text.size()) {
+    // Each table's second half appended to its first, the tables shared between two threads.
+    const std::vector<Table*> into = TablesOf(t);
+    const std::vector<Table*> from = TablesOf(second);
+    auto append = [&](std::size_t parity) {
+      for (std::size_t i = 1; i < into.size(); ++i) {
+        if (i % 2 == parity) into[i]->Append(std::move(*from[i]));
+      }
+    };
+    std::thread odd(append, 1);
+    append(0);
+    odd.join();
+  }
   const std::optional<Date> reference = t.header.DateAt("ReferenceDate", 0);
   if (!reference) {
     return Status::InvalidArgument(fmt::format(
@@ -340,10 +427,7 @@ Status AddCinXml(const ReturnText& input, Return& cin) {
   }
   cin.collection_end = *reference;
   cin.collection_start = reference->AddYears(-1).AddDays(1);
-  for (Table* table : {&t.header, &t.identifiers, &t.characteristics, &t.disabilities, &t.cin_details,
-                       &t.assessments, &t.factors, &t.plan_dates, &t.section47, &t.plans, &t.reviews}) {
-    cin.tables.push_back(std::move(*table));
-  }
+  for (Table* table : TablesOf(t)) cin.tables.push_back(std::move(*table));
   return Status::Ok();
 }
 
@@ -564,13 +648,27 @@ Result<LoadedReturns> LoadReturnTexts(const std::vector<ReturnText>& texts, int 
   bool any_ssda903 = false;
   bool ssda903_xml = false;
   bool ssda903_csv = false;
-  for (const ReturnText& input : texts) {
+  // The CSV tables are parsed on two threads (each file alone), then taken in order.
+  std::vector<std::optional<Result<CsvTable>>> csv(texts.size());
+  {
+    std::atomic<std::size_t> next{0};
+    auto parse = [&] {
+      for (std::size_t i = next++; i < texts.size(); i = next++) {
+        if (EndsWithIgnoringCase(texts[i].name, ".csv")) csv[i].emplace(ParseSsda903Csv(texts[i]));
+      }
+    };
+    std::thread other(parse);
+    parse();
+    other.join();
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const ReturnText& input = texts[i];
     if (EndsWithIgnoringCase(input.name, ".csv")) {
       if (ssda903_xml) {
         return Status::InvalidArgument(fmt::format(
             "{}: give the SSDA903 return either as CSV tables or as one XML file, not both", input.name));
       }
-      CAIRN_RETURN_IF_ERROR(AddSsda903Csv(input, ssda903));
+      CAIRN_RETURN_IF_ERROR(AddSsda903Csv(input, std::move(*csv[i]), ssda903));
       any_ssda903 = true;
       ssda903_csv = true;
       continue;

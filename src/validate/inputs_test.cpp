@@ -104,6 +104,60 @@ TEST(ValidateInputs, BrokenXmlNamesTheLine) {
   EXPECT_FALSE(LoadReturnTexts({{"cin.xml", no_date}}, 2026, "", "").ok());
 }
 
+// A census of `children` children, each on three lines, large enough past a few thousand to be
+// read in two halves on two threads.
+std::string LargeCin(int children) {
+  std::string text = R"(<?xml version="1.0" encoding="utf-8"?>
+<Message>
+  <Header><CollectionDetails><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails></Header>
+  <Children>
+)";
+  for (int i = 0; i < children; ++i) {
+    text += "    <Child><ChildIdentifiers><LAchildID>C" + std::to_string(i) + "</LAchildID></ChildIdentifiers>\n";
+    text += "      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>\n";
+    text += "      <CINdetails><CINreferralDate>2025-05-01</CINreferralDate></CINdetails></Child>\n";
+  }
+  text += "  </Children>\n</Message>\n";
+  return text;
+}
+
+TEST(ValidateInputs, ALargeCensusKeepsItsChildrenInFileOrderWithTheirLines) {
+  const int children = 20000;  // about 4 MB: read in two halves
+  const std::string text = LargeCin(children);
+  ASSERT_GT(text.size(), 2u << 20);
+  Result<LoadedReturns> loaded = LoadReturnTexts({{"cin.xml", text}}, 2026, "", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const Table& identifiers = *loaded->cin->Find("ChildIdentifiers");
+  const Table& details = *loaded->cin->Find("CINdetails");
+  ASSERT_EQ(identifiers.rows(), static_cast<std::size_t>(children));
+  ASSERT_EQ(details.rows(), static_cast<std::size_t>(children));
+  for (int i = 0; i < children; ++i) {
+    const auto row = static_cast<std::size_t>(i);
+    ASSERT_EQ(identifiers.Text("LAchildID", row), "C" + std::to_string(i));
+    ASSERT_EQ(details.Text("LAchildID", row), "C" + std::to_string(i));
+    ASSERT_EQ(identifiers.Line(row), 5 + 3 * i);
+    ASSERT_EQ(details.Line(row), 5 + 3 * i);
+  }
+}
+
+TEST(ValidateInputs, ALargeCensusReportsTheFirstFaultInTheFile) {
+  const int children = 20000;
+  std::string text = LargeCin(children);
+  // A broken child late in the file (the second half) and an unclosed one early (the first).
+  const std::size_t late = text.find("<LAchildID>C15000</LAchildID>");
+  text.replace(late, 29, "<LAchildID>C15000</LAchild>");
+  Result<LoadedReturns> late_only = LoadReturnTexts({{"cin.xml", text}}, 2026, "", "");
+  ASSERT_FALSE(late_only.ok());
+  EXPECT_NE(late_only.status().message().find("cin.xml line " + std::to_string(5 + 3 * 15000)), std::string::npos)
+      << late_only.status().message();
+  const std::size_t early = text.find("<LAchildID>C100</LAchildID>");
+  text.replace(early, 27, "<LAchildID>C100</LAchildI>");
+  Result<LoadedReturns> both = LoadReturnTexts({{"cin.xml", text}}, 2026, "", "");
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find("cin.xml line " + std::to_string(5 + 3 * 100)), std::string::npos)
+      << both.status().message();
+}
+
 TEST(ValidateInputs, PlacementDistanceIsRoundedAsNumpyAndPrintedAsPandas) {
   EXPECT_EQ(FormatPlacementDistance(12.3), "12.3");
   EXPECT_EQ(FormatPlacementDistance(5.0), "5.0");
