@@ -19,6 +19,7 @@
 #include "store/settings.h"
 #include "validate/catalogue.h"
 #include "validate/inputs.h"
+#include "validate/record.h"
 #include "validate/report_format.h"
 #include "validate/validator.h"
 
@@ -85,18 +86,8 @@ Result<validate::LoadedReturns> LoadFromRecord(const ValidateArgs& args, std::st
   CAIRN_ASSIGN_OR_RETURN(auto children, store::LoadAllChronologies(*db));
   // Every child's record is read: audited before anything is checked.
   CAIRN_RETURN_IF_ERROR(store::RecordAudit(*db, env.actor, "validate", "", fmt::format("returns {}", args.year)));
-  std::vector<validate::ReturnText> texts;
-  CAIRN_ASSIGN_OR_RETURN(auto tables, returns::FormatSsda903Csv(children, args.year));
-  for (auto& table : tables) texts.push_back({table.name, std::move(table.text), false});
-  CAIRN_ASSIGN_OR_RETURN(auto previous, returns::FormatSsda903Csv(children, args.year - 1));
-  for (auto& table : previous) texts.push_back({table.name, std::move(table.text), true});
-  if (args.year >= 2023 && args.year <= 2026) {
-    returns::cin_census::WriteOptions options;
-    options.lea = IsLaNumber(la_number) ? la_number : "000";
-    CAIRN_ASSIGN_OR_RETURN(std::string xml, returns::cin_census::WriteCinCensusText(children, args.year, options));
-    texts.push_back({"cin.xml", std::move(xml), false});
-  }
-  CAIRN_ASSIGN_OR_RETURN(validate::LoadedReturns loaded, validate::LoadReturnTexts(texts, args.year, la_ons, la_number));
+  CAIRN_ASSIGN_OR_RETURN(validate::LoadedReturns loaded,
+                         validate::ReturnsFromRecord(children, args.year, la_number, la_ons));
   // The postcodes imported into the database (cairn postcodes import), unless a file is given.
   if (loaded.ssda903 && args.postcodes.empty()) {
     CAIRN_ASSIGN_OR_RETURN(int64_t imported, store::CountPostcodes(*db));

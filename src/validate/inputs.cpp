@@ -760,4 +760,29 @@ Result<LoadedReturns> LoadReturnFiles(const ReturnFiles& files) {
   return LoadReturnTexts(texts, files.year, files.la_ons, files.la_number, files.postcodes);
 }
 
+Status AddEarlierEpisodes(Return& ssda903, const std::vector<ReturnText>& episodes) {
+  Return read;
+  Table earlier;
+  bool started = false;
+  for (const ReturnText& text : episodes) {
+    read.tables.clear();
+    CAIRN_RETURN_IF_ERROR(AddSsda903Csv(text, ParseSsda903Csv(text), read));
+    Table& table = read.tables.front();
+    if (table.name() != "Episodes") {
+      return Status::InvalidArgument(fmt::format("{}: this is the {} table, not Episodes", text.name, table.name()));
+    }
+    if (!started) {
+      earlier = Table("Episodes_earlier", text.name, table.columns(), DateForm::kDayMonthYear);
+      started = true;
+    }
+    // The writer gives every year's table the same columns in the same order.
+    if (table.columns() != earlier.columns()) {
+      return Status::InvalidArgument(fmt::format("{}: its columns are not in the order of the first", text.name));
+    }
+    earlier.Append(std::move(table));
+  }
+  if (started) ssda903.tables.push_back(std::move(earlier));
+  return Status::Ok();
+}
+
 }  // namespace cairn::validate

@@ -67,6 +67,13 @@ Result<LoadedReturns> LoadReturnTexts(const std::vector<ReturnText>& texts, int 
 // or the database (a return names a few thousand of the country's 2.7 million).
 std::set<std::string, std::less<>> PostcodesNeeded(const LoadedReturns& loaded);
 
+// Adds "Episodes_earlier" to an SSDA903 return: the rows of `episodes`, each an Episodes table
+// as CSV text of a year before last year's, stacked. Only the record holds them (a return's
+// files carry two years), and only rules whose DfE text asks about a child's whole care history
+// read them (1001 and 1002 on care leavers); InvalidArgument naming the text when one is not an
+// Episodes table.
+Status AddEarlierEpisodes(Return& ssda903, const std::vector<ReturnText>& episodes);
+
 // Adds the columns the DfE's SSDA903 validator derives from the postcodes to Episodes and
 // Episodes_last, exactly as it derives them (lac_validator/datastore.py):
 //   PL_LA        the upper-tier authority (ONS code) of PL_POST's district; "SCO", "NIR" or "WAL"

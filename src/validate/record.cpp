@@ -97,11 +97,56 @@ FindingPlace PlaceOf(const Finding& finding, const Return& data, const std::map<
   return place;
 }
 
+// The care leavers' episodes of the years before last year's, for the rules on care leavers
+// that the DfE words on a child's whole history (1001, 1002): the public validator sees two years
+// of returns and says it may be wrong for a young person who left care before them; the record
+// knows. Back far enough to see the 14th birthday of the oldest care leaver reported (21).
+Status AddCareLeaversEarlierEpisodes(const std::vector<model::Chronology>& children, int year, Return& ssda903) {
+  const Table* oc3 = ssda903.Find("OC3");
+  if (oc3 == nullptr || oc3->rows() == 0) return Status::Ok();
+  const Grouping& leavers = oc3->GroupedBy({"CHILD"});
+  std::vector<model::Chronology> theirs;
+  for (const model::Chronology& chronology : children) {
+    if (leavers.contains(chronology.child().la_child_id)) theirs.push_back(chronology);
+  }
+  if (theirs.empty()) return Status::Ok();
+  constexpr int kYearsBack = 8;
+  std::vector<ReturnText> earlier;
+  for (int back = 2; back <= kYearsBack; ++back) {
+    CAIRN_ASSIGN_OR_RETURN(auto tables, returns::FormatSsda903Csv(theirs, year - back));
+    for (auto& table : tables) {
+      if (table.name == "episodes.csv") {
+        earlier.push_back({std::to_string(year - back) + "/" + table.name, std::move(table.text), false});
+      }
+    }
+  }
+  return AddEarlierEpisodes(ssda903, earlier);
+}
+
 }  // namespace
 
 int LatestCompleteYear(Date today) {
   const model::CollectionYear holding = model::CollectionYear::Containing(today);
   return today == holding.end() ? holding.year : holding.year - 1;
+}
+
+Result<LoadedReturns> ReturnsFromRecord(const std::vector<model::Chronology>& children, int year,
+                                        const std::string& la_number, const std::string& la_ons) {
+  std::vector<ReturnText> texts;
+  CAIRN_ASSIGN_OR_RETURN(auto tables, returns::FormatSsda903Csv(children, year));
+  for (auto& table : tables) texts.push_back({table.name, std::move(table.text), false});
+  CAIRN_ASSIGN_OR_RETURN(auto previous, returns::FormatSsda903Csv(children, year - 1));
+  for (auto& table : previous) texts.push_back({table.name, std::move(table.text), true});
+  if (year >= kFirstCinYear && year <= kLastCinYear) {
+    returns::cin_census::WriteOptions write;
+    // The census header needs a three-digit LEA; the rules on it then say so when it is unknown.
+    write.lea = IsLaNumber(la_number) ? la_number : "000";
+    CAIRN_ASSIGN_OR_RETURN(std::string xml, returns::cin_census::WriteCinCensusText(children, year, write));
+    texts.push_back({"cin.xml", std::move(xml), false});
+  }
+  CAIRN_ASSIGN_OR_RETURN(LoadedReturns loaded, LoadReturnTexts(texts, year, la_ons, la_number));
+  if (loaded.ssda903) CAIRN_RETURN_IF_ERROR(AddCareLeaversEarlierEpisodes(children, year, *loaded.ssda903));
+  return loaded;
 }
 
 Result<RecordReport> ValidateRecord(const std::vector<model::Chronology>& children, const RecordOptions& options) {
@@ -116,25 +161,12 @@ Result<RecordReport> ValidateRecord(const std::vector<model::Chronology>& childr
 
   RecordReport out;
   out.year = options.year;
-  std::vector<ReturnText> texts;
-  CAIRN_ASSIGN_OR_RETURN(auto tables, returns::FormatSsda903Csv(children, options.year));
-  for (auto& table : tables) texts.push_back({table.name, std::move(table.text), false});
-  CAIRN_ASSIGN_OR_RETURN(auto previous, returns::FormatSsda903Csv(children, options.year - 1));
-  for (auto& table : previous) texts.push_back({table.name, std::move(table.text), true});
-  if (options.year >= kFirstCinYear && options.year <= kLastCinYear) {
-    returns::cin_census::WriteOptions write;
-    // The census header needs a three-digit LEA; the rules on it then say so when it is unknown.
-    write.lea = IsLaNumber(la_number) ? la_number : "000";
-    CAIRN_ASSIGN_OR_RETURN(std::string xml, returns::cin_census::WriteCinCensusText(children, options.year, write));
-    texts.push_back({"cin.xml", std::move(xml), false});
-    out.cin_checked = true;
-  }
-  CAIRN_ASSIGN_OR_RETURN(LoadedReturns read, LoadReturnTexts(texts, options.year, la_ons, la_number));
+  out.cin_checked = options.year >= kFirstCinYear && options.year <= kLastCinYear;
+  CAIRN_ASSIGN_OR_RETURN(LoadedReturns read, ReturnsFromRecord(children, options.year, la_number, la_ons));
   // The findings point into the returns' tables: the report keeps them.
   auto kept = std::make_shared<LoadedReturns>(std::move(read));
   out.returns = kept;
   LoadedReturns& loaded = *kept;
-  texts.clear();  // the returns' text is read into tables: let it go before the rules run
 
   if (loaded.ssda903) {
     bool added = false;

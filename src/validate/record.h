@@ -66,6 +66,14 @@ struct RecordReport {
   bool without_postcodes = false;    // the placement authority and distance rules could not run
 };
 
+// The returns of `year` as Cairn would export them for `children` (this year's and last year's
+// SSDA903 tables, the CIN census in its years), read back as the rules read them, with the care
+// leavers' earlier episodes (Episodes_earlier) that only the record knows. `la_number` is the
+// census header's LEA ("000" written when it is not a three-digit number); `la_ons` the
+// council's ONS code for the placement rules.
+Result<LoadedReturns> ReturnsFromRecord(const std::vector<model::Chronology>& children, int year,
+                                        const std::string& la_number, const std::string& la_ons);
+
 // Checks `children` as the returns of `options.year` would report them. An error only when the
 // returns cannot be made or read back (a year outside the DfE's, a value no return can hold).
 Result<RecordReport> ValidateRecord(const std::vector<model::Chronology>& children, const RecordOptions& options);

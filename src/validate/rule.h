@@ -47,7 +47,8 @@ std::string_view RuleTypeName(RuleType type);      // "error", "query"
 struct Return {
   ReturnKind kind = ReturnKind::kSsda903;
   // By the validators' names: "Header", "Episodes", ... and, for the SSDA903, the previous
-  // year's tables as "Header_last", "Episodes_last", ...; for the CIN census "ChildIdentifiers",
+  // year's tables as "Header_last", "Episodes_last", ... (and, on the record only, the care
+  // leavers' episodes of earlier years as "Episodes_earlier"); for the CIN census "ChildIdentifiers",
   // "CINdetails", "Assessments", ...
   std::vector<Table> tables;
   int collection_year = 0;  // 2026 for April 2025 to March 2026

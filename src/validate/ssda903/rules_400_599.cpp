@@ -98,7 +98,7 @@ void ForChildPairs(const Table& left, const Table& right, Visit visit) {
   }
 }
 
-// Episodes' DEC as the validator's rules 553, 555, 577 and 581 see it: a blank DEC reads as the
+// Episodes' DEC as the validator's rules 553, 555, 577 and 581 see it (Cairn's 577 does not): a blank DEC reads as the
 // collection end (31 March). The validator hands every rule shallow copies of one set of tables,
 // and the reference cases show that by the time these rules run the blank DECs hold 31 March (an
 // earlier rule evidently fills them in place): 577 and 581 flag missing episodes after 31 March
@@ -543,7 +543,10 @@ void ForContinuedEpisodes(const Table& episodes, const Table& last, Visit visit)
 
 // 503A-503J (but G): a field of the first episode must match last year's open episode. For
 // PLACE the validator allows, by the return's collection year, K3 after H5 (2024, 2025) and
-// Z11-Z14 after Z1 (2026), whichever version of the rule runs.
+// Z11-Z14 after Z1 (2026), whichever version of the rule runs. The DfE's text of 503D excepts
+// H5 then K3 "for 2025", the year H5 became K3: the 2025/26 return (2026), whose code list
+// has K3 and not H5, so a placement open on 31 March 2025 as H5 is K3 in its first episode.
+// Cairn allows that change in 2026 too; the validator flags it.
 void FieldAsLastYear(const Return& data, RuleOutput& out, std::string_view field, bool postcode_field) {
   if (!Need(data, out, {"Episodes", "Episodes_last"})) return;
   const Table& episodes = *data.Find("Episodes");
@@ -555,7 +558,7 @@ void FieldAsLastYear(const Return& data, RuleOutput& out, std::string_view field
     const std::string& then = last.Text(field, before);
     if (now == then) return;
     if (field == "PLACE") {
-      if ((year == 2024 || year == 2025) && now == "K3" && then == "H5") return;
+      if ((year == 2024 || year == 2025 || year == 2026) && now == "K3" && then == "H5") return;
       if (year == 2026 && OneOf(now, {"Z11", "Z12", "Z13", "Z14"}) && then == "Z1") return;
     }
     out.Flag("Episodes", row);
@@ -1241,14 +1244,17 @@ std::vector<PeriodOfCare> PeriodsOfCare(const Table& episodes, const std::vector
 }
 
 // 577: a missing episode must end within a period of care (flagged when it is outside every
-// period of the child's; children without episodes are not flagged). Open episodes end on 31
-// March, as the validator sees them.
+// period of the child's; children without episodes are not flagged). The validator sees open
+// care episodes as ending on 31 March (ValidatorEpisodeEnds), so it flags a child missing over
+// 31 March who is still in care; the DfE's text ("child ceased to be looked after but there is
+// a missing period without an end date") is about a child whose care has ended, and Cairn
+// keeps open episodes open.
 void Rule577(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "Missing"})) return;
   const Table& missing = *data.Find("Missing");
   std::unordered_map<std::string, std::vector<PeriodOfCare>> periods;
   const Table& episodes = *data.Find("Episodes");
-  for (PeriodOfCare& period : PeriodsOfCare(episodes, ValidatorEpisodeEnds(data, episodes))) {
+  for (PeriodOfCare& period : PeriodsOfCare(episodes, episodes.Dates("DEC"))) {
     periods[period.child].push_back(period);
   }
   const std::vector<OptDate>& start = missing.Dates("MIS_START");

@@ -647,15 +647,19 @@ void Rule1000(const Return& data, RuleOutput& out) {
 }
 
 // 1002: a care leaver (OC3) with no episodes this year or last. (The validator sees only two
-// years of episodes, so earlier care is not known to it.)
+// years of episodes, so earlier care is not known to it; on the record, Episodes_earlier holds
+// the earlier years' episodes and a care leaver with any is not flagged.)
 void Rule1002(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "OC3", "Episodes_last"})) return;
   const Table& oc3 = *data.Find("OC3");
   const Grouping& now = RowsBy(*data.Find("Episodes"), "CHILD");
   const Grouping& before = RowsBy(*data.Find("Episodes_last"), "CHILD");
+  const Table* earlier = data.Find("Episodes_earlier");  // on the record only
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     const std::string& child = oc3.Text("CHILD", row);
-    if (now.count(child) == 0 && before.count(child) == 0) out.Flag("OC3", row);
+    if (now.count(child) != 0 || before.count(child) != 0) continue;
+    if (earlier != nullptr && RowsBy(*earlier, "CHILD").count(child) != 0) continue;
+    out.Flag("OC3", row);
   }
 }
 
@@ -1204,11 +1208,31 @@ void RuleSw14(const Return& data, RuleOutput& out) {
   }
 }
 
-// SW17STG2: the child's latest social worker episode (by start) must be open at 31 March. As
-// in the validator, this is asked of every child in the table, looked after at 31 March or not.
+// The children looked after on 31 March: an episode begun by then and not ended by then (its
+// DEC blank or later), not a short break (V3, V4).
+std::set<std::string, std::less<>> InCareOn31March(const Return& data, const Table& episodes) {
+  const std::vector<OptDate>& start = episodes.Dates("DECOM");
+  const std::vector<OptDate>& end = episodes.Dates("DEC");
+  std::set<std::string, std::less<>> in_care;
+  for (std::size_t row = 0; row < episodes.rows(); ++row) {
+    if (OneOf(episodes.Text("LS", row), {"V3", "V4"})) continue;
+    const bool begun = start[row] && *start[row] <= data.collection_end;
+    const bool open = episodes.Text("DEC", row).empty() || (end[row] && *end[row] > data.collection_end);
+    if (begun && open) in_care.insert(episodes.Text("CHILD", row));
+  }
+  return in_care;
+}
+
+// SW17STG2: a child looked after on 31 March (an episode begun by then and not ended by then,
+// not a short break) has their latest social worker episode (by start) open on that day. The
+// DfE asks for the social worker episodes of every child looked after in the year, and a child
+// who left care during it has theirs closed; the validator asks this of every child in the
+// table, so it flags every child who left care (see the validation README). Cairn asks it of
+// the children the rule is about.
 void RuleSw17(const Return& data, RuleOutput& out) {
-  if (!Need(data, out, {"SWEpisodes"})) return;
+  if (!Need(data, out, {"SWEpisodes", "Episodes"})) return;
   const Table& sw = *data.Find("SWEpisodes");
+  const std::set<std::string, std::less<>> in_care = InCareOn31March(data, *data.Find("Episodes"));
   const std::vector<OptDate>& decom = sw.Dates("SW_DECOM");
   std::map<std::string, std::size_t> latest;
   for (std::size_t row = 0; row < sw.rows(); ++row) {
@@ -1221,8 +1245,8 @@ void RuleSw17(const Return& data, RuleOutput& out) {
     const OptDate& best = decom[found->second];
     if (decom[row] && (!best || *decom[row] > *best)) found->second = row;
   }
-  for (const auto& entry : latest) {
-    if (!sw.Text("SW_DEC", entry.second).empty()) out.Flag("SWEpisodes", entry.second);
+  for (const auto& [child, row] : latest) {
+    if (in_care.count(child) != 0 && !sw.Text("SW_DEC", row).empty()) out.Flag("SWEpisodes", row);
   }
 }
 
@@ -1271,9 +1295,14 @@ void RuleSw11a(const Return& data, RuleOutput& out) {
 }
 
 // SW11bSTG2: a social worker episode that ended in the last 5 days of the year needs a
-// following one. The validator flags (1) an episode with no start that follows one ending in
-// those days, (2) a child's only episode when it ended in those days, and (3) an episode
-// ending in those days that has an earlier-starting episode of the same child before it.
+// following one. Flagged, as the validator does: an episode with no start that follows one
+// ending in those days. Then, as the DfE's text says ("no subsequent social worker episode has
+// been provided"), an episode ending in those days with no other episode of the child starting
+// on or after its end (one with no start is flagged above). Both only for children looked after
+// on 31 March, when the Episodes table says who they are: a child whose care ended in those
+// days has no next worker to report. The validator instead flags every episode ending in those
+// days of a child with an earlier-starting episode, the next worker's episode open or not, and
+// children who left care (see the simulator's README).
 void RuleSw11b(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"SWEpisodes"})) return;
   const Table& sw = *data.Find("SWEpisodes");
@@ -1284,32 +1313,29 @@ void RuleSw11b(const Return& data, RuleOutput& out) {
   const auto in_last_days = [&](std::size_t row) {
     return dec[row] && *dec[row] >= from && *dec[row] <= data.collection_end;
   };
+  const Table* episodes = data.Find("Episodes");
+  const std::set<std::string, std::less<>> in_care =
+      episodes != nullptr ? InCareOn31March(data, *episodes) : std::set<std::string, std::less<>>();
+  const auto asked = [&](std::size_t row) {
+    return !child[row].empty() && (episodes == nullptr || in_care.count(child[row]) != 0);
+  };
   const Rows order = SwOrder(sw, false);
   for (std::size_t i = 1; i < order.size(); ++i) {
     const std::size_t row = order[i];
     const std::size_t previous = order[i - 1];
-    if (child[row] == child[previous] && in_last_days(previous) && !decom[row]) out.Flag("SWEpisodes", row);
+    if (child[row] == child[previous] && asked(row) && in_last_days(previous) && !decom[row]) {
+      out.Flag("SWEpisodes", row);
+    }
   }
   for (const auto& [name, rows] : RowsBy(sw, "CHILD")) {
-    if (!name.empty() && rows.size() == 1 && in_last_days(rows.front())) out.Flag("SWEpisodes", rows.front());
-  }
-  // The same order descending (blank children and missing starts still last, ties in row
-  // order): each row is paired with the one before it, the child's next later start.
-  Rows reverse(sw.rows());
-  for (std::size_t row = 0; row < reverse.size(); ++row) reverse[row] = row;
-  std::stable_sort(reverse.begin(), reverse.end(), [&](std::size_t a, std::size_t b) {
-    if (child[a] != child[b]) {
-      if (child[a].empty() || child[b].empty()) return !child[a].empty();
-      return child[a] > child[b];
+    for (std::size_t row : rows) {
+      if (!in_last_days(row) || !asked(row)) continue;
+      bool followed = false;
+      for (std::size_t other : rows) {
+        followed = followed || (other != row && (!decom[other] || *decom[other] >= *dec[row]));
+      }
+      if (!followed) out.Flag("SWEpisodes", row);
     }
-    if (!decom[a] || !decom[b]) return decom[a].has_value() && !decom[b].has_value();
-    return *decom[a] > *decom[b];
-  });
-  for (std::size_t i = 1; i < reverse.size(); ++i) {
-    const std::size_t row = reverse[i];
-    const std::size_t later = reverse[i - 1];
-    if (child[row] != child[later] || !in_last_days(later)) continue;
-    if (decom[row] && *decom[row] < *dec[later]) out.Flag("SWEpisodes", later);
   }
 }
 
@@ -1350,8 +1376,8 @@ void RuleSw12From2025(const Return& data, RuleOutput& out) { CheckSw12(data, out
 
 // 1001: a care leaver (OC3) must have been a relevant or former relevant child: at least 91 days
 // looked after from their 14th birthday, at least one of them from their 16th, and not adopted
-// at the end of their latest episode. Only this year's and last year's episodes are known
-// (the rule's own note says so). Reproduced as the validator computes it: the two years'
+// at the end of their latest episode. In returns, only this year's and last year's episodes are
+// known (the rule's own note says so); on the record, the earlier ones too (Episodes_earlier). Reproduced as the validator computes it: the two years'
 // episodes are stacked keeping their own row numbers, duplicates of (child, start) dropped
 // keeping the earliest end, the latest episode's missing end set to 31 March (and every other
 // missing end in a row with the same number), episodes in short breaks dropped together with
@@ -1377,11 +1403,17 @@ void Rule1001(const Return& data, RuleOutput& out) {
   };
   std::vector<Episode> all;
   const std::vector<OptDate> current_dec = DecSeenAfterRule365(data, current);
-  for (const Table* table : {&current, &previous}) {
+  // On the record, the care leavers' earlier episodes too (Episodes_earlier), each with a row
+  // number of its own: the validator's shared row numbers are a quirk of stacking two tables.
+  const Table* earlier = data.Find("Episodes_earlier");
+  const std::size_t earlier_labels = std::max(current.rows(), previous.rows());
+  for (const Table* table : {&current, &previous, earlier}) {
+    if (table == nullptr) continue;
     const std::vector<OptDate>& decom = table->Dates("DECOM");
     const std::vector<OptDate>& dec = table == &current ? current_dec : table->Dates("DEC");
     for (std::size_t row = 0; row < table->rows(); ++row) {
-      all.push_back({row, &table->Text("CHILD", row), decom[row], dec[row], &table->Text("LS", row),
+      const std::size_t label = table == earlier ? earlier_labels + row : row;
+      all.push_back({label, &table->Text("CHILD", row), decom[row], dec[row], &table->Text("LS", row),
                      &table->Text("REC", row)});
     }
   }
@@ -1414,11 +1446,13 @@ void Rule1001(const Return& data, RuleOutput& out) {
   for (const Episode& episode : episodes) {
     if (latest_labels.count(episode.label) != 0 && OneOf(*episode.rec, {"E11", "E12"})) adopted.insert(*episode.child);
   }
-  // Children of the header with a date of birth, under 20 at the end of the year.
+  // Children of the header with a date of birth, under 20 at the end of the year: the validator
+  // leaves older ones out as having too little history in two years of episodes, and so flags
+  // every one of them. On the record the whole history is known, and every care leaver counted.
   const std::vector<OptDate>& dob = header.Dates("DOB");
   std::unordered_map<std::string, std::vector<Date>> births;
   for (std::size_t row = 0; row < header.rows(); ++row) {
-    if (dob[row] && dob[row]->AddYears(20) > data.collection_end) {
+    if (dob[row] && (earlier != nullptr || dob[row]->AddYears(20) > data.collection_end)) {
       births[header.Text("CHILD", row)].push_back(*dob[row]);
     }
   }
