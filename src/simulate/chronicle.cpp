@@ -451,13 +451,15 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
     }
   }
 
-  // OC2: children looked after continuously for 12 months at 31 March.
+  // OC2: children looked after continuously for 12 months at 31 March, as the DfE counts them:
+  // in care from 1 April (a child who came into care that day included) to 31 March (one whose
+  // care ended that day included).
   for (int year = model::CollectionYear::Containing(window_start).year; year <= as_at.year(); ++year) {
     const model::CollectionYear collection{year};
     const Date census = collection.end();
     if (census > as_at || census < window_start) continue;
     const bool continuous = std::any_of(looked_after.begin(), looked_after.end(), [&](const auto& span) {
-      return span.first <= census.AddYears(-1) && span.second > census;
+      return span.first <= collection.start() && span.second >= census;
     });
     if (!continuous) continue;
     const int age = age_on(census);

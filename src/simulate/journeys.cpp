@@ -504,7 +504,11 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
         period.legal.pop_back();  // the placement order was never made
         if (hearing) period.legal.emplace_back(*hearing, "C2");
       } else {
-        period.legal.emplace_back(reversal.AddDays(rng.Between(60, 180)), "C2");
+        const Date revoked = reversal.AddDays(rng.Between(60, 180));
+        period.legal.emplace_back(revoked, "C2");
+        // The decision to place stands until the court revokes the placement order: a child
+        // on a placement order has a decision to place in every return (DfE rule 553).
+        period.reversal = std::min(revoked, eighteen);
       }
       route = "eighteen";
       end = eighteen;
