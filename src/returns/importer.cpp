@@ -380,6 +380,22 @@ Result<AtomicFile> PrepareProblemsCsv(const std::vector<Problem>& problems, cons
 // Children saved a run at a time as the reader hands them over.
 constexpr size_t kRunChildren = 2000;
 
+// The import's transaction. A large one (England-scale files) goes through
+// Transaction::BeginBulk: on SQLite each page is written once, not to the write-ahead log and
+// again into the file, at the price of keeping other programs out of the file until it ends
+// (they wait, and after 5 seconds say it is busy), so small imports, which others may well be
+// running beside, keep the log (ImportOptions::bulk_from_bytes).
+Result<store::Transaction> BeginImport(store::Connection& db, const std::vector<std::string>& files,
+                                       const ImportOptions& options) {
+  std::uintmax_t bytes = 0;
+  for (const std::string& file : files) {
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(file, error);
+    if (!error) bytes += size;
+  }
+  return bytes >= options.bulk_from_bytes ? store::Transaction::BeginBulk(db) : store::Transaction::Begin(db);
+}
+
 // One CIN census file, all or nothing (no skip_invalid): the children are saved as they are read,
 // in one transaction, so an England-scale file's chronologies are never all held at once. Any
 // record rejected, by the reader or by CheckValues, rolls the transaction back: the database is
@@ -397,7 +413,7 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
   std::optional<store::ChronologyWriter> writer;
   std::optional<store::Transaction> transaction;
   {
-    CAIRN_ASSIGN_OR_RETURN(store::Transaction begun, store::Transaction::Begin(db));
+    CAIRN_ASSIGN_OR_RETURN(store::Transaction begun, BeginImport(db, {path}, options));
     transaction.emplace(std::move(begun));
     CAIRN_ASSIGN_OR_RETURN(store::ChronologyWriter started,
                            store::ChronologyWriter::Start(db, {options.actor, reason}));
@@ -612,7 +628,7 @@ Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::s
 
   std::string reason = "imported from";
   for (const std::string& file : files) reason += " " + std::filesystem::path(file).filename().string();
-  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, BeginImport(db, files, options));
   CAIRN_ASSIGN_OR_RETURN(result.save,
                          store::SaveChronologies(db, children, {options.actor, reason}, [&](size_t done) {
                            Report(options, "saved " + std::to_string(done) + " of " +

@@ -13,6 +13,7 @@
 // every chronology at once. Anything else is read whole, merged, and saved.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@ struct ImportOptions {
   std::optional<int> ssda903_year;     // the 903 collection year, when it should not be inferred
   std::string actor = "import";        // recorded in revisions and the audit log
   std::function<void(const std::string& message)> progress;  // long-running steps report here
+  // Input of at least this many bytes is saved in a bulk transaction (store::Transaction::
+  // BeginBulk: on SQLite, pages written once, other programs kept out until it ends); smaller
+  // imports keep the write-ahead log, so that others can read and queue beside them.
+  std::uintmax_t bulk_from_bytes = std::uintmax_t{64} << 20;
 };
 
 struct BatchSummary {

@@ -390,6 +390,44 @@ TEST_F(ImporterTest, ALargeCinCensusSavedAsItIsReadEndsAsTheWholeFileImport) {
   EXPECT_EQ(again->save.events_unchanged, 2 * 4500);
 }
 
+// A large import saved in one bulk transaction (on SQLite through a rollback journal) keeps
+// everything, and a refused one nothing; the database is back on its write-ahead log after both.
+TEST_F(ImporterTest, ABulkImportIsAllOrNothingToo) {
+  ImportOptions bulk;
+  bulk.bulk_from_bytes = 0;
+  const std::string good = Write("bulk.xml", CinCensusOf(3000));
+  auto saved = ImportFiles(*db_, {good}, bulk);
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  ASSERT_TRUE(saved->saved);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 3000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 2 * 3000);
+
+  auto other_db = std::make_unique<store::TestDatabase>("cairn_importer_bulk_", store::BackendOfThisRun());
+  auto other = other_db->Open();
+  ASSERT_NE(other, nullptr);
+  const std::string control =
+      "<Child><ChildIdentifiers><LAchildID>C2900</LAchildID><UPN>A12345\x1B" "6789012</UPN>"
+      "<PersonBirthDate>2015-06-01</PersonBirthDate><GenderCurrent>1</GenderCurrent></ChildIdentifiers>"
+      "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics><CINdetails><CINreferralDate>"
+      "2023-05-01</CINreferralDate></CINdetails></Child>\n";
+  const std::string bad = Write("bulk-bad.xml", CinCensusOf(3000, {{2900, control}}));
+  auto refused = ImportFiles(*other, {bad}, bulk);
+  ASSERT_TRUE(refused.ok()) << refused.status().message();
+  EXPECT_FALSE(refused->saved);
+  auto children = (*other).Prepare("SELECT COUNT(*) FROM child");
+  ASSERT_TRUE(children.ok());
+  ASSERT_TRUE((*children)->Step().ok());
+  EXPECT_EQ((*children)->ColumnInt(0), 0) << "nothing saved";
+  children->reset();
+  for (store::Connection* db : {db_.get(), other.get()}) {
+    if (db->backend_name() != "sqlite") continue;
+    auto mode = db->Prepare("PRAGMA journal_mode");
+    ASSERT_TRUE(mode.ok());
+    ASSERT_TRUE((*mode)->Step().ok());
+    EXPECT_EQ((*mode)->ColumnText(0), "wal");
+  }
+}
+
 // All or nothing still: a record rejected after thousands of children were saved, by the reader
 // (a LAchildID used again, far apart, with other content) or by the value checks (a control
 // character), leaves the database as it was, and the problems are those of the whole-file path.

@@ -130,6 +130,11 @@ Result<Transaction> Transaction::Begin(Connection& connection) {
   return Transaction(connection);
 }
 
+Result<Transaction> Transaction::BeginBulk(Connection& connection) {
+  CAIRN_RETURN_IF_ERROR(connection.BeginBulk());
+  return Transaction(connection);
+}
+
 Transaction::Transaction(Transaction&& other) noexcept
     : connection_(other.connection_), open_(std::exchange(other.open_, false)) {}
 

@@ -164,6 +164,12 @@ class Connection {
   // is an error. Rollback() with no transaction open is ok (SQLite may already have rolled
   // back after an error such as a full disk).
   virtual Status Begin() = 0;
+  // Begin() for a transaction that loads much at once (an import). SQLite, when no other
+  // connection has the file open, keeps a rollback journal instead of the write-ahead log until
+  // the transaction ends, so each new page is written once rather than to the log and again when
+  // the log is copied back (synchronous=FULL meanwhile; WAL and NORMAL again after Commit() or
+  // Rollback()). Others: Begin().
+  virtual Status BeginBulk() { return Begin(); }
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   // Whether a transaction is open on this connection (SQLite may have ended one itself after
@@ -209,6 +215,8 @@ WriteDuration OperationWrites();
 class Transaction {
  public:
   static Result<Transaction> Begin(Connection& connection);
+  // A transaction through Connection::BeginBulk(), for loading much at once.
+  static Result<Transaction> BeginBulk(Connection& connection);
   // The moved-from Transaction no longer owns anything (its destruction does nothing).
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;

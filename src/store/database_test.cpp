@@ -174,6 +174,47 @@ TEST_F(DatabaseTest, AWriteWaitsForAnotherToFinish) {
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM note"), 2);
 }
 
+// A bulk transaction writes through a rollback journal (each page once) and puts the
+// write-ahead log back after it, whether it commits or rolls back.
+TEST_F(DatabaseTest, ABulkTransactionUsesARollbackJournalUntilItEnds) {
+  ASSERT_TRUE(db_->ExecuteScript("CREATE TABLE note (id INTEGER PRIMARY KEY)").ok());
+  {
+    auto bulk = Transaction::BeginBulk(*db_);
+    ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
+    EXPECT_EQ(QueryText("PRAGMA journal_mode"), "truncate");
+    EXPECT_EQ(QueryInt("PRAGMA synchronous"), 2);  // FULL while the journal is a rollback one
+    ASSERT_TRUE(db_->Execute("INSERT INTO note (id) VALUES (1)").ok());
+    ASSERT_TRUE(bulk->Commit().ok());
+  }
+  EXPECT_EQ(QueryText("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryInt("PRAGMA synchronous"), 1);
+  {
+    auto bulk = Transaction::BeginBulk(*db_);
+    ASSERT_TRUE(bulk.ok());
+    ASSERT_TRUE(db_->Execute("INSERT INTO note (id) VALUES (2)").ok());
+  }  // rolled back
+  EXPECT_EQ(QueryText("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM note"), 1);
+}
+
+// Another connection on the file keeps the write-ahead log: SQLite cannot leave it then, and
+// the bulk transaction is an ordinary one.
+TEST_F(DatabaseTest, ABulkTransactionKeepsTheLogWhenAnotherConnectionIsOpen) {
+  ASSERT_TRUE(db_->ExecuteScript("CREATE TABLE note (id INTEGER PRIMARY KEY)").ok());
+  auto other = Connection::Open(path_);
+  ASSERT_TRUE(other.ok());
+  auto reader = (*other)->Prepare("SELECT COUNT(*) FROM note");
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->Step().ok());  // holds the file open with a read under way
+  auto bulk = Transaction::BeginBulk(*db_);
+  ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
+  EXPECT_EQ(QueryText("PRAGMA journal_mode"), "wal");
+  ASSERT_TRUE(db_->Execute("INSERT INTO note (id) VALUES (1)").ok());
+  ASSERT_TRUE(bulk->Commit().ok());
+  reader->reset();
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM note"), 1);
+}
+
 TEST_F(DatabaseTest, ForeignKeysAreEnforced) {
   ASSERT_TRUE(db_->ExecuteScript("CREATE TABLE team (id INTEGER PRIMARY KEY);"
                                  "CREATE TABLE worker (id INTEGER PRIMARY KEY, team_id INTEGER NOT NULL REFERENCES team(id));")

@@ -388,18 +388,41 @@ class SqliteConnection final : public Connection {
     WriteWriterNote(DatabasePath(db_));
     return Status::Ok();
   }
+  Status BeginBulk() override {
+    // SQLite leaves WAL only when no other connection has the file open; otherwise it answers
+    // busy at once (or leaves the mode "wal"), and the load goes through the log as any
+    // transaction does.
+    if (sqlite3_get_autocommit(db_) != 0 && !DatabasePath(db_).empty()) {
+      const Result<std::string> mode = PragmaText("PRAGMA journal_mode = TRUNCATE");
+      bulk_journal_ = mode.ok() && mode.value() == "truncate";
+      if (bulk_journal_) {
+        // A rollback journal is safe from power loss only when synced at every step.
+        Status synced = RunScript("PRAGMA synchronous = FULL");
+        if (!synced.ok()) {
+          EndBulkJournal();
+          return synced;
+        }
+      }
+    }
+    Status begun = Begin();
+    if (!begun.ok()) EndBulkJournal();
+    return begun;
+  }
   Status Commit() override {
     CAIRN_RETURN_IF_ERROR(RunSimple("COMMIT", "could not commit a transaction"));
     RemoveWriterNote(DatabasePath(db_));
+    EndBulkJournal();
     return Status::Ok();
   }
   Status Rollback() override {
     if (sqlite3_get_autocommit(db_) != 0) {
       RemoveWriterNote(DatabasePath(db_));
+      EndBulkJournal();
       return Status::Ok();
     }
     CAIRN_RETURN_IF_ERROR(RunSimple("ROLLBACK", "could not roll back a transaction"));
     RemoveWriterNote(DatabasePath(db_));
+    EndBulkJournal();
     return Status::Ok();
   }
   bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
@@ -423,8 +446,35 @@ class SqliteConnection final : public Connection {
     return status;
   }
 
+  // The first column of the first row `sql` gives, as text.
+  Result<std::string> PragmaText(const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr);
+    StatementHandle stmt(raw);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) return LastError(db_, "could not run a pragma");
+    const unsigned char* text = sqlite3_column_text(stmt.get(), 0);
+    return std::string(text == nullptr ? "" : reinterpret_cast<const char*>(text));
+  }
+  Status RunScript(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) == SQLITE_OK) return Status::Ok();
+    const std::string text = message == nullptr ? std::string("unknown error") : std::string(message);
+    sqlite3_free(message);
+    return Status::Internal(std::string(sql) + ": " + text);
+  }
+  // Back to the write-ahead log after a bulk transaction. Nothing is lost if this fails: the
+  // file stays in rollback-journal mode, correct, until the next open switches it.
+  void EndBulkJournal() {
+    if (!bulk_journal_) return;
+    bulk_journal_ = false;
+    (void)RunScript("PRAGMA journal_mode = WAL");
+    (void)RunScript("PRAGMA synchronous = NORMAL");
+  }
+
   sqlite3* db_;
   std::shared_ptr<StatementCache> cache_;
+  bool bulk_journal_ = false;  // in a BeginBulk() transaction with a rollback journal
 };
 
 // The first row's first column of `sql`, as text.
