@@ -54,8 +54,6 @@ Table& Table::operator=(const Table& other) {
   values_ = other.values_;
   lines_ = other.lines_;
   blank_ = other.blank_;
-  const std::lock_guard lock(dates_mutex_);
-  dates_.clear();
   DropDerived();
   return *this;
 }
@@ -70,8 +68,6 @@ Table::Table(Table&& other) noexcept
       values_(std::move(other.values_)),
       lines_(std::move(other.lines_)),
       blank_(std::move(other.blank_)) {
-  const std::lock_guard lock(other.dates_mutex_);
-  dates_ = std::move(other.dates_);
   other.DropDerived();
 }
 
@@ -86,8 +82,6 @@ Table& Table::operator=(Table&& other) noexcept {
   values_ = std::move(other.values_);
   lines_ = std::move(other.lines_);
   blank_ = std::move(other.blank_);
-  const std::scoped_lock lock(dates_mutex_, other.dates_mutex_);
-  dates_ = std::move(other.dates_);
   DropDerived();
   other.DropDerived();
   return *this;
@@ -155,6 +149,10 @@ const Grouping& Table::GroupedBy(std::initializer_list<std::string_view> columns
 
 void Table::DropDerived() {
   {
+    const std::lock_guard lock(dates_mutex_);
+    dates_.clear();
+  }
+  {
     const std::lock_guard lock(shared_mutex_);
     shared_.clear();
   }
@@ -164,7 +162,7 @@ void Table::DropDerived() {
 
 void Table::AddRow(std::vector<std::string> values, int line) {
   // Tables are built before any rule reads them, so the common case needs no lock.
-  if (!groupings_.empty() || !shared_.empty()) DropDerived();
+  if (!dates_.empty() || !groupings_.empty() || !shared_.empty()) DropDerived();
   values.resize(column_names_.size());
   for (std::size_t i = 0; i < values.size(); ++i) values_[i].push_back(std::move(values[i]));
   lines_.push_back(line);
@@ -181,16 +179,10 @@ void Table::SetColumn(const std::string& column, std::vector<std::string> values
     column_keys_.push_back(NameKey(column));
     values_.push_back(std::move(values));
   }
-  const std::lock_guard lock(dates_mutex_);
-  dates_.erase(column);
 }
 
 void Table::Append(Table&& other) {
   DropDerived();
-  {
-    const std::lock_guard lock(dates_mutex_);
-    dates_.clear();
-  }
   for (std::size_t column = 0; column < values_.size() && column < other.values_.size(); ++column) {
     std::vector<std::string>& into = values_[column];
     std::vector<std::string>& from = other.values_[column];

@@ -41,7 +41,8 @@ class Table {
   Table(std::string name, std::string source, std::vector<std::string> columns, DateForm date_form);
   Table(const Table& other);
   Table& operator=(const Table& other);
-  // Moves take the values, not the date cache's lock (a mutex cannot move).
+  // Copies and moves take the values; what is derived from them (dates, groupings, shared
+  // values) is built again on first use (DropDerived).
   Table(Table&& other) noexcept;
   Table& operator=(Table&& other) noexcept;
 
@@ -108,12 +109,12 @@ class Table {
   std::vector<int> lines_;
   std::vector<std::string> blank_;  // rows() blanks, for columns the table lacks
 
-  // Dates parsed on first use. Rules may run on several threads, so the cache is guarded.
+  // What is derived from the values, each built on first use and guarded, as rules run on
+  // several threads; any change to the table drops all of it (DropDerived), and copies and
+  // moves start without. Dates parsed by column:
   mutable std::mutex dates_mutex_;
   mutable std::map<std::string, std::unique_ptr<std::vector<std::optional<Date>>>, std::less<>> dates_;
-  // Groupings by their columns joined with '\x1f', and shared values; they point into values_
-  // or were built from it, so any change to the table drops them, and copies and moves start
-  // without.
+  // Groupings by their columns joined with '\x1f' (they point into values_), and shared values:
   mutable std::mutex groupings_mutex_;
   mutable std::map<std::string, std::unique_ptr<Grouping>, std::less<>> groupings_;
   struct SharedValue {

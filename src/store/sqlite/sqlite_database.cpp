@@ -308,6 +308,9 @@ class SqliteStatement final : public Statement {
   std::shared_ptr<StatementCache> cache_;
 };
 
+// The first row's first column of `sql`, as text (defined below).
+Result<std::string> QueryText(Connection& connection, std::string_view sql);
+
 class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
@@ -393,11 +396,11 @@ class SqliteConnection final : public Connection {
     // busy at once (or leaves the mode "wal"), and the load goes through the log as any
     // transaction does.
     if (sqlite3_get_autocommit(db_) != 0 && !DatabasePath(db_).empty()) {
-      const Result<std::string> mode = PragmaText("PRAGMA journal_mode = TRUNCATE");
+      const Result<std::string> mode = QueryText(*this, "PRAGMA journal_mode = TRUNCATE");
       bulk_journal_ = mode.ok() && mode.value() == "truncate";
       if (bulk_journal_) {
         // A rollback journal is safe from power loss only when synced at every step.
-        Status synced = RunScript("PRAGMA synchronous = FULL");
+        Status synced = ExecuteScript("PRAGMA synchronous = FULL");
         if (!synced.ok()) {
           EndBulkJournal();
           return synced;
@@ -446,30 +449,13 @@ class SqliteConnection final : public Connection {
     return status;
   }
 
-  // The first column of the first row `sql` gives, as text.
-  Result<std::string> PragmaText(const char* sql) {
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr);
-    StatementHandle stmt(raw);
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt.get());
-    if (rc != SQLITE_ROW) return LastError(db_, "could not run a pragma");
-    const unsigned char* text = sqlite3_column_text(stmt.get(), 0);
-    return std::string(text == nullptr ? "" : reinterpret_cast<const char*>(text));
-  }
-  Status RunScript(const char* sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) == SQLITE_OK) return Status::Ok();
-    const std::string text = message == nullptr ? std::string("unknown error") : std::string(message);
-    sqlite3_free(message);
-    return Status::Internal(std::string(sql) + ": " + text);
-  }
   // Back to the write-ahead log after a bulk transaction. Nothing is lost if this fails: the
   // file stays in rollback-journal mode, correct, until the next open switches it.
   void EndBulkJournal() {
     if (!bulk_journal_) return;
     bulk_journal_ = false;
-    (void)RunScript("PRAGMA journal_mode = WAL");
-    (void)RunScript("PRAGMA synchronous = NORMAL");
+    (void)ExecuteScript("PRAGMA journal_mode = WAL");
+    (void)ExecuteScript("PRAGMA synchronous = NORMAL");
   }
 
   sqlite3* db_;

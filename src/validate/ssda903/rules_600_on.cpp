@@ -1377,12 +1377,13 @@ void RuleSw12From2025(const Return& data, RuleOutput& out) { CheckSw12(data, out
 // 1001: a care leaver (OC3) must have been a relevant or former relevant child: at least 91 days
 // looked after from their 14th birthday, at least one of them from their 16th, and not adopted
 // at the end of their latest episode. In returns, only this year's and last year's episodes are
-// known (the rule's own note says so); on the record, the earlier ones too (Episodes_earlier). Reproduced as the validator computes it: the two years'
-// episodes are stacked keeping their own row numbers, duplicates of (child, start) dropped
-// keeping the earliest end, the latest episode's missing end set to 31 March (and every other
-// missing end in a row with the same number), episodes in short breaks dropped together with
-// every row sharing their row number, and a child counted as adopted when any row with the same
-// row number as a child's latest episode is theirs and ended E11 or E12.
+// known (the rule's own note says so); on the record, the earlier ones too (Episodes_earlier).
+// Reproduced as the validator computes it: the two years' episodes are stacked keeping their
+// own row numbers, duplicates of (child, start) dropped keeping the earliest end, the latest
+// episode's missing end set to 31 March (and every other missing end in a row with the same
+// number), episodes in short breaks dropped together with every row sharing their row number,
+// and a child counted as adopted when any row with the same row number as a child's latest
+// episode is theirs and ended E11 or E12.
 void Rule1001(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "OC3", "Header", "Episodes_last"})) return;
   const Table& current = *data.Find("Episodes");
