@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   axeViolations,
+  clickToNewPage,
   describeViolations,
   problems,
   screenshot,
@@ -25,8 +26,7 @@ after(async () => {
 test("an elected member reads the pack, with small counts suppressed", async () => {
   const page = await cairn.pageAs("elected-member");
   try {
-    await page.click("nav.site-nav >> text=Members' pack");
-    await page.waitForLoadState("load");
+    await clickToNewPage(page, "nav.site-nav >> text=Members' pack");
     assert.equal(new URL(page.url()).pathname, "/members/pack");
     assert.equal(await page.locator("main h1").count(), 1, "one heading");
     assert.match(await page.locator("[data-testid=pack-title]").innerText(), /scrutiny pack/);
@@ -63,8 +63,7 @@ test("an elected member reads the pack, with small counts suppressed", async () 
 
     // Another audience, through the form: children looked after come first.
     await page.selectOption("#audience", "corporate-parenting");
-    await page.click("[data-testid=pack-form] button[type=submit]");
-    await page.waitForLoadState("load");
+    await clickToNewPage(page, "[data-testid=pack-form] button[type=submit]");
     assert.match(await page.locator("[data-testid=pack-title]").innerText(), /Corporate parenting pack/);
     const sections = await page.locator("section.pack-section h2").allInnerTexts();
     assert.equal(sections[1], "Children looked after and care leavers");

@@ -4,7 +4,7 @@
 // docs/examples/improvement-plan.toml into the test council.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { axeViolations, describeViolations, problems, screenshot, scrollsSideways, startCairn, viewports } from "./support.mjs";
+import { axeViolations, clickToNewPage, describeViolations, problems, screenshot, scrollsSideways, startCairn, viewports } from "./support.mjs";
 
 let cairn;
 before(async () => {
@@ -27,8 +27,7 @@ for (const role of ["elected-member", "director"]) {
     try {
       const link = page.locator("nav.site-nav a", { hasText: "Improvement board" });
       assert.equal(await link.count(), 1, "the board is in the navigation");
-      await link.click();
-      await page.waitForLoadState("load");
+      await clickToNewPage(page, link);
       assert.equal(new URL(page.url()).pathname, "/plan");
       assert.equal(await page.locator("main h1").count(), 1);
       assert.equal(await page.locator("[data-testid=plan-page]").count(), 1);
@@ -62,8 +61,7 @@ for (const role of ["elected-member", "director"]) {
       const asAt = process.env.CAIRN_E2E_AS_AT;
       const earlier = `${Number(asAt.slice(0, 4)) - 1}-09-30`;
       await page.fill("#as-at", earlier);
-      await page.click("[data-testid=as-at-form] button[type=submit]");
-      await page.waitForLoadState("load");
+      await clickToNewPage(page, "[data-testid=as-at-form] button[type=submit]");
       assert.equal(new URL(page.url()).searchParams.get("as-at"), earlier);
       assert.equal(await page.locator("[data-testid=as-at-banner]").count(), 1);
       const caption = await page.locator("[data-testid=plan-measures] caption").innerText();

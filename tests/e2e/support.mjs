@@ -246,6 +246,14 @@ export async function signIn(page, usernameOrRole, password) {
   }
 }
 
+// Clicks something that loads a new page and waits until that page has loaded. Waiting for the
+// load state after the click could return at once, while the old page still stands.
+export async function clickToNewPage(page, target) {
+  const locator = typeof target === "string" ? page.locator(target) : target;
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), locator.click()]);
+  return response;
+}
+
 export async function signInAs(page, role) {
   await signIn(page, role);
 }

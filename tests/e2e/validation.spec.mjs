@@ -4,7 +4,7 @@
 // WCAG 2.2 AA violation on either page; a social worker has no link and is refused the page.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { axeViolations, describeViolations, problems, screenshot, scrollsSideways, startCairn, viewports } from "./support.mjs";
+import { axeViolations, clickToNewPage, describeViolations, problems, screenshot, scrollsSideways, startCairn, viewports } from "./support.mjs";
 
 let cairn;
 before(async () => {
@@ -29,8 +29,7 @@ test("an analyst sees the rules broken, drills into one and reaches the child", 
   try {
     const link = page.locator("nav.site-nav a", { hasText: "DfE return checks" });
     assert.equal(await link.count(), 1, "the checks are in the navigation");
-    await link.click();
-    await page.waitForLoadState("load");
+    await clickToNewPage(page, link);
     assert.equal(new URL(page.url()).pathname, "/validation");
     const heading = await page.locator("[data-testid=validation-heading]").innerText();
     // The e2e council stands on 31 March 2025: the year then complete is 2024/25.
@@ -50,8 +49,7 @@ test("an analyst sees the rules broken, drills into one and reaches the child", 
     for (const row of api.tables.rules) if (row.children > 0 && (!best || row.children < best.children)) best = row;
     assert.ok(best, "some rule names a child");
     const ruleLink = page.locator(`[data-testid=rules-table] a`, { hasText: new RegExp(`^${best.code}$`) }).first();
-    await ruleLink.click();
-    await page.waitForLoadState("load");
+    await clickToNewPage(page, ruleLink);
     assert.equal(new URL(page.url()).pathname, `/validation/rule/${best.code}`);
     assert.match(await page.locator("[data-testid=validation-rule-heading]").innerText(), new RegExp(`Rule ${best.code}`));
     const places = page.locator("[data-testid=places-table] tbody tr");
@@ -65,8 +63,7 @@ test("an analyst sees the rules broken, drills into one and reaches the child", 
     assert.match((await download.text()).split("\n")[0], /LA child id/);
 
     // To the child, where the same rule is among the child's own checks.
-    await page.locator("[data-testid=places-table] [data-testid=child-link]").first().click();
-    await page.waitForLoadState("load");
+    await clickToNewPage(page, page.locator("[data-testid=places-table] [data-testid=child-link]").first());
     assert.match(new URL(page.url()).pathname, /^\/children\/[^/]+$/);
     assert.equal(new URL(page.url()).hash, "#return-checks");
     const checks = page.locator("[data-testid=return-checks]");
