@@ -51,10 +51,10 @@ std::map<std::string, std::size_t> ExtremeRowByChild(const Table& table, const s
 // sees open episodes as ending on 31 March. Rules run in the validator's registry order: the
 // 2022/23 rules in the order their files were listed, later additions after them. The
 // reference cases show 602 and 607 run after 365, and every rule added from 2023/24 on does
-// (1016, SW12STG2). Those rules, and 1001 (the reference cases agree with this reading; they
-// do not show whether 1001 runs before 365), read DEC through this. Where it would contradict the DfE's rule outright
-// (SW01STG1 would never fire; 707 would flag every open DoLO of a child still in care), Cairn
-// reads DEC as given.
+// (1016, SW12STG2). 602, 607, 1016 and 1001 (the reference cases agree with this reading; they
+// do not show whether 1001 runs before 365) read DEC through this. Where it would contradict
+// the DfE's rule outright (SW01STG1 would never fire; 707 would flag every open DoLO of a child
+// still in care; SW12STG2 follows its message), Cairn reads DEC as given.
 std::vector<OptDate> DecSeenAfterRule365(const Return& data, const Table& episodes) {
   std::vector<OptDate> dec = episodes.Dates("DEC");
   const std::vector<std::string>& text = episodes.Column("DEC");
@@ -1339,40 +1339,48 @@ void RuleSw11b(const Return& data, RuleOutput& out) {
   }
 }
 
-// SW12STG2: a care episode (not a short break; one that started a period of care or did not
-// end in a placement change) must have, for every social worker episode of the child, one that
-// started on or before the care episode ended (unless it ended X1) or on or after it started
-// (for an S start). As the reference README explains, this flags social worker episodes from
-// before or after care, which the DfE asks for. Open episodes end on 31 March (rule 365, see
-// DecSeenAfterRule365). From 2025 only care episodes ending from a year before the year's
-// start (365.2425 days, so 365 for whole dates) or open are checked.
-void CheckSw12(const Return& data, RuleOutput& out, bool recent_only) {
+// SW12STG2: "If a child is looked after on 31 March then all social worker episodes for the full
+// previous year should be reported, even those whilst they were not looked after". For a child
+// looked after on 31 March (InCareOn31March), the social worker episodes must reach back to the
+// year's start, or to the start of the child's first care episode in the return (not a short
+// break) when that is later: the child had a social worker from then at the latest, and an
+// episode that begins later means earlier ones are missing, and so does having none at all. The
+// child's first care episode is flagged. Workers' episodes with no start date are left to the
+// rules on missing dates. The public validator pairs every
+// care episode with every social worker episode and flags the episodes from before care began
+// or after it ended, which the message asks for (see the validation README and
+// reference_exceptions.toml); Cairn follows the message.
+void RuleSw12(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"SWEpisodes", "Episodes"})) return;
   const Table& sw = *data.Find("SWEpisodes");
   const Table& episodes = *data.Find("Episodes");
+  const std::set<std::string, std::less<>> in_care = InCareOn31March(data, episodes);
   const std::vector<OptDate>& sw_decom = sw.Dates("SW_DECOM");
-  const std::vector<OptDate> dec = DecSeenAfterRule365(data, episodes);
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   const Grouping& sw_by_child = RowsBy(sw, "CHILD");
-  const Date earliest = data.collection_start.AddDays(-365);
-  for (std::size_t row = 0; row < episodes.rows(); ++row) {
-    if (recent_only && dec[row] && (*dec[row] < earliest || *dec[row] > data.collection_end)) continue;
-    const std::string& rec = episodes.Text("REC", row);
-    const bool s_start = episodes.Text("RNE", row) == "S";
-    if (OneOf(episodes.Text("LS", row), {"V3", "V4"}) || !(s_start || rec != "X1")) continue;
-    const Grouping::RowList rows = sw_by_child.Matching(episodes, row);
-    bool fails = rows.empty();
-    for (std::size_t s : rows) {
-      const OptDate& start = sw_decom[s];
-      const bool before_end = start && dec[row] && *start <= *dec[row] && rec != "X1";
-      const bool after_start = start && decom[row] && *start >= *decom[row] && s_start;
-      if (!before_end && !after_start) fails = true;
+  for (const auto& [child, rows] : RowsBy(episodes, "CHILD")) {
+    if (in_care.find(child) == in_care.end()) continue;
+    std::optional<std::size_t> first;
+    for (std::size_t row : rows) {
+      if (OneOf(episodes.Text("LS", row), {"V3", "V4"}) || !decom[row]) continue;
+      if (!first || *decom[row] < *decom[*first]) first = row;
     }
-    if (fails) out.Flag("Episodes", row);
+    if (!first) continue;
+    const Grouping::RowList worker_rows = sw_by_child.Matching(episodes, *first);
+    if (worker_rows.empty()) {
+      out.Flag("Episodes", *first);
+      continue;
+    }
+    const Date reach = std::max(*decom[*first], data.collection_start);
+    bool dated = false;
+    bool reached = false;
+    for (std::size_t s : worker_rows) {
+      dated = dated || sw_decom[s].has_value();
+      reached = reached || (sw_decom[s] && *sw_decom[s] <= reach);
+    }
+    if (dated && !reached) out.Flag("Episodes", *first);
   }
 }
-void RuleSw12(const Return& data, RuleOutput& out) { CheckSw12(data, out, false); }
-void RuleSw12From2025(const Return& data, RuleOutput& out) { CheckSw12(data, out, true); }
 
 // 1001: a care leaver (OC3) must have been a relevant or former relevant child: at least 91 days
 // looked after from their 14th birthday, at least one of them from their 16th, and not adopted
@@ -1582,7 +1590,7 @@ void AddRules600Onward(std::vector<RuleLogic>& logic) {
       {"SW11aSTG2", 2024, &RuleSw11a},
       {"SW11bSTG2", 2024, &RuleSw11b},
       {"SW12STG2", 2024, &RuleSw12},
-      {"SW12STG2", 2025, &RuleSw12From2025},
+      {"SW12STG2", 2025, &RuleSw12},
       {"SW13STG1", 2024, &RuleSw13},
       {"SW13STG1", 2025, &RuleSw13From2025},
       {"SW14STG2", 2024, &RuleSw14},
