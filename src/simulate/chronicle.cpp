@@ -170,10 +170,12 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
       // Whether a conference is needed is the enquiry's conclusion, due by the conference target
       // (15 working days from the strategy discussion), or sooner when the assessment ends first.
       // An enquiry going to a conference waits for it. (Reading this from the assessment alone
-      // left enquiries begun months before 31 March undecided: DfE query 8675Q.)
+      // left enquiries begun months before 31 March undecided: DfE query 8675Q.) An episode that
+      // has closed, at the 18th birthday say, before its conference needed none (DfE rule 8868).
       const bool decided =
           s.icpc ? *s.icpc <= as_at
-                 : std::min(s.target, episode.assessment ? episode.assessment->end : s.target) <= as_at;
+                 : std::min({s.target, episode.assessment ? episode.assessment->end : s.target, episode.closure}) <=
+                       as_at;
       out.Add(EventKind::kSection47, s.strategy, std::nullopt, e,
               {{"InitialCPCtarget", s.target.ToIso()},
                {"DateOfInitialCPC", out.Known(s.icpc)},
@@ -301,12 +303,14 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
                {"URN", placement.urn}});
     }
 
-    // Permanence before this period (PrevPerm), reported with the year the period started.
+    // Permanence before this period (PrevPerm), reported with the year the period started: on its
+    // 31 March, or on the last day the record reaches (the child's death) if that comes first,
+    // so a child who died in the year still has it (DfE rule 630).
     {
       const model::CollectionYear year = model::CollectionYear::Containing(period.start);
       if (prev_perm_years.insert(year.year).second) {
         const bool known = period.prev_perm != "Z1" && period.prev_perm_date;
-        out.Add(EventKind::kPreviousPermanence, year.end(), std::nullopt, -1,
+        out.Add(EventKind::kPreviousPermanence, std::max(period.start, std::min(year.end(), limit)), std::nullopt, -1,
                 {{"PREV_PERM", period.prev_perm},
                  {"LA_PERM", known ? la_code : ""},
                  {"DATE_PERM", known ? period.prev_perm_date->ToDmy() : ""}});
@@ -429,10 +433,16 @@ std::optional<model::Chronology> Council::Chronicle(const ChildRec& child) const
           if (start >= block_end) break;
           const bool away = rng.Chance(p.missing.away_percent / 100);
           Date end = std::min(start.AddDays(Days(p.missing.duration_days.Sample(rng.Uniform()))), stop);
-          // A child found by the day care ends was found before it: one still missing then leaves
-          // care as missing (E8), which the simulator does not draw (DfE rule 580).
-          if (end >= period.end) end = period.end.AddDays(-1);
-          if (end < start) end = start;
+          // A child goes missing from one placement and is found before it ends: an episode running
+          // past a move would be missing from two placements at once (DfE rules 575, 578 and 581),
+          // and one still missing on the day care ends leaves care as missing (E8), which the
+          // simulator does not draw (580). None starts on the day of a move.
+          const PlacementRec* missing_from = nullptr;
+          for (const PlacementRec& placement : period.placements) {
+            if (placement.start < start && start < placement.end) missing_from = &placement;
+          }
+          if (missing_from == nullptr) continue;
+          end = std::min(end, missing_from->end.AddDays(-1));
           out.Add(EventKind::kMissing, start, end, -1, {{"MISSING", away ? "A" : "M"}});
           last_end = end;
           if (!away && end <= limit && end < period.end) {

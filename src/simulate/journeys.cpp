@@ -405,9 +405,22 @@ void Council::OnReferral(uint32_t slot, Date referral, bool uasc_arrival) {
       break;
   }
   if (Draw(kRepeat) >= chance / 100) return;
+  // An adopted child who comes back to the council's attention does so under the new identity
+  // the adoption gave them, never under this one (DfE rule 199); the draw above is kept so no
+  // other stream moves.
+  if (!child.care.empty() && child.care.back().adopted) return;
   const int gap = std::max(1, Days(p.referrals.repeat_gap_days.Sample(Draw(kRepeatGap))));
   Date next = AdjustReferralDate(closure.AddDays(gap), rng);
   if (next <= closure) next = closure.AddDays(1);
+  // After a special guardianship or child arrangements order ended the child's care, they come
+  // back no sooner than the next collection year: the return holds one permanence row a child,
+  // which DfE rule 632 checks against the child's first episode of the year, so a child back in
+  // care in the year the order was made could not be reported without an error.
+  const std::string_view ended_by = child.care.empty() ? std::string_view() : child.care.back().rec;
+  if (ended_by == "E41" || ended_by == "E45" || ended_by == "E46") {
+    const Date year_after = model::CollectionYear::Containing(child.care.back().end).end().AddDays(1);
+    if (next < year_after) next = year_after;
+  }
   if (next < eighteen && next <= spec_.as_at) Push(next, kReferral, child.index);
 }
 
@@ -491,7 +504,10 @@ void Council::GenerateCare(ChildRec& child, Date entry, bool uasc, CarePeriodRec
     period.adoption_decision = decision;
     const Date match = order_made.AddDays(std::max(7, Days(p.adoption.match_days.Sample(rng.Uniform()))));
     Date placed = match.AddDays(std::max(1, Days(p.adoption.placed_days.Sample(rng.Uniform()))));
-    const Date adopted = placed.AddDays(std::max(70, Days(p.adoption.order_days.Sample(rng.Uniform()))));
+    Date adopted = placed.AddDays(std::max(70, Days(p.adoption.order_days.Sample(rng.Uniform()))));
+    // Not on 31 March: a child adopted that day would count as looked after all year and
+    // adopted in it, which the return cannot hold (DfE rule 187).
+    if (adopted.month() == 3 && adopted.day() == 31) adopted = adopted.AddDays(-1);
     period.legal.emplace_back(order_made, "E1");
     if (rng.Chance(p.adoption.reversal_percent / 100)) {
       // The plan changes: long-term fostering instead, and the placement order is revoked.
@@ -653,8 +669,12 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
     placement.end = next;
     placement.end_reason =
         next_code == "P1" || next_code.starts_with("A") ? "CARPL" : p.placements.move_reason.Sample(rng.Uniform());
-    placements.push_back(std::move(placement));
     const int age = age_on(next);
+    // No child under 10 is taken into custody (the age of criminal responsibility). The reason is
+    // written on the episode the move ends, and DfE rule 234 takes the age at that episode's
+    // start. Replaced rather than drawn again, so no later draw moves.
+    if (placement.end_reason == "CUSTOD" && age_on(placement.start) < 10) placement.end_reason = "OTHER";
+    placements.push_back(std::move(placement));
     if (next_code.empty()) {
       next_same = code.front() == 'U' && rng.Chance(p.placements.same_carer_percent / 100);
       next_code = next_same ? code : settle(next_table(age).Sample(rng.Uniform()), age);

@@ -83,7 +83,8 @@ Result<ImportBatch> ReadSsda903XmlText(std::string_view text, std::string_view s
 //  * missing episodes, social worker allocations and DoLo orders overlapping the year, for a
 //    child with a looked-after episode overlapping it (the 903 is about looked-after children;
 //    Cairn records allocations and missing episodes for every child);
-//  * reviews dated in the year; OC2, OC3 and PrevPerm records dated 31 March Y;
+//  * reviews dated in the year; OC2 and OC3 records dated 31 March Y; PrevPerm records dated in
+//    the year (31 March, or the child's death when it comes first);
 //  * AD1 when the child left care in the year adopted (an episode with DEC in the year and REC
 //    E11 or E12; [adoption] in data/codes/ssda903.toml), not in the year of the decision alone
 //    (DfE rule 602).

@@ -83,8 +83,11 @@ bool InScope(const model::Event& event, const model::Chronology& chronology, con
     case EventKind::kCareLeaverOutcomes:
       return event.start == year.end();
     case EventKind::kHealthOutcomes:
-    case EventKind::kPreviousPermanence:
       return looked_after && event.start == year.end();
+    // Recorded with the year the period of care began: on its 31 March, or earlier when the
+    // record ends sooner (a child who died in the year still has it: DfE rule 630).
+    case EventKind::kPreviousPermanence:
+      return looked_after && year.Contains(event.start);
     // AD1 is about adoptions: a decision in the year for a child adopted in a later one waits
     // for that year's return (DfE rules 602, 187).
     case EventKind::kAdoptionDecision:
