@@ -725,6 +725,7 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
       next.place = settle(next_table(age_on(move)).Sample(rng.Uniform()), age_on(move));
       current->end = move;
       current->end_reason = p.placements.move_reason.Sample(rng.Uniform());
+      if (current->end_reason == "CUSTOD" && age_on(current->start) < 10) current->end_reason = "OTHER";  // as above (234)
       placements.insert(current + 1, std::move(next));
     }
   }

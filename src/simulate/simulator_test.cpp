@@ -1042,12 +1042,11 @@ TEST(SimulationExports, CinCensusMeetsTheDfeRules) {
   EXPECT_GT(enquiries, 100);
 }
 
-// UPNs carry the council's LA number, given to `cairn simulate --la` (CIN rule 1530 refuses
-// 999, which is no council's and was all the command could make).
 // Cairn's own returns pass its validator: every DfE rule of both returns, on the record as
 // `cairn validate --db` checks it, for the last two collection years of eight councils of each
-// profile (15,000 children; seeds 1 to 40 were tried when this test was written), raises no error (queries are allowed: src/simulate/README.md lists those synthetic
-// practice raises, and why). Without a postcode directory the placement distance rules do not
+// profile (15,000 children; seeds 1 to 40 were tried when this test was written), raises no
+// error (queries are allowed: src/simulate/README.md lists those synthetic practice raises,
+// and why). Without a postcode directory the placement distance rules do not
 // run; SimulationExports.RealPostcodesChangeOnlyThePostcodes covers the postcodes.
 TEST(SimulationExports, TheRecordRaisesNoDfeValidationError) {
   const Date as_at = Date::FromYmdOrDie(2026, 3, 31);
@@ -1097,6 +1096,8 @@ TEST(SimulationExports, TheRecordRaisesNoDfeValidationError) {
   }
 }
 
+// UPNs carry the council's LA number, given to `cairn simulate --la` (CIN rule 1530 refuses
+// 999, which is no council's and was all the command could make).
 TEST(SimulationExports, UpnsCarryTheCouncilsLaNumber) {
   const std::string path = (std::filesystem::temp_directory_path() / "cairn_simulate_la.db").string();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);

@@ -62,7 +62,7 @@ std::optional<Date> AssessmentStart(const Return& data, const Table& factors, st
 // Where `finding` sits: the row's date and the event of that kind starting then on the child's
 // record. Events carry their start in the kind's start field (model::EventKindSpec), which is
 // the column the writers put it in; the yearly records with no date of their own (OC2, OC3,
-// PrevPerm) are dated 31 March of the year reported.
+// PrevPerm) are shown as of 31 March of the year reported, and are the event of their kind in it.
 FindingPlace PlaceOf(const Finding& finding, const Return& data, const std::map<std::string, const model::Chronology*>& children) {
   FindingPlace place;
   place.kind = data.kind;
@@ -86,10 +86,14 @@ FindingPlace PlaceOf(const Finding& finding, const Return& data, const std::map<
   } else {
     place.date = model::CollectionYear{data.collection_year - (place.previous_year ? 1 : 0)}.end();
   }
+  // A yearly record is the one of its kind in the year: PrevPerm is dated earlier than 31 March
+  // when the record ends sooner (a child who died).
+  const model::CollectionYear year{data.collection_year - (place.previous_year ? 1 : 0)};
+  const bool yearly = spec.start_field.empty() && table_name != "AssessmentFactorsList";
   auto child = children.find(std::string(finding.child_id()));
   if (!place.date || child == children.end()) return place;
   for (const model::Event& event : child->second->events()) {
-    if (event.kind == *place.event_kind && event.start == *place.date) {
+    if (event.kind == *place.event_kind && (yearly ? year.Contains(event.start) : event.start == *place.date)) {
       place.event_id = event.id;
       break;
     }

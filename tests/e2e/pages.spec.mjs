@@ -98,6 +98,11 @@ test("the director drills down from the council to a team, a worker and a child"
     );
     await click(page.locator("[data-testid=teams-table] [data-testid=team-link]").first());
     assert.equal(await page.locator("h1[data-testid=team-page]").count(), 1);
+    // The worker with the most children: the team's list also holds workers with none yet.
+    const children = page.locator("[data-testid=workers-table] th").filter({ hasText: /^\s*Children\s*$/ });
+    await children.locator("button").click();
+    await children.locator("button").click();
+    assert.equal(await children.getAttribute("aria-sort"), "descending");
     await click(page.locator("[data-testid=workers-table] [data-testid=worker-link]").first());
     assert.equal(await page.locator("h1[data-testid=worker-page]").count(), 1);
     await click(page.locator("[data-testid=children-table] [data-testid=child-link]").first());

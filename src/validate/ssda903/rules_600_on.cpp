@@ -1343,10 +1343,10 @@ void RuleSw11b(const Return& data, RuleOutput& out) {
 // previous year should be reported, even those whilst they were not looked after". For a child
 // looked after on 31 March (InCareOn31March), the social worker episodes must reach back to the
 // year's start, or to the start of the child's first care episode in the return (not a short
-// break) when that is later: the child had a social worker from then at the latest, and an
-// episode that begins later means earlier ones are missing, and so does having none at all. The
-// child's first care episode is flagged. Workers' episodes with no start date are left to the
-// rules on missing dates. The public validator pairs every
+// break) when that is later: the child had a social worker from then at the latest, so one
+// episode must be open on that day, and none open then, or none at all, means episodes are
+// missing. The child's first care episode is flagged. A child with a worker's episode with no
+// start date is left to the rules on missing dates. The public validator pairs every
 // care episode with every social worker episode and flags the episodes from before care began
 // or after it ended, which the message asks for (see the validation README and
 // reference_exceptions.toml); Cairn follows the message.
@@ -1356,6 +1356,7 @@ void RuleSw12(const Return& data, RuleOutput& out) {
   const Table& episodes = *data.Find("Episodes");
   const std::set<std::string, std::less<>> in_care = InCareOn31March(data, episodes);
   const std::vector<OptDate>& sw_decom = sw.Dates("SW_DECOM");
+  const std::vector<OptDate>& sw_dec = sw.Dates("SW_DEC");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
   const Grouping& sw_by_child = RowsBy(sw, "CHILD");
   for (const auto& [child, rows] : RowsBy(episodes, "CHILD")) {
@@ -1372,13 +1373,16 @@ void RuleSw12(const Return& data, RuleOutput& out) {
       continue;
     }
     const Date reach = std::max(*decom[*first], data.collection_start);
-    bool dated = false;
+    bool undated = false;
     bool reached = false;
     for (std::size_t s : worker_rows) {
-      dated = dated || sw_decom[s].has_value();
-      reached = reached || (sw_decom[s] && *sw_decom[s] <= reach);
+      undated = undated || !sw_decom[s];
+      // Open then: begun by that day and not ended more than the 7 days before it that DfE rule
+      // SW10STG2 allows between one worker's episode and the next.
+      const bool open_then = !sw_dec[s] || *sw_dec[s] >= reach.AddDays(-7);
+      reached = reached || (sw_decom[s] && *sw_decom[s] <= reach && open_then);
     }
-    if (dated && !reached) out.Flag("Episodes", *first);
+    if (!undated && !reached) out.Flag("Episodes", *first);
   }
 }
 
