@@ -195,6 +195,10 @@ void Chronology::Sort() {
     if (x.start != y.start) return x.start < y.start;
     return depth[static_cast<size_t>(a)] < depth[static_cast<size_t>(b)];
   });
+  // Already in order (as a chronology read back from its image is): nothing to move.
+  bool in_order = true;
+  for (size_t i = 0; i < order.size() && in_order; ++i) in_order = order[i] == static_cast<int32_t>(i);
+  if (in_order) return;
   std::vector<int32_t> new_index(events_.size());
   for (size_t i = 0; i < order.size(); ++i) new_index[static_cast<size_t>(order[i])] = static_cast<int32_t>(i);
   std::vector<Event> sorted;

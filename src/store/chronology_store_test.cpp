@@ -750,6 +750,33 @@ TEST_P(ChronologyStoreTest, AnImageIsUsedOnlyWhileItIsCurrentAndCanBeMadeAgain) 
   ASSERT_TRUE(db_->Execute("UPDATE event SET start_date = '2023-10-06' WHERE kind = 'cin-episode'").ok());
 }
 
+// A whole council's load decodes its images on several threads: every child comes back whole and
+// in order, and one whose image cannot be read is read from its rows, wherever it falls.
+TEST_P(ChronologyStoreTest, ManyChildrenLoadExactlyWithADamagedImageAmongThem) {
+  constexpr int kChildren = 700;
+  std::vector<Chronology> saved;
+  for (int i = 0; i < kChildren; ++i) {
+    Chronology child = SampleChild();
+    child.mutable_child().la_child_id = "C" + std::to_string(10000 + i);
+    saved.push_back(std::move(child));
+  }
+  ASSERT_TRUE(Save(saved).ok());
+  ASSERT_TRUE(db_->Execute("UPDATE chronology_image SET image = $1 WHERE child_id = (SELECT id FROM child WHERE "
+                           "la_child_id = 'C10350')", {std::string("\x01\x05")}).ok());
+  auto loaded = LoadAllChronologies(*db_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_EQ(loaded->size(), saved.size());
+  for (size_t c = 0; c < saved.size(); ++c) {
+    const Chronology& back = (*loaded)[c];
+    EXPECT_EQ(back.child(), saved[c].child());
+    ASSERT_EQ(back.events().size(), saved[c].events().size()) << back.child().la_child_id;
+    for (size_t i = 0; i < back.events().size(); ++i) {
+      EXPECT_TRUE(back.events()[i].SameContent(saved[c].events()[i])) << back.child().la_child_id << " " << i;
+      EXPECT_EQ(back.events()[i].parent, saved[c].events()[i].parent) << back.child().la_child_id << " " << i;
+    }
+  }
+}
+
 // Every way the store changes a child's events leaves a current image behind (the fixture's
 // TearDown checks each against the rows): recording, correcting and withdrawing one event, and a
 // later import that amends, adds, and reports the same events in another year.

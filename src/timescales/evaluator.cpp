@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/parallel.h"
+
 namespace cairn::timescales {
 
 static_assert(static_cast<size_t>(model::kLastEventKind) + 1 == CompactChronology::kKindCount,
@@ -106,29 +108,6 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
-// Runs `body(worker, begin, end)` over [0, n) in batches on up to `threads` threads; `worker`
-// numbers the thread (0 is the caller's).
-void ParallelFor(size_t n, int threads, const std::function<void(int, size_t, size_t)>& body) {
-  constexpr size_t kBatch = 32;
-  const size_t workers = std::min<size_t>(static_cast<size_t>(std::max(threads, 1)), (n + kBatch - 1) / kBatch);
-  if (workers <= 1) {
-    if (n > 0) body(0, 0, n);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  auto work = [&](int worker) {
-    for (;;) {
-      const size_t begin = next.fetch_add(kBatch, std::memory_order_relaxed);
-      if (begin >= n) return;
-      body(worker, begin, std::min(n, begin + kBatch));
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (size_t i = 1; i < workers; ++i) pool.emplace_back(work, static_cast<int>(i));
-  work(0);
-  for (std::thread& thread : pool) thread.join();
-}
 
 }  // namespace
 
