@@ -382,8 +382,42 @@ class PostgresConnection final : public Connection {
   PostgresConnection& operator=(const PostgresConnection&) = delete;
 
   PGconn* handle() const { return connection_; }
+  uint64_t NextCopyId() { return ++copies_made_; }
+
+  // COPY ... FROM STDIN kept open between a row copy's sends (SendCopyData), so the server
+  // stores one chunk of rows while the next is made, rather than the two taking turns. Anything
+  // else on the connection ends it first (EndOpenCopy), and reports its failure.
+  Status SendCopyData(uint64_t copy, const std::string& copy_sql, std::string_view table, std::string_view data,
+                      size_t rows) {
+    if (open_copy_ != copy) {
+      CAIRN_RETURN_IF_ERROR(EndOpenCopy());
+      ResultHandle started(PQexec(connection_, copy_sql.c_str()));
+      if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) {
+        return ErrorFrom(connection_, started.get(),
+                         "could not load " + std::to_string(rows) + " row(s) into " + std::string(table));
+      }
+      open_copy_ = copy;
+      open_table_ = std::string(table);
+      open_rows_ = 0;
+    }
+    open_rows_ += rows;
+    if (PQputCopyData(connection_, data.data(), static_cast<int>(data.size())) != 1) {
+      // Ending the copy with an error message makes the server refuse it whole.
+      (void)PQputCopyEnd(connection_, "the rows could not be sent");
+      return CollectCopyEnd(ErrorFrom(connection_, nullptr, CopyDoing()));
+    }
+    return Status::Ok();
+  }
+  // Ends the open COPY, if `copy`'s (any, for 0): its rows are then stored, or the error says
+  // why not.
+  Status EndOpenCopy(uint64_t copy = 0) const {
+    if (open_copy_ == 0 || (copy != 0 && copy != open_copy_)) return Status::Ok();
+    const bool ended = PQputCopyEnd(connection_, nullptr) == 1;
+    return CollectCopyEnd(ended ? Status::Ok() : ErrorFrom(connection_, nullptr, CopyDoing()));
+  }
 
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
+    CAIRN_RETURN_IF_ERROR(EndOpenCopy());
     const std::string text(sql);
     auto kept = prepared_.find(text);
     if (kept == prepared_.end()) {
@@ -414,6 +448,7 @@ class PostgresConnection final : public Connection {
   }
 
   Status ExecuteScript(std::string_view sql) override {
+    CAIRN_RETURN_IF_ERROR(EndOpenCopy());
     for (std::string_view statement : sql_text::SplitStatements(sql)) {
       if (sql_text::HighestPlaceholder(statement) > 0) {
         return Status::InvalidArgument("the SQL " + Quoted(statement) +
@@ -429,6 +464,7 @@ class PostgresConnection final : public Connection {
   int64_t LastInsertId() const override {
     // lastval() is an error until this session has taken a value from a sequence, and an error
     // inside a transaction would spoil it; a savepoint keeps the caller's transaction whole.
+    if (!EndOpenCopy().ok()) return 0;
     const bool guard = !lastval_defined_ && InTransaction();
     if (guard && !RunOn(connection_, "SAVEPOINT cairn_lastval", "").ok()) return 0;
     ResultHandle result(PQexec(connection_, "SELECT lastval()"));
@@ -450,12 +486,14 @@ class PostgresConnection final : public Connection {
   }
 
   Status Begin() override {
+    CAIRN_RETURN_IF_ERROR(EndOpenCopy());
     if (InTransaction()) {
       return Status::FailedPrecondition("could not begin a transaction: one is already open on this connection");
     }
     return Run("BEGIN ISOLATION LEVEL READ COMMITTED", "could not begin a transaction");
   }
   Status Commit() override {
+    CAIRN_RETURN_IF_ERROR(EndOpenCopy());
     if (PQtransactionStatus(connection_) == PQTRANS_INERROR) {
       return Status::FailedPrecondition(
           "could not commit a transaction: a statement in it failed, so PostgreSQL will only roll it back");
@@ -469,6 +507,7 @@ class PostgresConnection final : public Connection {
     return Status::Ok();
   }
   Status Rollback() override {
+    (void)EndOpenCopy();  // rolled back whatever it says
     if (!InTransaction()) return Status::Ok();
     return Run("ROLLBACK", "could not roll back a transaction");
   }
@@ -480,10 +519,33 @@ class PostgresConnection final : public Connection {
   std::string_view backend_name() const override { return "postgresql"; }
   bool lost() const override { return PQstatus(connection_) == CONNECTION_BAD; }
 
-  Status Run(const std::string& sql, const std::string& doing) { return RunOn(connection_, sql, doing); }
+  Status Run(const std::string& sql, const std::string& doing) {
+    CAIRN_RETURN_IF_ERROR(EndOpenCopy());
+    return RunOn(connection_, sql, doing);
+  }
 
  private:
+  std::string CopyDoing() const {
+    return "could not load " + std::to_string(open_rows_) + " row(s) into " + open_table_;
+  }
+  // After PQputCopyEnd: the server's answer to the whole COPY; `outcome` unless it failed first.
+  Status CollectCopyEnd(Status outcome) const {
+    const std::string doing = CopyDoing();
+    open_copy_ = 0;
+    while (ResultHandle result{PQgetResult(connection_)}) {
+      if (outcome.ok() && PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+        outcome = ErrorFrom(connection_, result.get(), doing);
+      }
+    }
+    return outcome;
+  }
+
   PGconn* connection_;
+  // The row copy whose COPY is open (0: none), where its rows go, and how many were sent.
+  mutable uint64_t open_copy_ = 0;
+  std::string open_table_;
+  size_t open_rows_ = 0;
+  uint64_t copies_made_ = 0;
   struct Prepared {
     std::string name;     // the server-side prepared statement's name
     bool binary_results;  // ReadsBinary
@@ -497,105 +559,142 @@ class PostgresConnection final : public Connection {
 // NULL as \N, and a backslash, tab, newline or carriage return in a value escaped.
 class PostgresRowCopy final : public RowCopy {
  public:
-  PostgresRowCopy(PGconn* connection, std::string table, const std::vector<std::string>& columns,
+  PostgresRowCopy(PostgresConnection& connection, std::string table, const std::vector<std::string>& columns,
                   std::string column_list)
       : connection_(connection),
+        id_(connection.NextCopyId()),
         table_(std::move(table)),
         copy_sql_("COPY " + table_ + " (" + column_list + ") FROM STDIN"),
-        cells_(columns.size()) {}
+        cells_(columns.size()),
+        null_(columns.size(), 1) {}
   ~PostgresRowCopy() override = default;
 
   using Statement::Bind;
+  // Each cell keeps its buffer from row to row: a large load binds tens of millions of values.
   Status Bind(int index, int64_t value) override {
-    CAIRN_RETURN_IF_ERROR(Check(index));
-    cells_[static_cast<size_t>(index - 1)] = std::to_string(value);
+    CAIRN_ASSIGN_OR_RETURN(std::string * cell, Cell(index));
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, value);
+    cell->assign(digits, written.ptr);
     return Status::Ok();
   }
   Status Bind(int index, double value) override {
-    CAIRN_RETURN_IF_ERROR(Check(index));
-    cells_[static_cast<size_t>(index - 1)] = DoubleText(value);
+    CAIRN_ASSIGN_OR_RETURN(std::string * cell, Cell(index));
+    const std::optional<std::string> text = DoubleText(value);
+    if (text) {
+      *cell = *text;
+    } else {
+      null_[static_cast<size_t>(index - 1)] = 1;  // NaN has no text form: NULL, as a statement binds it
+    }
     return Status::Ok();
   }
   Status Bind(int index, std::string_view value) override {
-    CAIRN_RETURN_IF_ERROR(Check(index));
-    if (value.find('\0') != std::string_view::npos) {
-      return Status::InvalidArgument("could not load a row into " + table_ + ": column " + std::to_string(index) +
-                                     " holds a NUL byte, which PostgreSQL cannot store");
-    }
-    std::optional<std::string>& cell = cells_[static_cast<size_t>(index - 1)];
-    cell.emplace();
-    cell->reserve(value.size());
-    for (char c : value) {
-      switch (c) {
-        case '\\': *cell += "\\\\"; break;
-        case '\t': *cell += "\\t"; break;
-        case '\n': *cell += "\\n"; break;
-        case '\r': *cell += "\\r"; break;
-        default: *cell += c;
+    CAIRN_ASSIGN_OR_RETURN(std::string * cell, Cell(index));
+    // COPY's text form: backslash, tab, newline and carriage return escaped; the runs between
+    // them copied whole.
+    size_t run = 0;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const char c = value[i];
+      if (!kCopySpecial[static_cast<unsigned char>(c)]) continue;
+      if (c == '\0') {
+        null_[static_cast<size_t>(index - 1)] = 1;
+        return Status::InvalidArgument("could not load a row into " + table_ + ": column " + std::to_string(index) +
+                                       " holds a NUL byte, which PostgreSQL cannot store");
       }
+      cell->append(value.data() + run, i - run);
+      *cell += '\\';
+      *cell += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+      run = i + 1;
     }
+    cell->append(value.data() + run, value.size() - run);
     return Status::Ok();
   }
   Status BindUnowned(int index, std::string_view value) override { return Bind(index, value); }
-  // COPY's text form of a BYTEA is its hex form, escaped as any text is.
-  Status BindBytes(int index, std::string_view bytes) override { return Bind(index, ByteaText(bytes)); }
+  // COPY's text form of a BYTEA is its hex form, \x escaped as any backslash is.
+  Status BindBytes(int index, std::string_view bytes) override {
+    static constexpr char kHex[] = "0123456789abcdef";
+    CAIRN_ASSIGN_OR_RETURN(std::string * cell, Cell(index));
+    cell->resize(3 + 2 * bytes.size());
+    char* out = cell->data();
+    *out++ = '\\';
+    *out++ = '\\';
+    *out++ = 'x';
+    for (char c : bytes) {
+      const auto byte = static_cast<unsigned char>(c);
+      *out++ = kHex[byte >> 4];
+      *out++ = kHex[byte & 0xf];
+    }
+    return Status::Ok();
+  }
   Status BindNull(int index) override {
-    CAIRN_RETURN_IF_ERROR(Check(index));
-    cells_[static_cast<size_t>(index - 1)].reset();
+    CAIRN_ASSIGN_OR_RETURN(std::string * cell, Cell(index));
+    (void)cell;
+    null_[static_cast<size_t>(index - 1)] = 1;
     return Status::Ok();
   }
   Result<bool> Step() override {
     for (size_t i = 0; i < cells_.size(); ++i) {
       if (i > 0) buffer_ += '\t';
-      if (cells_[i]) {
-        buffer_ += *cells_[i];
-      } else {
+      if (null_[i]) {
         buffer_ += "\\N";
+      } else {
+        buffer_ += cells_[i];
       }
     }
     buffer_ += '\n';
     ++buffered_rows_;
-    if (buffer_.size() >= kFlushAtBytes) CAIRN_RETURN_IF_ERROR(Flush());
+    if (buffer_.size() >= kFlushAtBytes) CAIRN_RETURN_IF_ERROR(Send());
     return false;
   }
   Status Reset() override { return Status::Ok(); }
 
+  // Sends what is buffered and ends this copy's COPY: every row bound so far is stored, or the
+  // error says why not.
   Status Flush() override {
-    if (buffer_.empty()) return Status::Ok();
-    const std::string doing = "could not load " + std::to_string(buffered_rows_) + " row(s) into " + table_;
-    std::string sending;
-    sending.swap(buffer_);
-    buffered_rows_ = 0;
-    ResultHandle started(PQexec(connection_, copy_sql_.c_str()));
-    if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) return ErrorFrom(connection_, started.get(), doing);
-    started.reset();
-    const bool sent = PQputCopyData(connection_, sending.data(), static_cast<int>(sending.size())) == 1;
-    // Ending the copy with an error message makes the server refuse it whole.
-    const bool ended = PQputCopyEnd(connection_, sent ? nullptr : "the rows could not be sent") == 1;
-    Status outcome = sent && ended ? Status::Ok() : ErrorFrom(connection_, nullptr, doing);
-    while (ResultHandle result{PQgetResult(connection_)}) {
-      if (outcome.ok() && PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-        outcome = ErrorFrom(connection_, result.get(), doing);
-      }
-    }
-    return outcome;
+    CAIRN_RETURN_IF_ERROR(Send());
+    return connection_.EndOpenCopy(id_);
   }
 
  private:
-  // A few megabytes a COPY: large enough that a statement's round trip costs nothing beside it.
+  // A few megabytes a send: large enough that a round trip costs nothing beside it.
   static constexpr size_t kFlushAtBytes = size_t{4} << 20;
 
-  Status Check(int index) const {
+  // Bytes COPY's text form escapes, and NUL, which it cannot hold.
+  static constexpr std::array<bool, 256> kCopySpecial = [] {
+    std::array<bool, 256> special{};
+    for (unsigned char c : {'\\', '\t', '\n', '\r', '\0'}) special[c] = true;
+    return special;
+  }();
+
+  // The cell of column `index` (1-based), emptied and marked not null, to be written.
+  Result<std::string*> Cell(int index) {
     const int count = static_cast<int>(cells_.size());
-    if (index >= 1 && index <= count) return Status::Ok();
-    return Status::InvalidArgument("could not load a row into " + table_ + ": there is no column " +
-                                   std::to_string(index) + " (it has " + std::to_string(count) + ")");
+    if (index < 1 || index > count) {
+      return Status::InvalidArgument("could not load a row into " + table_ + ": there is no column " +
+                                     std::to_string(index) + " (it has " + std::to_string(count) + ")");
+    }
+    const auto at = static_cast<size_t>(index - 1);
+    null_[at] = 0;
+    cells_[at].clear();
+    return &cells_[at];
   }
 
-  PGconn* connection_;
+  // Sends what is buffered into this copy's COPY, left open for more (SendCopyData).
+  Status Send() {
+    if (buffer_.empty()) return Status::Ok();
+    std::string sending;
+    sending.swap(buffer_);
+    const size_t rows = buffered_rows_;
+    buffered_rows_ = 0;
+    return connection_.SendCopyData(id_, copy_sql_, table_, sending, rows);
+  }
+
+  PostgresConnection& connection_;
+  uint64_t id_;  // names this copy's COPY to the connection
   std::string table_;
   std::string copy_sql_;
-  std::vector<std::optional<std::string>> cells_;
+  std::vector<std::string> cells_;
+  std::vector<char> null_;  // per cell: 1 for NULL (and before anything is bound)
   std::string buffer_;
   size_t buffered_rows_ = 0;
 };
@@ -604,11 +703,12 @@ Result<std::unique_ptr<RowCopy>> PostgresConnection::PrepareCopy(std::string_vie
                                                                  const std::vector<std::string>& columns) {
   CAIRN_ASSIGN_OR_RETURN(std::string column_list, CopyColumnList(table, columns));
   return std::unique_ptr<RowCopy>(
-      std::make_unique<PostgresRowCopy>(connection_, std::string(table), columns, std::move(column_list)));
+      std::make_unique<PostgresRowCopy>(*this, std::string(table), columns, std::move(column_list)));
 }
 
 Result<bool> PostgresStatement::Step() {
   if (!result_) {
+    CAIRN_RETURN_IF_ERROR(owner_->EndOpenCopy());
     std::vector<const char*> values(values_.size());
     for (size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
     PGconn* connection = owner_->handle();
