@@ -750,6 +750,41 @@ TEST_P(ChronologyStoreTest, AnImageIsUsedOnlyWhileItIsCurrentAndCanBeMadeAgain) 
   ASSERT_TRUE(db_->Execute("UPDATE event SET start_date = '2023-10-06' WHERE kind = 'cin-episode'").ok());
 }
 
+// A load into an empty database drops indexes (and on PostgreSQL foreign keys) while it fills the
+// tables, and every one is back, the same, when it ends; a key still refuses a row after.
+TEST_P(ChronologyStoreTest, ALoadIntoAnEmptyDatabaseLeavesEveryIndexAndKeyAsItWas) {
+  const bool postgres = db_->backend_name() == "postgresql";
+  const std::string schema_sql =
+      postgres ? "SELECT string_agg(d, ' | ' ORDER BY d) FROM ("
+                 "SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() UNION ALL "
+                 "SELECT t.relname || ': ' || pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                 "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relnamespace = current_schema()::regnamespace) x"
+               : "SELECT group_concat(sql, ' | ') FROM (SELECT sql FROM sqlite_master WHERE type = 'index' "
+                 "AND sql IS NOT NULL ORDER BY name)";
+  auto schema = [&]() {
+    auto statement = db_->Prepare(schema_sql);
+    EXPECT_TRUE(statement.ok()) << statement.status().message();
+    auto row = (*statement)->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return std::string((*statement)->ColumnText(0));
+  };
+  const std::string before = schema();
+  EXPECT_NE(before.find("event_kind_start"), std::string::npos) << before;
+  std::vector<Chronology> saved;
+  for (int i = 0; i < 50; ++i) {
+    Chronology child = SampleChild();
+    child.mutable_child().la_child_id = "C" + std::to_string(500 + i);
+    saved.push_back(std::move(child));
+  }
+  ASSERT_TRUE(Save(saved).ok());
+  EXPECT_EQ(schema(), before);
+  // The keys hold: an event of no child is refused.
+  Status orphan = db_->Execute(
+      "INSERT INTO event (child_id, kind, start_date, natural_key, fields, source, created_at, updated_at) "
+      "VALUES (999999, 'cin-episode', '2024-01-01', 'k', '{}', 'cairn', 'now', 'now')");
+  EXPECT_FALSE(orphan.ok());
+}
+
 // A whole council's load decodes its images on several threads: every child comes back whole and
 // in order, and one whose image cannot be read is read from its rows, wherever it falls.
 TEST_P(ChronologyStoreTest, ManyChildrenLoadExactlyWithADamagedImageAmongThem) {
