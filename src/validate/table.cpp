@@ -100,8 +100,10 @@ std::optional<std::size_t> Table::IndexOf(std::string_view column) const {
   thread_local std::array<Recent, 64> recent;
   Recent& slot = recent[(reinterpret_cast<std::uintptr_t>(column.data()) >> 2 ^
                          reinterpret_cast<std::uintptr_t>(this) >> 4) % recent.size()];
+  // The name is checked by its NameKey, which for a name under 8 bytes is the whole name, and
+  // only a longer one compared byte by byte.
   if (slot.table == this && slot.name == column.data() && slot.index < column_names_.size() &&
-      column_names_[slot.index] == column) {
+      column_keys_[slot.index] == NameKey(column) && (column.size() < 8 || column_names_[slot.index] == column)) {
     return slot.index;
   }
   const std::optional<std::size_t> found = FindColumn(column);
