@@ -769,7 +769,7 @@ TEST_P(ChronologyStoreTest, ALoadIntoAnEmptyDatabaseLeavesEveryIndexAndKeyAsItWa
     return std::string((*statement)->ColumnText(0));
   };
   const std::string before = schema();
-  EXPECT_NE(before.find("event_kind_start"), std::string::npos) << before;
+  EXPECT_NE(before.find("event_natural_key"), std::string::npos) << before;
   std::vector<Chronology> saved;
   for (int i = 0; i < 50; ++i) {
     Chronology child = SampleChild();
