@@ -638,6 +638,20 @@ Status WriteImagesFromRows(Connection& db, std::vector<int64_t> child_ids, int64
 
 }  // namespace
 
+// Every row `sql` gives, its first `columns` columns as text: the schema queries the bulk loads
+// read their indexes and keys with.
+Result<std::vector<std::vector<std::string>>> TextRows(Connection& db, std::string_view sql, int columns) {
+  CAIRN_ASSIGN_OR_RETURN(auto statement, db.Prepare(sql));
+  std::vector<std::vector<std::string>> rows;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool has, statement->Step());
+    if (!has) break;
+    std::vector<std::string>& row = rows.emplace_back();
+    for (int column = 0; column < columns; ++column) row.emplace_back(statement->ColumnText(column));
+  }
+  return rows;
+}
+
 std::string UtcTimestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};
@@ -729,19 +743,12 @@ Result<ChronologyWriter> ChronologyWriter::Start(Connection& db, ChangeContext c
       const bool empty = row && any_child->ColumnInt(0) == 0;
       any_child.reset();
       if (empty) {
-        CAIRN_ASSIGN_OR_RETURN(auto indexes, db.Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+        CAIRN_ASSIGN_OR_RETURN(auto found, TextRows(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                                                         "AND tbl_name IN ('event', 'event_report', 'audit_log', 'audit_child') "
-                                                        "AND sql IS NOT NULL ORDER BY name"));
-        std::vector<std::pair<std::string, std::string>> found;
-        while (true) {
-          CAIRN_ASSIGN_OR_RETURN(bool has, indexes->Step());
-          if (!has) break;
-          found.emplace_back(std::string(indexes->ColumnText(0)), std::string(indexes->ColumnText(1)));
-        }
-        indexes.reset();
+                                                        "AND sql IS NOT NULL ORDER BY name", 2));
         for (auto& index : found) {
-          CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + index.first + "\""));
-          state.dropped_indexes.push_back(std::move(index));
+          CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + index[0] + "\""));
+          state.dropped_indexes.emplace_back(std::move(index[0]), std::move(index[1]));
         }
       }
     }
@@ -799,19 +806,13 @@ Status ChronologyWriter::State::StartBulk() {
   // runs them all at the commit (22.7 s of a 400,000-child census's 45.6 s). Dropping takes the
   // tables' strongest lock, so other servers wait to read them until the load ends, as they
   // would find them empty anyway.
-  CAIRN_ASSIGN_OR_RETURN(auto keys, db.Prepare("SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) "
+  CAIRN_ASSIGN_OR_RETURN(auto keys, TextRows(db, "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) "
                                                "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
                                                "WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace "
                                                "AND t.relname IN ('event', 'event_report', 'chronology_image', "
-                                               "'audit_log', 'audit_child') ORDER BY 1, 2"));
+                                               "'audit_log', 'audit_child') ORDER BY 1, 2", 3));
   std::vector<DroppedKey> dropped;
-  while (true) {
-    CAIRN_ASSIGN_OR_RETURN(bool has, keys->Step());
-    if (!has) break;
-    dropped.push_back({std::string(keys->ColumnText(0)), std::string(keys->ColumnText(1)),
-                       std::string(keys->ColumnText(2))});
-  }
-  keys.reset();
+  for (auto& key : keys) dropped.push_back({std::move(key[0]), std::move(key[1]), std::move(key[2])});
   for (const DroppedKey& key : dropped) {
     CAIRN_RETURN_IF_ERROR(
         db.ExecuteScript("ALTER TABLE \"" + key.table + "\" DROP CONSTRAINT \"" + key.name + "\""));
@@ -819,23 +820,18 @@ Status ChronologyWriter::State::StartBulk() {
   // So are their indexes other than the primary keys and constraints' (which the keys above
   // refer to): one sort at the end builds each, where keeping it up row by row is most of what
   // the server does during the load.
-  CAIRN_ASSIGN_OR_RETURN(auto indexes, db.Prepare("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+  CAIRN_ASSIGN_OR_RETURN(auto indexes, TextRows(db, "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
                                                   "JOIN pg_class i ON i.oid = x.indexrelid "
                                                   "JOIN pg_class t ON t.oid = x.indrelid "
                                                   "WHERE t.relnamespace = current_schema()::regnamespace "
                                                   "AND t.relname IN ('event', 'event_report', 'chronology_image', "
                                                   "'audit_log', 'audit_child') AND NOT x.indisprimary "
                                                   "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) "
-                                                  "ORDER BY 1"));
+                                                  "ORDER BY 1", 2));
   std::vector<std::pair<std::string, std::string>> dropped_indexes_here;
-  while (true) {
-    CAIRN_ASSIGN_OR_RETURN(bool has, indexes->Step());
-    if (!has) break;
-    dropped_indexes_here.emplace_back(std::string(indexes->ColumnText(0)), std::string(indexes->ColumnText(1)));
-  }
-  indexes.reset();
-  for (const auto& [name, definition] : dropped_indexes_here) {
-    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + name + "\""));
+  for (auto& index : indexes) {
+    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DROP INDEX \"" + index[0] + "\""));
+    dropped_indexes_here.emplace_back(std::move(index[0]), std::move(index[1]));
   }
   CAIRN_ASSIGN_OR_RETURN(auto next, db.Prepare("SELECT nextval(pg_get_serial_sequence('child', 'id')), "
                                                "nextval(pg_get_serial_sequence('event', 'id'))"));
