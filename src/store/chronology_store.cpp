@@ -769,6 +769,9 @@ ChronologyWriter::~ChronologyWriter() {
   // After a failure the caller rolls back, which brings the indexes back anyway; putting them
   // back here too keeps a caller that commits regardless from losing them. Failures cannot be
   // reported from a destructor, and a rollback makes them moot.
+  // Only inside the transaction: after a rollback, sending what is buffered would write it
+  // outside any transaction.
+  if (state_->db.InTransaction()) (void)state_->FinishBulk();
   (void)state_->RestoreIndexes();
   (void)state_->RestoreCache();
 }
@@ -801,16 +804,18 @@ Status ChronologyWriter::State::StartBulk() {
   // from one nextval() on are free; the references are checked at the commit, since a buffer
   // of events may reach the server before the buffer of their children.
   CAIRN_RETURN_IF_ERROR(db.ExecuteScript("LOCK TABLE child, event IN EXCLUSIVE MODE; SET CONSTRAINTS ALL DEFERRED"));
-  // The foreign keys of the tables filled here are dropped and added again by FinishBulk: adding
-  // one checks every row in a single join, where a deferred check queues a trigger per row and
-  // runs them all at the commit (22.7 s of a 400,000-child census's 45.6 s). Dropping takes the
-  // tables' strongest lock, so other servers wait to read them until the load ends, as they
-  // would find them empty anyway.
+  // The foreign keys of the record's tables filled here are dropped and added again by
+  // FinishBulk: adding one checks every row in a single join, where a deferred check queues a
+  // trigger per row and runs them all at the commit (22.7 s of a 400,000-child census's 45.6 s).
+  // Dropping takes the tables' strongest lock, so other servers wait to read them until the load
+  // ends, as they would find them empty anyway. Not the audit trail's tables: every other writer
+  // locks the chain's head before them, and this one only at its first entry, so locking them
+  // here could deadlock with a page being audited; nor are they empty.
   CAIRN_ASSIGN_OR_RETURN(auto keys, TextRows(db, "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) "
                                                "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
                                                "WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace "
-                                               "AND t.relname IN ('event', 'event_report', 'chronology_image', "
-                                               "'audit_log', 'audit_child') ORDER BY 1, 2", 3));
+                                               "AND t.relname IN ('event', 'event_report', 'chronology_image') "
+                                               "ORDER BY 1, 2", 3));
   std::vector<DroppedKey> dropped;
   for (auto& key : keys) dropped.push_back({std::move(key[0]), std::move(key[1]), std::move(key[2])});
   for (const DroppedKey& key : dropped) {
@@ -824,8 +829,8 @@ Status ChronologyWriter::State::StartBulk() {
                                                   "JOIN pg_class i ON i.oid = x.indexrelid "
                                                   "JOIN pg_class t ON t.oid = x.indrelid "
                                                   "WHERE t.relnamespace = current_schema()::regnamespace "
-                                                  "AND t.relname IN ('event', 'event_report', 'chronology_image', "
-                                                  "'audit_log', 'audit_child') AND NOT x.indisprimary "
+                                                  "AND t.relname IN ('event', 'event_report', 'chronology_image') "
+                                                  "AND NOT x.indisprimary "
                                                   "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) "
                                                   "ORDER BY 1", 2));
   std::vector<std::pair<std::string, std::string>> dropped_indexes_here;
