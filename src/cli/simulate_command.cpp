@@ -97,7 +97,9 @@ Action DefineSimulate(CLI::App& app) {
                  "Without it the directory already imported into --db (cairn postcodes import) is used; with "
                  "neither, made-up postcodes beginning X");
   app.add_flag("--replace", args->replace,
-               "Replace the earlier simulation held in --db (a database holding real records is always refused)");
+               "Replace the earlier simulation held in --db (a database holding real records is always refused). "
+               "A postcode directory imported into it goes too: its postcodes are still drawn from, and you are "
+               "told to import it again");
   app.footer("A simulation goes only into a new database, or with --replace over an earlier simulation; the database "
              "is marked synthetic (setting synthetic = true) and every export from it says so.");
   return [args](Environment& env) -> Status {
@@ -126,7 +128,23 @@ Action DefineSimulate(CLI::App& app) {
       if (!postcodes.ok()) return postcodes.status().WithContext("--postcodes");
       options.postcodes = std::make_shared<const geography::RegionPostcodes>(std::move(postcodes).value());
     }
+    // --replace removes the earlier database, and with it any postcode directory imported into it:
+    // its postcodes of the council's region are read first, so the new simulation draws from
+    // them as the old one did, and the user is told the directory itself must be imported again.
+    int64_t postcodes_removed = 0;
+    std::error_code missing;
+    if (args->replace && !options.postcodes && args->la != "999" && std::filesystem::exists(args->db, missing)) {
+      CAIRN_ASSIGN_OR_RETURN(auto earlier, store::Connection::OpenExisting(args->db));
+      CAIRN_ASSIGN_OR_RETURN(options.postcodes, PostcodesImported(*earlier, args->la, env.err));
+      CAIRN_ASSIGN_OR_RETURN(postcodes_removed, store::CountPostcodes(*earlier));
+    }
     if (args->replace) CAIRN_RETURN_IF_ERROR(RemoveEarlierSimulation(args->db));
+    if (postcodes_removed > 0) {
+      env.err << "the earlier database held an imported postcode directory (" << postcodes_removed
+              << " postcodes), which --replace removes with it; this simulation still draws from its postcodes, "
+                 "but `cairn validate --db` needs the directory: import it again with `cairn postcodes import --db "
+              << args->db << " FILE`\n";
+    }
     CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::Open(args->db));
     if (!options.postcodes && args->la != "999") {
       CAIRN_ASSIGN_OR_RETURN(options.postcodes, PostcodesImported(*db, args->la, env.err));

@@ -26,6 +26,7 @@
 #include "simulate/random.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
+#include "store/postcode_store.h"
 #include "store/workforce_store.h"
 #include "timescales/evaluator.h"
 #include "validate/record.h"
@@ -1383,6 +1384,33 @@ TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
   {
     auto again = store::Connection::OpenExisting(imported);
     ASSERT_TRUE(again.ok());
+    Result<std::vector<Chronology>> children = store::LoadAllChronologies(**again);
+    ASSERT_TRUE(children.ok());
+    int drawn = 0;
+    for (const Chronology& child : *children) {
+      for (const Event& event : child.events()) {
+        const std::string postcode(event.Get("PL_POST"));
+        if (postcode.empty()) continue;
+        EXPECT_TRUE(known.contains(postcode)) << child.child().la_child_id << " " << postcode;
+        ++drawn;
+      }
+    }
+    EXPECT_GT(drawn, 0);
+  }
+  // --replace removes the database, directory and all: the new simulation still draws from its
+  // postcodes, and says the directory must be imported again.
+  ASSERT_EQ(run({"cairn", "simulate", "--db", imported, "--population", "2000", "--years", "2", "--la", "343",
+                 "--seed", "2", "--replace"},
+                &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("held an imported postcode directory (4 postcodes), which --replace removes"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("2 in the council's area, 1 in the rest of its region"), std::string::npos) << err;
+  {
+    auto again = store::Connection::OpenExisting(imported);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*store::CountPostcodes(**again), 0);
     Result<std::vector<Chronology>> children = store::LoadAllChronologies(**again);
     ASSERT_TRUE(children.ok());
     int drawn = 0;
