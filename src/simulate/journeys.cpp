@@ -599,6 +599,14 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
   const Profile& p = profile_;
   const Date supported_from = Date::FromYmdOrDie(2024, 4, 1);
   auto age_on = [&](Date date) { return date.AgeInYears(child.birth); };
+  // Why a placement that began on `start` ended: drawn from the profile, but no child under 10 is
+  // taken into custody (the age of criminal responsibility). The reason is written on the episode
+  // the move ends, and DfE rule 234 takes the age at that episode's start. Replaced rather than
+  // drawn again, so no later draw moves.
+  auto move_reason = [&](Date start) {
+    std::string reason = p.placements.move_reason.Sample(rng.Uniform());
+    return reason == "CUSTOD" && age_on(start) < 10 ? std::string("OTHER") : reason;
+  };
   auto first_table = [&](int age) -> const Weights& {
     return age < 5 ? p.placements.first_under_5 : age < 16 ? p.placements.first_5_to_15 : p.placements.first_16_plus;
   };
@@ -668,12 +676,8 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
     }
     placement.end = next;
     placement.end_reason =
-        next_code == "P1" || next_code.starts_with("A") ? "CARPL" : p.placements.move_reason.Sample(rng.Uniform());
+        next_code == "P1" || next_code.starts_with("A") ? std::string("CARPL") : move_reason(placement.start);
     const int age = age_on(next);
-    // No child under 10 is taken into custody (the age of criminal responsibility). The reason is
-    // written on the episode the move ends, and DfE rule 234 takes the age at that episode's
-    // start. Replaced rather than drawn again, so no later draw moves.
-    if (placement.end_reason == "CUSTOD" && age_on(placement.start) < 10) placement.end_reason = "OTHER";
     placements.push_back(std::move(placement));
     if (next_code.empty()) {
       next_same = code.front() == 'U' && rng.Chance(p.placements.same_carer_percent / 100);
@@ -724,8 +728,7 @@ std::vector<PlacementRec> Council::GeneratePlacements(ChildRec& child, CarePerio
       next.end_reason = current->end_reason;
       next.place = settle(next_table(age_on(move)).Sample(rng.Uniform()), age_on(move));
       current->end = move;
-      current->end_reason = p.placements.move_reason.Sample(rng.Uniform());
-      if (current->end_reason == "CUSTOD" && age_on(current->start) < 10) current->end_reason = "OTHER";  // as above (234)
+      current->end_reason = move_reason(current->start);
       placements.insert(current + 1, std::move(next));
     }
   }

@@ -636,8 +636,6 @@ class ChronologyLoader {
 // Below, with the other image writing.
 Status WriteImagesFromRows(Connection& db, std::vector<int64_t> child_ids, int64_t generation);
 
-}  // namespace
-
 // Every row `sql` gives, its first `columns` columns as text: the schema queries the bulk loads
 // read their indexes and keys with.
 Result<std::vector<std::vector<std::string>>> TextRows(Connection& db, std::string_view sql, int columns) {
@@ -651,6 +649,8 @@ Result<std::vector<std::vector<std::string>>> TextRows(Connection& db, std::stri
   }
   return rows;
 }
+
+}  // namespace
 
 std::string UtcTimestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -801,8 +801,8 @@ Status ChronologyWriter::State::StartBulk() {
   any_child.reset();
   if (!empty) return Status::Ok();
   // Nobody else adds children or events until this transaction ends, so the ids handed out here
-  // from one nextval() on are free; the references are checked at the commit, since a buffer
-  // of events may reach the server before the buffer of their children.
+  // from one nextval() on are free. The audit rows' references to children are checked at the
+  // commit, since a buffer of audit rows may reach the server before the buffer of children.
   CAIRN_RETURN_IF_ERROR(db.ExecuteScript("LOCK TABLE child, event IN EXCLUSIVE MODE; SET CONSTRAINTS ALL DEFERRED"));
   // The foreign keys of the record's tables filled here are dropped and added again by
   // FinishBulk: adding one checks every row in a single join, where a deferred check queues a
@@ -817,10 +817,9 @@ Status ChronologyWriter::State::StartBulk() {
                                                "AND t.relname IN ('event', 'event_report', 'chronology_image') "
                                                "ORDER BY 1, 2", 3));
   std::vector<DroppedKey> dropped;
-  for (auto& key : keys) dropped.push_back({std::move(key[0]), std::move(key[1]), std::move(key[2])});
-  for (const DroppedKey& key : dropped) {
-    CAIRN_RETURN_IF_ERROR(
-        db.ExecuteScript("ALTER TABLE \"" + key.table + "\" DROP CONSTRAINT \"" + key.name + "\""));
+  for (auto& key : keys) {
+    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("ALTER TABLE \"" + key[0] + "\" DROP CONSTRAINT \"" + key[1] + "\""));
+    dropped.push_back({std::move(key[0]), std::move(key[1]), std::move(key[2])});
   }
   // So are their indexes other than the primary keys and constraints' (which the keys above
   // refer to): one sort at the end builds each, where keeping it up row by row is most of what
@@ -875,8 +874,6 @@ Status ChronologyWriter::State::FinishBulk() {
   CAIRN_RETURN_IF_ERROR(moved->BindAll({bulk->next_child_id, bulk->next_event_id}));
   CAIRN_RETURN_IF_ERROR(moved->Run());
   moved.reset();
-  // The audit rows buffered so far reach the server before the keys are checked.
-  CAIRN_RETURN_IF_ERROR(audit->Flush());
   if (!bulk->dropped_indexes.empty()) {
     // Room to sort the largest index in memory (for this transaction only).
     CAIRN_RETURN_IF_ERROR(db.ExecuteScript("SET LOCAL maintenance_work_mem = '256MB'"));

@@ -610,20 +610,11 @@ class PostgresRowCopy final : public RowCopy {
     return Status::Ok();
   }
   Status BindUnowned(int index, std::string_view value) override { return Bind(index, value); }
-  // COPY's text form of a BYTEA is its hex form, \x escaped as any backslash is.
+  // COPY's text form of a BYTEA is its hex form (ByteaText), its backslash escaped.
   Status BindBytes(int index, std::string_view bytes) override {
-    static constexpr char kHex[] = "0123456789abcdef";
     CAIRN_ASSIGN_OR_RETURN(std::string * cell, Cell(index));
-    cell->resize(3 + 2 * bytes.size());
-    char* out = cell->data();
-    *out++ = '\\';
-    *out++ = '\\';
-    *out++ = 'x';
-    for (char c : bytes) {
-      const auto byte = static_cast<unsigned char>(c);
-      *out++ = kHex[byte >> 4];
-      *out++ = kHex[byte & 0xf];
-    }
+    *cell += '\\';
+    *cell += ByteaText(bytes);
     return Status::Ok();
   }
   Status BindNull(int index) override {
