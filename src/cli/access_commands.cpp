@@ -146,7 +146,7 @@ Action DefineUser(CLI::App& app) {
   return [=](Environment& env) -> Status {
     // A region's URL without a council: the region's own users (store/region.h ServedTarget).
     CAIRN_ASSIGN_OR_RETURN(store::ServedDatabase served, store::ServedTarget(args->db));
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(served.target));
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(served.target));
     CAIRN_ASSIGN_OR_RETURN(access::RoleCatalogue roles, access::RoleCatalogue::BuiltIn());
     access::Accounts accounts(*db, roles, env.clock);
     access::Actor actor{env.actor, "cli", "cairn user", "local"};
@@ -244,7 +244,7 @@ Action DefineGrant(CLI::App& app) {
       return Status::InvalidArgument("say what the grant covers: --child ID, --team TEAM or --all");
     }
     CAIRN_ASSIGN_OR_RETURN(Date until, Date::ParseIso(args->until));
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args->db));
     CAIRN_ASSIGN_OR_RETURN(access::RoleCatalogue roles, access::RoleCatalogue::BuiltIn());
     access::Accounts accounts(*db, roles, env.clock);
     access::Accounts::NewGrant grant;
@@ -285,7 +285,7 @@ Action DefineAudit(CLI::App& app) {
     if (args->db.empty()) return Status::InvalidArgument("--db is required");
     // A region's URL without a council: the region server's own audit trail.
     CAIRN_ASSIGN_OR_RETURN(store::ServedDatabase served, store::ServedTarget(args->db));
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(served.target));
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(served.target));
     if (verify->parsed()) {
       CAIRN_ASSIGN_OR_RETURN(store::AuditVerdict verdict, store::VerifyAudit(*db));
       if (!verdict.intact) return Status::DataLoss("the audit trail has been tampered with: " + verdict.problem);

@@ -10,7 +10,6 @@
 #include "returns/annex_a/annex_a.h"
 #include "store/audit.h"
 #include "store/chronology_store.h"
-#include "store/migrations.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
 
@@ -56,9 +55,7 @@ Action DefineAnnexA(CLI::App& app) {
     CAIRN_RETURN_IF_ERROR(CheckWritablePath(args->out, "--out"));
     CAIRN_ASSIGN_OR_RETURN(returns::annex_a::Guidance guidance, returns::annex_a::LoadGuidance());
 
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
-    CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
-    CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args->db));
     env.err << "Loading children from " << args->db << "...\n";
     CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));
     CAIRN_ASSIGN_OR_RETURN(store::Workforce workforce, store::LoadWorkforce(*db));

@@ -102,7 +102,7 @@ Action DefineChild(CLI::App& app) {
   unrestrict->add_option("--db", args->db, "Cairn database")->required();
   unrestrict->add_option("id", args->id, "The child's LA child id")->required();
   return [args, restrict_command, unrestrict](Environment& env) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args->db));
     if (restrict_command->parsed() || unrestrict->parsed()) {
       CAIRN_ASSIGN_OR_RETURN(access::RoleCatalogue roles, access::RoleCatalogue::BuiltIn());
       access::Accounts accounts(*db, roles, env.clock);

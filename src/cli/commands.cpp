@@ -100,7 +100,7 @@ Action DefineSettings(CLI::App& app) {
   set->add_option("key", args->key, "la-code, la-name or population")->required();
   set->add_option("value", args->value, "The new value")->required();
   return [args, set](Environment& env) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args->db));
     if (set->parsed()) {
       CAIRN_RETURN_IF_ERROR(store::SetSetting(*db, args->key, args->value));
       env.out << args->key << " = " << args->value << "\n";
@@ -154,6 +154,13 @@ const Command kCommands[] = {
 }  // namespace
 
 std::span<const Command> Commands() { return kCommands; }
+
+Result<std::unique_ptr<store::Connection>> OpenExistingDatabase(const std::string& target) {
+  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(target));
+  CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+  CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status().WithContext("bringing the database to this Cairn's schema"));
+  return db;
+}
 
 int Run(std::span<const std::string> args, Environment& env) {
   CLI::App app("Cairn: every child's journey in one chronology, checked against the statutory timescales.",

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@
 
 namespace CLI {
 class App;
+}
+
+namespace cairn::store {
+class Connection;
 }
 
 namespace cairn::cli {
@@ -66,6 +71,11 @@ std::span<const Command> Commands();
 
 // Runs the command line `args` (args[0] is the program name).
 int Run(std::span<const std::string> args, Environment& env);
+
+// Opens the existing database `target` and brings it to this Cairn's schema, as `cairn migrate`
+// does, for a command that reads what this Cairn keeps there: one left by an older Cairn, or by a
+// first command cut short, would otherwise fail on a table it does not have yet.
+Result<std::unique_ptr<store::Connection>> OpenExistingDatabase(const std::string& target);
 
 // The --db option's help wherever it is the whole story.
 inline constexpr std::string_view kDbHelp =

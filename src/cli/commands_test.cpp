@@ -10,6 +10,7 @@
 #include "cli/cli_test_support.h"
 #include "store/chronology_store.h"
 #include "store/database.h"
+#include "store/migrations.h"
 
 namespace cairn::cli {
 namespace {
@@ -41,6 +42,35 @@ TEST_F(CliTest, TheDatabaseIsOnTheBackendTheRunAsksFor) {
   ASSERT_EQ(status.code, 0) << status.err;
   const std::string backend = testing::OnPostgres() ? "postgresql)" : "sqlite)";
   EXPECT_NE(status.out.find("migrations applied, " + backend), std::string::npos) << status.out;
+}
+
+// A database left part way through its migrations (an older Cairn's, or a first command killed
+// before it ended): the commands that read it bring it up to this Cairn's schema first, rather
+// than stopping on a table it does not have yet.
+TEST_F(CliTest, ADatabaseMigrationsBehindIsBroughtUpToDateByTheCommandsThatReadIt) {
+  auto migrations = store::BuiltInMigrations();
+  ASSERT_TRUE(migrations.ok());
+  const std::vector<store::Migration> first_two(migrations->begin(), migrations->begin() + 2);
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"audit", "verify", "--db", db_},
+                                             {"due", "--db", db_, "--as-at", "2025-03-31"},
+                                             {"export", "ssda903", "--db", db_, "--year", "2025", "--out",
+                                              (dir_ / "ssda903").string()},
+                                             {"settings", "show", "--db", db_}}) {
+    databases_->Remove(db_);
+    {
+      auto db = store::Connection::Open(db_);
+      ASSERT_TRUE(db.ok()) << db.status().message();
+      ASSERT_TRUE(store::Migrate(**db, first_two).ok());
+    }
+    const Outcome outcome = RunCairn(command);
+    EXPECT_EQ(outcome.code, 0) << command[0] << ": " << outcome.err;
+    auto db = store::Connection::OpenExisting(db_);
+    ASSERT_TRUE(db.ok());
+    auto check = store::CheckMigrations(**db, *migrations);
+    ASSERT_TRUE(check.ok());
+    EXPECT_TRUE(check->pending.empty()) << command[0] << " left " << check->pending.size() << " pending";
+  }
 }
 
 TEST_F(CliTest, HelpListsEveryCommandAndExitsZero) {

@@ -15,7 +15,6 @@
 #include "cli/table.h"
 #include "indicators/report.h"
 #include "store/chronology_store.h"
-#include "store/migrations.h"
 #include "store/postcode_store.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
@@ -115,9 +114,7 @@ Action DefineIndicators(CLI::App& app) {
                            indicators::IndicatorEngine::Create(std::move(catalogue), std::move(calendar),
                                                                std::move(rules)));
 
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
-    CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
-    CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args->db));
 
     CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> la_code, store::GetSetting(*db, "la-code"));
     CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> population_setting, store::GetSetting(*db, "population"));

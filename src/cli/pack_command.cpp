@@ -24,7 +24,6 @@
 #include "reports/pack.h"
 #include "reports/pack_sources.h"
 #include "store/chronology_store.h"
-#include "store/migrations.h"
 #include "store/workforce_store.h"
 
 extern char** environ;
@@ -182,9 +181,7 @@ Action DefinePack(CLI::App& app) {
     CAIRN_ASSIGN_OR_RETURN(indicators::IndicatorEngine engine,
                            indicators::IndicatorEngine::Create(std::move(catalogue), calendar, rules));
 
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
-    CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
-    CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args->db));
 
     env.err << "Loading children from " << args->db << "...\n";
     CAIRN_ASSIGN_OR_RETURN(std::vector<model::Chronology> chronologies, store::LoadAllChronologies(*db));

@@ -18,7 +18,6 @@
 #include "store/audit.h"
 #include "store/chronology_store.h"
 #include "store/improvement_store.h"
-#include "store/migrations.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
 
@@ -46,13 +45,6 @@ std::string FileName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-Result<std::unique_ptr<store::Connection>> OpenMigrated(const std::string& path) {
-  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(path));
-  CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
-  CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
-  return db;
-}
-
 Status Import(const PlanArgs& args, Environment& env) {
   CAIRN_ASSIGN_OR_RETURN(std::string text, ReadPlanFile(args.file));
   CAIRN_ASSIGN_OR_RETURN(indicators::Catalogue catalogue, indicators::Catalogue::England());
@@ -69,7 +61,7 @@ Status Import(const PlanArgs& args, Environment& env) {
     stored.measures += static_cast<int64_t>(recommendation.measures.size());
   }
   stored.imported_by = env.actor == "cli" ? store::OperatingSystemActor() : env.actor;
-  CAIRN_ASSIGN_OR_RETURN(auto db, OpenMigrated(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args.db));
   CAIRN_RETURN_IF_ERROR(store::SavePlan(*db, stored));
   env.out << "Imported the improvement plan '" << plan.title << "' from " << name << ": " << stored.recommendations
           << " recommendations, " << stored.actions << " actions, " << stored.measures
@@ -88,7 +80,7 @@ Status Show(const PlanArgs& args, Environment& env) {
     if (!parsed.ok()) return Status::InvalidArgument("--as-at: " + parsed.status().message() + " (write YYYY-MM-DD)");
     as_at = *parsed;
   }
-  CAIRN_ASSIGN_OR_RETURN(auto db, OpenMigrated(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args.db));
   CAIRN_ASSIGN_OR_RETURN(std::optional<store::StoredPlan> stored, store::LoadPlan(*db));
   if (!stored) {
     return Status::NotFound("no improvement plan in " + args.db + ": import one with `cairn plan import --db " +

@@ -97,7 +97,7 @@ Action DefineRecord(CLI::App& app) {
       }
       entry.values.emplace_back(field.substr(0, equals), field.substr(equals + 1));
     }
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args->db));
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args->db));
     const store::ChangeContext context{env.actor, args->reason, "cli", "cairn record", "local"};
     Result<recording::Outcome> outcome = Status::Internal("nothing was asked");
     if (args->withdraw) {
@@ -223,7 +223,7 @@ Status AddOversight(const OversightArgs& args, Environment& env) {
     directions.push_back(ReadDirection(i + 1, args.directions[i], args.date, args.confirm));
   }
 
-  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args.db));
   CAIRN_ASSIGN_OR_RETURN(std::optional<model::Chronology> chronology, store::LoadChronology(*db, args.child));
   if (!chronology) {
     return Status::NotFound("there is no child " + QuoteForDisplay(args.child) + " in " + args.db + "; nothing was saved");

@@ -239,7 +239,7 @@ struct ExportArgs {
 };
 
 Status ExportSsda903(const ExportArgs& args, Environment& env) {
-  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args.db));
   CAIRN_ASSIGN_OR_RETURN(auto children, store::LoadAllChronologies(*db));
   // Audited before a byte is written: no audited data leaves Cairn unrecorded. The writer puts
   // the files in place only once all are whole, and leaves nothing if it fails.
@@ -257,7 +257,7 @@ Status ExportSsda903(const ExportArgs& args, Environment& env) {
 }
 
 Status ExportCin(const ExportArgs& args, Environment& env) {
-  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args.db));
   CAIRN_ASSIGN_OR_RETURN(auto children, store::LoadAllChronologies(*db));
   returns::cin_census::WriteOptions options;
   options.lea = args.lea;

@@ -89,7 +89,7 @@ Result<Prepared> Prepare(const TimescaleArgs& args, Environment& env, std::strin
   CAIRN_ASSIGN_OR_RETURN(Evaluator evaluator, Evaluator::Create(std::move(rules), std::move(calendar)));
   prepared.evaluator = std::make_unique<Evaluator>(std::move(evaluator));
 
-  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args.db));
   std::vector<model::Chronology> chronologies;
   if (!args.child.empty()) {
     CAIRN_ASSIGN_OR_RETURN(auto chronology, store::LoadChronology(*db, args.child));

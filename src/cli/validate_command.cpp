@@ -77,7 +77,7 @@ Status ListRules(const validate::Catalogue& catalogue, Environment& env) {
 // The record's own returns for the year, as Cairn would export them.
 Result<validate::LoadedReturns> LoadFromRecord(const ValidateArgs& args, std::string& la_number, std::string& la_ons,
                                                Environment& env) {
-  CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(args.db));
+  CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(args.db));
   if (la_number.empty()) {
     CAIRN_ASSIGN_OR_RETURN(auto la_code, store::GetSetting(*db, "la-code"));
     if (la_code) la_number = *la_code;
