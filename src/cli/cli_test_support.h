@@ -74,6 +74,15 @@ class TestDatabases {
     return schemas_.back()->url();
   }
 
+  // Makes `target` (from Target()) new again: the SQLite file and its journals removed, or the
+  // schema emptied.
+  void Remove(const std::string& target) {
+    for (const auto& schema : schemas_) {
+      if (schema->url() == target) return schema->Empty();
+    }
+    for (const char* suffix : {"", "-wal", "-shm", "-writer"}) std::filesystem::remove(target + suffix);
+  }
+
  private:
   std::filesystem::path folder_;
   std::vector<std::unique_ptr<store::TestPostgresDatabase>> schemas_;

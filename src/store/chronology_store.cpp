@@ -753,6 +753,8 @@ Result<ChronologyWriter> ChronologyWriter::Start(Connection& db, ChangeContext c
       }
     }
   }
+  // Before anything is read: another writer's children are then committed, or not begun.
+  CAIRN_RETURN_IF_ERROR(HoldRecordGeneration(db));
   // Prepared after any DROP INDEX, so SQLite need not prepare them again for the new schema.
   CAIRN_ASSIGN_OR_RETURN(state.s, SaveStatements::Prepare(db));
   CAIRN_ASSIGN_OR_RETURN(AuditTrail audit, AuditTrail::Open(db));
@@ -800,15 +802,26 @@ Status ChronologyWriter::State::StartBulk() {
   const bool empty = row && any_child->ColumnInt(0) == 0;
   any_child.reset();
   if (!empty) return Status::Ok();
+  // Every lock the load needs is taken here, at once: dropping and adding the keys below needs
+  // the strongest on each table, and a lock made stronger later could wait on a reader that
+  // waits on this writer. Other writers wait for the record generation this writer holds
+  // (Start), so none is part way through these tables; but a transaction that read them (another
+  // Cairn making images after its migrations, say) holds a lock until it ends. So the locks are
+  // asked for without waiting, and when one is held elsewhere the load goes the ordinary way.
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("SAVEPOINT cairn_bulk"));
+  Status locked = db.ExecuteScript(
+      "LOCK TABLE child, event, event_report, chronology_image IN ACCESS EXCLUSIVE MODE NOWAIT");
+  if (!locked.ok()) return db.ExecuteScript("ROLLBACK TO SAVEPOINT cairn_bulk; RELEASE SAVEPOINT cairn_bulk");
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("RELEASE SAVEPOINT cairn_bulk"));
   // Nobody else adds children or events until this transaction ends, so the ids handed out here
   // from one nextval() on are free. The audit rows' references to children are checked at the
   // commit, since a buffer of audit rows may reach the server before the buffer of children.
-  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("LOCK TABLE child, event IN EXCLUSIVE MODE; SET CONSTRAINTS ALL DEFERRED"));
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("SET CONSTRAINTS ALL DEFERRED"));
   // The foreign keys of the record's tables filled here are dropped and added again by
   // FinishBulk: adding one checks every row in a single join, where a deferred check queues a
   // trigger per row and runs them all at the commit (22.7 s of a 400,000-child census's 45.6 s).
-  // Dropping takes the tables' strongest lock, so other servers wait to read them until the load
-  // ends, as they would find them empty anyway. Not the audit trail's tables: every other writer
+  // The tables are held with their strongest lock, so other servers wait to read them until the
+  // load ends, as they would find them empty anyway. Not the audit trail's tables: every other writer
   // locks the chain's head before them, and this one only at its first entry, so locking them
   // here could deadlock with a page being audited; nor are they empty.
   CAIRN_ASSIGN_OR_RETURN(auto keys, TextRows(db, "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) "

@@ -14,6 +14,14 @@ Status NoteChildChanged(Connection& db, int64_t child_id) {
   return db.Execute("INSERT INTO child_change (generation, child_id) VALUES ($1, $2)", {generation, child_id});
 }
 
+Status HoldRecordGeneration(Connection& db) {
+  if (db.backend_name() != "postgresql" || !db.InTransaction()) return Status::Ok();
+  CAIRN_ASSIGN_OR_RETURN(auto hold, db.Prepare("SELECT n FROM record_generation WHERE id = 1 FOR UPDATE"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, hold->Step());
+  if (!row) return Status::Internal("the record_generation row is missing; the database's schema is damaged");
+  return Status::Ok();
+}
+
 Result<int64_t> RecordGeneration(Connection& db) {
   CAIRN_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT n FROM record_generation WHERE id = 1"));
   CAIRN_ASSIGN_OR_RETURN(bool row, select->Step());

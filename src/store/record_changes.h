@@ -24,6 +24,14 @@ namespace cairn::store {
 // import, the simulator, the workforce), which tells servers to load the whole council again.
 Status NoteChildChanged(Connection& db, int64_t child_id);
 
+// Takes the generation row's lock without moving it on, for a writer that reads what it may then
+// change (an import merging children into those held). On PostgreSQL, where transactions run side
+// by side, such writers then go one after another from here, each reading what the one before
+// committed, as SQLite's writers do from BEGIN IMMEDIATE: two imports of the same child both
+// finding it new and both adding it would otherwise end in a clash. Nothing on SQLite, or outside
+// a transaction (where there is nothing to hold the lock to).
+Status HoldRecordGeneration(Connection& db);
+
 // The current generation: 0 in a new database, moved on by every committed change.
 Result<int64_t> RecordGeneration(Connection& db);
 

@@ -55,11 +55,7 @@ class TestPostgresDatabase {
     if (base.empty()) return;
     schema_ = "test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
     url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
-    auto admin = Connection::Open(base);
-    EXPECT_TRUE(admin.ok()) << admin.status().message();
-    if (!admin.ok()) return;
-    const Status made = (*admin)->ExecuteScript("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
-    EXPECT_TRUE(made.ok()) << made.message();
+    Empty();
   }
   ~TestPostgresDatabase() {
     if (schema_.empty()) return;
@@ -71,6 +67,16 @@ class TestPostgresDatabase {
 
   // The URL of the schema (its search_path set), for Connection::Open and the --db option.
   const std::string& url() const { return url_; }
+
+  // Drops everything in the schema: as new, like a removed SQLite file.
+  void Empty() {
+    if (schema_.empty()) return;
+    auto admin = Connection::Open(TestPostgresUrl());
+    EXPECT_TRUE(admin.ok()) << admin.status().message();
+    if (!admin.ok()) return;
+    const Status made = (*admin)->ExecuteScript("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+    EXPECT_TRUE(made.ok()) << made.message();
+  }
 
  private:
   std::string schema_;
