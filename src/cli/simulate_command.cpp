@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "geography/region_postcodes.h"
 #include "simulate/simulator.h"
+#include "store/copy.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/postcode_store.h"
@@ -29,13 +30,18 @@ struct SimulateArgs {
   bool replace = false;
 };
 
-// Removes a database holding an earlier simulation, so that --replace starts from nothing. A
-// database holding real records (not marked synthetic) is never removed.
+// Removes a database holding an earlier simulation, so that --replace starts from nothing: a
+// SQLite file goes; a PostgreSQL database (made by its administrator, and perhaps one council's
+// schema of a region) is emptied of records in place, keeping its postcode directory. A database
+// holding real records (not marked synthetic) is never touched.
 Status RemoveEarlierSimulation(const std::string& path) {
+  const bool on_server = store::IsPostgresTarget(path);
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Status::Ok();
+  if (!on_server && !std::filesystem::exists(path, ec)) return Status::Ok();
   {
-    CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(path));
+    auto opened = store::Connection::OpenExisting(path);
+    if (on_server && !opened.ok() && opened.status().code() == Status::Code::kNotFound) return Status::Ok();
+    CAIRN_ASSIGN_OR_RETURN(auto db, std::move(opened));
     CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
     CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
     CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(*db));
@@ -45,6 +51,7 @@ Status RemoveEarlierSimulation(const std::string& path) {
       return Status::FailedPrecondition("--replace only replaces an earlier simulation, and " + path +
                                         " holds real children's records; give a new --db for the simulated council");
     }
+    if (on_server) return store::ClearRecords(*db, migrations);
   }
   for (const char* suffix : {"", "-wal", "-shm", "-writer"}) {
     std::filesystem::remove(path + suffix, ec);

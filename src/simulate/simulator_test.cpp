@@ -27,6 +27,7 @@
 #include "store/chronology_store.h"
 #include "store/migrations.h"
 #include "store/postcode_store.h"
+#include "store/test_database.h"
 #include "store/workforce_store.h"
 #include "timescales/evaluator.h"
 #include "validate/record.h"
@@ -1305,9 +1306,10 @@ TEST(SimulatorApi, SavesChildrenAndWorkforceInOneTransaction) {
   EXPECT_EQ(workforce->teams.size(), summary->teams.size());
 }
 
+// The command-line tests below run on SQLite and again on PostgreSQL (src/CMakeLists.txt).
 TEST(SimulatorApi, CommandLineBuildsADatabase) {
-  const std::string path = (std::filesystem::temp_directory_path() / "cairn_simulate_cli.db").string();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  const store::TestDatabase database("cairn_simulate_cli_", store::BackendOfThisRun());
+  const std::string path = database.target();
   std::ostringstream out, err;
   FixedClock clock(Date::FromYmdOrDie(2024, 11, 22));
   cli::Environment env{out, err, clock};
@@ -1329,14 +1331,14 @@ TEST(SimulatorApi, CommandLineBuildsADatabase) {
                                           "--population", "2000",     "--profile", "wales"};
   EXPECT_EQ(cli::Run(wales, env2), 1);
   EXPECT_NE(err2.str().find("no simulation profile called 'wales'"), std::string::npos) << err2.str();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path();
-  const std::string path = (dir / "cairn_simulate_postcodes.db").string();
-  const std::string ons = (dir / "cairn_simulate_postcodes.csv").string();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  const store::Backend backend = store::BackendOfThisRun();
+  const store::TestDatabase database("cairn_simulate_postcodes_", backend);
+  const std::string path = database.target();
+  const std::string ons = (dir / ("cairn_simulate_postcodes_" + std::to_string(::getpid()) + ".csv")).string();
   std::ofstream(ons) << "pcd,oseast1m,osnrth1m,laua\n"
                         "L20 3AA,334467,394739,E08000014\nL20 3AB,334470,394740,E08000014\n"
                         "L1 0AA,334000,390000,E08000012\nNW1 0AA,529000,183000,E09000007\n";
@@ -1389,8 +1391,8 @@ TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
     EXPECT_GT(drawn, 0);
   };
   // Without --postcodes, the directory imported into the database is drawn from.
-  const std::string imported = (dir / "cairn_simulate_postcodes_imported.db").string();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(imported + suffix);
+  const store::TestDatabase imported_database("cairn_simulate_postcodes_imported_", backend);
+  const std::string imported = imported_database.target();
   ASSERT_EQ(run({"cairn", "postcodes", "import", "--db", imported, ons}, &err), 0) << err;
   ASSERT_EQ(run({"cairn", "simulate", "--db", imported, "--population", "2000", "--years", "2", "--la", "343"}, &err),
             0)
@@ -1401,23 +1403,43 @@ TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
     ASSERT_TRUE(again.ok());
     ExpectPlacementsDrawnFrom(**again);
   }
-  // --replace removes the database, directory and all: the new simulation still draws from its
-  // postcodes, and says the directory must be imported again.
+  // --replace removes a SQLite file, directory and all: the new simulation still draws from its
+  // postcodes, and says the directory must be imported again. A PostgreSQL database is emptied of
+  // records in place, and its directory stays.
   ASSERT_EQ(run({"cairn", "simulate", "--db", imported, "--population", "2000", "--years", "2", "--la", "343",
                  "--seed", "2", "--replace"},
                 &err),
             0)
       << err;
-  EXPECT_NE(err.find("held an imported postcode directory (4 postcodes), which --replace removes"), std::string::npos)
+  const bool directory_stays = backend == store::Backend::kPostgres;
+  EXPECT_EQ(err.find("held an imported postcode directory (4 postcodes), which --replace removes") == std::string::npos,
+            directory_stays)
       << err;
   EXPECT_NE(err.find("2 in the council's area, 1 in the rest of its region"), std::string::npos) << err;
   {
     auto again = store::Connection::OpenExisting(imported);
     ASSERT_TRUE(again.ok());
-    EXPECT_EQ(*store::CountPostcodes(**again), 0);
+    EXPECT_EQ(*store::CountPostcodes(**again), directory_stays ? 4 : 0);
     ExpectPlacementsDrawnFrom(**again);
+    // The earlier simulation is gone, not added to: the same seed alone gives the same children.
+    const store::TestDatabase fresh_database("cairn_simulate_postcodes_fresh_", backend);
+    ASSERT_EQ(run({"cairn", "postcodes", "import", "--db", fresh_database.target(), ons}, &err), 0) << err;
+    ASSERT_EQ(run({"cairn", "simulate", "--db", fresh_database.target(), "--population", "2000", "--years", "2", "--la",
+                   "343", "--seed", "2"},
+                  &err),
+              0)
+        << err;
+    auto fresh = store::Connection::OpenExisting(fresh_database.target());
+    ASSERT_TRUE(fresh.ok());
+    Result<std::vector<Chronology>> replaced = store::LoadAllChronologies(**again);
+    Result<std::vector<Chronology>> simulated = store::LoadAllChronologies(**fresh);
+    ASSERT_TRUE(replaced.ok() && simulated.ok());
+    EXPECT_EQ(replaced->size(), simulated->size());
+    int64_t replaced_events = 0, simulated_events = 0;
+    for (const Chronology& child : *replaced) replaced_events += static_cast<int64_t>(child.events().size());
+    for (const Chronology& child : *simulated) simulated_events += static_cast<int64_t>(child.events().size());
+    EXPECT_EQ(replaced_events, simulated_events);
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(imported + suffix);
   // A council the file has no postcode of, and a file that is not there, are named.
   EXPECT_EQ(run({"cairn", "simulate", "--db", path, "--population", "2000", "--la", "203", "--postcodes", ons,
                  "--replace"},
@@ -1431,7 +1453,6 @@ TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
                 &err),
             1);
   EXPECT_NE(err.find(ons), std::string::npos) << err;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 TEST(SimulatorApi, OptionsOutOfRangeAreNamed) {

@@ -12,6 +12,7 @@
 
 #include "store/chronology_store.h"
 #include "store/inspect.h"
+#include "store/record_changes.h"
 
 namespace cairn::store {
 namespace {
@@ -216,6 +217,27 @@ Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const st
   if (progress) progress("  chronology images made: " + std::to_string(images));
   CAIRN_RETURN_IF_ERROR(transaction.Commit());
   return report;
+}
+
+Status ClearRecords(Connection& db, const std::vector<Migration>& migrations) {
+  std::vector<std::string> tables = TablesInCreationOrder(migrations);
+  tables.insert(tables.end(), kMadeByTheTarget.begin(), kMadeByTheTarget.end());
+  std::erase_if(tables, [](const std::string& table) { return kSeededByMigrations.count(table) != 0 || table == "postcode"; });
+  CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(db));
+  if (db.backend_name() == "postgresql") {
+    std::string names;
+    for (const std::string& table : tables) names += (names.empty() ? "" : ", ") + table;
+    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("TRUNCATE " + names + " RESTART IDENTITY"));
+  } else {
+    // Referring tables first: they were created after what they refer to.
+    for (auto table = tables.rbegin(); table != tables.rend(); ++table) {
+      CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DELETE FROM " + *table));
+    }
+  }
+  // TRUNCATE fires no row trigger, so the users and grants that went are announced here.
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("UPDATE access_generation SET n = n + 1 WHERE id = 1"));
+  CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, 0));
+  return transaction.Commit();
 }
 
 }  // namespace cairn::store

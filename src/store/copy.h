@@ -40,4 +40,12 @@ Result<TableCopy> HashTable(Connection& connection, const std::string& table);
 Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const std::vector<Migration>& migrations,
                                 const std::function<void(const std::string&)>& progress);
 
+// Empties `db` of records, in one transaction, for a new simulation in their place on a server
+// database (`cairn simulate --replace`; a SQLite file is removed instead): every table the
+// migrations create, except the migrations' own record and rows, and the postcode directory,
+// which is reference data rather than a record and stays for the next simulation and for
+// validation. Other servers are told the whole record changed. Ids start again from 1 on
+// PostgreSQL. The caller checks first that the records are a simulation's.
+Status ClearRecords(Connection& db, const std::vector<Migration>& migrations);
+
 }  // namespace cairn::store
