@@ -52,15 +52,20 @@ class AnnexACli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::FreshTestFolder("cairn_annex_a_");
-    db_ = (dir_ / "council.db").string();
+    databases_ = std::make_unique<testing::TestDatabases>(dir_);
+    db_ = databases_->Target("council.db");
     const Outcome simulated = RunCairn({"simulate", "--db", db_, "--population", "6000", "--years", "3", "--seed", "11",
                                         "--profile", "struggling", "--as-at", "2025-03-31"},
                                        Today());
     ASSERT_EQ(simulated.code, 0) << simulated.err;
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    databases_.reset();
+    fs::remove_all(dir_);
+  }
 
   fs::path dir_;
+  std::unique_ptr<testing::TestDatabases> databases_;  // on PostgreSQL, the schemas, dropped with the fixture
   std::string db_;
 };
 

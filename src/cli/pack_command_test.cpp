@@ -53,13 +53,15 @@ class PackCli : public ::testing::Test {
                                      ("cairn_pack_cli_" + std::to_string(::getpid())));
     std::filesystem::remove_all(*dir_);
     std::filesystem::create_directories(*dir_);
-    db_path_ = new std::string((*dir_ / "council.db").string());
+    databases_ = new testing::TestDatabases(*dir_);
+    db_path_ = new std::string(databases_->Target("council.db"));
     const testing::Outcome made = RunCairn({"simulate", "--db", *db_path_, "--population", "8000", "--years", "2",
                                             "--seed", "11", "--profile", "struggling", "--as-at", "2025-03-31"},
                                            kToday);
     ASSERT_EQ(made.code, 0) << made.err;
   }
   static void TearDownTestSuite() {
+    delete databases_;  // on PostgreSQL, drops the schemas
     std::filesystem::remove_all(*dir_);
     delete dir_;
     delete db_path_;
@@ -103,10 +105,12 @@ class PackCli : public ::testing::Test {
   }
 
   static std::filesystem::path* dir_;
+  static testing::TestDatabases* databases_;
   static std::string* db_path_;
 };
 
 std::filesystem::path* PackCli::dir_ = nullptr;
+testing::TestDatabases* PackCli::databases_ = nullptr;
 std::string* PackCli::db_path_ = nullptr;
 
 TEST_F(PackCli, NoSuppressedCellOfAnyTableCanBeWorkedOutFromItsTotals) {
@@ -328,7 +332,7 @@ TEST_F(PackCli, ThePdfPrintsWithItsPagesAndHeadings) {
 TEST_F(PackCli, WithTheDfesFiguresImportedEachIndicatorStandsBesideEnglandAsCairnIndicatorsSetsIt) {
   // A council of its own: importing into the suite's would change what the other tests see.
   const std::filesystem::path dir = testing::FreshTestFolder("cairn_pack_dfe_");
-  const std::string db = (dir / "council.db").string();
+  const std::string db = databases_->Target("dfe.db");
   ASSERT_EQ(RunCairn({"simulate", "--db", db, "--population", "3000", "--years", "1", "--seed", "5", "--as-at",
                       "2025-03-31"},
                      kToday)
@@ -446,8 +450,9 @@ TEST_F(PackCli, BadArgumentsSayWhatIsWrongAndWriteNothing) {
 // The improvement board's pack carries the plan rated as `cairn plan show` rates it at the
 // period's end: the same rating for every action, the same disagreements with what was reported.
 TEST_F(PackCli, TheImprovementBoardsPackRatesThePlanAsCairnPlanShowDoes) {
-  const std::string db = (*dir_ / "board.db").string();
-  std::filesystem::copy_file(*db_path_, db);
+  const std::string db = databases_->Target("board.db");
+  const testing::Outcome copied = RunCairn({"copy", "--from", *db_path_, "--to", db}, kToday);
+  ASSERT_EQ(copied.code, 0) << copied.err;
   const testing::Outcome imported =
       RunCairn({"plan", "import", "--db", db, CAIRN_SOURCE_DIR "/docs/examples/improvement-plan.toml"}, kToday);
   ASSERT_EQ(imported.code, 0) << imported.err;

@@ -30,7 +30,8 @@ class PlanCli : public ::testing::Test {
                                         ("cairn_plan_cli_" + std::to_string(::getpid())));
     std::filesystem::remove_all(*folder_);
     std::filesystem::create_directories(*folder_);
-    council_ = new std::string((*folder_ / "council.db").string());
+    databases_ = new testing::TestDatabases(*folder_);
+    council_ = new std::string(databases_->Target("council.db"));
     const Outcome simulated = RunCairn({"simulate", "--db", *council_, "--population", "5000", "--years", "3",
                                         "--seed", "4", "--profile", "struggling", "--as-at", "2025-03-31"},
                                        D(2025, 4, 1));
@@ -38,6 +39,7 @@ class PlanCli : public ::testing::Test {
     ASSERT_EQ(RunCairn({"settings", "set", "--db", *council_, "population", "5000"}, D(2025, 4, 1)).code, 0);
   }
   static void TearDownTestSuite() {
+    delete databases_;  // on PostgreSQL, drops the schemas
     std::filesystem::remove_all(*folder_);
     delete folder_;
     delete council_;
@@ -64,9 +66,11 @@ class PlanCli : public ::testing::Test {
   }
 
   static std::filesystem::path* folder_;
+  static testing::TestDatabases* databases_;
   static std::string* council_;
 };
 std::filesystem::path* PlanCli::folder_ = nullptr;
+testing::TestDatabases* PlanCli::databases_ = nullptr;
 std::string* PlanCli::council_ = nullptr;
 
 // A measure for each candidate, with no trajectory, to see what the record measures.
@@ -164,7 +168,7 @@ TEST_F(PlanCli, AFileWithAnErrorStoresNothing) {
 }
 
 TEST_F(PlanCli, ShowWithoutAPlanSaysHowToImportOne) {
-  const std::string empty = (*folder_ / "empty.db").string();
+  const std::string empty = databases_->Target("empty.db");
   ASSERT_EQ(Run({"init", "--db", empty}).code, 0);
   const Outcome shown = Run({"plan", "show", "--db", empty});
   EXPECT_EQ(shown.code, 1);
