@@ -53,15 +53,14 @@ servers: bootstrap build servers-only
 e2e-only:
 	@scripts/e2e
 
-# The browser tests that record casework, again with the servers on PostgreSQL (a throwaway
-# cluster scripts/e2e starts and removes), and the regional analyst's, which needs PostgreSQL for its
-# region of two councils. Only these: the whole suite again would take CI past
-# its 30 minutes (with the access spec too, a fresh-clone run took 30 min 17 s).
+# Every browser test again with the servers on PostgreSQL (a throwaway cluster scripts/e2e starts
+# and removes), and the regional analyst's, which needs PostgreSQL for its region of two councils.
 e2e-postgres-only:
-	@CAIRN_E2E_BACKEND=postgresql scripts/e2e tests/e2e/recording.spec.mjs tests/e2e/region.spec.mjs
+	@CAIRN_E2E_BACKEND=postgresql scripts/e2e
 
 hostile-only:
 	@tests/hostile/run
+	@CAIRN_HOSTILE_BACKEND=postgresql tests/hostile/run
 
 servers-only:
 	@tests/servers/run

@@ -105,8 +105,9 @@ Action DefineSimulate(CLI::App& app) {
                  "neither, made-up postcodes beginning X");
   app.add_flag("--replace", args->replace,
                "Replace the earlier simulation held in --db (a database holding real records is always refused). "
-               "A postcode directory imported into it goes too: its postcodes are still drawn from, and you are "
-               "told to import it again");
+               "A SQLite file is removed, with any postcode directory imported into it: its postcodes are still "
+               "drawn from, and you are told to import it again. A PostgreSQL database is emptied of records in "
+               "place and keeps its postcode directory");
   app.footer("A simulation goes only into a new database, or with --replace over an earlier simulation; the database "
              "is marked synthetic (setting synthetic = true) and every export from it says so.");
   return [args](Environment& env) -> Status {

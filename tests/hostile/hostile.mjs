@@ -108,7 +108,8 @@ function describe(reply) {
 }
 
 before(async () => {
-  assert.ok(kDb && fs.existsSync(kDb), 'CAIRN_HOSTILE_DB must name a prepared database (use tests/hostile/run)');
+  assert.ok(kDb && (kDb.startsWith('postgresql://') || fs.existsSync(kDb)),
+    'CAIRN_HOSTILE_DB must name a prepared database (use tests/hostile/run)');
   port = await freePort();
   server = spawn(kCairn, ['serve', '--db', kDb, '--listen', `${kHost}:${port}`, '--threads', '2',
     '--as-at', '2025-03-31'], { stdio: ['ignore', 'ignore', 'pipe'] });
