@@ -285,7 +285,8 @@ Action DefineAudit(CLI::App& app) {
     if (args->db.empty()) return Status::InvalidArgument("--db is required");
     // A region's URL without a council: the region server's own audit trail.
     CAIRN_ASSIGN_OR_RETURN(store::ServedDatabase served, store::ServedTarget(args->db));
-    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(served.target));
+    // Verifying changes nothing, not even the schema: the trail is checked as it was found.
+    CAIRN_ASSIGN_OR_RETURN(auto db, OpenExistingDatabase(served.target, /*bring_up_to_date=*/!verify->parsed()));
     if (verify->parsed()) {
       CAIRN_ASSIGN_OR_RETURN(store::AuditVerdict verdict, store::VerifyAudit(*db));
       if (!verdict.intact) return Status::DataLoss("the audit trail has been tampered with: " + verdict.problem);

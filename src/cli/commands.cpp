@@ -155,9 +155,23 @@ const Command kCommands[] = {
 
 std::span<const Command> Commands() { return kCommands; }
 
-Result<std::unique_ptr<store::Connection>> OpenExistingDatabase(const std::string& target) {
+Result<std::unique_ptr<store::Connection>> OpenExistingDatabase(const std::string& target, bool bring_up_to_date) {
   CAIRN_ASSIGN_OR_RETURN(auto db, store::Connection::OpenExisting(target));
   CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
+  // Only read, when nothing is pending: a command that reads must not wait for the write lock.
+  CAIRN_ASSIGN_OR_RETURN(store::MigrationReport check, store::CheckMigrations(*db, migrations));
+  if (check.pending.empty()) return db;
+  if (check.already_applied.empty()) {
+    return Status::FailedPrecondition(
+        target + " holds no Cairn database yet: make one with `cairn init --db " + target + "`" +
+        (store::IsPostgresTarget(target) ? " (or, in a region's database, name the council: ?council=NNN)" : ""));
+  }
+  if (!bring_up_to_date) {
+    return Status::FailedPrecondition("the database is not at this Cairn's schema (" +
+                                      std::to_string(check.already_applied.size()) + " of " +
+                                      std::to_string(migrations.size()) + " migrations applied): run `cairn migrate --db " +
+                                      target + "` first");
+  }
   CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status().WithContext("bringing the database to this Cairn's schema"));
   return db;
 }

@@ -72,10 +72,13 @@ std::span<const Command> Commands();
 // Runs the command line `args` (args[0] is the program name).
 int Run(std::span<const std::string> args, Environment& env);
 
-// Opens the existing database `target` and brings it to this Cairn's schema, as `cairn migrate`
-// does, for a command that reads what this Cairn keeps there: one left by an older Cairn, or by a
-// first command cut short, would otherwise fail on a table it does not have yet.
-Result<std::unique_ptr<store::Connection>> OpenExistingDatabase(const std::string& target);
+// Opens the existing database `target` for a command that reads what this Cairn keeps there. One
+// that an older Cairn left, or whose first command was cut short part way through its migrations,
+// is brought to this Cairn's schema first, as `cairn migrate` does (or, when `bring_up_to_date`
+// is false, refused in words naming `cairn migrate`), rather than failing later on a table it does
+// not have yet. One with no Cairn schema at all is refused, naming `cairn init`.
+Result<std::unique_ptr<store::Connection>> OpenExistingDatabase(const std::string& target,
+                                                                bool bring_up_to_date = true);
 
 // The --db option's help wherever it is the whole story.
 inline constexpr std::string_view kDbHelp =

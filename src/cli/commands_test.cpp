@@ -46,31 +46,54 @@ TEST_F(CliTest, TheDatabaseIsOnTheBackendTheRunAsksFor) {
 
 // A database left part way through its migrations (an older Cairn's, or a first command killed
 // before it ended): the commands that read it bring it up to this Cairn's schema first, rather
-// than stopping on a table it does not have yet.
+// than stopping on a table it does not have yet; `audit verify`, which changes nothing, says to
+// migrate it; a database with no Cairn schema at all is refused, naming `cairn init`.
 TEST_F(CliTest, ADatabaseMigrationsBehindIsBroughtUpToDateByTheCommandsThatReadIt) {
   auto migrations = store::BuiltInMigrations();
   ASSERT_TRUE(migrations.ok());
   const std::vector<store::Migration> first_two(migrations->begin(), migrations->begin() + 2);
+  auto pending = [&]() -> size_t {
+    auto db = store::Connection::OpenExisting(db_);
+    if (!db.ok()) return 0;
+    auto check = store::CheckMigrations(**db, *migrations);
+    return check.ok() ? check->pending.size() : 0;
+  };
+  auto migrate_first_two = [&] {
+    databases_->Remove(db_);
+    auto db = store::Connection::Open(db_);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    ASSERT_TRUE(store::Migrate(**db, first_two).ok());
+  };
+  migrate_first_two();
+  const Outcome verified = RunCairn({"audit", "verify", "--db", db_});
+  EXPECT_EQ(verified.code, 1);
+  EXPECT_NE(verified.err.find("2 of " + std::to_string(migrations->size()) + " migrations applied): run `cairn migrate"),
+            std::string::npos)
+      << verified.err;
+  EXPECT_EQ(pending(), migrations->size() - 2) << "audit verify changed the schema";
   for (const std::vector<std::string>& command :
-       std::vector<std::vector<std::string>>{{"audit", "verify", "--db", db_},
-                                             {"due", "--db", db_, "--as-at", "2025-03-31"},
+       std::vector<std::vector<std::string>>{{"due", "--db", db_, "--as-at", "2025-03-31"},
                                              {"export", "ssda903", "--db", db_, "--year", "2025", "--out",
                                               (dir_ / "ssda903").string()},
-                                             {"settings", "show", "--db", db_}}) {
-    databases_->Remove(db_);
-    {
-      auto db = store::Connection::Open(db_);
-      ASSERT_TRUE(db.ok()) << db.status().message();
-      ASSERT_TRUE(store::Migrate(**db, first_two).ok());
-    }
+                                             {"settings", "show", "--db", db_},
+                                             {"audit", "verify", "--db", db_}}) {
+    if (command[0] != "audit") migrate_first_two();  // audit verify: after `settings show` brought it up
     const Outcome outcome = RunCairn(command);
     EXPECT_EQ(outcome.code, 0) << command[0] << ": " << outcome.err;
-    auto db = store::Connection::OpenExisting(db_);
-    ASSERT_TRUE(db.ok());
-    auto check = store::CheckMigrations(**db, *migrations);
-    ASSERT_TRUE(check.ok());
-    EXPECT_TRUE(check->pending.empty()) << command[0] << " left " << check->pending.size() << " pending";
+    EXPECT_EQ(pending(), 0u) << command[0];
   }
+  // No Cairn schema at all (a SQLite file of something else, an empty PostgreSQL schema).
+  databases_->Remove(db_);
+  {
+    auto db = store::Connection::Open(db_);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->ExecuteScript("CREATE TABLE other (x INTEGER)").ok());
+  }
+  const Outcome nothing = RunCairn({"due", "--db", db_, "--as-at", "2025-03-31"});
+  EXPECT_EQ(nothing.code, 1);
+  EXPECT_NE(nothing.err.find("holds no Cairn database yet: make one with `cairn init --db"), std::string::npos)
+      << nothing.err;
+  EXPECT_EQ(pending(), migrations->size()) << "a database that is not Cairn's was changed";
 }
 
 TEST_F(CliTest, HelpListsEveryCommandAndExitsZero) {
