@@ -32,9 +32,9 @@ struct SimulateArgs {
 
 // Removes a database holding an earlier simulation, so that --replace starts from nothing: a
 // SQLite file goes; a PostgreSQL database (made by its administrator, and perhaps one council's
-// schema of a region) is emptied of records in place, keeping its postcode directory. A database
-// holding real records (not marked synthetic) is never touched.
-Status RemoveEarlierSimulation(const std::string& path) {
+// schema of a region) is emptied of the simulation in place (store::ClearRecords), keeping its
+// postcode directory and audit trail. A database holding real records is never touched.
+Status RemoveEarlierSimulation(const std::string& path, std::string_view actor) {
   const bool on_server = store::IsPostgresTarget(path);
   std::error_code ec;
   if (!on_server && !std::filesystem::exists(path, ec)) return Status::Ok();
@@ -44,6 +44,11 @@ Status RemoveEarlierSimulation(const std::string& path) {
     CAIRN_ASSIGN_OR_RETURN(auto db, std::move(opened));
     CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
     CAIRN_RETURN_IF_ERROR(store::Migrate(*db, migrations).status());
+    if (on_server) {
+      return store::ClearRecords(*db, migrations, actor)
+          .status()
+          .WithContext("--replace only replaces an earlier simulation, and " + path + " is not one");
+    }
     CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(*db));
     CAIRN_ASSIGN_OR_RETURN(auto count, db->Prepare("SELECT COUNT(*) FROM child"));
     CAIRN_ASSIGN_OR_RETURN(bool row, count->Step());
@@ -51,7 +56,6 @@ Status RemoveEarlierSimulation(const std::string& path) {
       return Status::FailedPrecondition("--replace only replaces an earlier simulation, and " + path +
                                         " holds real children's records; give a new --db for the simulated council");
     }
-    if (on_server) return store::ClearRecords(*db, migrations);
   }
   for (const char* suffix : {"", "-wal", "-shm", "-writer"}) {
     std::filesystem::remove(path + suffix, ec);
@@ -146,7 +150,7 @@ Action DefineSimulate(CLI::App& app) {
       CAIRN_ASSIGN_OR_RETURN(options.postcodes, PostcodesImported(*earlier, args->la, env.err));
       CAIRN_ASSIGN_OR_RETURN(postcodes_removed, store::CountPostcodes(*earlier));
     }
-    if (args->replace) CAIRN_RETURN_IF_ERROR(RemoveEarlierSimulation(args->db));
+    if (args->replace) CAIRN_RETURN_IF_ERROR(RemoveEarlierSimulation(args->db, env.actor));
     if (postcodes_removed > 0) {
       env.err << "the earlier database held an imported postcode directory (" << postcodes_removed
               << " postcodes), which --replace removes with it; this simulation still draws from its postcodes, "

@@ -13,6 +13,7 @@
 #include "simulate/council.h"
 #include "store/chronology_store.h"
 #include "store/migrations.h"
+#include "store/record_changes.h"
 #include "store/settings.h"
 #include "store/workforce_store.h"
 
@@ -199,7 +200,10 @@ Result<SimulationSummary> SimulateToDatabase(store::Connection& db, const Profil
   CAIRN_ASSIGN_OR_RETURN(auto migrations, store::BuiltInMigrations());
   CAIRN_RETURN_IF_ERROR(store::Migrate(db, migrations).status());
   CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(db));
-  // Checked inside the transaction, so no import can slip in between the check and the write.
+  // Checked inside the transaction, so no import can slip in between the check and the write: on
+  // PostgreSQL the record's generation is held first, so an import started beside it either
+  // committed before the check or waits until this transaction ends (record_changes.h).
+  CAIRN_RETURN_IF_ERROR(store::HoldRecordGeneration(db));
   CAIRN_RETURN_IF_ERROR(CheckNoRealRecords(db));
   CAIRN_RETURN_IF_ERROR(store::SetSetting(db, "synthetic", "true"));
   const store::ChangeContext context{"simulation", "synthetic council: profile " + profile.name + ", population " +

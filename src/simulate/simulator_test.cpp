@@ -1416,10 +1416,18 @@ TEST(SimulatorApi, CommandLineDrawsPostcodesFromTheOnsFile) {
             directory_stays)
       << err;
   EXPECT_NE(err.find("2 in the council's area, 1 in the rest of its region"), std::string::npos) << err;
+  // The audit trail holds together after the replacement (on PostgreSQL it is kept, with a row
+  // saying the earlier simulation went).
+  EXPECT_EQ(run({"cairn", "audit", "verify", "--db", imported}, &err), 0) << err;
   {
     auto again = store::Connection::OpenExisting(imported);
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(*store::CountPostcodes(**again), directory_stays ? 4 : 0);
+    if (directory_stays) {
+      auto replaced_row = (*again)->Prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'replace'");
+      ASSERT_TRUE(replaced_row.ok() && *(*replaced_row)->Step());
+      EXPECT_EQ((*replaced_row)->ColumnInt(0), 1);
+    }
     ExpectPlacementsDrawnFrom(**again);
     // The earlier simulation is gone, not added to: the same seed alone gives the same children.
     const store::TestDatabase fresh_database("cairn_simulate_postcodes_fresh_", backend);

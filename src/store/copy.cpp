@@ -13,6 +13,7 @@
 #include "store/chronology_store.h"
 #include "store/inspect.h"
 #include "store/record_changes.h"
+#include "store/settings.h"
 
 namespace cairn::store {
 namespace {
@@ -219,25 +220,48 @@ Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const st
   return report;
 }
 
-Status ClearRecords(Connection& db, const std::vector<Migration>& migrations) {
+Result<bool> ClearRecords(Connection& db, const std::vector<Migration>& migrations, std::string_view actor) {
   std::vector<std::string> tables = TablesInCreationOrder(migrations);
   tables.insert(tables.end(), kMadeByTheTarget.begin(), kMadeByTheTarget.end());
-  std::erase_if(tables, [](const std::string& table) { return kSeededByMigrations.count(table) != 0 || table == "postcode"; });
+  // Kept: what the migrations seed, the postcode directory, and the audit trail, which is never
+  // cut short on a server's database (a row below says the records went). The children go last,
+  // one by one, since the audit trail's old child column still refers to them.
+  std::erase_if(tables, [](const std::string& table) {
+    return kSeededByMigrations.count(table) != 0 || table == "postcode" || table == "child" ||
+           table.rfind("audit_", 0) == 0;
+  });
   CAIRN_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(db));
+  // Other writers of records wait from here until the commit (record_changes.h), so what is
+  // checked below is what is cleared: no import can land in between.
+  CAIRN_RETURN_IF_ERROR(HoldRecordGeneration(db));
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, IsSynthetic(db));
+  if (!synthetic) {
+    CAIRN_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT EXISTS (SELECT 1 FROM child)"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, count->Step());
+    if (row && count->ColumnInt(0) != 0) {
+      return Status::FailedPrecondition("the database holds real children's records, which are never replaced");
+    }
+    return false;  // no simulation here: nothing of one to clear, and nobody's users or settings go
+  }
   if (db.backend_name() == "postgresql") {
     std::string names;
     for (const std::string& table : tables) names += (names.empty() ? "" : ", ") + table;
-    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("TRUNCATE " + names + " RESTART IDENTITY"));
+    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("TRUNCATE " + names));
   } else {
     // Referring tables first: they were created after what they refer to.
     for (auto table = tables.rbegin(); table != tables.rend(); ++table) {
       CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DELETE FROM " + *table));
     }
   }
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DELETE FROM child"));
   // TRUNCATE fires no row trigger, so the users and grants that went are announced here.
   CAIRN_RETURN_IF_ERROR(db.ExecuteScript("UPDATE access_generation SET n = n + 1 WHERE id = 1"));
   CAIRN_RETURN_IF_ERROR(NoteChildChanged(db, 0));
-  return transaction.Commit();
+  CAIRN_RETURN_IF_ERROR(RecordAudit(db, actor, "replace", "",
+                                    "the simulated council's records, users and settings were removed for a new "
+                                    "simulation"));
+  CAIRN_RETURN_IF_ERROR(transaction.Commit());
+  return true;
 }
 
 }  // namespace cairn::store

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -40,12 +41,12 @@ Result<TableCopy> HashTable(Connection& connection, const std::string& table);
 Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const std::vector<Migration>& migrations,
                                 const std::function<void(const std::string&)>& progress);
 
-// Empties `db` of records, in one transaction, for a new simulation in their place on a server
-// database (`cairn simulate --replace`; a SQLite file is removed instead): every table the
-// migrations create, except the migrations' own record and rows, and the postcode directory,
-// which is reference data rather than a record and stays for the next simulation and for
-// validation. Other servers are told the whole record changed. Ids start again from 1 on
-// PostgreSQL. The caller checks first that the records are a simulation's.
-Status ClearRecords(Connection& db, const std::vector<Migration>& migrations);
+// Empties `db` of a simulated council, in one transaction, for a new simulation in its place on a
+// server database (`cairn simulate --replace`; a SQLite file is removed instead): every table the
+// migrations create except the migrations' own record and rows, the postcode directory (reference
+// data, kept for the next simulation and for validation) and the audit trail, which gains a row
+// saying so. Other servers are told the whole record changed. Only a database marked synthetic
+// is cleared (true); one not marked is left as it is (false), or refused if it holds children.
+Result<bool> ClearRecords(Connection& db, const std::vector<Migration>& migrations, std::string_view actor);
 
 }  // namespace cairn::store
