@@ -211,5 +211,50 @@ TEST_F(CairnBinary, ImportsAndInitStartedAtOnceOnANewDatabaseAllSucceed) {
   }
 }
 
+// A simulation and an import started at once on a new database: one of them wins, whole, and
+// the other is refused (a simulated council is never mixed with real records, nor real records
+// with a simulation), whichever commits first.
+TEST_F(CairnBinary, ASimulationAndAnImportStartedAtOnceNeverMix) {
+  const std::vector<std::string> simulate_args = {"simulate", "--population", "8000", "--years", "2",
+                                                  "--seed", "7", "--as-at", "2025-03-31"};
+  auto with_db = [](std::vector<std::string> args, const std::string& db) {
+    args.insert(args.begin() + 1, {"--db", db});
+    return args;
+  };
+  const std::string simulated_alone = databases_->Target("simulated-alone.db");
+  ASSERT_EQ(Wait(Start(with_db(simulate_args, simulated_alone))), 0);
+  const Whole simulation = Inspect(simulated_alone);
+  const std::string imported_alone = databases_->Target("imported-alone.db");
+  ASSERT_EQ(Wait(Start({"import", "--db", imported_alone, files_[0], files_[1]})), 0);
+  const Whole import = Inspect(imported_alone);
+  ASSERT_NE(simulation.children, import.children) << "the two results must be told apart";
+
+  const std::string together = databases_->Target("together.db");
+  for (int round = 0; round < 4; ++round) {
+    databases_->Remove(together);
+    const std::string simulate_log = (dir_ / "simulate.log").string();
+    const std::string import_log = (dir_ / "import.log").string();
+    // Alternately first, so that each has the chance to commit before the other.
+    pid_t simulating = 0, importing = 0;
+    if (round % 2 == 0) {
+      simulating = Start(with_db(simulate_args, together), simulate_log);
+      importing = Start({"import", "--db", together, files_[0], files_[1]}, import_log);
+    } else {
+      importing = Start({"import", "--db", together, files_[0], files_[1]}, import_log);
+      simulating = Start(with_db(simulate_args, together), simulate_log);
+    }
+    const int simulated = Wait(simulating);
+    const int imported = Wait(importing);
+    SCOPED_TRACE("round " + std::to_string(round) + "; simulate said: " + ReadLog(simulate_log) +
+                 "; import said: " + ReadLog(import_log));
+    EXPECT_TRUE((simulated == 0) != (imported == 0)) << "exit codes " << simulated << " and " << imported;
+    const Whole got = Inspect(together);
+    EXPECT_EQ(got.audit, "intact");
+    const Whole& winner = simulated == 0 ? simulation : import;
+    EXPECT_EQ(got.children, winner.children);
+    EXPECT_EQ(got.events, winner.events);
+  }
+}
+
 }  // namespace
 }  // namespace cairn::cli

@@ -17,6 +17,7 @@
 #include "returns/cin_census/cin_census_runs.h"
 #include "returns/csv.h"
 #include "returns/ssda903/ssda903.h"
+#include "store/record_changes.h"
 #include "store/settings.h"
 
 namespace cairn::returns {
@@ -385,6 +386,19 @@ constexpr size_t kRunChildren = 2000;
 // again into the file, at the price of keeping other programs out of the file until it ends
 // (they wait, and after 5 seconds say it is busy), so small imports, which others may well be
 // running beside, keep the log (ImportOptions::bulk_from_bytes).
+// A simulated council stays wholly synthetic: its mark is what every export, page and demo
+// account trusts, and real records beside made-up ones would be called made up.
+Status RefuseASimulatedCouncil(store::Connection& db) {
+  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(db));
+  if (!synthetic) return Status::Ok();
+  return Status::FailedPrecondition(
+      "this database holds a simulated council (setting synthetic = true); import real returns into a database "
+      "of their own");
+}
+
+// Also asks again, inside the transaction, whether the database holds a simulation: one started
+// beside this import may have committed since the first look (on PostgreSQL the record's
+// generation is held first, so a simulation either committed before the look or waits for it).
 Result<store::Transaction> BeginImport(store::Connection& db, const std::vector<std::string>& files,
                                        const ImportOptions& options) {
   std::uintmax_t bytes = 0;
@@ -393,7 +407,12 @@ Result<store::Transaction> BeginImport(store::Connection& db, const std::vector<
     const std::uintmax_t size = std::filesystem::file_size(file, error);
     if (!error) bytes += size;
   }
-  return bytes >= options.bulk_from_bytes ? store::Transaction::BeginBulk(db) : store::Transaction::Begin(db);
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction transaction, bytes >= options.bulk_from_bytes
+                                                             ? store::Transaction::BeginBulk(db)
+                                                             : store::Transaction::Begin(db));
+  CAIRN_RETURN_IF_ERROR(store::HoldRecordGeneration(db));
+  CAIRN_RETURN_IF_ERROR(RefuseASimulatedCouncil(db));
+  return transaction;
 }
 
 // One CIN census file, all or nothing (no skip_invalid): the children are saved as they are read,
@@ -520,14 +539,8 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
 Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
                                  const ImportOptions& options) {
   ImportResult result;
-  // A simulated council stays wholly synthetic: its mark is what every export, page and demo
-  // account trusts, and real records beside made-up ones would be called made up.
-  CAIRN_ASSIGN_OR_RETURN(bool synthetic, store::IsSynthetic(db));
-  if (synthetic) {
-    return Status::FailedPrecondition(
-        "this database holds a simulated council (setting synthetic = true); import real returns into a database "
-        "of their own");
-  }
+  // Asked first before the reading, which can take minutes, and again when the saving begins.
+  CAIRN_RETURN_IF_ERROR(RefuseASimulatedCouncil(db));
   // Checked before the reading, which can take minutes, and long before anything is saved.
   if (!options.findings_path.empty()) {
     CAIRN_RETURN_IF_ERROR(CheckWritablePath(options.findings_path, "the findings file"));
