@@ -381,11 +381,6 @@ Result<AtomicFile> PrepareProblemsCsv(const std::vector<Problem>& problems, cons
 // Children saved a run at a time as the reader hands them over.
 constexpr size_t kRunChildren = 2000;
 
-// The import's transaction. A large one (England-scale files) goes through
-// Transaction::BeginBulk: on SQLite each page is written once, not to the write-ahead log and
-// again into the file, at the price of keeping other programs out of the file until it ends
-// (they wait, and after 5 seconds say it is busy), so small imports, which others may well be
-// running beside, keep the log (ImportOptions::bulk_from_bytes).
 // A simulated council stays wholly synthetic: its mark is what every export, page and demo
 // account trusts, and real records beside made-up ones would be called made up.
 Status RefuseASimulatedCouncil(store::Connection& db) {
@@ -396,9 +391,14 @@ Status RefuseASimulatedCouncil(store::Connection& db) {
       "of their own");
 }
 
-// Also asks again, inside the transaction, whether the database holds a simulation: one started
-// beside this import may have committed since the first look (on PostgreSQL the record's
-// generation is held first, so a simulation either committed before the look or waits for it).
+// The import's transaction. A large one (England-scale files) goes through
+// Transaction::BeginBulk: on SQLite each page is written once, not to the write-ahead log and
+// again into the file, at the price of keeping other programs out of the file until it ends
+// (they wait, and after 5 seconds say it is busy), so small imports, which others may well be
+// running beside, keep the log (ImportOptions::bulk_from_bytes). It also asks again, inside the
+// transaction, whether the database holds a simulation: one started beside this import may have
+// committed since the first look (on PostgreSQL the record's generation is held first, so a
+// simulation either committed before the look or waits for it).
 Result<store::Transaction> BeginImport(store::Connection& db, const std::vector<std::string>& files,
                                        const ImportOptions& options) {
   std::uintmax_t bytes = 0;
@@ -539,9 +539,9 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
 Result<ImportResult> ImportFiles(store::Connection& db, const std::vector<std::string>& files,
                                  const ImportOptions& options) {
   ImportResult result;
-  // Asked first before the reading, which can take minutes, and again when the saving begins.
+  // Checked before the reading, which can take minutes, and long before anything is saved (the
+  // simulation again when the saving begins, BeginImport).
   CAIRN_RETURN_IF_ERROR(RefuseASimulatedCouncil(db));
-  // Checked before the reading, which can take minutes, and long before anything is saved.
   if (!options.findings_path.empty()) {
     CAIRN_RETURN_IF_ERROR(CheckWritablePath(options.findings_path, "the findings file"));
   }

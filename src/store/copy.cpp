@@ -221,6 +221,9 @@ Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const st
 }
 
 Result<bool> ClearRecords(Connection& db, const std::vector<Migration>& migrations, std::string_view actor) {
+  if (db.backend_name() != "postgresql") {
+    return Status::Internal("ClearRecords is for a PostgreSQL database; a SQLite file is removed instead");
+  }
   std::vector<std::string> tables = TablesInCreationOrder(migrations);
   tables.insert(tables.end(), kMadeByTheTarget.begin(), kMadeByTheTarget.end());
   // Kept: what the migrations seed, the postcode directory, and the audit trail, which is never
@@ -243,16 +246,9 @@ Result<bool> ClearRecords(Connection& db, const std::vector<Migration>& migratio
     }
     return false;  // no simulation here: nothing of one to clear, and nobody's users or settings go
   }
-  if (db.backend_name() == "postgresql") {
-    std::string names;
-    for (const std::string& table : tables) names += (names.empty() ? "" : ", ") + table;
-    CAIRN_RETURN_IF_ERROR(db.ExecuteScript("TRUNCATE " + names));
-  } else {
-    // Referring tables first: they were created after what they refer to.
-    for (auto table = tables.rbegin(); table != tables.rend(); ++table) {
-      CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DELETE FROM " + *table));
-    }
-  }
+  std::string names;
+  for (const std::string& table : tables) names += (names.empty() ? "" : ", ") + table;
+  CAIRN_RETURN_IF_ERROR(db.ExecuteScript("TRUNCATE " + names));
   CAIRN_RETURN_IF_ERROR(db.ExecuteScript("DELETE FROM child"));
   // TRUNCATE fires no row trigger, so the users and grants that went are announced here.
   CAIRN_RETURN_IF_ERROR(db.ExecuteScript("UPDATE access_generation SET n = n + 1 WHERE id = 1"));

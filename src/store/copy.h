@@ -41,8 +41,8 @@ Result<TableCopy> HashTable(Connection& connection, const std::string& table);
 Result<CopyReport> CopyDatabase(Connection& source, Connection& target, const std::vector<Migration>& migrations,
                                 const std::function<void(const std::string&)>& progress);
 
-// Empties `db` of a simulated council, in one transaction, for a new simulation in its place on a
-// server database (`cairn simulate --replace`; a SQLite file is removed instead): every table the
+// Empties `db`, a PostgreSQL database, of a simulated council, in one transaction, for a new
+// simulation in its place on a server database (`cairn simulate --replace`; a SQLite file is removed instead): every table the
 // migrations create except the migrations' own record and rows, the postcode directory (reference
 // data, kept for the next simulation and for validation) and the audit trail, which gains a row
 // saying so. Other servers are told the whole record changed. Only a database marked synthetic
