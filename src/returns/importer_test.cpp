@@ -477,6 +477,24 @@ TEST_F(ImporterTest, ARejectionLateInALargeCinCensusSavesNothing) {
   }
 }
 
+// A file found broken at its end, after thousands of its children were handed over and saved
+// (the outline is scanned a stretch at a time, cin_census_reader.cpp): nothing is kept, and the
+// file is named as unreadable.
+TEST_F(ImporterTest, ALargeCinCensusBrokenAtItsEndSavesNothing) {
+  std::string text = CinCensusOf(12000);
+  ASSERT_GT(text.size(), size_t{5} << 20) << "larger than one stretch of the scan";
+  text.replace(text.rfind("</Message>"), std::string("</Message>").size(), "</Mesage>");
+  const std::string path = Write("broken-end.xml", text);
+  auto result = ImportFiles(*db_, {path}, {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_FALSE(result->saved);
+  ASSERT_EQ(result->unreadable_files.size(), 1u);
+  EXPECT_NE(result->unreadable_files[0].find("not well-formed"), std::string::npos) << result->unreadable_files[0];
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0) << "nothing saved";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM event"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_child"), 0);
+}
+
 TEST(MergeChildrenTest, InterleavedCopiesMergeIntoOneChildEachInFirstSeenOrder) {
   auto chronology = [](const std::string& id, int day) {
     model::Child child;

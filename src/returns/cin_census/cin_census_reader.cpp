@@ -61,6 +61,8 @@ constexpr size_t kMaxFileBytes = size_t{4} << 30;
 constexpr size_t kChunkBytes = size_t{1} << 20;
 // How much of a mapped file is read before the text behind is given back (TextWindow).
 constexpr size_t kWindowBytes = size_t{16} << 20;
+// How far the outline is scanned ahead before the children found are read (Reader::Read).
+constexpr size_t kScanBytes = size_t{4} << 20;
 constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_embed_pcdata;
 
 // ---------------------------------------------------------------------------------------------
@@ -133,8 +135,6 @@ class TextWindow {
     mapped_->Release(released_, offset);
     released_ = offset;
   }
-  // Starts again from the beginning (a second pass over the text).
-  void Restart() { released_ = 0; }
   // [begin, end) was read again out of turn: given back again, whole pages around it.
   void Reread(size_t begin, size_t end) const {
     if (mapped_ != nullptr) mapped_->Release(begin, end, /*whole_pages_around=*/true);
@@ -254,49 +254,32 @@ class SiblingCounter {
   std::vector<std::pair<std::string_view, int>> counts_;
 };
 
+// Finds the outline a stretch at a time (Continue), so that the children found so far can be read
+// while the rest of the file is still to be scanned: a large file's first children reach the
+// database without waiting for a pass over all of it.
 class Scanner {
  public:
-  Scanner(std::string_view text, const std::string& file, LineCounter& lines, TextWindow& window)
-      : text_(text), file_(file), lines_(lines), window_(window) {}
+  Scanner(std::string_view text, const std::string& file, LineCounter& lines)
+      : text_(text), file_(file), lines_(lines), p_(StartsWith(text, 0, "\xEF\xBB\xBF") ? 3 : 0) {}
 
-  Result<Outline> Run() {
-    struct Open {
-      std::string_view name;
-      size_t begin;
-    };
-    std::vector<Open> stack;
-    bool root_done = false;
-    int children_elements = 0;
-    SiblingCounter message_counter;
-    SiblingCounter children_counter;
-    Outline outline;
+  // Scans on until at least `bytes` more of the text are done, or to its end. Returns whether
+  // there is more to scan; the outline then holds every part that ended before position().
+  Result<bool> Continue(size_t bytes) {
     const size_t n = text_.size();
-    size_t p = StartsWith(text_, 0, "\xEF\xBB\xBF") ? 3 : 0;
-
-    // An element that just ended (or a self-closing one) at the depth the outline records.
-    auto record = [&](std::string_view name, size_t begin, size_t end) {
-      if (stack.size() == 1) {
-        Part part{name, begin, end, message_counter.Next(name), 0};
-        outline.message_parts.push_back(part);
-      } else if (stack.size() == 2 && stack[1].name == "Children") {
-        Part part{name, begin, end, children_counter.Next(name), children_elements};
-        outline.children_parts.push_back(part);
-      }
-    };
-
-    while (p < n) {
-      window_.DoneBefore(p);
+    const size_t stop = bytes >= n - p_ ? n : p_ + bytes;
+    size_t& p = p_;
+    while (p < n && p < stop) {
       if (text_[p] != '<') {
         size_t q = text_.find('<', p);
         if (q == std::string_view::npos) q = n;
         const std::string_view run = text_.substr(p, q - p);
         if (!IsBlank(run)) {
           const size_t at = p + static_cast<size_t>(run.find_first_not_of(" \t\r\n"));
-          if (stack.empty()) {
-            return NotWellFormed(at, root_done ? "there is text after the end of the <Message> element"
-                                               : "there is text before the first element");
+          if (stack_.empty()) {
+            return NotWellFormed(at, root_done_ ? "there is text after the end of the <Message> element"
+                                                : "there is text before the first element");
           }
-          NoteStray(outline, stack.size(), stack.back().name, at, run);
+          NoteStray(stack_.size(), stack_.back().name, at, run);
         }
         p = q;
         continue;
@@ -317,18 +300,18 @@ class Scanner {
           continue;
         }
         if (StartsWith(text_, p, "<![CDATA[")) {
-          if (stack.empty()) return NotWellFormed(p, "a CDATA section is outside the <Message> element");
+          if (stack_.empty()) return NotWellFormed(p, "a CDATA section is outside the <Message> element");
           const size_t end = text_.find("]]>", p + 9);
           if (end == std::string_view::npos) {
             return NotWellFormed(p, "a CDATA section '<![CDATA[' is never closed by ']]>'");
           }
           const std::string_view content = text_.substr(p + 9, end - p - 9);
-          if (!IsBlank(content)) NoteStray(outline, stack.size(), stack.back().name, p, content);
+          if (!IsBlank(content)) NoteStray(stack_.size(), stack_.back().name, p, content);
           p = end + 3;
           continue;
         }
         if (StartsWith(text_, p, "<!DOCTYPE")) {
-          if (!stack.empty() || root_done) {
+          if (!stack_.empty() || root_done_) {
             return NotWellFormed(p, "a DOCTYPE declaration may only come before the first element");
           }
           const size_t end = DoctypeEnd(p);
@@ -351,18 +334,18 @@ class Scanner {
         if (!IsBlank(text_.substr(p + 2 + name.size(), end - 1 - (p + 2 + name.size())))) {
           return NotWellFormed(p, fmt::format("the end tag </{}> has something after its name", Shorten(name, 60)));
         }
-        if (stack.empty()) {
+        if (stack_.empty()) {
           return NotWellFormed(p, fmt::format("the end tag </{}> has no start tag", Shorten(name, 60)));
         }
-        if (stack.back().name != name) {
+        if (stack_.back().name != name) {
           return NotWellFormed(
               p, fmt::format("the end tag </{}> does not match the start tag <{}> on line {}", Shorten(name, 60),
-                             Shorten(stack.back().name, 60), lines_.LineAt(stack.back().begin)));
+                             Shorten(stack_.back().name, 60), lines_.LineAt(stack_.back().begin)));
         }
-        const Open closed = stack.back();
-        stack.pop_back();
-        if (stack.empty()) root_done = true;
-        record(closed.name, closed.begin, end);
+        const Open closed = stack_.back();
+        stack_.pop_back();
+        if (stack_.empty()) root_done_ = true;
+        Record(closed.name, closed.begin, end);
         p = end;
         continue;
       }
@@ -372,8 +355,8 @@ class Scanner {
         return NotWellFormed(bad_at != std::string_view::npos ? bad_at : p,
                              fmt::format("the tag <{}> is not closed by '>'", Shorten(name, 60)));
       }
-      if (stack.empty()) {
-        if (root_done) {
+      if (stack_.empty()) {
+        if (root_done_) {
           return NotWellFormed(
               p, fmt::format("a second top-level element <{}> follows </Message>; a file has one", Shorten(name, 60)));
         }
@@ -384,36 +367,54 @@ class Scanner {
         }
       }
       if (self_closing) {
-        if (stack.empty()) root_done = true;
-        record(name, p, end);
+        if (stack_.empty()) root_done_ = true;
+        Record(name, p, end);
       } else {
-        if (stack.size() == 1 && name == "Children") {
-          ++children_elements;
-          children_counter.Clear();
+        if (stack_.size() == 1 && name == "Children") {
+          ++children_elements_;
+          children_counter_.Clear();
         }
-        stack.push_back({name, p});
+        stack_.push_back({name, p});
       }
       p = end;
     }
-    if (!stack.empty()) {
+    if (p < n) return true;
+    if (!stack_.empty()) {
       return NotWellFormed(n, fmt::format("the file ends before <{}> (opened on line {}) is closed",
-                                          Shorten(stack.back().name, 60), lines_.LineAt(stack.back().begin)));
+                                          Shorten(stack_.back().name, 60), lines_.LineAt(stack_.back().begin)));
     }
-    if (!root_done) {
+    if (!root_done_) {
       return Status::InvalidArgument(
           fmt::format("{} holds no XML element: a CIN census file is XML whose top element is <Message>.", file_));
     }
-    return outline;
+    return false;
   }
 
+  const Outline& outline() const { return outline_; }
+  size_t position() const { return p_; }
+
  private:
+  struct Open {
+    std::string_view name;
+    size_t begin;
+  };
+
+  // An element that just ended (or a self-closing one), kept when at a depth the outline records.
+  void Record(std::string_view name, size_t begin, size_t end) {
+    if (stack_.size() == 1) {
+      outline_.message_parts.push_back(Part{name, begin, end, message_counter_.Next(name), 0});
+    } else if (stack_.size() == 2 && stack_[1].name == "Children") {
+      outline_.children_parts.push_back(Part{name, begin, end, children_counter_.Next(name), children_elements_});
+    }
+  }
+
   Status NotWellFormed(size_t at, std::string_view what) {
     return Status::InvalidArgument(fmt::format("{} line {}: the file is not well-formed XML: {}. Nothing was read.",
                                                file_, lines_.LineAt(at), what));
   }
 
-  void NoteStray(Outline& outline, size_t depth, std::string_view parent, size_t at, std::string_view text) {
-    if (depth == 1 || (depth == 2 && parent == "Children")) outline.stray.push_back({at, Trim(text), parent});
+  void NoteStray(size_t depth, std::string_view parent, size_t at, std::string_view text) {
+    if (depth == 1 || (depth == 2 && parent == "Children")) outline_.stray.push_back({at, Trim(text), parent});
   }
 
   size_t DoctypeEnd(size_t p) const {
@@ -439,7 +440,13 @@ class Scanner {
   std::string_view text_;
   const std::string& file_;
   LineCounter& lines_;
-  TextWindow& window_;
+  size_t p_;  // where scanning goes on from
+  std::vector<Open> stack_;
+  bool root_done_ = false;
+  int children_elements_ = 0;
+  SiblingCounter message_counter_;
+  SiblingCounter children_counter_;
+  Outline outline_;
 };
 
 std::string_view DescribeParseStatus(pugi::xml_parse_status status) {
@@ -716,41 +723,57 @@ class Reader {
       return Status::InvalidArgument(
           fmt::format("{} is saved as UTF-16 text; save it as UTF-8 and import it again.", file_));
     }
-    Scanner scanner(text_, file_, lines_, window_);
-    CAIRN_ASSIGN_OR_RETURN(Outline outline, scanner.Run());
-    window_.Restart();
-
     batch_.source = std::string(kSourceId);
     batch_.files.push_back(file_);
 
-    const Part* header = nullptr;
-    bool has_children = false;
-    const PathStep message{nullptr, "Message", 0};
-    for (const Part& part : outline.message_parts) {
-      if (part.name == "Header" && header == nullptr) {
-        header = &part;
-      } else if (part.name == "Children") {
-        has_children = true;
-        if (part.index == 2) {
-          FindingAt("/Message/Children[2]", part.begin, "Children", "",
-                    "The file has more than one <Children>; the children of all of them were read.");
+    // The scan and the reading of children take turns, a few megabytes at a time: the children
+    // found so far are read (and, with a sink, handed over) while the rest is still to be
+    // scanned. The Header comes first in a census file; until it is found no child is read.
+    Scanner scanner(text_, file_, lines_);
+    bool header_read = false;
+    size_t header_findings_end = 0;  // the Header's findings come first in batch_.findings
+    size_t next_child = 0;           // the first child part not yet read
+    bool more = true;
+    while (more) {
+      CAIRN_ASSIGN_OR_RETURN(more, scanner.Continue(kScanBytes));
+      const Outline& outline = scanner.outline();
+      if (!header_read) {
+        const auto header = std::find_if(outline.message_parts.begin(), outline.message_parts.end(),
+                                         [](const Part& part) { return part.name == "Header"; });
+        if (header == outline.message_parts.end() && more) continue;
+        if (header == outline.message_parts.end()) {
+          std::vector<Problem> ignored;
+          CAIRN_RETURN_IF_ERROR(NoteMessageParts(outline, ignored));
+          return Status::InvalidArgument(fmt::format(
+              "{}: there is no <Header> and so no ReferenceDate: the collection year is not known. Nothing was read.",
+              file_));
         }
-      } else {
-        CAIRN_RETURN_IF_ERROR(CheckParses(part));
-        const PathStep step{&message, part.name, part.index};
-        FindingAt(PathString(step), part.begin, part.name, "",
-                  part.name == "Header" ? std::string("The file has a second <Header>; only the first was read.")
-                                        : fmt::format("<{}> is not part of a CIN census <Message>; it was ignored.",
-                                                      Shorten(part.name, 60)));
+        // A copy: the outline's list of parts grows as the scan goes on.
+        const Part found = *header;
+        CAIRN_RETURN_IF_ERROR(ReadHeader(found));
+        header_read = true;
+        header_findings_end = batch_.findings.size();
       }
+      parts_ = &outline.children_parts;
+      CAIRN_ASSIGN_OR_RETURN(next_child, ReadChildren(next_child, /*all=*/!more));
+      // The text behind both the scan and the reading is done with.
+      window_.DoneBefore(std::min(scanner.position(), next_child < outline.children_parts.size()
+                                                          ? outline.children_parts[next_child].begin
+                                                          : scanner.position()));
     }
-    if (header == nullptr) {
-      return Status::InvalidArgument(fmt::format(
-          "{}: there is no <Header> and so no ReferenceDate: the collection year is not known. Nothing was read.",
-          file_));
-    }
-    CAIRN_RETURN_IF_ERROR(ReadHeader(*header));
-    if (!has_children) {
+
+    // The findings in the order of a reading of the whole outline first: the message's own
+    // parts, the Header, text stray in the message, then the children.
+    const Outline& outline = scanner.outline();
+    child_id_.clear();  // these findings belong to no child
+    std::vector<Problem> read_so_far = std::move(batch_.findings);
+    batch_.findings.clear();
+    CAIRN_RETURN_IF_ERROR(NoteMessageParts(outline, batch_.findings));
+    const auto header_end = read_so_far.begin() + static_cast<std::ptrdiff_t>(header_findings_end);
+    batch_.findings.insert(batch_.findings.end(), std::make_move_iterator(read_so_far.begin()),
+                           std::make_move_iterator(header_end));
+    if (std::none_of(outline.message_parts.begin(), outline.message_parts.end(),
+                     [](const Part& part) { return part.name == "Children"; })) {
       return Status::InvalidArgument(
           fmt::format("{}: there is no <Children> element under <Message>, so there are no children to read.", file_));
     }
@@ -758,19 +781,56 @@ class Reader {
       FindingAt(stray.parent == "Message" ? "/Message" : "/Message/Children", stray.offset, "", stray.text,
                 fmt::format("There is text directly inside <{}>, outside any element; it was ignored.", stray.parent));
     }
+    batch_.findings.insert(batch_.findings.end(), std::make_move_iterator(header_end),
+                           std::make_move_iterator(read_so_far.end()));
+    if (sink_) {
+      CAIRN_RETURN_IF_ERROR(HandOver());
+      return std::move(batch_);
+    }
+    LeaveOutDropped();
+    return std::move(batch_);
+  }
 
-    // Children are parsed a run at a time (as one XML fragment of up to kChunkBytes): one small
-    // DOM at a time, without the cost of a parse per child.
-    parts_ = &outline.children_parts;
-    const std::vector<Part>& parts = outline.children_parts;
-    if (!sink_) batch_.children.reserve(parts.size());
-    dropped_.reserve(parts.size());
-    for (size_t first = 0; first < parts.size();) {
+ private:
+  // Findings (into `findings`) on the parts directly in <Message> other than the first Header and
+  // the Children: a second Children, a second Header, an element a census has no place for.
+  Status NoteMessageParts(const Outline& outline, std::vector<Problem>& findings) {
+    bool header_seen = false;
+    const PathStep message{nullptr, "Message", 0};
+    for (const Part& part : outline.message_parts) {
+      if (part.name == "Header" && !header_seen) {
+        header_seen = true;
+      } else if (part.name == "Children") {
+        if (part.index == 2) {
+          findings.push_back(MakeProblem("/Message/Children[2]", part.begin, "Children", "",
+                                         "The file has more than one <Children>; the children of all of them were read."));
+        }
+      } else {
+        CAIRN_RETURN_IF_ERROR(CheckParses(part));
+        const PathStep step{&message, part.name, part.index};
+        findings.push_back(MakeProblem(
+            PathString(step), part.begin, part.name, "",
+            part.name == "Header" ? std::string("The file has a second <Header>; only the first was read.")
+                                  : fmt::format("<{}> is not part of a CIN census <Message>; it was ignored.",
+                                                Shorten(part.name, 60))));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Reads the children from part `first` on, a run at a time (as one XML fragment of up to
+  // kChunkBytes): one small DOM at a time, without the cost of a parse per child. Without `all`
+  // the last run is left for later when parts still to be found could join it, so the runs are
+  // the same however the scan is divided. Returns the first part not read.
+  Result<size_t> ReadChildren(size_t first, bool all) {
+    const std::vector<Part>& parts = *parts_;
+    while (first < parts.size()) {
       size_t last = first + 1;
       while (last < parts.size() && parts[last].children_index == parts[first].children_index &&
              parts[last].end - parts[first].begin <= kChunkBytes) {
         ++last;
       }
+      if (last == parts.size() && !all) break;
       window_.DoneBefore(parts[first].begin);
       CAIRN_RETURN_IF_ERROR(ParseRange(parts[first].begin, parts[last - 1].end, doc_, pugi::parse_fragment));
       base_ = parts[first].begin;
@@ -787,15 +847,9 @@ class Reader {
       first = last;
       if (sink_ && batch_.children.size() >= run_children_) CAIRN_RETURN_IF_ERROR(HandOver());
     }
-    if (sink_) {
-      CAIRN_RETURN_IF_ERROR(HandOver());
-      return std::move(batch_);
-    }
-    LeaveOutDropped();
-    return std::move(batch_);
+    return first;
   }
 
- private:
   // The children read since the last hand-over, less those a later duplicate rejected.
   void LeaveOutDropped() {
     const auto dropped = [&](size_t i) { return dropped_[handed_over_ + i]; };

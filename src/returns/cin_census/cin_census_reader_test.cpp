@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -264,6 +265,68 @@ TEST(CinCensusRuns, RunsHoldTheChildrenOfTheWholeReadInOrder) {
   ASSERT_FALSE(stopped.ok());
   EXPECT_EQ(stopped.status().message(), "the database is gone");
   EXPECT_EQ(calls, 2);
+}
+
+// The outline is scanned a few megabytes at a time, and the children found so far are read in
+// between; the findings still come in the order of the file's outline first: the message's own
+// parts and text (here at the end of a six-megabyte file) before any child's.
+TEST(CinCensusRuns, AFileScannedAStretchAtATimeListsTheMessagesFindingsFirst) {
+  std::string text = Header();
+  text += Child("R0", "2023-05-01");
+  text += Child("R0", "2023-05-01");  // an exact repeat: a finding on child R0
+  for (int i = 1; i < 6000; ++i) text += Child("R" + std::to_string(i), "2023-05-01");
+  text += "    stray words\n  </Children>\n" + Header().substr(Header().find("  <Header>"));
+  text = text.substr(0, text.rfind("  <Children>"));  // the second Header, without a second Children
+  text += "  <Extra/>\n</Message>\n";
+  ASSERT_GT(text.size(), size_t{6} << 20);
+  const TempFile file(text);
+  for (const bool in_runs : {false, true}) {
+    SCOPED_TRACE(in_runs ? "in runs" : "whole");
+    size_t handed = 0;
+    Result<ImportBatch> read =
+        in_runs ? ReadCinCensusInRuns(file.path(), 500,
+                                      [&](std::vector<model::Chronology>& run, std::vector<DetailSource>&, size_t) {
+                                        handed += run.size();
+                                        return Status::Ok();
+                                      })
+                : ReadCinCensus(file.path());
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(in_runs ? handed : read->children.size(), 6000u);
+    ASSERT_EQ(read->findings.size(), 4u);
+    EXPECT_EQ(read->findings[0].location, "/Message/Header[2]");
+    EXPECT_EQ(read->findings[1].location, "/Message/Extra[1]");
+    EXPECT_EQ(read->findings[2].location, "/Message/Children");
+    EXPECT_EQ(read->findings[2].value, "stray words");
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(read->findings[static_cast<size_t>(i)].child, "") << i;
+    EXPECT_NE(read->findings[3].message.find("repeats"), std::string::npos) << read->findings[3].message;
+    EXPECT_EQ(read->findings[3].child, "R0");
+  }
+}
+
+// A file broken at its end, after megabytes of children: the children already read are handed
+// over (an import saves them inside its transaction), and the reading ends with the error, naming
+// the line, as a reading of the outline first would.
+TEST(CinCensusRuns, AFileBrokenAtItsEndEndsWithTheErrorAfterTheChildrenBeforeIt) {
+  std::string text = Header();
+  for (int i = 0; i < 6000; ++i) text += Child("B" + std::to_string(i), "2023-05-01");
+  text += "  </Children>\n</Mesage>\n";
+  const int last_line = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  const TempFile file(text);
+  size_t handed = 0;
+  Result<ImportBatch> read =
+      ReadCinCensusInRuns(file.path(), 500, [&](std::vector<model::Chronology>& run, std::vector<DetailSource>&, size_t) {
+        handed += run.size();
+        return Status::Ok();
+      });
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("line " + std::to_string(last_line) + ": the file is not well-formed XML"),
+            std::string::npos)
+      << read.status().message();
+  EXPECT_GT(handed, 0u);
+  EXPECT_LT(handed, 6000u);
+  Result<ImportBatch> whole = ReadCinCensusText(text, std::filesystem::path(file.path()).filename().string());
+  ASSERT_FALSE(whole.ok());
+  EXPECT_EQ(whole.status().message(), read.status().message());
 }
 
 TEST(CinCensusWindows, ErrorsNameTheSameLine) {
