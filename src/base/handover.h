@@ -63,11 +63,28 @@ class Handover {
     return stopped_;
   }
 
+  // The user: gives an item it has done with back, so that the maker lets go of it (TakeSpent) on
+  // its own thread. Freeing a run of children's thousands of small allocations was a sixteenth of
+  // what the saving thread of a large import did, while the reading thread had time to spare.
+  void GiveBack(T item) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    spent_.push_back(std::move(item));
+  }
+
+  // The maker: the items given back since it last asked, to let go of (or reuse).
+  std::deque<T> TakeSpent() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::deque<T> spent;
+    spent.swap(spent_);
+    return spent;
+  }
+
  private:
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<T> ready_;
+  std::deque<T> spent_;  // given back by the user, not yet taken by the maker
   bool finished_ = false;
   bool stopped_ = false;
 };

@@ -58,5 +58,34 @@ TEST(Handover, AMakerThatFinishesEarlyEndsTheUsersWait) {
   maker.join();
 }
 
+TEST(Handover, ItemsGivenBackReachTheMakerOnItsOwnThread) {
+  Handover<std::vector<int>> handover(2);
+  std::vector<std::thread::id> freed_on;
+  size_t given_back_total = 0;
+  std::thread maker([&] {
+    for (int i = 0; i < 50; ++i) {
+      for (std::vector<int>& spent : handover.TakeSpent()) {
+        given_back_total += spent.size();
+        freed_on.push_back(std::this_thread::get_id());
+      }
+      ASSERT_TRUE(handover.Put(std::vector<int>(10, i)));
+    }
+    handover.Finish();
+  });
+  size_t taken = 0;
+  while (std::optional<std::vector<int>> item = handover.Take()) {
+    taken += item->size();
+    handover.GiveBack(std::move(*item));
+  }
+  maker.join();
+  EXPECT_EQ(taken, 500u);
+  // What the maker had not yet taken back is still there, each item given back once.
+  size_t left = 0;
+  for (const std::vector<int>& spent : handover.TakeSpent()) left += spent.size();
+  EXPECT_EQ(given_back_total + left, 500u);
+  for (std::thread::id id : freed_on) EXPECT_NE(id, std::this_thread::get_id());
+  EXPECT_TRUE(handover.TakeSpent().empty()) << "taken once";
+}
+
 }  // namespace
 }  // namespace cairn

@@ -454,6 +454,7 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
   std::thread reader([&] {
     const cin_census::ChildrenSink sink = [&](std::vector<model::Chronology>& run, std::vector<DetailSource>& sources,
                                               size_t rejected_so_far) -> Status {
+      handover.TakeSpent();  // the runs already saved, let go of here rather than on the saving thread
       ImportBatch batch;
       batch.source = "cin-census";
       batch.files = {path};
@@ -487,6 +488,7 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
     const size_t before = saved;
     saved += run->size();
     if (saved / 20000 != before / 20000) Report(options, "saved " + std::to_string(saved) + " children");
+    handover.GiveBack(std::move(*run));
   }
   reader.join();
   if (!saving.ok()) return saving;  // the database failed, not the file

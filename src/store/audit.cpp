@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <memory>
 #include <utility>
 
@@ -159,18 +162,33 @@ struct AuditTrail::State {
 
   Status AppendInTransaction(const AuditEntry& entry) {
     if (!head_known) CAIRN_RETURN_IF_ERROR(LoadHead());
-    AuditEntry stored = entry;
-    if (stored.at.empty()) stored.at = UtcTimestamp();
+    // Only a missing time makes the stored entry differ from the one given: copying every entry
+    // for it, and binding copies of its texts, was a third of what appending cost in a large import.
+    std::optional<AuditEntry> timed;
+    if (entry.at.empty()) {
+      timed.emplace(entry);
+      timed->at = UtcTimestamp();
+    }
+    const AuditEntry& stored = timed ? *timed : entry;
     const int64_t id = last_id + 1;
     const std::string children = JoinChildren(stored.children);
     std::string hash = RowHash(id, stored, children, last_hash);
     Statement& row = copy_row ? *copy_row : *insert_row;
     Statement& child_row = copy_child ? *copy_child : *insert_child;
-    CAIRN_RETURN_IF_ERROR(row.BindAll({id, stored.at, stored.actor, stored.role, stored.action, stored.route, children,
-                                       stored.client, stored.outcome, stored.detail, last_hash, hash}));
+    // Unowned: every text bound lives until Run() has used it.
+    CAIRN_RETURN_IF_ERROR(row.Bind(1, id));
+    int column = 2;
+    for (std::string_view text : {std::string_view(stored.at), std::string_view(stored.actor),
+                                  std::string_view(stored.role), std::string_view(stored.action),
+                                  std::string_view(stored.route), std::string_view(children),
+                                  std::string_view(stored.client), std::string_view(stored.outcome),
+                                  std::string_view(stored.detail), std::string_view(last_hash), std::string_view(hash)}) {
+      CAIRN_RETURN_IF_ERROR(row.BindUnowned(column++, text));
+    }
     CAIRN_RETURN_IF_ERROR(row.Run());
     for (const std::string& child : stored.children) {
-      CAIRN_RETURN_IF_ERROR(child_row.BindAll({id, child}));
+      CAIRN_RETURN_IF_ERROR(child_row.Bind(1, id));
+      CAIRN_RETURN_IF_ERROR(child_row.BindUnowned(2, child));
       CAIRN_RETURN_IF_ERROR(child_row.Run());
     }
     last_id = id;

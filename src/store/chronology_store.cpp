@@ -679,6 +679,7 @@ struct ChronologyWriter::State {
   ChangeContext context;
   SaveStatements s;
   std::optional<AuditTrail> audit;
+  AuditEntry audit_entry;  // the entry for each child saved: who, how, from where (Start)
   SaveReport report;
   std::string now;
   bool finished = false;
@@ -759,6 +760,11 @@ Result<ChronologyWriter> ChronologyWriter::Start(Connection& db, ChangeContext c
   CAIRN_ASSIGN_OR_RETURN(state.s, SaveStatements::Prepare(db));
   CAIRN_ASSIGN_OR_RETURN(AuditTrail audit, AuditTrail::Open(db));
   state.audit.emplace(std::move(audit));
+  state.audit_entry.actor = state.context.actor;
+  state.audit_entry.role = state.context.role;
+  state.audit_entry.route = state.context.route;
+  state.audit_entry.client = state.context.client;
+  state.audit_entry.children.assign(1, std::string());
   if (db.backend_name() == "postgresql" && db.InTransaction()) CAIRN_RETURN_IF_ERROR(state.StartBulk());
   return writer;
 }
@@ -1162,17 +1168,17 @@ Status ChronologyWriter::State::SaveOne(const Chronology& chronology) {
   const int64_t added = report.events_added - before.events_added;
   const int64_t amended = report.events_amended - before.events_amended;
   if (created || added > 0 || amended > 0 || report.children_updated > before.children_updated) {
-    const std::string detail = context.reason + " (" + std::to_string(added) + " events added, " +
-                               std::to_string(amended) + " amended)";
-    AuditEntry entry;
+    // One entry for every child (made in Start): only what differs between them is set.
+    AuditEntry& entry = audit_entry;
     entry.at = now;
-    entry.actor = context.actor;
-    entry.role = context.role;
     entry.action = created ? "create" : "change";
-    entry.route = context.route;
-    entry.children = {chronology.child().la_child_id};
-    entry.client = context.client;
-    entry.detail = detail;
+    entry.children[0] = chronology.child().la_child_id;
+    entry.detail = context.reason;
+    entry.detail += " (";
+    entry.detail += std::to_string(added);
+    entry.detail += " events added, ";
+    entry.detail += std::to_string(amended);
+    entry.detail += " amended)";
     CAIRN_RETURN_IF_ERROR(audit->Append(entry));
   }
   return Status::Ok();
