@@ -830,11 +830,15 @@ Status ChronologyWriter::State::StartBulk() {
   // load ends, as they would find them empty anyway. Not the audit trail's tables: every other writer
   // locks the chain's head before them, and this one only at its first entry, so locking them
   // here could deadlock with a page being audited; nor are they empty.
+  // So are the primary keys no foreign key refers to (event_report's, chronology_image's):
+  // keeping each up row by row cost more than building it once at the end. They come back first.
   CAIRN_ASSIGN_OR_RETURN(auto keys, TextRows(db, "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) "
                                                "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
-                                               "WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace "
+                                               "WHERE t.relnamespace = current_schema()::regnamespace "
                                                "AND t.relname IN ('event', 'event_report', 'chronology_image') "
-                                               "ORDER BY 1, 2", 3));
+                                               "AND (c.contype = 'f' OR (c.contype = 'p' AND NOT EXISTS "
+                                               "(SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = t.oid))) "
+                                               "ORDER BY c.contype = 'p' DESC, 1, 2", 3));
   std::vector<DroppedKey> dropped;
   for (auto& key : keys) {
     CAIRN_RETURN_IF_ERROR(db.ExecuteScript("ALTER TABLE \"" + key[0] + "\" DROP CONSTRAINT \"" + key[1] + "\""));

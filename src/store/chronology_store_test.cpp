@@ -783,6 +783,10 @@ TEST_P(ChronologyStoreTest, ALoadIntoAnEmptyDatabaseLeavesEveryIndexAndKeyAsItWa
       "INSERT INTO event (child_id, kind, start_date, natural_key, fields, source, created_at, updated_at) "
       "VALUES (999999, 'cin-episode', '2024-01-01', 'k', '{}', 'cairn', 'now', 'now')");
   EXPECT_FALSE(orphan.ok());
+  // So does a primary key the load dropped on PostgreSQL: the same year's report of an event twice.
+  Status twice = db_->Execute("INSERT INTO event_report (event_id, collection_year) "
+                              "SELECT event_id, collection_year FROM event_report LIMIT 1");
+  EXPECT_FALSE(twice.ok());
 }
 
 // A whole council's load decodes its images on several threads: every child comes back whole and
