@@ -98,20 +98,6 @@ void ForChildPairs(const Table& left, const Table& right, Visit visit) {
   }
 }
 
-// Episodes' DEC as the validator's rules 553, 555, 577 and 581 see it (Cairn's 577 does not): a blank DEC reads as the
-// collection end (31 March). The validator hands every rule shallow copies of one set of tables,
-// and the reference cases show that by the time these rules run the blank DECs hold 31 March (an
-// earlier rule evidently fills them in place): 577 and 581 flag missing episodes after 31 March
-// in open care episodes, and 553 and 555 never find an open episode. An unreadable DEC stays
-// unreadable. (Rule 578, which runs before the change, sees blank DECs.)
-std::vector<OptDate> ValidatorEpisodeEnds(const Return& data, const Table& episodes) {
-  std::vector<OptDate> ends = episodes.Dates("DEC");
-  for (std::size_t row = 0; row < episodes.rows(); ++row) {
-    if (episodes.Text("DEC", row).empty()) ends[row] = data.collection_end;
-  }
-  return ends;
-}
-
 bool HasPostcodeColumns(const Table& episodes, RuleOutput& out) {
   if (episodes.Has("PL_LA")) return true;
   out.Skip();
@@ -898,8 +884,11 @@ void Rule552(const Return& data, RuleOutput& out) {
 
 // 553 (E1, placement order) and 555 (D1, freeing order): such an episode needs a PlacedAdoption
 // row. The validator would also flag PlacedAdoption rows that ceased while the episode is open,
-// but by the time it runs every blank DEC of its shared Episodes table holds 31 March (see
-// ValidatorEpisodeEnds), so no episode is open and that part never fires; Cairn does the same.
+// but by the time it runs its rule 365 has written 31 March into every blank DEC of the Episodes
+// table the rules share (rules_600_on.cpp, DecSeenAfterRule365), so no episode is open and that
+// part never fires. The DfE's text ("a placement (freeing) order has been granted but there is
+// no date of decision that the child should be placed for adoption") does not settle whether a
+// decision that has since ceased counts, so Cairn does as the validator does.
 void OrderNeedsPlacement(const Return& data, RuleOutput& out, std::string_view status) {
   if (!Need(data, out, {"Episodes", "PlacedAdoption"})) return;
   const Table& episodes = *data.Find("Episodes");
@@ -1245,7 +1234,7 @@ std::vector<PeriodOfCare> PeriodsOfCare(const Table& episodes, const std::vector
 
 // 577: a missing episode must end within a period of care (flagged when it is outside every
 // period of the child's; children without episodes are not flagged). The validator sees open
-// care episodes as ending on 31 March (ValidatorEpisodeEnds), so it flags a child missing over
+// care episodes as ending on 31 March (its rule 365 fills blank DECs), so it flags a child missing over
 // 31 March who is still in care; the DfE's text ("child ceased to be looked after but there is
 // a missing period without an end date") is about a child whose care has ended, and Cairn
 // keeps open episodes open.
@@ -1327,13 +1316,17 @@ void Rule580(const Return& data, RuleOutput& out) {
 }
 
 // 581: a missing episode must start within one of the child's care episodes; children without
-// episodes are not flagged. Open episodes end on 31 March, as the validator sees them.
+// episodes are not flagged. An open episode is open: a child missing after 31 March inside it
+// has started to be looked after, as the DfE's text asks ("child is missing but has not yet
+// started to be looked after"), and rule 570 flags a start after the year. The validator means
+// the same (its test keeps a blank DEC open) but reads DEC after its rule 365 has written 31
+// March into every blank one, so it flags such a child.
 void Rule581(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "Missing"})) return;
   const Table& episodes = *data.Find("Episodes");
   const Table& missing = *data.Find("Missing");
   const std::vector<OptDate>& decom = episodes.Dates("DECOM");
-  const std::vector<OptDate> dec = ValidatorEpisodeEnds(data, episodes);
+  const std::vector<OptDate>& dec = episodes.Dates("DEC");
   const std::vector<OptDate>& start = missing.Dates("MIS_START");
   const Grouping& by_child = RowsBy(episodes, "CHILD");
   for (std::size_t row = 0; row < missing.rows(); ++row) {

@@ -51,10 +51,13 @@ std::map<std::string, std::size_t> ExtremeRowByChild(const Table& table, const s
 // sees open episodes as ending on 31 March. Rules run in the validator's registry order: the
 // 2022/23 rules in the order their files were listed, later additions after them. The
 // reference cases show 602 and 607 run after 365, and every rule added from 2023/24 on does
-// (1016, SW12STG2). 602, 607, 1016 and 1001 (the reference cases agree with this reading; they
-// do not show whether 1001 runs before 365) read DEC through this. Where it would contradict
-// the DfE's rule outright (SW01STG1 would never fire; 707 would flag every open DoLO of a child
-// still in care; SW12STG2 follows its message), Cairn reads DEC as given.
+// (1016, SW12STG2). 602, 607 and 1001 (the reference cases agree with this reading; they do not
+// show whether 1001 runs before 365) read DEC through this: for 602 and 607 the fill changes
+// only episodes that already break rule 148 (a reason for ceasing without a date), and for 1001
+// care running to 31 March is the right reading. Where it would contradict the DfE's rule
+// (SW01STG1 would never fire; 707 would flag every open DoLO of a child still in care; 1016
+// would take a child still in care for one who ceased; 581 and 577 a child missing inside an
+// open episode for one not in care; SW12STG2 follows its message), Cairn reads DEC as given.
 std::vector<OptDate> DecSeenAfterRule365(const Return& data, const Table& episodes) {
   std::vector<OptDate> dec = episodes.Dates("DEC");
   const std::vector<std::string>& text = episodes.Column("DEC");
@@ -717,9 +720,13 @@ void Rule1006(const Return& data, RuleOutput& out) {
 }
 
 // 1007: care leaver information is not wanted for a 17- or 18-year-old who was looked after on
-// their latest birthday (an episode starting on or before it and ending after it; an open
-// episode does not count, as in the validator). A 29 February birthday falls on 28 February in
-// a common year (the validator fails on such a date of birth).
+// their latest birthday: an episode starting on or before it and ending after it, or still open
+// (its DEC blank), as the DfE's text says ("still looked after"). The validator runs before its
+// rule 365 fills blank DECs and compares a blank one as never after the birthday, so it misses a
+// child in care since before the birthday; rule 1016, where the validator does see that child
+// (as ceasing on 31 March), is about ceasing and does not flag it in Cairn. An unreadable DEC
+// counts as neither. A 29 February birthday falls on 28 February in a common year (the
+// validator fails on such a date of birth).
 void Rule1007(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"Episodes", "OC3"})) return;
   const Table& episodes = *data.Find("Episodes");
@@ -735,7 +742,8 @@ void Rule1007(const Return& data, RuleOutput& out) {
     Date birthday = dob[row]->AddYears(end.year() - dob[row]->year());
     if (birthday > end) birthday = birthday.AddYears(-1);
     for (std::size_t e : episodes_by_child.Matching(oc3, row)) {
-      if (decom[e] && dec[e] && *decom[e] <= birthday && *dec[e] > birthday) out.Flag("OC3", row);
+      const bool open = episodes.Text("DEC", e).empty();
+      if (decom[e] && *decom[e] <= birthday && (open || (dec[e] && *dec[e] > birthday))) out.Flag("OC3", row);
     }
   }
 }
@@ -866,14 +874,17 @@ void Rule1015(const Return& data, RuleOutput& out) {
 
 // 1016: care leaver information is not wanted for a 17-year-old (18-year-old) whose episode
 // ended on or after their 17th (18th) birthday. Ages at the end of the year are counted as the
-// validator counts them, in years of 365.2425 days. Open episodes end on 31 March
-// (DecSeenAfterRule365).
+// validator counts them, in years of 365.2425 days. An open episode has not ended: the DfE's
+// text is about young people who "cease to be looked after", and the validator's own comment
+// and test keep an open episode out; it flags one only because its rule 365 has written 31 March
+// into every blank DEC by the time 1016 runs. (A child still in care on the birthday is rule
+// 1007's.)
 void Rule1016(const Return& data, RuleOutput& out) {
   if (!Need(data, out, {"OC3", "Episodes"})) return;
   const Table& oc3 = *data.Find("OC3");
   const Table& episodes = *data.Find("Episodes");
   const std::vector<OptDate>& dob = oc3.Dates("DOB");
-  const std::vector<OptDate> dec = DecSeenAfterRule365(data, episodes);
+  const std::vector<OptDate>& dec = episodes.Dates("DEC");
   const Grouping& episodes_by_child = RowsBy(episodes, "CHILD");
   for (std::size_t row = 0; row < oc3.rows(); ++row) {
     if (!dob[row] || !HasLeaverInfo(oc3, row)) continue;
