@@ -491,6 +491,7 @@ Result<ImportResult> ImportCinCensusInRuns(store::Connection& db, const std::str
     handover.GiveBack(std::move(*run));
   }
   reader.join();
+  handover.TakeSpent();  // the last runs saved, let go of before the indexes are built and the commit
   if (!saving.ok()) return saving;  // the database failed, not the file
   if (!read->ok()) {
     roll_back();

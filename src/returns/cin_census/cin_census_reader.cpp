@@ -1,16 +1,17 @@
 // Reading the CIN census XML (contracts in cin_census.h).
 //
-// How: one pass over the text (Scanner) checks that tags nest and finds where the Header and each
-// Child are; pugixml then parses the Header, and the children a run of up to a megabyte at a
-// time. Parsing the whole document at once would hold a DOM of the whole file beside the
-// chronologies being built (pugixml took 1.27 GB for a 573 MB England-scale file, text
-// included); by runs, the DOM stays small, the text stays untouched so a rejected record can be
-// quoted exactly as the council wrote it, and every problem gets its line.
-//   A file is mapped into memory rather than read into it (MappedText), and both passes give the
-// text behind them back to the system a window at a time (TextWindow): the offsets into the text
-// stay good, and a page read again comes back from the file. With a sink (ReadCinCensusInRuns)
-// the children are handed over a run at a time as well, so neither the text nor every child is
-// ever held at once.
+// How: one pass over the text (Scanner), a few megabytes ahead of the reading, checks that tags
+// nest and finds where the Header and each Child are; pugixml parses the Header, then the
+// children found so far, a run of up to a megabyte at a time. The results, errors included, are
+// those of scanning the whole outline first. Parsing the whole document at once would hold a DOM
+// of the whole file beside the chronologies being built (pugixml took 1.27 GB for a 573 MB
+// England-scale file, text included); by runs, the DOM stays small, the text stays untouched so a
+// rejected record can be quoted exactly as the council wrote it, and every problem gets its line.
+//   A file is mapped into memory rather than read into it (MappedText), and the text behind both
+// the scan and the reading goes back to the system a window at a time (TextWindow): the offsets
+// into the text stay good, and a page read again comes back from the file. With a sink
+// (ReadCinCensusInRuns) the children are handed over a run at a time as well, so neither the
+// text nor every child is ever held at once.
 #include "returns/cin_census/cin_census.h"
 
 #include <algorithm>
@@ -224,10 +225,12 @@ struct Part {
   size_t end = 0;          // offset just past its end
   int index = 0;           // 1-based among same-named siblings
   int children_index = 0;  // for parts inside Children: which Children element (1-based)
+  int line = 0;            // for parts directly in Message: the line of its '<'
 };
 
 struct StrayText {
   size_t offset = 0;
+  int line = 0;
   std::string_view text;
   std::string_view parent;  // "Message" or "Children"
 };
@@ -260,7 +263,11 @@ class SiblingCounter {
 class Scanner {
  public:
   Scanner(std::string_view text, const std::string& file, LineCounter& lines)
-      : text_(text), file_(file), lines_(lines), p_(StartsWith(text, 0, "\xEF\xBB\xBF") ? 3 : 0) {}
+      : text_(text),
+        file_(file),
+        lines_(lines),
+        lines_ahead_(text),
+        p_(StartsWith(text, 0, "\xEF\xBB\xBF") ? 3 : 0) {}
 
   // Scans on until at least `bytes` more of the text are done, or to its end. Returns whether
   // there is more to scan; the outline then holds every part that ended before position().
@@ -402,7 +409,7 @@ class Scanner {
   // An element that just ended (or a self-closing one), kept when at a depth the outline records.
   void Record(std::string_view name, size_t begin, size_t end) {
     if (stack_.size() == 1) {
-      outline_.message_parts.push_back(Part{name, begin, end, message_counter_.Next(name), 0});
+      outline_.message_parts.push_back(Part{name, begin, end, message_counter_.Next(name), 0, lines_ahead_.LineAt(begin)});
     } else if (stack_.size() == 2 && stack_[1].name == "Children") {
       outline_.children_parts.push_back(Part{name, begin, end, children_counter_.Next(name), children_elements_});
     }
@@ -414,7 +421,9 @@ class Scanner {
   }
 
   void NoteStray(size_t depth, std::string_view parent, size_t at, std::string_view text) {
-    if (depth == 1 || (depth == 2 && parent == "Children")) outline_.stray.push_back({at, Trim(text), parent});
+    if (depth == 1 || (depth == 2 && parent == "Children")) {
+      outline_.stray.push_back({at, lines_ahead_.LineAt(at), Trim(text), parent});
+    }
   }
 
   size_t DoctypeEnd(size_t p) const {
@@ -440,6 +449,10 @@ class Scanner {
   std::string_view text_;
   const std::string& file_;
   LineCounter& lines_;
+  // The lines of the message's own parts and stray text, counted as the scan finds them (only
+  // ever forward): their findings are made after the children's, and counting back from the
+  // last child to the start of a large file would read all of it into memory again.
+  LineCounter lines_ahead_;
   size_t p_;  // where scanning goes on from
   std::vector<Open> stack_;
   bool root_done_ = false;
@@ -734,13 +747,31 @@ class Reader {
     size_t header_findings_end = 0;  // the Header's findings come first in batch_.findings
     size_t next_child = 0;           // the first child part not yet read
     bool more = true;
+    // A file with more than one fault says what a reading of the whole outline first would
+    // have said: a fault the scan finds later in the file, then a message part that does not
+    // parse, come before a fault in the Header or a child.
+    auto after_the_outline = [&](Status fault) -> Status {
+      while (more) {
+        CAIRN_ASSIGN_OR_RETURN(more, scanner.Continue(std::numeric_limits<size_t>::max()));
+      }
+      std::vector<Problem> ignored;
+      CAIRN_RETURN_IF_ERROR(NoteMessageParts(scanner.outline(), ignored));
+      return fault;
+    };
     while (more) {
-      CAIRN_ASSIGN_OR_RETURN(more, scanner.Continue(kScanBytes));
+      CAIRN_ASSIGN_OR_RETURN(more, scanner.Continue(scan_bytes_));
       const Outline& outline = scanner.outline();
+      parts_ = &outline.children_parts;
       if (!header_read) {
         const auto header = std::find_if(outline.message_parts.begin(), outline.message_parts.end(),
                                          [](const Part& part) { return part.name == "Header"; });
-        if (header == outline.message_parts.end() && more) continue;
+        if (header == outline.message_parts.end() && more) {
+          // The children found are kept for when the Header is; the text before them is done with.
+          window_.DoneBefore(outline.children_parts.empty()
+                                 ? scanner.position()
+                                 : std::min(scanner.position(), outline.children_parts.front().begin));
+          continue;
+        }
         if (header == outline.message_parts.end()) {
           std::vector<Problem> ignored;
           CAIRN_RETURN_IF_ERROR(NoteMessageParts(outline, ignored));
@@ -750,12 +781,13 @@ class Reader {
         }
         // A copy: the outline's list of parts grows as the scan goes on.
         const Part found = *header;
-        CAIRN_RETURN_IF_ERROR(ReadHeader(found));
+        if (Status read = ReadHeader(found); !read.ok()) return after_the_outline(std::move(read));
         header_read = true;
         header_findings_end = batch_.findings.size();
       }
-      parts_ = &outline.children_parts;
-      CAIRN_ASSIGN_OR_RETURN(next_child, ReadChildren(next_child, /*all=*/!more));
+      Result<size_t> read = ReadChildren(next_child, /*all=*/!more);
+      if (!read.ok()) return after_the_outline(read.status());
+      next_child = *read;
       // The text behind both the scan and the reading is done with.
       window_.DoneBefore(std::min(scanner.position(), next_child < outline.children_parts.size()
                                                           ? outline.children_parts[next_child].begin
@@ -778,11 +810,13 @@ class Reader {
           fmt::format("{}: there is no <Children> element under <Message>, so there are no children to read.", file_));
     }
     for (const StrayText& stray : outline.stray) {
-      FindingAt(stray.parent == "Message" ? "/Message" : "/Message/Children", stray.offset, "", stray.text,
-                fmt::format("There is text directly inside <{}>, outside any element; it was ignored.", stray.parent));
+      batch_.findings.push_back(MakeProblemAtLine(
+          stray.parent == "Message" ? "/Message" : "/Message/Children", stray.line, "", stray.text,
+          fmt::format("There is text directly inside <{}>, outside any element; it was ignored.", stray.parent)));
     }
     batch_.findings.insert(batch_.findings.end(), std::make_move_iterator(header_end),
                            std::make_move_iterator(read_so_far.end()));
+    parts_ = nullptr;  // the outline goes with the scanner
     if (sink_) {
       CAIRN_RETURN_IF_ERROR(HandOver());
       return std::move(batch_);
@@ -790,6 +824,10 @@ class Reader {
     LeaveOutDropped();
     return std::move(batch_);
   }
+
+  // How far the outline is scanned ahead of the children read (kScanBytes); the results are the
+  // same whatever it is (tests read with a byte at a time).
+  void ScanAhead(size_t bytes) { scan_bytes_ = std::max<size_t>(bytes, 1); }
 
  private:
   // Findings (into `findings`) on the parts directly in <Message> other than the first Header and
@@ -802,14 +840,15 @@ class Reader {
         header_seen = true;
       } else if (part.name == "Children") {
         if (part.index == 2) {
-          findings.push_back(MakeProblem("/Message/Children[2]", part.begin, "Children", "",
-                                         "The file has more than one <Children>; the children of all of them were read."));
+          findings.push_back(MakeProblemAtLine("/Message/Children[2]", part.line, "Children", "",
+                                               "The file has more than one <Children>; the children of all of them "
+                                               "were read."));
         }
       } else {
         CAIRN_RETURN_IF_ERROR(CheckParses(part));
         const PathStep step{&message, part.name, part.index};
-        findings.push_back(MakeProblem(
-            PathString(step), part.begin, part.name, "",
+        findings.push_back(MakeProblemAtLine(
+            PathString(step), part.line, part.name, "",
             part.name == "Header" ? std::string("The file has a second <Header>; only the first was read.")
                                   : fmt::format("<{}> is not part of a CIN census <Message>; it was ignored.",
                                                 Shorten(part.name, 60))));
@@ -884,9 +923,14 @@ class Reader {
 
   Problem MakeProblem(std::string location, size_t offset, std::string_view field, std::string_view value,
                       std::string message) {
+    return MakeProblemAtLine(std::move(location), lines_.LineAt(offset), field, value, std::move(message));
+  }
+
+  Problem MakeProblemAtLine(std::string location, int line, std::string_view field, std::string_view value,
+                            std::string message) {
     Problem problem;
     problem.file = file_;
-    problem.line = lines_.LineAt(offset);
+    problem.line = line;
     problem.location = std::move(location);
     problem.field = std::string(field);
     problem.value = Shorten(value);
@@ -1783,6 +1827,7 @@ class Reader {
   ChildrenSink sink_;
   size_t run_children_ = 0;
   size_t handed_over_ = 0;  // children read and handed over (their places in dropped_ come first)
+  size_t scan_bytes_ = kScanBytes;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1972,13 +2017,14 @@ void MappedText::Release(size_t begin, size_t end, bool whole_pages_around) cons
 }
 
 Result<ImportBatch> ReadCinCensusInWindows(const std::string& path, size_t window_bytes, const ChildrenSink& sink,
-                                           size_t run_children) {
+                                           size_t run_children, size_t scan_bytes) {
   CAIRN_ASSIGN_OR_RETURN(const MappedText mapped, MappedText::Open(path));
   const Result<CodeLists>& codes = CinCensusCodeLists();
   if (!codes.ok()) return codes.status();
   const std::string name = std::filesystem::path(path).filename().string();
   Reader reader(mapped.text(), name, *codes, &mapped, std::max<size_t>(window_bytes, 1));
   if (sink) reader.HandChildrenTo(sink, run_children);
+  if (scan_bytes != 0) reader.ScanAhead(scan_bytes);
   CAIRN_ASSIGN_OR_RETURN(ImportBatch batch, reader.Read());
   batch.files = {path};
   return batch;

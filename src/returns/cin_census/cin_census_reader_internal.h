@@ -43,9 +43,12 @@ class MappedText {
 };
 
 // ReadCinCensus, with the text behind the reader given back every `window_bytes` (ReadCinCensus
-// uses 16 MiB). Whatever the window, the batch is the same as reading the file's text whole
-// with ReadCinCensusText (with `files` set to {path}). With a `sink`, as ReadCinCensusInRuns.
+// uses 16 MiB), and the outline scanned `scan_bytes` ahead of the children read (0: the usual 4
+// MiB). Whatever the window and the stretch, the batch is the same as reading the file's text
+// whole with ReadCinCensusText (with `files` set to {path}), and so is an error. With a `sink`,
+// as ReadCinCensusInRuns.
 Result<ImportBatch> ReadCinCensusInWindows(const std::string& path, size_t window_bytes,
-                                           const ChildrenSink& sink = {}, size_t run_children = 0);
+                                           const ChildrenSink& sink = {}, size_t run_children = 0,
+                                           size_t scan_bytes = 0);
 
 }  // namespace cairn::returns::cin_census

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -91,7 +92,8 @@ void ExpectSameBatch(const ImportBatch& got, const ImportBatch& want) {
 }
 
 // Reads `path` whole (as text) and in windows of several sizes, the smallest a single byte (a
-// page at a time); every reading must give the same batch.
+// page at a time), with the outline scanned all at once or a byte or a few kilobytes ahead of the
+// children read; every reading must give the same batch.
 void ExpectWindowsChangeNothing(const std::string& path) {
   const std::string text = Slurp(path);
   Result<ImportBatch> whole = ReadCinCensusText(text, std::filesystem::path(path).filename().string());
@@ -103,6 +105,12 @@ void ExpectWindowsChangeNothing(const std::string& path) {
     ASSERT_TRUE(windowed.ok()) << windowed.status().ToString();
     EXPECT_EQ(windowed->files, whole->files);
     ExpectSameBatch(*windowed, *whole);
+  }
+  for (size_t stretch : {size_t{1}, size_t{4096}, std::numeric_limits<size_t>::max()}) {
+    SCOPED_TRACE("scanned " + std::to_string(stretch) + " bytes ahead");
+    Result<ImportBatch> stretched = ReadCinCensusInWindows(path, 1, {}, 0, stretch);
+    ASSERT_TRUE(stretched.ok()) << stretched.status().ToString();
+    ExpectSameBatch(*stretched, *whole);
   }
   Result<ImportBatch> read = ReadCinCensus(path);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
@@ -327,6 +335,40 @@ TEST(CinCensusRuns, AFileBrokenAtItsEndEndsWithTheErrorAfterTheChildrenBeforeIt)
   Result<ImportBatch> whole = ReadCinCensusText(text, std::filesystem::path(file.path()).filename().string());
   ASSERT_FALSE(whole.ok());
   EXPECT_EQ(whole.status().message(), read.status().message());
+}
+
+// A file with more than one fault gives the error a scan of the whole outline first gives,
+// however far ahead the outline is scanned: a later fault the scan finds, then a message part
+// that does not parse, come before a fault in the Header or in a child.
+TEST(CinCensusWindows, AFileWithSeveralFaultsSaysWhatAWholeScanFirstSays) {
+  std::string children;
+  for (int i = 0; i < 40; ++i) children += Child("F" + std::to_string(i), "2023-05-01");
+  const std::string bad_date_header =
+      "<?xml version=\"1.0\"?>\n<Message>\n  <Header>\n    <CollectionDetails><Collection>CIN</Collection>"
+      "<Year>2024</Year><ReferenceDate>2024-13-01</ReferenceDate></CollectionDetails>\n  </Header>\n";
+  const std::vector<std::pair<std::string, std::string>> files = {
+      // An extra part whose attribute does not parse, and a Header whose date is no date.
+      {"extra and header", "<?xml version=\"1.0\"?>\n<Message>\n  <Extra a></Extra>\n" +
+                               bad_date_header.substr(bad_date_header.find("  <Header>")) + "  <Children>\n" +
+                               children + "  </Children>\n</Message>\n"},
+      // A child that does not parse early, and an extra part that does not parse at the end.
+      {"child and extra", Header() + "    <Child a>\n    </Child>\n" + children +
+                              "  </Children>\n  <Extra b></Extra>\n</Message>\n"},
+      // A child that does not parse early, and the file's end tag wrong.
+      {"child and end", Header() + "    <Child a>\n    </Child>\n" + children + "  </Children>\n</Mesage>\n"},
+  };
+  for (const auto& [what, text] : files) {
+    SCOPED_TRACE(what);
+    const TempFile file(text);
+    Result<ImportBatch> whole_first =
+        ReadCinCensusInWindows(file.path(), 1, {}, 0, std::numeric_limits<size_t>::max());
+    ASSERT_FALSE(whole_first.ok());
+    for (size_t stretch : {size_t{1}, size_t{64}, size_t{4096}}) {
+      Result<ImportBatch> stretched = ReadCinCensusInWindows(file.path(), 1, {}, 0, stretch);
+      ASSERT_FALSE(stretched.ok()) << stretch;
+      EXPECT_EQ(stretched.status().message(), whole_first.status().message()) << stretch;
+    }
+  }
 }
 
 TEST(CinCensusWindows, ErrorsNameTheSameLine) {

@@ -17,7 +17,10 @@ namespace cairn::returns::cin_census {
 
 // Takes a run of children, in file order, with where each one's details were read (one per
 // child). It may move from both. `rejected_so_far` counts the records rejected up to here
-// (ImportBatch::rejected). An error stops the reading, and ReadCinCensusInRuns returns it.
+// (ImportBatch::rejected). An error stops the reading, and ReadCinCensusInRuns returns it. A file
+// found not to be well-formed (or otherwise unreadable) may have had children handed over before
+// the fault was reached: the caller treats them as it treats any run before an error (an import
+// rolls back).
 using ChildrenSink = std::function<Status(std::vector<model::Chronology>& children,
                                           std::vector<DetailSource>& sources, size_t rejected_so_far)>;
 
