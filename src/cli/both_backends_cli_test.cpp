@@ -20,6 +20,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::FreshTestFolder;
+using testing::RemovedAtEnd;
 using testing::Outcome;
 using testing::RunCairn;
 
@@ -55,6 +56,7 @@ TEST(BothBackendsCli, TheSameCouncilGivesTheSameAnswersAndReturnsOnBothBackends)
   const store::TestDatabase sqlite("cairn_cli_both_", store::Backend::kSqlite);
   const store::TestDatabase postgres("cairn_cli_both_", store::Backend::kPostgres);
   const std::filesystem::path folder = FreshTestFolder("cairn_cli_both_");
+  const RemovedAtEnd remove_folder(folder);
   const std::vector<std::string> targets = {sqlite.target(), postgres.target()};
   ASSERT_FALSE(postgres.target().empty());
 

@@ -58,6 +58,22 @@ inline std::filesystem::path FreshTestFolder(std::string_view prefix) {
   return dir;
 }
 
+// Removes a test's folder (FreshTestFolder) when the test ends, passed or failed: for tests
+// without a fixture whose TearDown would.
+class RemovedAtEnd {
+ public:
+  explicit RemovedAtEnd(std::filesystem::path folder) : folder_(std::move(folder)) {}
+  ~RemovedAtEnd() {
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+  }
+  RemovedAtEnd(const RemovedAtEnd&) = delete;
+  RemovedAtEnd& operator=(const RemovedAtEnd&) = delete;
+
+ private:
+  std::filesystem::path folder_;
+};
+
 // The backend the command-line tests run on. CTest runs most of them twice: on SQLite files, and
 // with CAIRN_TEST_BACKEND=postgresql on the throwaway cluster (src/CMakeLists.txt says which).
 inline bool OnPostgres() { return store::BackendOfThisRun() == store::Backend::kPostgres; }

@@ -78,6 +78,7 @@ TEST(RegionCli, SimulatesCouncilsSideBySideAndEachCouncilIsADatabaseOfItsOwn) {
   // The pooled, pseudonymised extract: every council's active children, none by the council's own
   // identifier, the same pseudonyms each time (the region keeps its key).
   const auto folder = testing::FreshTestFolder("cairn_region_pool_");
+  const testing::RemovedAtEnd remove_folder(folder);
   const std::string first = (folder / "pooled.csv").string();
   const std::string second = (folder / "again.csv").string();
   for (const std::string& out : {first, second}) {
@@ -162,6 +163,7 @@ TEST(RegionCli, TheRegionsUsersAndAuditTrailAreInItsOwnSchema) {
 
 TEST(RegionCli, ASqliteFileHoldsNoRegion) {
   const auto folder = testing::FreshTestFolder("cairn_region_cli_");
+  const testing::RemovedAtEnd remove_folder(folder);
   const std::string db = (folder / "cairn.db").string();
   ASSERT_EQ(RunCairn({"init", "--db", db}, Today()).code, 0);
   auto list = RunCairn({"region", "list", "--db", db}, Today());
